@@ -1,0 +1,70 @@
+# The two commands of the README: `make run` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+JOBS ?= $(shell nproc)
+PORT ?= 3001
+FUZZ_SECONDS ?= 10
+LOOPBACK := ../shared/tools/loopback-only
+
+.PHONY: deps build run test test-unit test-asan test-integration fuzz fuzz-build bench format tidy clean
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Development mode: generates keys and secrets on first start and keeps them in ./data.
+run: build
+	ROOMS_DATA_DIR=$${ROOMS_DATA_DIR:-./data} ROOM_SERVICE_PORT=$${ROOM_SERVICE_PORT:-$(PORT)} \
+	  $(BUILD)/roomsd --dev
+
+test: build
+	$(MAKE) --no-print-directory test-asan
+	$(MAKE) --no-print-directory fuzz
+	$(MAKE) --no-print-directory test-integration
+	@echo "make test: all suites passed"
+
+test-unit: build
+	$(BUILD)/rooms_unit_tests
+
+# The unit tests, again under AddressSanitizer and UBSan.
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DROOMS_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target rooms_unit_tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(ASAN_BUILD)/rooms_unit_tests
+
+fuzz-build: deps
+	CXX=clang++ CC=clang cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DROOMS_FUZZ=ON -DROOMS_BUILD_TESTS=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+# Every fuzz target for FUZZ_SECONDS over its seed corpus; a crash fails the run.
+fuzz: fuzz-build
+	@set -e; for f in $(FUZZ_BUILD)/*_fuzz; do \
+	  name=$$(basename $$f); corpus=fuzz/corpus/$${name%_fuzz}; work=$$(mktemp -d); \
+	  echo "fuzz: $$name for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $$work $$corpus >/tmp/$$name.log 2>&1 \
+	    || { tail -40 /tmp/$$name.log; exit 1; }; \
+	  rm -rf $$work; done
+
+test-integration: build
+	$(LOOPBACK) node --test --test-concurrency=1 tests/integration/
+
+bench: build
+	bench/http/run.sh
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'fuzz/*.cpp' 'bench/*.cpp')
+
+tidy: build
+	clang-tidy -p $(BUILD) --quiet $$(git ls-files 'src/*.cpp')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
