@@ -1,0 +1,36 @@
+#pragma once
+// What the route handlers work with. Everything here lives for the whole process and is used from the
+// control-plane thread.
+#include <atomic>
+#include <cstdint>
+
+#include "api/ApiKeySet.h"
+#include "api/ParticipantToken.h"
+#include "core/Config.h"
+#include "core/Metrics.h"
+#include "core/ProcessStats.h"
+#include "events/EventLog.h"
+#include "events/WebhookOutbox.h"
+#include "rooms/RoomManager.h"
+#include "store/RoomStore.h"
+#include "store/WebhookStore.h"
+
+namespace rooms {
+
+struct ApiContext {
+  const Config& config;
+  ApiKeySet apiKeys;
+  ParticipantTokenVerifier tokens;
+  RoomManager& rooms;
+  RoomStore& roomStore;
+  WebhookStore& webhookStore;
+  EventLog& events;
+  WebhookOutbox& outbox;
+  MetricsRegistry& metrics;
+  ProcessStats processStats;
+  int64_t startedAtMs = 0;
+  std::atomic<int64_t> openConnections{0};
+  std::atomic<bool> draining{false};
+};
+
+}  // namespace rooms

@@ -1,0 +1,42 @@
+#pragma once
+// The request pipeline every HTTP request goes through, in order: request id, CORS preflight, per-address
+// rate limit, routing (404/405), API-key authentication, per-key rate limit, the handler, error mapping,
+// metrics and the access log.
+#include <memory>
+#include <optional>
+#include <unordered_map>
+
+#include "api/ApiContext.h"
+#include "api/ApiRequest.h"
+#include "api/RateLimiter.h"
+#include "api/Router.h"
+
+namespace rooms {
+
+class ApiService {
+ public:
+  explicit ApiService(ApiContext& ctx);
+
+  ApiResponse handle(ApiRequest& req);
+
+  // For a WebSocket upgrade to /events/{roomId}: the checks handle() would make. Returns the refusal, or
+  // nullopt when the upgrade may proceed (req.params["roomId"] is then set).
+  std::optional<ApiResponse> authorizeEventsUpgrade(ApiRequest& req);
+
+  ApiContext& context() { return ctx_; }
+
+ private:
+  std::optional<ApiResponse> checkIpLimit(const ApiRequest& req);
+  std::optional<ApiResponse> authenticate(ApiRequest& req);
+  void applyCors(const ApiRequest& req, ApiResponse& res) const;
+  bool originAllowed(std::string_view origin) const;
+  void observe(const ApiRequest& req, const std::string& route, const ApiResponse& res, double seconds);
+
+  ApiContext& ctx_;
+  Router router_;
+  RateLimiter perIp_;
+  RateLimiter perKey_;
+  std::unordered_map<std::string, Histogram*> latency_;
+};
+
+}  // namespace rooms

@@ -1,0 +1,51 @@
+// POST /room/{roomId}/join: where a participant's browser proves who it is with the JWT the main app minted.
+// The room page and the signaling channel start from this answer.
+#include <strings.h>
+
+#include "api/ApiError.h"
+#include "api/Routes.h"
+#include "core/Clock.h"
+
+namespace rooms {
+namespace http = boost::beast::http;
+using ojson = nlohmann::ordered_json;
+
+void registerJoinRoutes(Router& router, ApiContext& ctx) {
+  router.add(http::verb::post, "/room/:roomId/join", Auth::None, [&ctx](ApiRequest& req) {
+    auto room = requireRoom(ctx, req);
+    std::string token;
+    auto auth = req.header(http::field::authorization);
+    if (auth.size() > 7 && strncasecmp(auth.data(), "Bearer ", 7) == 0) token = std::string(auth.substr(7));
+    if (token.empty()) token = std::string(req.queryValue("token"));
+    auto result = ctx.tokens.verify(token, room->id(), nowMs() / 1000);
+    if (!result.ok()) {
+      // A token for another room is genuine but not for here: 403. Everything else fails authentication.
+      unsigned status = result.error == TokenError::WrongRoom ? 403 : 401;
+      throw ApiError(status, tokenErrorCode(result.error), tokenErrorMessage(result.error));
+    }
+    const auto& claims = *result.claims;
+    const Participant* seat = room->seat(claims.role);
+    if (!seat || seat->id() != claims.userId) {
+      throw ApiError(403, "not_a_participant", "this token's user is not the room's " + claims.role);
+    }
+    if (room->state() == RoomState::Ended) throw ApiError(410, "room_ended", "this session has ended");
+    ojson perms = ojson::array();
+    for (const auto& p : claims.permissions) perms.push_back(p);
+    return jsonResponse(200, ojson{{"roomId", room->id()},
+                                   {"sessionId", room->sessionId()},
+                                   {"participant",
+                                    {{"userId", claims.userId},
+                                     {"role", claims.role},
+                                     {"name", claims.name},
+                                     {"permissions", perms}}},
+                                   {"room",
+                                    {{"status", std::string(publicStatus(room->state()))},
+                                     {"scheduledStartTime", formatIso8601(room->config().scheduledStartMs)},
+                                     {"aiOrb", room->config().aiOrb.enabled},
+                                     {"transcription", room->config().features.transcription}}},
+                                   {"tokenExpiresAt", formatIso8601(claims.exp * 1000)}}
+                                 .dump());
+  });
+}
+
+}  // namespace rooms

@@ -1,0 +1,32 @@
+// POST /_test/rooms/{roomId}/presence: drives the presence interface the media plane uses, so the
+// control plane's lifecycle can be tested end to end over HTTP. Registered only with --enable-test-hooks.
+#include "api/ApiError.h"
+#include "api/JsonBody.h"
+#include "api/Routes.h"
+
+namespace rooms {
+namespace http = boost::beast::http;
+
+void registerTestHookRoutes(Router& router, ApiContext& ctx) {
+  router.add(http::verb::post, "/_test/rooms/:roomId/presence", Auth::ApiKey, [&ctx](ApiRequest& req) {
+    auto room = requireRoom(ctx, req);
+    auto body = parseJsonBody(req);
+    rejectUnknownFields(body, {"role", "action", "connectionId", "reason"}, "");
+    std::string role = requireString(body, "role", "", 16);
+    std::string action = requireString(body, "action", "", 16);
+    std::string connection = requireString(body, "connectionId", "", 128);
+    PresenceResult r;
+    if (action == "connect") {
+      r = ctx.rooms.participantConnected(room->id(), role, connection);
+    } else if (action == "disconnect") {
+      std::string reason = body.contains("reason") ? requireString(body, "reason", "", 64) : "left";
+      r = ctx.rooms.participantDisconnected(room->id(), role, connection, reason);
+    } else {
+      throw ApiError(400, "invalid_field", "action must be connect or disconnect");
+    }
+    if (r != PresenceResult::Ok) throw ApiError(409, toString(r), std::string("presence refused: ") + toString(r));
+    return jsonResponse(200, nlohmann::json{{"success", true}}.dump());
+  });
+}
+
+}  // namespace rooms

@@ -1,0 +1,138 @@
+#include "core/Config.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <stdexcept>
+#include <sys/stat.h>
+
+#include "core/Ids.h"
+
+namespace rooms {
+
+Config Config::load(int argc, char** argv) {
+  Config c;
+  CLI::App app{"roomsd: real-time media service for coaching rooms"};
+  app.set_version_flag("--version", ROOMS_VERSION);
+  std::string cors;
+  int port = c.port;
+  app.add_option("--port", port, "HTTP/WebSocket port")->envname("ROOM_SERVICE_PORT")->check(CLI::Range(1, 65535));
+  app.add_option("--bind", c.bindAddress, "Address to listen on")->envname("ROOMS_BIND_ADDRESS");
+  app.add_option("--api-key", c.apiKeys, "API key(s), comma-separated for rotation")->envname("ROOM_SERVICE_API_KEY");
+  app.add_option("--webhook-secret", c.webhookSecret, "Default webhook signing secret")
+      ->envname("ROOM_WEBHOOK_SECRET");
+  app.add_option("--jwt-secret", c.jwtSecret, "HS256 secret of participant tokens")->envname("JWT_SIGNING_SECRET");
+  app.add_option("--data-dir", c.dataDir, "Directory of the SQLite database")->envname("ROOMS_DATA_DIR");
+  app.add_option("--public-url", c.publicUrl, "Base URL used in connection URLs")->envname("ROOMS_PUBLIC_URL");
+  app.add_option("--cors-origins", cors, "Allowed CORS origins, comma-separated, or *")->envname("ROOMS_CORS_ORIGINS");
+  app.add_option("--log-level", c.logLevel, "trace|debug|info|warn|error|off")->envname("ROOMS_LOG_LEVEL");
+  app.add_option("--log-format", c.logFormat, "text|json")->envname("ROOMS_LOG_FORMAT");
+  app.add_flag("--dev", c.dev, "Development mode: generate missing secrets")->envname("ROOMS_DEV");
+  app.add_option("--tls-cert", c.tlsCert, "PEM certificate chain for HTTPS/WSS")->envname("ROOMS_TLS_CERT");
+  app.add_option("--tls-key", c.tlsKey, "PEM private key for HTTPS/WSS")->envname("ROOMS_TLS_KEY");
+  app.add_option("--rate-limit-per-key", c.rateLimitPerKey, "Requests/s per API key (0 disables)")
+      ->envname("ROOMS_RATE_LIMIT_PER_KEY");
+  app.add_option("--rate-limit-per-key-burst", c.rateLimitPerKeyBurst, "Burst per API key")
+      ->envname("ROOMS_RATE_LIMIT_PER_KEY_BURST");
+  app.add_option("--rate-limit-per-ip", c.rateLimitPerIp, "Requests/s per client address (0 disables)")
+      ->envname("ROOMS_RATE_LIMIT_PER_IP");
+  app.add_option("--rate-limit-per-ip-burst", c.rateLimitPerIpBurst, "Burst per client address")
+      ->envname("ROOMS_RATE_LIMIT_PER_IP_BURST");
+  app.add_option("--max-body-bytes", c.maxBodyBytes, "Largest accepted request body")
+      ->envname("ROOMS_MAX_BODY_BYTES");
+  app.add_option("--no-show-grace", c.noShowGraceSeconds, "Seconds after the scheduled start before an unjoined room ends")
+      ->envname("ROOMS_NO_SHOW_GRACE_SECONDS");
+  app.add_option("--webhook-retry-hours", c.webhookRetryHours, "How long a webhook delivery is retried")
+      ->envname("ROOMS_WEBHOOK_RETRY_HOURS");
+  app.add_option("--webhook-timeout-ms", c.webhookTimeoutMs, "Timeout of one webhook attempt")
+      ->envname("ROOMS_WEBHOOK_TIMEOUT_MS");
+  app.add_option("--webhook-backoff-base-ms", c.webhookBackoffBaseMs, "First webhook retry delay")
+      ->envname("ROOMS_WEBHOOK_BACKOFF_BASE_MS")
+      ->check(CLI::Range(int64_t{10}, int64_t{3600000}));
+  app.add_option("--webhook-backoff-max-ms", c.webhookBackoffMaxMs, "Largest webhook retry delay")
+      ->envname("ROOMS_WEBHOOK_BACKOFF_MAX_MS")
+      ->check(CLI::Range(int64_t{10}, int64_t{86400000}));
+  app.add_option("--db-synchronous", c.dbSynchronous, "SQLite synchronous mode: NORMAL or FULL")
+      ->envname("ROOMS_DB_SYNCHRONOUS")
+      ->check(CLI::IsMember({"NORMAL", "FULL"}));
+  app.add_flag("--enable-test-hooks", c.enableTestHooks, "Expose /_test routes (tests only)")
+      ->envname("ROOMS_ENABLE_TEST_HOOKS");
+  app.add_option("--shutdown-grace-ms", c.shutdownGraceMs, "Time allowed to drain on SIGTERM")
+      ->envname("ROOMS_SHUTDOWN_GRACE_MS");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::exit(app.exit(e));
+  }
+  c.port = static_cast<uint16_t>(port);
+  for (size_t pos = 0; pos <= cors.size();) {
+    size_t end = cors.find(',', pos);
+    if (end == std::string::npos) end = cors.size();
+    std::string item = cors.substr(pos, end - pos);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) c.corsOrigins.push_back(item);
+    pos = end + 1;
+  }
+  if (c.maxBodyBytes < 1024) throw std::runtime_error("--max-body-bytes must be at least 1024");
+  if (c.tlsCert.empty() != c.tlsKey.empty())
+    throw std::runtime_error("ROOMS_TLS_CERT and ROOMS_TLS_KEY must be set together");
+  if (c.publicUrl.empty()) {
+    c.publicUrl = (c.tlsCert.empty() ? "http://localhost:" : "https://localhost:") + std::to_string(c.port);
+  }
+  while (!c.publicUrl.empty() && c.publicUrl.back() == '/') c.publicUrl.pop_back();
+  if (c.publicUrl.rfind("http://", 0) != 0 && c.publicUrl.rfind("https://", 0) != 0)
+    throw std::runtime_error("ROOMS_PUBLIC_URL must start with http:// or https://");
+  return c;
+}
+
+void Config::resolveSecrets() {
+  if (!dev) {
+    std::string missing;
+    if (apiKeys.empty()) missing += " ROOM_SERVICE_API_KEY";
+    if (jwtSecret.empty()) missing += " JWT_SIGNING_SECRET";
+    if (webhookSecret.empty()) missing += " ROOM_WEBHOOK_SECRET";
+    if (!missing.empty())
+      throw std::runtime_error("missing required secret(s):" + missing +
+                               " (set them, or start with --dev / ROOMS_DEV=1 for development mode)");
+    return;
+  }
+  std::filesystem::create_directories(dataDir);
+  auto path = std::filesystem::path(dataDir) / "dev-secrets.json";
+  nlohmann::json saved = nlohmann::json::object();
+  if (std::ifstream in(path); in) {
+    saved = nlohmann::json::parse(in, nullptr, false);
+    if (!saved.is_object()) throw std::runtime_error(path.string() + " is not valid JSON; delete it to regenerate");
+  }
+  bool generated = false;
+  auto fill = [&](std::string& value, const char* key) {
+    if (!value.empty()) return;
+    if (saved.contains(key) && saved[key].is_string()) {
+      value = saved[key].get<std::string>();
+    } else {
+      value = randomHex(24);
+      saved[key] = value;
+      generated = true;
+    }
+  };
+  fill(apiKeys, "apiKey");
+  fill(jwtSecret, "jwtSecret");
+  fill(webhookSecret, "webhookSecret");
+  if (generated) {
+    std::ofstream out(path, std::ios::trunc);
+    out << saved.dump(2) << "\n";
+    if (!out) throw std::runtime_error("cannot write " + path.string());
+    ::chmod(path.c_str(), 0600);
+  }
+  std::cerr << "\n*** roomsd is in DEVELOPMENT MODE: secrets come from " << path.string()
+            << " and are printed here. Never use --dev in production. ***\n"
+            << "  ROOM_SERVICE_API_KEY=" << apiKeys << "\n"
+            << "  JWT_SIGNING_SECRET=" << jwtSecret << "\n"
+            << "  ROOM_WEBHOOK_SECRET=" << webhookSecret << "\n\n";
+}
+
+}  // namespace rooms

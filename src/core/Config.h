@@ -1,0 +1,48 @@
+#pragma once
+// Everything roomsd is configured with. Each setting is a flag and an environment variable; the spec's
+// variables keep the spec's names (ROOM_SERVICE_PORT, ROOM_SERVICE_API_KEY, ROOM_WEBHOOK_SECRET,
+// JWT_SIGNING_SECRET), ours start with ROOMS_.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rooms {
+
+struct Config {
+  uint16_t port = 3001;
+  std::string bindAddress = "0.0.0.0";
+  std::string apiKeys;        // comma-separated
+  std::string webhookSecret;  // default signing secret for webhooks registered without one
+  std::string jwtSecret;      // verifies participant tokens
+  std::string dataDir = "./data";
+  std::string publicUrl;  // default http(s)://localhost:{port}
+  std::vector<std::string> corsOrigins;
+  std::string logLevel = "info";
+  std::string logFormat = "text";
+  bool dev = false;
+  std::string tlsCert;
+  std::string tlsKey;
+  double rateLimitPerKey = 200;  // requests/s per API key, 0 disables
+  double rateLimitPerKeyBurst = 400;
+  double rateLimitPerIp = 100;  // requests/s per client address, 0 disables
+  double rateLimitPerIpBurst = 200;
+  size_t maxBodyBytes = 65536;
+  int64_t noShowGraceSeconds = 3600;  // a scheduled room nobody joined ends this long after its start time
+  int64_t webhookRetryHours = 24;
+  int64_t webhookTimeoutMs = 10000;
+  int64_t webhookBackoffBaseMs = 1000;      // first retry delay; doubles per attempt
+  int64_t webhookBackoffMaxMs = 600000;     // cap of the retry delay
+  std::string dbSynchronous = "NORMAL";  // NORMAL survives kill -9; FULL also survives power loss
+  bool enableTestHooks = false;
+  int64_t shutdownGraceMs = 5000;
+
+  // Parses flags and environment. Prints help and exits for --help; throws std::runtime_error with a
+  // readable message for invalid values.
+  static Config load(int argc, char** argv);
+
+  // In development mode, fills missing secrets from {dataDir}/dev-secrets.json, generating and saving them
+  // on first use, and prints them with a warning. Outside it, throws if a required secret is missing.
+  void resolveSecrets();
+};
+
+}  // namespace rooms

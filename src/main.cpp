@@ -1,0 +1,122 @@
+// roomsd: one process, one control-plane thread (HTTP, WebSocket, room lifecycle), one webhook delivery
+// thread. See docs/architecture.md.
+#include <boost/asio.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "api/ApiService.h"
+#include "api/HttpServer.h"
+#include "core/Clock.h"
+#include "core/Config.h"
+#include "core/Log.h"
+#include "events/EventLog.h"
+#include "events/WebhookOutbox.h"
+#include "rooms/RoomManager.h"
+#include "store/Database.h"
+#include "store/EventStore.h"
+#include "store/RoomStore.h"
+#include "store/Schema.h"
+#include "store/WebhookStore.h"
+
+namespace net = boost::asio;
+using namespace rooms;
+
+namespace {
+
+void printWelcome(const Config& c, uint16_t port) {
+  std::cerr << "roomsd " << ROOMS_VERSION << " listening on port " << port << " (public URL " << c.publicUrl
+            << ")\n";
+  if (!c.dev) return;
+  std::cerr << "Try it:\n"
+            << "  curl " << c.publicUrl << "/health\n"
+            << "  curl -H 'Authorization: Bearer " << c.apiKeys.substr(0, c.apiKeys.find(',')) << "' "
+            << c.publicUrl << "/api/webhooks\n"
+            << "  node scripts/demo-room.mjs   # creates a demo room and prints its join links\n\n";
+}
+
+int runServer(Config config) {
+  std::filesystem::create_directories(config.dataDir);
+  const std::string dbPath = (std::filesystem::path(config.dataDir) / "rooms.db").string();
+  Database db(dbPath, config.dbSynchronous);
+  migrateSchema(db);
+  RoomStore roomStore(db);
+  EventStore eventStore(db);
+  WebhookStore webhookStore(db);
+  MetricsRegistry metrics;
+
+  EventLog events(eventStore, webhookStore, metrics);
+  WebhookOutboxOptions outboxOptions;
+  outboxOptions.databasePath = dbPath;
+  outboxOptions.synchronous = config.dbSynchronous;
+  outboxOptions.defaultSecret = config.webhookSecret;
+  outboxOptions.retryWindowMs = config.webhookRetryHours * 3600 * 1000;
+  outboxOptions.backoffBaseMs = config.webhookBackoffBaseMs;
+  outboxOptions.backoffMaxMs = config.webhookBackoffMaxMs;
+  outboxOptions.attemptTimeoutMs = config.webhookTimeoutMs;
+  outboxOptions.userAgent = std::string("roomsd/") + ROOMS_VERSION;
+  WebhookOutbox outbox(outboxOptions, metrics);
+  events.setDeliveryWakeup([&outbox] { outbox.wake(); });
+
+  RoomManager rooms(db, roomStore, events, metrics, RoomManagerOptions{config.noShowGraceSeconds * 1000});
+  rooms.recover(nowMs());
+
+  ApiContext ctx{config, ApiKeySet::parse(config.apiKeys), ParticipantTokenVerifier(config.jwtSecret), rooms,
+                 roomStore, webhookStore, events, outbox, metrics};
+  ctx.startedAtMs = nowMs();
+  ApiService api(ctx);
+
+  net::io_context io(1);
+  HttpServer server(io, api, config);
+  server.start();
+  outbox.start();
+  printWelcome(config, server.port());
+
+  net::steady_timer ticker(io);
+  std::function<void()> tick = [&] {
+    ticker.expires_after(std::chrono::seconds(1));
+    ticker.async_wait([&](boost::system::error_code ec) {
+      if (ec) return;
+      try {
+        rooms.tick(nowMs());
+      } catch (const std::exception& e) {
+        log::error("tick_failed", {{"error", e.what()}});
+      }
+      tick();
+    });
+  };
+  tick();
+
+  net::signal_set signals(io, SIGINT, SIGTERM);
+  net::steady_timer drainTimer(io);
+  signals.async_wait([&](boost::system::error_code ec, int sig) {
+    if (ec) return;
+    log::info("shutting_down", {{"signal", sig}});
+    ctx.draining = true;
+    server.stopAccepting();
+    ticker.cancel();
+    events.shutdown("server shutting down");
+    // Give close frames and in-flight responses a moment, bounded by the grace period.
+    drainTimer.expires_after(std::chrono::milliseconds(std::min<int64_t>(config.shutdownGraceMs, 500)));
+    drainTimer.async_wait([&](boost::system::error_code) { io.stop(); });
+  });
+
+  io.run();
+  outbox.stop();
+  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    Config config = Config::load(argc, argv);
+    log::init(config.logLevel, config.logFormat);
+    config.resolveSecrets();
+    return runServer(std::move(config));
+  } catch (const std::exception& e) {
+    std::cerr << "roomsd: " << e.what() << "\n";
+    return 1;
+  }
+}

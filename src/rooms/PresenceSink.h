@@ -1,0 +1,22 @@
+#pragma once
+// The interface the media plane calls as participants connect and disconnect. One seat may have several
+// connections (two tabs, a reconnect overlapping the old one); the seat is present while any is open.
+#include <string>
+
+namespace rooms {
+
+enum class PresenceResult { Ok, RoomNotFound, RoomEnded, UnknownRole, UnknownConnection };
+const char* toString(PresenceResult r);
+
+class PresenceSink {
+ public:
+  virtual ~PresenceSink() = default;
+  // role: "coach", "client" or "aiOrb". connectionId: unique per transport connection.
+  virtual PresenceResult participantConnected(const std::string& roomId, const std::string& role,
+                                              const std::string& connectionId) = 0;
+  // reason: free text for the log and the participant-left event ("left", "timeout", "room_ended", ...).
+  virtual PresenceResult participantDisconnected(const std::string& roomId, const std::string& role,
+                                                 const std::string& connectionId, const std::string& reason) = 0;
+};
+
+}  // namespace rooms

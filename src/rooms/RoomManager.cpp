@@ -1,0 +1,292 @@
+#include "rooms/RoomManager.h"
+
+#include "core/Clock.h"
+#include "core/Log.h"
+
+namespace rooms {
+namespace {
+constexpr size_t kEndedCacheSize = 1024;
+constexpr int64_t kHeartbeatEveryMs = 5000;
+
+bool isHuman(const std::string& role) { return role == "coach" || role == "client"; }
+}  // namespace
+
+RoomManager::RoomManager(Database& db, RoomStore& store, EventSink& events, MetricsRegistry& metrics,
+                         RoomManagerOptions options)
+    : db_(db),
+      store_(store),
+      events_(events),
+      options_(options),
+      created_(metrics.counter("rooms_created_total", "Rooms created")),
+      createFailed_(metrics.counter("rooms_create_failed_total", "Room creations refused (invalid or conflicting)")),
+      ended_(metrics.counter("rooms_ended_total", "Rooms ended")),
+      activeGauge_(metrics.gauge("rooms_active", "Rooms with a session in progress")),
+      openGauge_(metrics.gauge("rooms_open", "Rooms not yet ended (waiting, ready or active)")) {}
+
+void RoomManager::refreshGauges() {
+  activeGauge_.set(static_cast<double>(activeRooms()));
+  openGauge_.set(static_cast<double>(rooms_.size()));
+}
+
+size_t RoomManager::activeRooms() const {
+  size_t n = 0;
+  for (const auto& [id, r] : rooms_) n += r->state() == RoomState::Active ? 1 : 0;
+  return n;
+}
+
+void RoomManager::publishAll(const std::vector<Event>& events) {
+  for (const auto& e : events) events_.publish(e);
+}
+
+void RoomManager::recover(int64_t now) {
+  auto hb = store_.getMeta("heartbeat_ms");
+  int64_t lastAlive = hb ? std::stoll(*hb) : now;
+  std::vector<Event> out;
+  {
+    auto tx = db_.transaction();
+    auto closed = store_.closeAllOpenIntervals(lastAlive, "server_restart");
+    for (const auto& iv : closed) {
+      int64_t leftAt = std::max(lastAlive, iv.joinedAt);
+      nlohmann::ordered_json data = {{"roomId", iv.roomId},
+                                     {"participantId", iv.participantId},
+                                     {"participantType", iv.role},
+                                     {"timestamp", formatIso8601(leftAt)},
+                                     {"duration", (leftAt - iv.joinedAt) / 1000},
+                                     {"reason", "server_restart"}};
+      out.push_back(events_.append(iv.roomId, "participant-left", data));
+    }
+    store_.setMeta("heartbeat_ms", std::to_string(now));
+    tx.commit();
+  }
+  for (const auto& rec : store_.openRooms()) {
+    auto room = std::make_shared<Room>(Room::fromRecord(rec));
+    for (const auto& iv : store_.intervals(rec.roomId)) {
+      if (auto* seat = room->seat(iv.role)) seat->restoreInterval({iv.id, iv.joinedAt, iv.leftAt});
+    }
+    rooms_[rec.roomId] = room;
+  }
+  lastHeartbeat_ = now;
+  publishAll(out);
+  refreshGauges();
+  log::info("rooms_recovered", {{"openRooms", rooms_.size()}, {"presenceClosed", out.size()}});
+}
+
+std::shared_ptr<Room> RoomManager::load(const std::string& roomId) {
+  if (auto it = rooms_.find(roomId); it != rooms_.end()) return it->second;
+  if (auto it = endedCache_.find(roomId); it != endedCache_.end()) return it->second;
+  auto rec = store_.findRoom(roomId);
+  if (!rec) return nullptr;
+  auto room = std::make_shared<Room>(Room::fromRecord(*rec));
+  for (const auto& iv : store_.intervals(roomId)) {
+    if (auto* seat = room->seat(iv.role)) seat->restoreInterval({iv.id, iv.joinedAt, iv.leftAt});
+  }
+  if (room->state() != RoomState::Ended) {
+    rooms_[roomId] = room;  // only reachable if the map and the store disagree; trust the store
+  } else {
+    if (endedCache_.size() >= kEndedCacheSize) endedCache_.clear();
+    endedCache_[roomId] = room;
+  }
+  return room;
+}
+
+std::shared_ptr<const Room> RoomManager::find(const std::string& roomId) { return load(roomId); }
+
+RoomManager::CreateResult RoomManager::create(Room draft) {
+  if (auto existing = load(draft.id())) {
+    if (existing->requestJson() == draft.requestJson()) return {existing, false, RoomError::None};
+    createFailed_.inc();
+    return {existing, false, RoomError::Conflict};
+  }
+  {
+    auto tx = db_.transaction();
+    store_.insertRoom(draft.toRecord());
+    tx.commit();
+  }
+  auto room = std::make_shared<Room>(std::move(draft));
+  rooms_[room->id()] = room;
+  created_.inc();
+  refreshGauges();
+  log::info("room_created", {{"roomId", room->id()}, {"sessionId", room->sessionId()}});
+  return {room, true, RoomError::None};
+}
+
+RoomManager::Result RoomManager::prewarm(const std::string& roomId, std::optional<int64_t> scheduledStartMs) {
+  auto room = load(roomId);
+  if (!room) return {nullptr, RoomError::NotFound, "room not found"};
+  if (room->state() == RoomState::Ended) return {room, RoomError::Ended, "room has ended"};
+  Room next = *room;
+  bool changed = false;
+  if (scheduledStartMs && *scheduledStartMs != next.config().scheduledStartMs) {
+    next.mutableConfig().scheduledStartMs = *scheduledStartMs;
+    changed = true;
+  }
+  if (next.state() == RoomState::Waiting) {
+    next.transition(RoomState::Ready);
+    next.markPrewarmed(nowMs());
+    changed = true;
+  }
+  if (changed) {
+    auto tx = db_.transaction();
+    store_.updateRoom(next.toRecord());
+    tx.commit();
+    *room = std::move(next);
+  }
+  return {room, RoomError::None, ""};
+}
+
+void RoomManager::closeSeat(Room& room, Participant& p, int64_t at, const std::string& reason,
+                            std::vector<Event>& out) {
+  p.dropConnections();
+  auto iv = p.closeInterval(at);
+  if (!iv) return;
+  store_.closeInterval(iv->storeId, *iv->leftAt, reason);
+  nlohmann::ordered_json data = {{"roomId", room.id()},
+                                 {"participantId", p.id()},
+                                 {"participantType", p.role()},
+                                 {"timestamp", formatIso8601(*iv->leftAt)},
+                                 {"duration", (*iv->leftAt - iv->joinedAt) / 1000},
+                                 {"reason", reason}};
+  out.push_back(events_.append(room.id(), "participant-left", data));
+}
+
+void RoomManager::endLocked(Room& room, const std::string& reason, const std::string& requestedBy,
+                            const std::string& detail, std::vector<Event>& out) {
+  int64_t now = nowMs();
+  for (auto* p : {&room.coach(), &room.client(), &room.aiOrb()}) {
+    if (p->connected()) closeSeat(room, *p, now, "room_ended", out);
+  }
+  room.transition(RoomState::Ended);
+  room.markEnded(now, reason, requestedBy);
+  store_.updateRoom(room.toRecord());
+  nlohmann::ordered_json data = {{"roomId", room.id()},
+                                 {"timestamp", formatIso8601(now)},
+                                 {"reason", reason},
+                                 {"summaryReady", false},
+                                 {"requestedBy", requestedBy},
+                                 {"finalDuration", room.finalDuration()}};
+  if (!detail.empty()) data["detail"] = detail;
+  out.push_back(events_.append(room.id(), "room-ended", data));
+}
+
+RoomManager::Result RoomManager::end(const std::string& roomId, const std::string& reason,
+                                     const std::string& requestedBy) {
+  auto room = load(roomId);
+  if (!room) return {nullptr, RoomError::NotFound, "room not found"};
+  if (room->state() != RoomState::Ended) endRoom(room, reason, requestedBy, "");
+  return {room, RoomError::None, ""};
+}
+
+void RoomManager::endRoom(const std::shared_ptr<Room>& room, const std::string& reason,
+                          const std::string& requestedBy, const std::string& detail) {
+  Room next = *room;
+  std::vector<Event> out;
+  {
+    auto tx = db_.transaction();
+    endLocked(next, reason, requestedBy, detail, out);
+    tx.commit();
+  }
+  *room = std::move(next);
+  rooms_.erase(room->id());
+  if (endedCache_.size() >= kEndedCacheSize) endedCache_.clear();
+  endedCache_[room->id()] = room;
+  ended_.inc();
+  refreshGauges();
+  log::info("room_ended", {{"roomId", room->id()}, {"reason", reason}, {"detail", detail}});
+  publishAll(out);
+  for (auto* o : observers_) o->onRoomEnded(*room);
+}
+
+RoomManager::Result RoomManager::patchConfig(const std::string& roomId, const nlohmann::json& patch) {
+  auto room = load(roomId);
+  if (!room) return {nullptr, RoomError::NotFound, "room not found"};
+  if (room->state() == RoomState::Ended) return {room, RoomError::Ended, "room has ended"};
+  Room next = *room;
+  try {
+    next.mutableConfig().applyPatch(patch);
+  } catch (const ValidationError& e) {
+    return {room, RoomError::Invalid, e.what()};
+  }
+  {
+    auto tx = db_.transaction();
+    store_.updateRoom(next.toRecord());
+    tx.commit();
+  }
+  *room = std::move(next);
+  for (auto* o : observers_) o->onRoomConfigChanged(*room);
+  return {room, RoomError::None, ""};
+}
+
+PresenceResult RoomManager::participantConnected(const std::string& roomId, const std::string& role,
+                                                 const std::string& connectionId) {
+  auto room = load(roomId);
+  if (!room) return PresenceResult::RoomNotFound;
+  if (room->state() == RoomState::Ended) return PresenceResult::RoomEnded;
+  if (!room->seat(role)) return PresenceResult::UnknownRole;
+  if (room->seat(role)->hasConnection(connectionId)) return PresenceResult::Ok;
+  Room next = *room;
+  Participant& p = *next.seat(role);
+  std::vector<Event> out;
+  if (p.addConnection(connectionId)) {
+    int64_t now = nowMs();
+    auto tx = db_.transaction();
+    bool starts = isHuman(role) && next.state() != RoomState::Active;
+    if (starts) {
+      next.transition(RoomState::Active);
+      next.markStarted(now);
+      store_.updateRoom(next.toRecord());
+      out.push_back(events_.append(roomId, "room-started", {{"roomId", roomId}, {"timestamp", formatIso8601(now)}}));
+    }
+    p.openInterval(store_.openInterval(roomId, role, p.id(), connectionId, now), now);
+    out.push_back(events_.append(roomId, "participant-joined", {{"roomId", roomId},
+                                                                 {"participantId", p.id()},
+                                                                 {"participantType", role},
+                                                                 {"timestamp", formatIso8601(now)}}));
+    tx.commit();
+  }
+  *room = std::move(next);
+  refreshGauges();
+  publishAll(out);
+  return PresenceResult::Ok;
+}
+
+PresenceResult RoomManager::participantDisconnected(const std::string& roomId, const std::string& role,
+                                                    const std::string& connectionId, const std::string& reason) {
+  auto room = load(roomId);
+  if (!room) return PresenceResult::RoomNotFound;
+  if (!room->seat(role)) return PresenceResult::UnknownRole;
+  if (!room->seat(role)->hasConnection(connectionId)) return PresenceResult::UnknownConnection;
+  Room next = *room;
+  Participant& p = *next.seat(role);
+  std::vector<Event> out;
+  if (p.removeConnection(connectionId)) {
+    auto tx = db_.transaction();
+    closeSeat(next, p, nowMs(), reason, out);
+    tx.commit();
+  }
+  *room = std::move(next);
+  publishAll(out);
+  return PresenceResult::Ok;
+}
+
+void RoomManager::tick(int64_t now) {
+  if (now - lastHeartbeat_ >= kHeartbeatEveryMs) {
+    store_.setMeta("heartbeat_ms", std::to_string(now));
+    lastHeartbeat_ = now;
+  }
+  std::vector<std::pair<std::string, std::string>> due;  // roomId, detail
+  for (const auto& [id, room] : rooms_) {
+    const auto& cfg = room->config();
+    if (room->state() == RoomState::Active && room->startedAt() &&
+        now >= *room->startedAt() + cfg.maxDurationSeconds * 1000) {
+      due.emplace_back(id, "max_duration");
+    } else if ((room->state() == RoomState::Waiting || room->state() == RoomState::Ready) &&
+               now >= cfg.scheduledStartMs + options_.noShowGraceMs) {
+      due.emplace_back(id, "no_show");
+    }
+  }
+  for (const auto& [id, detail] : due) {
+    if (auto room = load(id)) endRoom(room, "timeout", "system", detail);
+  }
+}
+
+}  // namespace rooms

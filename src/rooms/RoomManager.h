@@ -1,0 +1,98 @@
+#pragma once
+// Owns the live rooms and every change to them. Each change is one database transaction that also appends
+// the events it causes, so an acknowledged change and its events are durable together; events reach
+// subscribers after the commit. Runs on the control-plane thread only.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/Metrics.h"
+#include "events/EventSink.h"
+#include "rooms/PresenceSink.h"
+#include "rooms/Room.h"
+#include "rooms/RoomObserver.h"
+#include "store/Database.h"
+#include "store/RoomStore.h"
+
+namespace rooms {
+
+enum class RoomError { None, NotFound, Conflict, Ended, Invalid };
+
+struct RoomManagerOptions {
+  int64_t noShowGraceMs = 3600 * 1000;
+};
+
+class RoomManager : public PresenceSink {
+ public:
+  RoomManager(Database& db, RoomStore& store, EventSink& events, MetricsRegistry& metrics,
+              RoomManagerOptions options);
+
+  // Loads rooms that were open at the last stop. Presence that was open then is closed at the last
+  // heartbeat (when the process was last known alive) and reported as participant-left.
+  void recover(int64_t now);
+
+  struct CreateResult {
+    std::shared_ptr<Room> room;
+    bool created = false;
+    RoomError error = RoomError::None;
+  };
+  // Same roomId and same request: returns the existing room (created=false). Different request: Conflict.
+  CreateResult create(Room draft);
+
+  std::shared_ptr<const Room> find(const std::string& roomId);
+
+  struct Result {
+    std::shared_ptr<const Room> room;
+    RoomError error = RoomError::None;
+    std::string message;
+  };
+  Result prewarm(const std::string& roomId, std::optional<int64_t> scheduledStartMs);
+  // Ending an ended room returns it unchanged (callers report the first end).
+  Result end(const std::string& roomId, const std::string& reason, const std::string& requestedBy);
+  Result patchConfig(const std::string& roomId, const nlohmann::json& patch);
+
+  PresenceResult participantConnected(const std::string& roomId, const std::string& role,
+                                      const std::string& connectionId) override;
+  PresenceResult participantDisconnected(const std::string& roomId, const std::string& role,
+                                         const std::string& connectionId, const std::string& reason) override;
+
+  // Once a second: ends rooms past maxDuration or never joined, and records the heartbeat.
+  void tick(int64_t now);
+
+  // Counts a create request refused for bad input, for the rooms created/failed metric.
+  void recordCreateFailure() { createFailed_.inc(); }
+
+  size_t activeRooms() const;
+  size_t openRooms() const { return rooms_.size(); }
+  void addObserver(RoomObserver* o) { observers_.push_back(o); }
+
+ private:
+  std::shared_ptr<Room> load(const std::string& roomId);
+  void endRoom(const std::shared_ptr<Room>& room, const std::string& reason, const std::string& requestedBy,
+               const std::string& detail);
+  void endLocked(Room& room, const std::string& reason, const std::string& requestedBy, const std::string& detail,
+                 std::vector<Event>& out);
+  void closeSeat(Room& room, Participant& p, int64_t at, const std::string& reason, std::vector<Event>& out);
+  void publishAll(const std::vector<Event>& events);
+  void refreshGauges();
+
+  Database& db_;
+  RoomStore& store_;
+  EventSink& events_;
+  RoomManagerOptions options_;
+  Counter& created_;
+  Counter& createFailed_;
+  Counter& ended_;
+  Gauge& activeGauge_;
+  Gauge& openGauge_;
+  // Open rooms (not ended) live here; ended rooms are read from the store on demand, with a small cache.
+  std::unordered_map<std::string, std::shared_ptr<Room>> rooms_;
+  std::unordered_map<std::string, std::shared_ptr<Room>> endedCache_;
+  std::vector<RoomObserver*> observers_;
+  int64_t lastHeartbeat_ = 0;
+};
+
+}  // namespace rooms

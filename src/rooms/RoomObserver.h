@@ -1,0 +1,14 @@
+#pragma once
+// Lets the media plane and the AI parts follow rooms without the room model knowing them.
+namespace rooms {
+
+class Room;
+
+class RoomObserver {
+ public:
+  virtual ~RoomObserver() = default;
+  virtual void onRoomConfigChanged(const Room& room) {}
+  virtual void onRoomEnded(const Room& room) {}
+};
+
+}  // namespace rooms
