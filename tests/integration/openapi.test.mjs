@@ -1,0 +1,89 @@
+// docs/openapi.yaml itself: a valid OpenAPI 3.1 document that documents every route roomsd registers. (Every
+// response the other test files see is validated against it by the helpers.)
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+
+import { ajv, documentedOperations, expectSchema, expectValid, openapi } from './helpers/openapi.mjs';
+import { REPO_ROOT } from './helpers/roomsd.mjs';
+
+// Every router.add(http::verb::X, "/pattern", ...) in src/api, as [METHOD, "/openapi/{template}"].
+function registeredRoutes() {
+  const dir = path.join(REPO_ROOT, 'src/api');
+  const out = [];
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.cpp'))) {
+    const src = fs.readFileSync(path.join(dir, f), 'utf8');
+    for (const m of src.matchAll(/router\.add\(\s*http::verb::(\w+?)_?,\s*"([^"]+)"/g)) {
+      out.push([m[1].toUpperCase(), m[2].replace(/:(\w+)/g, '{$1}')]);
+    }
+  }
+  return out;
+}
+
+describe('docs/openapi.yaml', () => {
+  it('is OpenAPI 3.1 with bearer security and the error schema', () => {
+    assert.match(openapi.openapi, /^3\.1\.\d+$/);
+    assert.equal(openapi.components.securitySchemes.apiKey.type, 'http');
+    assert.equal(openapi.components.securitySchemes.apiKey.scheme, 'bearer');
+    assert.deepEqual(openapi.security, [{ apiKey: [] }]);
+    expectSchema('ErrorResponse', { success: false, error: { code: 'room_not_found', message: 'no room x' } });
+    assert.throws(() => expectSchema('ErrorResponse', { success: false, error: { code: 'x' } }));
+    assert.throws(() => expectSchema('ErrorResponse', { success: true, error: { code: 'x', message: 'y' } }));
+  });
+
+  it('documents every route roomsd registers, and the events WebSocket', () => {
+    const routes = registeredRoutes();
+    assert.ok(routes.length >= 15, `found ${routes.length} routes in src/api`);
+    const documented = new Set(documentedOperations().map(([m, t]) => `${m} ${t}`));
+    for (const [m, t] of routes) assert.ok(documented.has(`${m} ${t}`), `${m} ${t} is not in docs/openapi.yaml`);
+    assert.ok(documented.has('GET /events/{roomId}'));
+    assert.ok(openapi.paths['/events/{roomId}'].get.responses['101']);
+    // And nothing that does not exist.
+    const registered = new Set([...routes.map(([m, t]) => `${m} ${t}`), 'GET /events/{roomId}']);
+    for (const op of documented) assert.ok(registered.has(op), `${op} is documented but not registered`);
+  });
+
+  it('gives every operation an operationId, responses with schemas, and 401 where a key is needed', () => {
+    const ids = new Set();
+    for (const [m, t] of documentedOperations()) {
+      const op = openapi.paths[t][m.toLowerCase()];
+      assert.ok(op.operationId, `${m} ${t} has an operationId`);
+      assert.ok(!ids.has(op.operationId), `operationId ${op.operationId} is unique`);
+      ids.add(op.operationId);
+      const needsKey = op.security === undefined ? true : op.security.length > 0;
+      if (needsKey) assert.ok(op.responses['401'], `${m} ${t} documents 401`);
+      if (t !== '/health') assert.ok(op.responses['429'], `${m} ${t} documents 429`);
+      for (const [status, r] of Object.entries(op.responses)) {
+        const resp = r.$ref ? openapi.components.responses[r.$ref.split('/').pop()] : r;
+        assert.ok(resp, `${m} ${t} ${status} resolves`);
+        if (status !== '101') assert.ok(resp.content, `${m} ${t} ${status} has a body schema`);
+      }
+    }
+  });
+
+  it('compiles every schema in strict mode', () => {
+    for (const name of Object.keys(openapi.components.schemas)) {
+      assert.ok(ajv.getSchema(`https://rooms.invalid/openapi/components#/$defs/${name}`), name);
+    }
+  });
+
+  it('rejects answers that break the contract', () => {
+    const status = {
+      roomId: 'r', sessionId: 's', status: 'waiting',
+      participants: {
+        coach: { id: 'c', connected: false, joinedAt: null, leftAt: null, totalDuration: 0 },
+        client: { id: 'k', connected: false, joinedAt: null, leftAt: null, totalDuration: 0 },
+        aiOrb: { enabled: true, connected: false, joinedAt: null, leftAt: null, participationPercentage: 0 },
+      },
+      actualStartTime: null, currentDuration: 0, scheduledStartTime: '2030-01-01T00:00:00Z', endedAt: null,
+    };
+    expectValid('GET', '/api/rooms/{roomId}/status', 200, status);
+    assert.throws(() => expectValid('GET', '/api/rooms/{roomId}/status', 200, { ...status, extra: 1 }));
+    assert.throws(() => expectValid('GET', '/api/rooms/{roomId}/status', 200, { ...status, status: 'ended' }));
+    assert.throws(() => expectValid('GET', '/api/rooms/{roomId}/status', 200, { ...status, currentDuration: -1 }));
+    assert.throws(() => expectValid('GET', '/api/rooms/{roomId}/status', 418, status));
+    assert.throws(() => expectSchema('EventFrame', { id: 1, type: 'room-started', data: { roomId: 'r' } }));
+    expectSchema('EventFrame', { id: 1, type: 'room-started', data: { roomId: 'r', timestamp: '2030-01-01T00:00:00Z' } });
+  });
+});
