@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libboost1.81-dev libssl-dev libsqlite3-dev libjwt-dev libcurl4-openssl-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev libgtest-dev
-  nodejs npm openssl iproute2 util-linux wrk curl
+  nodejs npm openssl iproute2 util-linux wrk curl bc
 )
 missing=()
 for p in "${packages[@]}"; do

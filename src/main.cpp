@@ -31,7 +31,7 @@ void printWelcome(const Config& c, uint16_t port) {
             << "  curl " << c.publicUrl << "/health\n"
             << "  curl -H 'Authorization: Bearer " << c.apiKeys.substr(0, c.apiKeys.find(',')) << "' "
             << c.publicUrl << "/api/webhooks\n"
-            << "  node scripts/demo-room.mjs   # creates a demo room and prints its join links\n\n";
+            << "The API is described in docs/api.md and docs/openapi.yaml.\n\n";
 }
 
 int runServer(Config config) {

@@ -142,8 +142,10 @@ class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_fro
   void run() {
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
     // The detector already consumed the ClientHello's first bytes into buffer_; the handshake starts from them.
+    // The default argument works around Boost 1.81's concept check, which wants the buffered handshake's
+    // handler callable with the error code alone.
     stream_.async_handshake(ssl::stream_base::server, buffer_.data(),
-                            [self = shared_from_this()](beast::error_code ec, size_t used) {
+                            [self = shared_from_this()](beast::error_code ec, size_t used = 0) {
                               if (ec) return;
                               self->buffer_.consume(used);
                               self->doRead();

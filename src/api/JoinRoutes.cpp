@@ -13,10 +13,12 @@ using ojson = nlohmann::ordered_json;
 void registerJoinRoutes(Router& router, ApiContext& ctx) {
   router.add(http::verb::post, "/room/:roomId/join", Auth::None, [&ctx](ApiRequest& req) {
     auto room = requireRoom(ctx, req);
-    std::string token;
+    // The join link carries the token in the query; a page may also send it as a bearer token.
+    std::string token(req.queryValue("token"));
     auto auth = req.header(http::field::authorization);
-    if (auth.size() > 7 && strncasecmp(auth.data(), "Bearer ", 7) == 0) token = std::string(auth.substr(7));
-    if (token.empty()) token = std::string(req.queryValue("token"));
+    if (token.empty() && auth.size() > 7 && strncasecmp(auth.data(), "Bearer ", 7) == 0) {
+      token = std::string(auth.substr(7));
+    }
     auto result = ctx.tokens.verify(token, room->id(), nowMs() / 1000);
     if (!result.ok()) {
       // A token for another room is genuine but not for here: 403. Everything else fails authentication.

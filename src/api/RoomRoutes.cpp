@@ -124,7 +124,7 @@ void registerRoomRoutes(Router& router, ApiContext& ctx) {
     if (!summary) {
       std::string why = room->state() != RoomState::Ended ? "the session has not ended yet"
                         : room->config().features.generateSummary
-                            ? "the summary is being generated; a summary-ready event follows"
+                            ? "no summary has been produced for this session yet; a summary-ready event announces it"
                             : "summaries are disabled for this room (features.generateSummary is false)";
       throw ApiError(409, "summary_not_ready", "no summary yet: " + why);
     }

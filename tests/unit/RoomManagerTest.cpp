@@ -1,0 +1,204 @@
+// The room lifecycle against a real SQLite database in a temp directory, with the real event log.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "core/Clock.h"
+#include "events/EventLog.h"
+#include "rooms/RoomManager.h"
+#include "store/EventStore.h"
+#include "store/RoomStore.h"
+#include "store/Schema.h"
+#include "store/WebhookStore.h"
+
+using namespace rooms;
+
+namespace {
+
+struct Fixture {
+  explicit Fixture(const std::filesystem::path& dir, int64_t noShowGraceMs = 3600 * 1000)
+      : db((dir / "rooms.db").string(), "NORMAL"),
+        migrated((migrateSchema(db), true)),
+        roomStore(db),
+        eventStore(db),
+        webhookStore(db),
+        events(eventStore, webhookStore, metrics),
+        manager(db, roomStore, events, metrics, RoomManagerOptions{noShowGraceMs}) {}
+  Database db;
+  bool migrated;
+  RoomStore roomStore;
+  EventStore eventStore;
+  WebhookStore webhookStore;
+  MetricsRegistry metrics;
+  EventLog events;
+  RoomManager manager;
+
+  std::vector<std::string> types(const std::string& roomId) {
+    std::vector<std::string> out;
+    for (const auto& e : eventStore.since(roomId, 0, 1000)) out.push_back(e.type);
+    return out;
+  }
+};
+
+Room draft(const std::string& id, const std::string& request = "{}", int64_t start = nowMs()) {
+  RoomConfig cfg;
+  cfg.scheduledStartMs = start;
+  cfg.maxDurationSeconds = 3600;
+  return Room(id, "s-" + id, cfg, "coach-1", "client-1", request, {{"coach", "t1"}, {"client", "t2"}}, nowMs());
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = std::filesystem::temp_directory_path() /
+            ("rooms-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  static inline int counter_ = 0;
+  std::filesystem::path path_;
+};
+
+}  // namespace
+
+TEST(RoomManager, CreateIsIdempotentForTheSameRequestAndConflictsOtherwise) {
+  TempDir dir;
+  Fixture f(dir.path());
+  auto a = f.manager.create(draft("r1", R"({"a":1})"));
+  ASSERT_TRUE(a.created);
+  auto again = f.manager.create(draft("r1", R"({"a":1})"));
+  EXPECT_FALSE(again.created);
+  EXPECT_EQ(again.error, RoomError::None);
+  EXPECT_EQ(again.room.get(), a.room.get());
+  auto other = f.manager.create(draft("r1", R"({"a":2})"));
+  EXPECT_EQ(other.error, RoomError::Conflict);
+}
+
+TEST(RoomManager, FirstHumanStartsTheRoomAndPresenceIsRecorded) {
+  TempDir dir;
+  Fixture f(dir.path());
+  f.manager.create(draft("r1"));
+  EXPECT_EQ(f.manager.find("r1")->state(), RoomState::Waiting);
+  ASSERT_EQ(f.manager.participantConnected("r1", "aiOrb", "orb"), PresenceResult::Ok);
+  EXPECT_EQ(f.manager.find("r1")->state(), RoomState::Waiting) << "the orb alone does not start a session";
+  ASSERT_EQ(f.manager.participantConnected("r1", "coach", "c1"), PresenceResult::Ok);
+  EXPECT_EQ(f.manager.find("r1")->state(), RoomState::Active);
+  EXPECT_TRUE(f.manager.find("r1")->startedAt().has_value());
+  // A second tab of the same seat does not open a second interval.
+  ASSERT_EQ(f.manager.participantConnected("r1", "coach", "c2"), PresenceResult::Ok);
+  ASSERT_EQ(f.manager.participantDisconnected("r1", "coach", "c1", "left"), PresenceResult::Ok);
+  EXPECT_TRUE(f.manager.find("r1")->coach().connected());
+  ASSERT_EQ(f.manager.participantDisconnected("r1", "coach", "c2", "left"), PresenceResult::Ok);
+  EXPECT_FALSE(f.manager.find("r1")->coach().connected());
+  EXPECT_EQ(f.manager.participantDisconnected("r1", "coach", "c2", "left"), PresenceResult::UnknownConnection);
+  EXPECT_EQ(f.manager.participantConnected("r1", "observer", "x"), PresenceResult::UnknownRole);
+  EXPECT_EQ(f.manager.participantConnected("nope", "coach", "x"), PresenceResult::RoomNotFound);
+  EXPECT_EQ(f.types("r1"), (std::vector<std::string>{"participant-joined", "room-started", "participant-joined",
+                                                     "participant-left"}));
+  EXPECT_EQ(f.roomStore.intervals("r1").size(), 2u);
+}
+
+TEST(RoomManager, TotalDurationSumsEveryInterval) {
+  TempDir dir;
+  Fixture f(dir.path());
+  f.manager.create(draft("r1"));
+  f.manager.participantConnected("r1", "client", "a");
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  f.manager.participantDisconnected("r1", "client", "a", "left");
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  f.manager.participantConnected("r1", "client", "b");
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  f.manager.participantDisconnected("r1", "client", "b", "left");
+  const auto& p = f.manager.find("r1")->client();
+  ASSERT_EQ(p.intervals().size(), 2u);
+  int64_t total = p.totalMs(nowMs());
+  EXPECT_GE(total, 55);
+  EXPECT_LT(total, 85) << "the gap between the two stays must not count";
+}
+
+TEST(RoomManager, EndingClosesPresenceAndIsFinal) {
+  TempDir dir;
+  Fixture f(dir.path());
+  f.manager.create(draft("r1"));
+  f.manager.participantConnected("r1", "coach", "c1");
+  auto ended = f.manager.end("r1", "session_completed", "coach-1");
+  ASSERT_EQ(ended.error, RoomError::None);
+  EXPECT_EQ(ended.room->state(), RoomState::Ended);
+  EXPECT_FALSE(ended.room->coach().connected());
+  auto endedAt = ended.room->endedAt();
+  auto again = f.manager.end("r1", "cancelled", "system");
+  EXPECT_EQ(again.room->endReason(), "session_completed");
+  EXPECT_EQ(again.room->endedAt(), endedAt);
+  EXPECT_EQ(f.manager.participantConnected("r1", "client", "x"), PresenceResult::RoomEnded);
+  EXPECT_EQ(f.manager.prewarm("r1", std::nullopt).error, RoomError::Ended);
+  EXPECT_EQ(f.manager.patchConfig("r1", {{"features", {{"recording", true}}}}).error, RoomError::Ended);
+  auto t = f.types("r1");
+  ASSERT_GE(t.size(), 2u);
+  EXPECT_EQ(t[t.size() - 2], "participant-left");
+  EXPECT_EQ(t.back(), "room-ended");
+}
+
+TEST(RoomManager, PrewarmMovesWaitingToReadyOnce) {
+  TempDir dir;
+  Fixture f(dir.path());
+  f.manager.create(draft("r1"));
+  EXPECT_EQ(f.manager.prewarm("r1", std::nullopt).room->state(), RoomState::Ready);
+  EXPECT_EQ(f.manager.prewarm("r1", std::nullopt).room->state(), RoomState::Ready);
+  EXPECT_EQ(f.manager.prewarm("missing", std::nullopt).error, RoomError::NotFound);
+}
+
+TEST(RoomManager, PatchConfigMergesAndRejectsUnknownFieldsAtomically) {
+  TempDir dir;
+  Fixture f(dir.path());
+  f.manager.create(draft("r1"));
+  auto r = f.manager.patchConfig("r1", {{"aiOrb", {{"enabled", true}}}, {"features", {{"recording", true}}}});
+  ASSERT_EQ(r.error, RoomError::None);
+  EXPECT_TRUE(r.room->config().aiOrb.enabled);
+  EXPECT_EQ(r.room->config().aiOrb.personality, "supportive");
+  EXPECT_TRUE(r.room->config().features.recording);
+  EXPECT_TRUE(r.room->config().features.transcription);
+  auto bad = f.manager.patchConfig("r1", {{"features", {{"recording", false}}}, {"bogus", 1}});
+  EXPECT_EQ(bad.error, RoomError::Invalid);
+  EXPECT_TRUE(f.manager.find("r1")->config().features.recording) << "a rejected patch changes nothing";
+  EXPECT_EQ(f.manager.patchConfig("r1", {{"features", {{"recording", "yes"}}}}).error, RoomError::Invalid);
+}
+
+TEST(RoomManager, TickEndsUnjoinedRoomsAfterTheGrace) {
+  TempDir dir;
+  Fixture f(dir.path(), /*noShowGraceMs=*/1000);
+  f.manager.create(draft("late", "{}", nowMs() - 5000));
+  f.manager.create(draft("future", "{}", nowMs() + 60000));
+  f.manager.tick(nowMs());
+  EXPECT_EQ(f.manager.find("late")->state(), RoomState::Ended);
+  EXPECT_EQ(f.manager.find("late")->endReason(), "timeout");
+  EXPECT_EQ(f.manager.find("future")->state(), RoomState::Waiting);
+}
+
+TEST(RoomManager, RecoverClosesOpenPresenceAtTheLastHeartbeat) {
+  TempDir dir;
+  {
+    Fixture f(dir.path());
+    f.manager.create(draft("r1"));
+    f.manager.participantConnected("r1", "coach", "c1");
+    f.manager.tick(nowMs() + 10000);  // records a heartbeat
+    // The process "dies" here: no disconnect is recorded.
+  }
+  Fixture g(dir.path());
+  g.manager.recover(nowMs() + 60000);
+  auto room = g.manager.find("r1");
+  ASSERT_TRUE(room);
+  EXPECT_EQ(room->state(), RoomState::Active);
+  EXPECT_FALSE(room->coach().connected());
+  ASSERT_TRUE(room->coach().leftAt().has_value());
+  auto t = g.types("r1");
+  EXPECT_EQ(t.back(), "participant-left");
+  auto last = g.eventStore.since("r1", 0, 100).back();
+  EXPECT_NE(last.dataJson.find("server_restart"), std::string::npos);
+  // The coach can come back after the restart.
+  EXPECT_EQ(g.manager.participantConnected("r1", "coach", "c9"), PresenceResult::Ok);
+}
