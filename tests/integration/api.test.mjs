@@ -391,7 +391,7 @@ describe('summary generation', () => {
         await server.presence(roomId, 'coach', 'connect', 'c1');
         await server.presence(roomId, 'client', 'connect', 'k1');
         await server.endRoom(roomId);
-        await ws.waitForType('summary-ready', 10000);
+        await ws.waitForType('summary-ready', 3000);
         const res = await server.api('GET', `/api/rooms/${roomId}/summary`);
         assert.equal(res.status, 200, res.text);
         assert.equal(res.json.roomId, roomId);

@@ -102,6 +102,7 @@ describe('API keys', () => {
       );
       assert.equal(err.status, 401, `${query}: ${err.message}`);
       expectValid('GET', '/events/{roomId}', 401, err.json);
+      assert.ok(err.headers['x-request-id'], 'a refused upgrade carries X-Request-Id');
       return err;
     };
     await refusal('');
@@ -396,6 +397,22 @@ describe('CORS', () => {
     }
   });
 
+  it('allows any origin with ROOMS_CORS_ORIGINS=*', T, async () => {
+    const any = await startRoomsd({ env: { ROOMS_CORS_ORIGINS: '*' } });
+    try {
+      const res = await httpRequest({
+        port: any.port, method: 'OPTIONS', path: '/api/rooms/bulk-status',
+        headers: { Origin: 'https://anything.example.org', 'Access-Control-Request-Method': 'POST' },
+      });
+      assert.equal(res.status, 204);
+      assert.equal(res.headers['access-control-allow-origin'], 'https://anything.example.org');
+      const none = await httpRequest({ port: any.port, method: 'OPTIONS', path: '/api/rooms/bulk-status' });
+      assert.equal(none.status, 403, 'a preflight without Origin');
+    } finally {
+      await any.close();
+    }
+  });
+
   it('denies every preflight when no origin is configured', T, async () => {
     const res = await httpRequest({
       port: server.port, method: 'OPTIONS', path: '/api/rooms/create',
@@ -445,6 +462,8 @@ describe('secrets in logs', () => {
       await dbg.close();
     }
     assert.match(log, /request/, 'debug logging is on (request lines)');
+    assert.match(log, /key#0:[0-9a-f]{8}/, 'keys are named by their label');
+    assert.match(log, /key#1:[0-9a-f]{8}/);
     assert.match(log, /room_created/);
     const secrets = {
       'API key 1': dbg.keys[0],

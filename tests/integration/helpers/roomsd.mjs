@@ -460,7 +460,13 @@ export class Roomsd {
       if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['Content-Type'] = 'application/json';
     }
     const res = await httpRequest({ port: this.port, method, path: p, headers: h, body: payload, timeoutMs });
-    if (validate) validateResponse(method, p, res);
+    if (validate) {
+      validateResponse(method, p, res);
+      // docs/api.md: every response carries X-Request-Id.
+      if (!/^[A-Za-z0-9._:@-]{1,128}$/.test(res.headers['x-request-id'] ?? '')) {
+        throw new Error(`${method} ${p} answered ${res.status} without an X-Request-Id header`);
+      }
+    }
     return res;
   }
 
