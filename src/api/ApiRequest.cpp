@@ -31,9 +31,9 @@ std::string percentDecode(std::string_view in) {
     if (in[i] == '%' && i + 2 < in.size() && hex(in[i + 1]) >= 0 && hex(in[i + 2]) >= 0) {
       out += static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2]));
       i += 2;
-    } else if (in[i] == '+') {
-      out += ' ';
     } else {
+      // '+' stays '+': RFC 3986 gives it no meaning in a query, and the spec's client puts the API key in
+      // ?token= unencoded, so a base64 key's '+' must survive.
       out += in[i];
     }
   }

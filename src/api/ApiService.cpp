@@ -180,7 +180,9 @@ std::optional<ApiResponse> ApiService::authorizeEventsUpgrade(ApiRequest& req) {
   if (!isSafeId(roomId)) return errorResponse(400, "invalid_room_id", "room id has characters that are not allowed");
   if (!ctx_.rooms.find(roomId)) return errorResponse(404, "room_not_found", "no room " + roomId);
   auto since = req.queryValue("since");
-  if (!since.empty() && since.find_first_not_of("0123456789") != std::string_view::npos) {
+  // At most 18 digits, so the std::stoll in HttpSession cannot throw out_of_range (which would escape the
+  // io_context and end the process).
+  if (!since.empty() && (since.size() > 18 || since.find_first_not_of("0123456789") != std::string_view::npos)) {
     return errorResponse(400, "invalid_since", "since must be a non-negative event id");
   }
   req.params["roomId"] = roomId;

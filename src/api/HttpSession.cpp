@@ -5,6 +5,7 @@
 
 #include "api/ApiError.h"
 #include "api/EventsWebSocket.h"
+#include "core/Ids.h"
 
 namespace rooms {
 namespace beast = boost::beast;
@@ -66,6 +67,7 @@ class HttpSession {
 
     if (beast::websocket::is_upgrade(msg)) {
       if (auto refused = api_.authorizeEventsUpgrade(req)) {
+        refused->headers.emplace_back("X-Request-Id", req.requestId);
         write(*refused, false);
         return;
       }
@@ -82,6 +84,7 @@ class HttpSession {
 
   void writeError(unsigned status, const char* code, const std::string& message) {
     auto res = errorResponse(status, code, message);
+    res.headers.emplace_back("X-Request-Id", randomHex(8));  // every answer carries one (docs/api.md)
     write(res, false);
   }
 
