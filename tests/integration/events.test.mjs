@@ -262,7 +262,7 @@ describe('presence in status', () => {
       const spans = (Date.parse(left[0].data.timestamp) - Date.parse(joined[0].data.timestamp)) +
         (Date.parse(left[1].data.timestamp) - Date.parse(joined[1].data.timestamp));
       assert.equal(c.totalDuration, Math.floor(spans / 1000), `totalDuration ${c.totalDuration} vs ${spans} ms`);
-      assert.ok(c.totalDuration >= 2 && c.totalDuration <= 3, `totalDuration ${c.totalDuration}`);
+      assert.ok(c.totalDuration >= 2 && c.totalDuration <= 6, `totalDuration ${c.totalDuration}`);
       const wall = Date.parse(c.leftAt) - Date.parse(c.joinedAt);
       assert.ok(c.totalDuration * 1000 < wall, 'the time away is not counted');
       for (const l of left) assert.equal(l.data.duration >= 1, true, JSON.stringify(l.data));
