@@ -93,10 +93,16 @@ void ApiService::observe(const ApiRequest& req, const std::string& route, const 
              .first;
   }
   it->second->observe(seconds);
-  ctx_.metrics
-      .counter("rooms_http_requests_total", "API requests by route and status",
-               {{"route", route}, {"status", std::to_string(res.status)}})
-      .inc();
+  std::string countKey = route + ' ' + std::to_string(res.status);
+  auto c = counts_.find(countKey);
+  if (c == counts_.end()) {
+    c = counts_
+            .emplace(countKey, &ctx_.metrics.counter("rooms_http_requests_total", "API requests by route and status",
+                                                     {{"route", route}, {"status", std::to_string(res.status)}}))
+            .first;
+  }
+  c->second->inc();
+  if (res.status < 500 && !log::debugEnabled()) return;
   nlohmann::json fields = {{"requestId", req.requestId},
                            {"method", std::string(http::to_string(req.method))},
                            {"route", route},

@@ -37,6 +37,7 @@ class ApiService {
   RateLimiter perIp_;
   RateLimiter perKey_;
   std::unordered_map<std::string, Histogram*> latency_;
+  std::unordered_map<std::string, Counter*> counts_;
 };
 
 }  // namespace rooms

@@ -62,6 +62,8 @@ void emit(spdlog::level::level_enum lvl, std::string_view name, std::string_view
 }
 }  // namespace
 
+bool debugEnabled() { return spdlog::default_logger_raw()->should_log(spdlog::level::debug); }
+
 void debug(std::string_view e, const nlohmann::json& f) { emit(spdlog::level::debug, "debug", e, f); }
 void info(std::string_view e, const nlohmann::json& f) { emit(spdlog::level::info, "info", e, f); }
 void warn(std::string_view e, const nlohmann::json& f) { emit(spdlog::level::warn, "warn", e, f); }

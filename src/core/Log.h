@@ -13,6 +13,9 @@ enum class Format { Text, Json };
 // level: trace|debug|info|warn|error|off. Throws std::invalid_argument on an unknown level or format.
 void init(std::string_view level, std::string_view format);
 
+// True when debug lines are written; lets hot paths skip building fields nobody reads.
+bool debugEnabled();
+
 void debug(std::string_view event, const nlohmann::json& fields = nlohmann::json::object());
 void info(std::string_view event, const nlohmann::json& fields = nlohmann::json::object());
 void warn(std::string_view event, const nlohmann::json& fields = nlohmann::json::object());
