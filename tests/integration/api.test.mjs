@@ -574,6 +574,17 @@ describe('POST /room/{roomId}/join (participant JWT)', () => {
     assert.equal(none.status, 401);
   });
 
+  it('allows 30 s of clock skew on exp and no more', T, async () => {
+    const { roomId, sessionId, body } = await server.createRoom();
+    const claims = { userId: body.participants.client.id, roomId, sessionId, role: 'client', name: 'Charlie Client' };
+    const now = Math.floor(Date.now() / 1000);
+    const skewed = await join(roomId, mintParticipantToken(server.jwtSecret, { ...claims, exp: now - 10 }));
+    assert.equal(skewed.status, 200, skewed.text);
+    const late = await join(roomId, mintParticipantToken(server.jwtSecret, { ...claims, exp: now - 45 }));
+    assert.equal(late.status, 401, late.text);
+    assert.equal(late.json.error.code, 'token_expired');
+  });
+
   it('refuses a token of another room (403), of another user (403), and joins of an ended room (410)', T, async () => {
     const a = await server.createRoom();
     const b = await server.createRoom();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 
 import { ajv, documentedOperations, expectSchema, expectValid, openapi } from './helpers/openapi.mjs';
-import { REPO_ROOT } from './helpers/roomsd.mjs';
+import { buildCreateBody, REPO_ROOT } from './helpers/roomsd.mjs';
 
 // Every router.add(http::verb::X, "/pattern", ...) in src/api, as [METHOD, "/openapi/{template}"].
 function registeredRoutes() {
@@ -66,6 +66,22 @@ describe('docs/openapi.yaml', () => {
     for (const name of Object.keys(openapi.components.schemas)) {
       assert.ok(ajv.getSchema(`https://rooms.invalid/openapi/components#/$defs/${name}`), name);
     }
+  });
+
+  it('describes the request bodies the main app sends', () => {
+    const create = buildCreateBody('secret', { scheduledStartTime: new Date().toJSON() });
+    expectSchema('CreateRoomRequest', create);
+    assert.throws(() => expectSchema('CreateRoomRequest', { ...create, extra: 1 }));
+    assert.throws(() => expectSchema('CreateRoomRequest', { ...create, roomId: 'room-1' }));
+    // The spec's own examples (sections 4, 5, 9, 10, 12).
+    expectSchema('EndRoomRequest', { reason: 'session_completed', requestedBy: 'system' });
+    expectSchema('ConfigPatch', { aiOrb: { enabled: false }, features: { recording: true } });
+    expectSchema('BulkStatusRequest', { roomIds: ['room1', 'room2', 'room3'] });
+    expectSchema('PreWarmRequest', { scheduledStartTime: '2025-06-30T15:00:00Z' });
+    expectSchema('PreWarmRequest', {});
+    expectSchema('WebhookCreateRequest', {
+      url: 'https://main-app.com/webhooks/room-events', events: ['room-ended', 'summary-ready', 'error'], secret: 'webhook-signing-secret',
+    });
   });
 
   it('rejects answers that break the contract', () => {
