@@ -54,6 +54,11 @@ class Histogram {
 
 class MetricsRegistry {
  public:
+  MetricsRegistry();
+  ~MetricsRegistry();  // out of line: Family is complete only in Metrics.cpp
+  MetricsRegistry(const MetricsRegistry&) = delete;
+  MetricsRegistry& operator=(const MetricsRegistry&) = delete;
+
   // Returns the child for (name, labels), creating the family and child on first use. The same name must
   // always be used with the same kind; help text is taken from the first call.
   Counter& counter(const std::string& name, const std::string& help, const Labels& labels = {});

@@ -1,5 +1,6 @@
 #pragma once
 // One blocking HTTP POST with libcurl, for the webhook delivery thread (never the control-plane thread).
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,7 +26,11 @@ class WebhookHttpClient {
                       long timeoutMs);
 
  private:
-  void* curl_;  // CURL*, reused so connections are kept alive between deliveries
+  // Calls curl_easy_cleanup; declared here and defined in the .cpp to keep <curl/curl.h> out of this header.
+  struct CurlDeleter {
+    void operator()(void* handle) const noexcept;
+  };
+  std::unique_ptr<void, CurlDeleter> curl_;  // CURL*, reused so connections are kept alive between deliveries
 };
 
 }  // namespace rooms

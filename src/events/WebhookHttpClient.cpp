@@ -1,0 +1,131 @@
+#include "events/WebhookHttpClient.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+namespace rooms {
+
+namespace {
+
+constexpr size_t kSnippetBytes = 512;
+constexpr long kMaxConnectTimeoutMs = 10000;
+
+// curl_global_init is not safe to race with itself or with curl_easy_init on every libcurl build; a
+// function-local static gives exactly-once initialisation with the compiler's guard.
+void ensureCurlGlobalInit() {
+  static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (rc != CURLE_OK) {
+    throw std::runtime_error(std::string("curl_global_init: ") + curl_easy_strerror(rc));
+  }
+}
+
+struct SlistDeleter {
+  void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
+};
+using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
+
+bool appendHeader(SlistPtr& list, const char* header) {
+  // curl_slist_append returns the head of the grown list, or null (leaving the list untouched) on failure.
+  curl_slist* head = curl_slist_append(list.get(), header);
+  if (!head) {
+    return false;
+  }
+  (void)list.release();
+  list.reset(head);
+  return true;
+}
+
+size_t captureSnippet(char* data, size_t size, size_t nmemb, void* userdata) {
+  auto* snippet = static_cast<std::string*>(userdata);
+  const size_t n = size * nmemb;
+  if (snippet->size() < kSnippetBytes) {
+    snippet->append(data, std::min(n, kSnippetBytes - snippet->size()));
+  }
+  // The rest is read and dropped rather than refused: aborting mid-body would close a connection that
+  // could otherwise be reused, and the total timeout already bounds a body that never ends.
+  return n;
+}
+
+}  // namespace
+
+void WebhookHttpClient::CurlDeleter::operator()(void* handle) const noexcept {
+  curl_easy_cleanup(static_cast<CURL*>(handle));
+}
+
+WebhookHttpClient::WebhookHttpClient() {
+  ensureCurlGlobalInit();
+  curl_.reset(curl_easy_init());
+  if (!curl_) {
+    throw std::runtime_error("curl_easy_init failed");
+  }
+}
+
+WebhookHttpClient::~WebhookHttpClient() = default;
+
+HttpPostResult WebhookHttpClient::post(const std::string& url, const std::vector<std::string>& headers,
+                                       const std::string& body, long timeoutMs) {
+  HttpPostResult result;
+  CURL* curl = static_cast<CURL*>(curl_.get());
+  // Reset drops every option of the previous delivery but keeps the connection cache, which is why one
+  // handle is reused.
+  curl_easy_reset(curl);
+
+  SlistPtr headerList;
+  for (const auto& h : headers) {
+    if (!appendHeader(headerList, h.c_str())) {
+      result.error = "out of memory building request headers";
+      return result;
+    }
+  }
+  // Without this curl sends "Expect: 100-continue" for bodies over 1 KiB and waits up to a second for
+  // receivers that never answer it.
+  if (!appendHeader(headerList, "Expect:")) {
+    result.error = "out of memory building request headers";
+    return result;
+  }
+
+  const long timeout = std::max(timeoutMs, 1L);
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  // Webhook URLs come from API callers: anything but http(s) (file://, gopher://, ...) would be an SSRF
+  // vector, and so would following a redirect to an internal address.
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  // Timeouts otherwise use SIGALRM for DNS, which is not safe in a multi-threaded process.
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, std::min(timeout, kMaxConnectTimeoutMs));
+  curl_easy_setopt(curl, CURLOPT_POST, 1L);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headerList.get());
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, "rooms-webhook/" ROOMS_VERSION);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, captureSnippet);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.bodySnippet);
+
+  const auto start = std::chrono::steady_clock::now();
+  const CURLcode rc = curl_easy_perform(curl);
+  result.elapsedMs = static_cast<long>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+          .count());
+
+  if (rc == CURLE_OK) {
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
+  } else {
+    // A response cut short (e.g. by the timeout) is reported as no response: the receiver's answer is
+    // unknown.
+    result.status = 0;
+    result.error = errbuf[0] != '\0' ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
+  }
+  // The list and error buffer die with this call; the handle must not keep pointers into them.
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, nullptr);
+  return result;
+}
+
+}  // namespace rooms
