@@ -61,8 +61,7 @@ int runServer(Config config) {
   rooms.recover(nowMs());
 
   ApiContext ctx{config, ApiKeySet::parse(config.apiKeys), ParticipantTokenVerifier(config.jwtSecret), rooms,
-                 roomStore, webhookStore, events, outbox, metrics};
-  ctx.startedAtMs = nowMs();
+                 roomStore, webhookStore, events, outbox, metrics, ProcessStats{}, nowMs(), {0}, {false}};
   ApiService api(ctx);
 
   net::io_context io(1);
