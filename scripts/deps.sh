@@ -9,8 +9,11 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libboost1.81-dev libssl-dev libsqlite3-dev libjwt-dev libcurl4-openssl-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev libgtest-dev
-  nodejs npm openssl iproute2 util-linux wrk curl bc
+  openssl iproute2 util-linux wrk curl bc
 )
+# Node.js may come from elsewhere than Debian (with npm bundled); only ask apt for it when it is absent.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -61,8 +61,7 @@ int runServer(Config config) {
   rooms.recover(nowMs());
 
   ApiContext ctx{config, ApiKeySet::parse(config.apiKeys), ParticipantTokenVerifier(config.jwtSecret), rooms,
-                 roomStore, webhookStore, events, outbox, metrics};
-  ctx.startedAtMs = nowMs();
+                 roomStore, webhookStore, events, outbox, metrics, ProcessStats{}, nowMs(), {0}, {false}};
   ApiService api(ctx);
 
   net::io_context io(1);
@@ -100,7 +99,16 @@ int runServer(Config config) {
     drainTimer.async_wait([&](boost::system::error_code) { io.stop(); });
   });
 
-  io.run();
+  // A handler that throws must not take the service down: log it and keep serving. (Asio lets run() resume
+  // after an exception escaped a handler.)
+  for (;;) {
+    try {
+      io.run();
+      break;
+    } catch (const std::exception& e) {
+      log::error("handler_exception", {{"error", e.what()}});
+    }
+  }
   outbox.stop();
   db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   log::info("stopped");
