@@ -84,6 +84,18 @@ describe('POST /api/rooms/create', () => {
     assert.equal(st.sessionId, body.sessionId);
   });
 
+  it('creates exactly once under concurrent identical requests', T, async () => {
+    const body = buildCreateBody(server.jwtSecret);
+    const answers = await Promise.all(Array.from({ length: 12 }, () => server.api('POST', '/api/rooms/create', { json: body })));
+    const statuses = answers.map((a) => a.status).sort();
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    const other = buildCreateBody(server.jwtSecret);
+    const rivals = await Promise.all(Array.from({ length: 6 }, (_, i) => server.api('POST', '/api/rooms/create', {
+      json: { ...other, config: { ...other.config, maxDuration: 600 + i * 60 } },
+    })));
+    assert.deepEqual(rivals.map((a) => a.status).sort(), [201, 409, 409, 409, 409, 409]);
+  });
+
   it('accepts the minimal body (no aiOrb, no features) and fills defaults', T, async () => {
     const body = buildCreateBody(server.jwtSecret);
     delete body.participants.aiOrb;
@@ -245,6 +257,24 @@ describe('POST /api/rooms/{roomId}/end', () => {
     assert.equal(s.currentDuration, j.finalDuration);
     assert.equal(s.participants.coach.connected, false);
     assert.equal(s.participants.coach.leftAt, j.endedAt);
+  });
+
+  it('ends once under concurrent end requests; every answer reports the same end', T, async () => {
+    const { roomId } = await server.createRoom();
+    await server.presence(roomId, 'coach', 'connect', 'c1');
+    const reasons = ['session_completed', 'cancelled', 'error', 'timeout'];
+    const answers = await Promise.all(reasons.flatMap((reason) => [1, 2].map(() =>
+      server.api('POST', `/api/rooms/${roomId}/end`, { json: { reason, requestedBy: 'system' } }))));
+    for (const a of answers) {
+      assert.equal(a.status, 200, a.text);
+      assert.deepEqual(a.json, answers[0].json);
+    }
+    const ws = await server.events(roomId, { since: 0 });
+    await ws.waitForType('room-ended');
+    await sleep(200);
+    assert.equal(ws.frames.filter((f) => f.type === 'room-ended').length, 1, 'one room-ended event');
+    assert.equal(ws.frames.filter((f) => f.type === 'participant-left').length, 1);
+    await ws.close();
   });
 
   it('accepts every spec reason and requestedBy system/coach/client', T, async () => {
