@@ -213,8 +213,10 @@ describe('the spec\'s RoomService client, unmodified', () => {
     await assert.rejects(svc.getSessionSummary(roomId), /Failed to get summary/);
     // endRoom on an ended room reports the first end.
     assert.deepEqual(await svc.endRoom(roomId, 'system'), ended);
-    const deliveries = await server.api('GET', `/api/webhooks/${webhookId}/deliveries`);
-    assert.ok(deliveries.json.deliveries.some((d) => d.eventType === 'room-ended' && d.state === 'delivered'));
+    await waitUntil(async () => {
+      const deliveries = await server.api('GET', `/api/webhooks/${webhookId}/deliveries`);
+      return deliveries.json.deliveries.some((d) => d.eventType === 'room-ended' && d.state === 'delivered');
+    }, { timeoutMs: 5000, message: 'the room-ended delivery logged as delivered' });
   });
 
   it('a room the client creates for an appointment without AI has the AI Orb disabled', T, async () => {

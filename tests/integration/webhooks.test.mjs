@@ -94,7 +94,11 @@ describe('webhook deliveries', () => {
       assert.equal(wsFrame.__raw, req.body, 'the webhook body is the event frame');
       await ws.close();
 
-      const [d] = await deliveries(hook.id);
+      // The receiver answers before roomsd records the attempt: wait for the log to catch up.
+      const [d] = await waitUntil(async () => {
+        const l = await deliveries(hook.id);
+        return l[0]?.state === 'delivered' ? l : null;
+      }, { timeoutMs: 5000, message: 'the delivery log to say delivered' });
       assert.equal(d.state, 'delivered');
       assert.equal(d.attempts, 1);
       assert.equal(d.lastStatus, 200);
@@ -132,9 +136,11 @@ describe('webhook deliveries', () => {
       }
       const ids = mine.map((r) => JSON.parse(r.body).id);
       assert.deepEqual([...ids].sort((a, b) => a - b), ids, 'in event order');
-      const list = await deliveries(hook.id);
-      assert.equal(list.length, 4);
-      assert.ok(list.every((d) => d.state === 'delivered' && d.attempts === 1));
+      const list = await waitUntil(async () => {
+        const l = await deliveries(hook.id);
+        return l.length === 4 && l.every((d) => d.state === 'delivered') ? l : null;
+      }, { timeoutMs: 5000, message: 'four delivered in the log' });
+      assert.ok(list.every((d) => d.attempts === 1), JSON.stringify(list));
     } finally {
       await unregister(hook.id);
     }
