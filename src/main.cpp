@@ -60,8 +60,19 @@ int runServer(Config config) {
   RoomManager rooms(db, roomStore, events, metrics, RoomManagerOptions{config.noShowGraceSeconds * 1000});
   rooms.recover(nowMs());
 
-  ApiContext ctx{config, ApiKeySet::parse(config.apiKeys), ParticipantTokenVerifier(config.jwtSecret), rooms,
-                 roomStore, webhookStore, events, outbox, metrics, ProcessStats{}, nowMs(), {0}, {false}};
+  ApiContext ctx{config,
+                 ApiKeySet::parse(config.apiKeys),
+                 ParticipantTokenVerifier(config.jwtSecret),
+                 rooms,
+                 roomStore,
+                 webhookStore,
+                 events,
+                 outbox,
+                 metrics,
+                 ProcessStats{},
+                 nowMs(),
+                 {0},
+                 {false}};
   ApiService api(ctx);
 
   net::io_context io(1);

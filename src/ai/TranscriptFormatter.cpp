@@ -15,8 +15,8 @@ std::string clock(int64_t ms, bool withMillis) {
     std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld.%03lld", static_cast<long long>(h),
                   static_cast<long long>(m), static_cast<long long>(s), static_cast<long long>(f));
   } else {
-    std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(h), static_cast<long long>(m),
-                  static_cast<long long>(s));
+    std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(h),
+                  static_cast<long long>(m), static_cast<long long>(s));
   }
   return buf;
 }
@@ -33,11 +33,16 @@ std::string speaker(const TranscriptSegmentRecord& s) {
 std::string vttEscape(const std::string& in) {
   std::string out;
   for (char c : in) {
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
+    if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '&')
+      out += "&amp;";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -47,7 +52,8 @@ std::string vttEscape(const std::string& in) {
 std::string transcriptAsText(const std::vector<TranscriptSegmentRecord>& segments, int64_t originMs) {
   std::string out;
   for (const auto& s : segments) {
-    out += "[" + clock(s.startMs - originMs, false) + "] " + speaker(s) + " (" + s.role + "): " + s.text + "\n";
+    out +=
+        "[" + clock(s.startMs - originMs, false) + "] " + speaker(s) + " (" + s.role + "): " + s.text + "\n";
   }
   return out;
 }
@@ -55,13 +61,15 @@ std::string transcriptAsText(const std::vector<TranscriptSegmentRecord>& segment
 std::string transcriptAsVtt(const std::vector<TranscriptSegmentRecord>& segments, int64_t originMs) {
   std::string out = "WEBVTT\n\n";
   for (const auto& s : segments) {
-    out += clock(s.startMs - originMs, true) + " --> " + clock(std::max(s.endMs, s.startMs) - originMs, true) + "\n";
+    out += clock(s.startMs - originMs, true) + " --> " +
+           clock(std::max(s.endMs, s.startMs) - originMs, true) + "\n";
     out += "<v " + vttEscape(speaker(s)) + ">" + vttEscape(s.text) + "\n\n";
   }
   return out;
 }
 
-nlohmann::ordered_json transcriptAsJson(const std::vector<TranscriptSegmentRecord>& segments, int64_t originMs) {
+nlohmann::ordered_json transcriptAsJson(const std::vector<TranscriptSegmentRecord>& segments,
+                                        int64_t originMs) {
   auto arr = nlohmann::ordered_json::array();
   for (const auto& s : segments) {
     arr.push_back({{"participantId", s.participantId},

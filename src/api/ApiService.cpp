@@ -24,7 +24,8 @@ ApiResponse rateLimited(int retryAfter, const char* scope) {
 
 std::string bearer(std::string_view authorization) {
   constexpr std::string_view kPrefix = "Bearer ";
-  if (authorization.size() > kPrefix.size() && strncasecmp(authorization.data(), kPrefix.data(), kPrefix.size()) == 0) {
+  if (authorization.size() > kPrefix.size() &&
+      strncasecmp(authorization.data(), kPrefix.data(), kPrefix.size()) == 0) {
     return std::string(authorization.substr(kPrefix.size()));
   }
   return {};
@@ -63,9 +64,11 @@ std::optional<ApiResponse> ApiService::checkIpLimit(const ApiRequest& req) {
   return std::nullopt;
 }
 
-std::optional<ApiResponse> ApiService::authenticate(ApiRequest& req) {
+std::optional<ApiResponse> ApiService::authenticate(ApiRequest& req, bool allowQueryToken) {
   std::string key = bearer(req.header(http::field::authorization));
-  if (key.empty()) key = std::string(req.queryValue("token"));
+  // Only the events WebSocket takes the key in the URL (browsers and the spec's client cannot set headers
+  // there); elsewhere a key in a URL would end up in proxy logs.
+  if (key.empty() && allowQueryToken) key = std::string(req.queryValue("token"));
   if (key.empty()) {
     auto res = errorResponse(401, "unauthorized",
                              "missing API key: send Authorization: Bearer <ROOM_SERVICE_API_KEY>");
@@ -84,7 +87,8 @@ std::optional<ApiResponse> ApiService::authenticate(ApiRequest& req) {
   return std::nullopt;
 }
 
-void ApiService::observe(const ApiRequest& req, const std::string& route, const ApiResponse& res, double seconds) {
+void ApiService::observe(const ApiRequest& req, const std::string& route, const ApiResponse& res,
+                         double seconds) {
   auto it = latency_.find(route);
   if (it == latency_.end()) {
     it = latency_
@@ -97,8 +101,9 @@ void ApiService::observe(const ApiRequest& req, const std::string& route, const 
   auto c = counts_.find(countKey);
   if (c == counts_.end()) {
     c = counts_
-            .emplace(countKey, &ctx_.metrics.counter("rooms_http_requests_total", "API requests by route and status",
-                                                     {{"route", route}, {"status", std::to_string(res.status)}}))
+            .emplace(countKey,
+                     &ctx_.metrics.counter("rooms_http_requests_total", "API requests by route and status",
+                                           {{"route", route}, {"status", std::to_string(res.status)}}))
             .first;
   }
   c->second->inc();
@@ -148,8 +153,8 @@ ApiResponse ApiService::handle(ApiRequest& req) {
       auto m = router_.match(req);
       if (!m.route) {
         if (m.pathKnown) {
-          res = errorResponse(405, "method_not_allowed", "this path does not support " +
-                                                             std::string(http::to_string(req.method)));
+          res = errorResponse(405, "method_not_allowed",
+                              "this path does not support " + std::string(http::to_string(req.method)));
           res.headers.emplace_back("Allow", m.allowed);
         } else {
           res = errorResponse(404, "not_found", "no such endpoint: " + req.path);
@@ -157,7 +162,7 @@ ApiResponse ApiService::handle(ApiRequest& req) {
       } else {
         route = m.route->pattern;
         std::optional<ApiResponse> denied;
-        if (m.route->auth == Auth::ApiKey) denied = authenticate(req);
+        if (m.route->auth == Auth::ApiKey) denied = authenticate(req, /*allowQueryToken=*/false);
         res = denied ? *denied : m.route->handler(req);
       }
     }
@@ -170,25 +175,27 @@ ApiResponse ApiService::handle(ApiRequest& req) {
   }
   applyCors(req, res);
   res.headers.emplace_back("X-Request-Id", req.requestId);
-  observe(req, route, res,
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  observe(req, route, res, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return res;
 }
 
 std::optional<ApiResponse> ApiService::authorizeEventsUpgrade(ApiRequest& req) {
   req.requestId = randomHex(8);
   if (auto limited = checkIpLimit(req)) return limited;
-  auto denied = authenticate(req);
+  auto denied = authenticate(req, /*allowQueryToken=*/true);
   if (denied) return denied;
   constexpr std::string_view kPrefix = "/events/";
-  if (req.path.rfind(kPrefix, 0) != 0) return errorResponse(404, "not_found", "no such endpoint: " + req.path);
+  if (req.path.rfind(kPrefix, 0) != 0)
+    return errorResponse(404, "not_found", "no such endpoint: " + req.path);
   std::string roomId = req.path.substr(kPrefix.size());
-  if (!isSafeId(roomId)) return errorResponse(400, "invalid_room_id", "room id has characters that are not allowed");
+  if (!isSafeId(roomId))
+    return errorResponse(400, "invalid_room_id", "room id has characters that are not allowed");
   if (!ctx_.rooms.find(roomId)) return errorResponse(404, "room_not_found", "no room " + roomId);
   auto since = req.queryValue("since");
   // At most 18 digits, so the std::stoll in HttpSession cannot throw out_of_range (which would escape the
   // io_context and end the process).
-  if (!since.empty() && (since.size() > 18 || since.find_first_not_of("0123456789") != std::string_view::npos)) {
+  if (!since.empty() &&
+      (since.size() > 18 || since.find_first_not_of("0123456789") != std::string_view::npos)) {
     return errorResponse(400, "invalid_since", "since must be a non-negative event id");
   }
   req.params["roomId"] = roomId;

@@ -27,7 +27,7 @@ class ApiService {
 
  private:
   std::optional<ApiResponse> checkIpLimit(const ApiRequest& req);
-  std::optional<ApiResponse> authenticate(ApiRequest& req);
+  std::optional<ApiResponse> authenticate(ApiRequest& req, bool allowQueryToken);
   void applyCors(const ApiRequest& req, ApiResponse& res) const;
   bool originAllowed(std::string_view origin) const;
   void observe(const ApiRequest& req, const std::string& route, const ApiResponse& res, double seconds);

@@ -27,17 +27,19 @@ Seat parseSeat(const nlohmann::json& participants, const char* role, const std::
   s.token = requireString(seat, "token", path, 8192);
   auto result = verifier.verify(s.token, roomId, now / 1000, /*checkExpiry=*/false);
   if (!result.ok()) {
-    throw ApiError(400, "invalid_participant_token",
-                   path + ".token: " + tokenErrorMessage(result.error) + " (" + tokenErrorCode(result.error) + ")");
+    throw ApiError(
+        400, "invalid_participant_token",
+        path + ".token: " + tokenErrorMessage(result.error) + " (" + tokenErrorCode(result.error) + ")");
   }
   const auto& claims = *result.claims;
   if (claims.role != role) {
-    throw ApiError(400, "invalid_participant_token", path + ".token has role \"" + claims.role + "\", expected \"" +
-                                                         role + "\"");
+    throw ApiError(400, "invalid_participant_token",
+                   path + ".token has role \"" + claims.role + "\", expected \"" + role + "\"");
   }
   if (claims.userId != s.id) {
-    throw ApiError(400, "invalid_participant_token", path + ".token is for userId \"" + claims.userId + "\", not " +
-                                                         path + ".id \"" + s.id + "\"");
+    throw ApiError(
+        400, "invalid_participant_token",
+        path + ".token is for userId \"" + claims.userId + "\", not " + path + ".id \"" + s.id + "\"");
   }
   if (!claims.sessionId.empty() && claims.sessionId != sessionId) {
     throw ApiError(400, "invalid_participant_token", path + ".token names another sessionId");
@@ -47,7 +49,8 @@ Seat parseSeat(const nlohmann::json& participants, const char* role, const std::
 
 }  // namespace
 
-Room parseCreateRoomRequest(const nlohmann::json& body, const ParticipantTokenVerifier& verifier, int64_t now) {
+Room parseCreateRoomRequest(const nlohmann::json& body, const ParticipantTokenVerifier& verifier,
+                            int64_t now) {
   rejectUnknownFields(body, {"roomId", "sessionId", "participants", "config"}, "");
   std::string roomId = requireString(body, "roomId", "", 64);
   if (!isUuid(roomId)) throw ApiError(400, "invalid_field", "roomId must be a UUID");
@@ -59,7 +62,8 @@ Room parseCreateRoomRequest(const nlohmann::json& body, const ParticipantTokenVe
   rejectUnknownFields(participants, {"coach", "client", "aiOrb"}, "participants");
   Seat coach = parseSeat(participants, "coach", roomId, sessionId, verifier, now);
   Seat client = parseSeat(participants, "client", roomId, sessionId, verifier, now);
-  if (coach.id == client.id) throw ApiError(400, "invalid_field", "participants.coach.id and client.id must differ");
+  if (coach.id == client.id)
+    throw ApiError(400, "invalid_field", "participants.coach.id and client.id must differ");
 
   RoomConfig config;
   try {
@@ -79,7 +83,8 @@ Room parseCreateRoomRequest(const nlohmann::json& body, const ParticipantTokenVe
     const auto& dur = requireField(cfg, "maxDuration", "config");
     if (!dur.is_number_integer() || dur.get<int64_t>() < RoomConfig::kMinDuration ||
         dur.get<int64_t>() > RoomConfig::kMaxDuration) {
-      throw ApiError(400, "invalid_field", "config.maxDuration must be an integer number of seconds from 60 to 86400");
+      throw ApiError(400, "invalid_field",
+                     "config.maxDuration must be an integer number of seconds from 60 to 86400");
     }
     config.maxDurationSeconds = dur.get<int64_t>();
     if (auto it = cfg.find("features"); it != cfg.end() && !it->is_null()) {

@@ -17,7 +17,8 @@
 namespace rooms {
 
 template <class NextLayer>
-class EventsWebSocket : public EventSubscriber, public std::enable_shared_from_this<EventsWebSocket<NextLayer>> {
+class EventsWebSocket : public EventSubscriber,
+                        public std::enable_shared_from_this<EventsWebSocket<NextLayer>> {
  public:
   static constexpr size_t kReplayPage = 500;
   static constexpr size_t kMaxQueued = 10000;
@@ -35,11 +36,13 @@ class EventsWebSocket : public EventSubscriber, public std::enable_shared_from_t
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(boost::beast::http::field::server, "roomsd"); }));
     ws_.read_message_max(64 * 1024);
-    ws_.async_accept(req, [self = this->shared_from_this()](boost::beast::error_code ec) { self->onAccept(ec); });
+    ws_.async_accept(req,
+                     [self = this->shared_from_this()](boost::beast::error_code ec) { self->onAccept(ec); });
   }
 
   void onEvent(const Event& event, const std::string& frame) override {
-    if (replayFrom_ || closed_ || event.id <= lastQueued_) return;  // a replay in progress reads it from the log
+    if (replayFrom_ || closed_ || event.id <= lastQueued_)
+      return;  // a replay in progress reads it from the log
     enqueue(event.id, frame);
   }
 
@@ -73,7 +76,8 @@ class EventsWebSocket : public EventSubscriber, public std::enable_shared_from_t
 
   void enqueue(int64_t id, const std::string& frame) {
     if (queue_.size() >= kMaxQueued) {
-      closeWith(boost::beast::websocket::close_code::policy_error, "subscriber too slow; reconnect with since=");
+      closeWith(boost::beast::websocket::close_code::policy_error,
+                "subscriber too slow; reconnect with since=");
       return;
     }
     lastQueued_ = id;
@@ -88,8 +92,9 @@ class EventsWebSocket : public EventSubscriber, public std::enable_shared_from_t
     }
     writing_ = true;
     ws_.text(true);
-    ws_.async_write(boost::asio::buffer(queue_.front()),
-                    [self = this->shared_from_this()](boost::beast::error_code ec, size_t) { self->onWrite(ec); });
+    ws_.async_write(
+        boost::asio::buffer(queue_.front()),
+        [self = this->shared_from_this()](boost::beast::error_code ec, size_t) { self->onWrite(ec); });
   }
 
   void onWrite(boost::beast::error_code ec) {

@@ -49,7 +49,8 @@ HttpServer::HttpServer(net::io_context& io, ApiService& api, const Config& confi
   if (!config_.tlsCert.empty()) {
     tls_.emplace(net::ssl::context::tls_server);
     tls_->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
-                      net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1);
+                      net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                      net::ssl::context::no_tlsv1_1);
     try {
       tls_->use_certificate_chain_file(config_.tlsCert);
       tls_->use_private_key_file(config_.tlsKey, net::ssl::context::pem);
@@ -71,8 +72,8 @@ void HttpServer::start() {
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(ep, ec);
   if (ec) {
-    throw std::runtime_error("cannot listen on " + config_.bindAddress + ":" + std::to_string(config_.port) + ": " +
-                             ec.message());
+    throw std::runtime_error("cannot listen on " + config_.bindAddress + ":" + std::to_string(config_.port) +
+                             ": " + ec.message());
   }
   acceptor_.listen(net::socket_base::max_listen_connections);
   log::info("listening", {{"address", config_.bindAddress}, {"port", port()}, {"tls", tls_.has_value()}});

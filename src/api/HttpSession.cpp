@@ -32,8 +32,9 @@ class HttpSession {
     parser_->body_limit(api_.context().config.maxBodyBytes);
     parser_->header_limit(16 * 1024);
     beast::get_lowest_layer(derived().stream()).expires_after(kIdleTimeout);
-    http::async_read(derived().stream(), buffer_, *parser_,
-                     [self = derived().shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
+    http::async_read(
+        derived().stream(), buffer_, *parser_,
+        [self = derived().shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
   }
 
   void onRead(beast::error_code ec) {
@@ -144,9 +145,9 @@ class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_fro
       : HttpSession(std::move(buffer), api), stream_(std::move(stream), ctx) {}
   void run() {
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
-    // The detector already consumed the ClientHello's first bytes into buffer_; the handshake starts from them.
-    // The default argument works around Boost 1.81's concept check, which wants the buffered handshake's
-    // handler callable with the error code alone.
+    // The detector already consumed the ClientHello's first bytes into buffer_; the handshake starts from
+    // them. The default argument works around Boost 1.81's concept check, which wants the buffered
+    // handshake's handler callable with the error code alone.
     stream_.async_handshake(ssl::stream_base::server, buffer_.data(),
                             [self = shared_from_this()](beast::error_code ec, size_t used = 0) {
                               if (ec) return;
@@ -175,7 +176,8 @@ void startPlainSession(beast::tcp_stream&& stream, beast::flat_buffer&& buffer, 
   std::make_shared<PlainSession>(std::move(stream), std::move(buffer), api)->run();
 }
 
-void startTlsSession(beast::tcp_stream&& stream, ssl::context& tls, beast::flat_buffer&& buffer, ApiService& api) {
+void startTlsSession(beast::tcp_stream&& stream, ssl::context& tls, beast::flat_buffer&& buffer,
+                     ApiService& api) {
   std::make_shared<TlsSession>(std::move(stream), tls, std::move(buffer), api)->run();
 }
 

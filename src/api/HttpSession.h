@@ -13,7 +13,8 @@
 
 namespace rooms {
 
-void startPlainSession(boost::beast::tcp_stream&& stream, boost::beast::flat_buffer&& buffer, ApiService& api);
+void startPlainSession(boost::beast::tcp_stream&& stream, boost::beast::flat_buffer&& buffer,
+                       ApiService& api);
 void startTlsSession(boost::beast::tcp_stream&& stream, boost::asio::ssl::context& tls,
                      boost::beast::flat_buffer&& buffer, ApiService& api);
 

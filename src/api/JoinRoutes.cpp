@@ -30,6 +30,9 @@ void registerJoinRoutes(Router& router, ApiContext& ctx) {
     if (!seat || seat->id() != claims.userId) {
       throw ApiError(403, "not_a_participant", "this token's user is not the room's " + claims.role);
     }
+    if (!claims.sessionId.empty() && claims.sessionId != room->sessionId()) {
+      throw ApiError(403, "token_wrong_session", "this token is for another session of the room");
+    }
     if (room->state() == RoomState::Ended) throw ApiError(410, "room_ended", "this session has ended");
     ojson perms = ojson::array();
     for (const auto& p : claims.permissions) perms.push_back(p);

@@ -6,11 +6,14 @@ namespace rooms {
 namespace {
 constexpr int kMaxDepth = 32;
 
-std::string fieldName(const std::string& path, const char* name) { return path.empty() ? name : path + "." + name; }
+std::string fieldName(const std::string& path, const char* name) {
+  return path.empty() ? name : path + "." + name;
+}
 }  // namespace
 
 nlohmann::json parseJsonText(std::string_view text) {
-  nlohmann::json::parser_callback_t limitDepth = [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+  nlohmann::json::parser_callback_t limitDepth = [](int depth, nlohmann::json::parse_event_t,
+                                                    nlohmann::json&) {
     if (depth > kMaxDepth) throw ApiError(400, "invalid_json", "JSON nesting is deeper than 32 levels");
     return true;
   };
@@ -47,13 +50,15 @@ const nlohmann::json& requireField(const nlohmann::json& obj, const char* name, 
   return *it;
 }
 
-std::string requireString(const nlohmann::json& obj, const char* name, const std::string& path, size_t maxLen) {
+std::string requireString(const nlohmann::json& obj, const char* name, const std::string& path,
+                          size_t maxLen) {
   const auto& v = requireField(obj, name, path);
   if (!v.is_string()) throw ApiError(400, "invalid_field", fieldName(path, name) + " must be a string");
   const auto& s = v.get_ref<const std::string&>();
   if (s.empty() || s.size() > maxLen) {
-    throw ApiError(400, "invalid_field",
-                   fieldName(path, name) + " must be a string of 1 to " + std::to_string(maxLen) + " characters");
+    throw ApiError(
+        400, "invalid_field",
+        fieldName(path, name) + " must be a string of 1 to " + std::to_string(maxLen) + " characters");
   }
   return s;
 }
@@ -66,7 +71,8 @@ void rejectUnknownFields(const nlohmann::json& obj, std::initializer_list<const 
     if (!ok) {
       std::string list;
       for (const char* k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-      throw ApiError(400, "unknown_field", fieldName(path, key.c_str()) + " is not a known field (" + list + ")");
+      throw ApiError(400, "unknown_field",
+                     fieldName(path, key.c_str()) + " is not a known field (" + list + ")");
     }
   }
 }

@@ -17,7 +17,9 @@ nlohmann::json parseJsonBody(const ApiRequest& req, bool allowEmpty = false);
 
 // Helpers for handlers: a required/optional member of a given type, with a field-named ApiError(400).
 const nlohmann::json& requireField(const nlohmann::json& obj, const char* name, const std::string& path);
-std::string requireString(const nlohmann::json& obj, const char* name, const std::string& path, size_t maxLen = 256);
-void rejectUnknownFields(const nlohmann::json& obj, std::initializer_list<const char*> known, const std::string& path);
+std::string requireString(const nlohmann::json& obj, const char* name, const std::string& path,
+                          size_t maxLen = 256);
+void rejectUnknownFields(const nlohmann::json& obj, std::initializer_list<const char*> known,
+                         const std::string& path);
 
 }  // namespace rooms

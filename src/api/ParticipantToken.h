@@ -22,14 +22,14 @@ struct ParticipantClaims {
 };
 
 enum class TokenError {
-  Missing,          // empty token
-  Malformed,        // not three base64url parts / not JSON
-  BadSignature,     // signature does not verify with the secret
-  WrongAlgorithm,   // anything but HS256, including "none"
-  Expired,          // exp in the past (beyond leeway)
-  MissingClaim,     // a required claim is absent or has the wrong type
-  InvalidRole,      // role is not coach/client
-  WrongRoom,        // roomId claim differs from the expected room
+  Missing,         // empty token
+  Malformed,       // not three base64url parts / not JSON
+  BadSignature,    // signature does not verify with the secret
+  WrongAlgorithm,  // anything but HS256, including "none"
+  Expired,         // exp in the past (beyond leeway)
+  MissingClaim,    // a required claim is absent or has the wrong type
+  InvalidRole,     // role is not coach/client
+  WrongRoom,       // roomId claim differs from the expected room
 };
 
 const char* tokenErrorCode(TokenError e);     // "token_expired", ...
@@ -46,7 +46,8 @@ class ParticipantTokenVerifier {
   explicit ParticipantTokenVerifier(std::string secret, int64_t leewaySeconds = 30);
 
   // Full check: signature, alg, required claims, role, exp against nowSeconds, and roomId when expectedRoomId
-  // is non-empty. checkExpiry=false skips only the exp comparison (used when a room is created ahead of time).
+  // is non-empty. checkExpiry=false skips only the exp comparison (used when a room is created ahead of
+  // time).
   TokenResult verify(std::string_view token, std::string_view expectedRoomId, int64_t nowSeconds,
                      bool checkExpiry = true) const;
 

@@ -27,9 +27,12 @@ std::string wsBase(const std::string& publicUrl) {
 // The status word of the create response: the spec's example answers "ready" for a room that can be joined.
 std::string createStatus(const Room& room) {
   switch (room.state()) {
-    case RoomState::Active: return "active";
-    case RoomState::Ended: return "ended";
-    default: return "ready";
+    case RoomState::Active:
+      return "active";
+    case RoomState::Ended:
+      return "ended";
+    default:
+      return "ready";
   }
 }
 
@@ -47,12 +50,13 @@ ojson analyticsJson(const Room& room) {
   // The media plane fills these from RTCP and transport counters; until a participant has connected
   // through it they are zero.
   auto quality = ojson{{"averageRTT", 0}, {"packetLoss", 0}};
-  return ojson{{"roomId", room.id()},
-               {"metrics",
-                {{"connectionQuality", {{"coach", quality}, {"client", quality}}},
-                 {"bandwidth", {{"peakUpload", 0}, {"peakDownload", 0}, {"averageUpload", 0}, {"averageDownload", 0}}},
-                 {"reconnections", 0},
-                 {"fallbacksUsed", ojson::array()}}}};
+  return ojson{
+      {"roomId", room.id()},
+      {"metrics",
+       {{"connectionQuality", {{"coach", quality}, {"client", quality}}},
+        {"bandwidth", {{"peakUpload", 0}, {"peakDownload", 0}, {"averageUpload", 0}, {"averageDownload", 0}}},
+        {"reconnections", 0},
+        {"fallbacksUsed", ojson::array()}}}};
 }
 
 }  // namespace
@@ -94,9 +98,8 @@ void registerRoomRoutes(Router& router, ApiContext& ctx) {
     return ok(j, result.created ? 201 : 200);
   });
 
-  router.add(http::verb::get, "/api/rooms/:roomId/status", Auth::ApiKey, [&ctx](ApiRequest& req) {
-    return ok(requireRoom(ctx, req)->statusJson(nowMs()));
-  });
+  router.add(http::verb::get, "/api/rooms/:roomId/status", Auth::ApiKey,
+             [&ctx](ApiRequest& req) { return ok(requireRoom(ctx, req)->statusJson(nowMs())); });
 
   router.add(http::verb::post, "/api/rooms/bulk-status", Auth::ApiKey, [&ctx](ApiRequest& req) {
     auto body = parseJsonBody(req);
@@ -110,7 +113,8 @@ void registerRoomRoutes(Router& router, ApiContext& ctx) {
       const auto& id = v.get_ref<const std::string&>();
       std::shared_ptr<const Room> room = isSafeId(id) ? ctx.rooms.find(id) : nullptr;
       if (room) {
-        rooms[id] = {{"status", std::string(publicStatus(room->state()))}, {"participants", room->connectedCount()}};
+        rooms[id] = {{"status", std::string(publicStatus(room->state()))},
+                     {"participants", room->connectedCount()}};
       } else {
         rooms[id] = {{"status", "not_found"}, {"participants", 0}};
       }
@@ -122,10 +126,11 @@ void registerRoomRoutes(Router& router, ApiContext& ctx) {
     auto room = requireRoom(ctx, req);
     auto summary = ctx.roomStore.findSummary(room->id());
     if (!summary) {
-      std::string why = room->state() != RoomState::Ended ? "the session has not ended yet"
-                        : room->config().features.generateSummary
-                            ? "no summary has been produced for this session yet; a summary-ready event announces it"
-                            : "summaries are disabled for this room (features.generateSummary is false)";
+      std::string why =
+          room->state() != RoomState::Ended ? "the session has not ended yet"
+          : room->config().features.generateSummary
+              ? "no summary has been produced for this session yet; a summary-ready event announces it"
+              : "summaries are disabled for this room (features.generateSummary is false)";
       throw ApiError(409, "summary_not_ready", "no summary yet: " + why);
     }
     return jsonResponse(200, *summary);
@@ -137,11 +142,13 @@ void registerRoomRoutes(Router& router, ApiContext& ctx) {
     rejectUnknownFields(body, {"reason", "requestedBy"}, "");
     std::string reason = requireString(body, "reason", "", 32);
     if (reason != "session_completed" && reason != "timeout" && reason != "error" && reason != "cancelled") {
-      throw ApiError(400, "invalid_field", "reason must be one of session_completed, timeout, error, cancelled");
+      throw ApiError(400, "invalid_field",
+                     "reason must be one of session_completed, timeout, error, cancelled");
     }
     std::string by = requireString(body, "requestedBy", "", 128);
     if (by != "system" && by != room->coach().id() && by != room->client().id()) {
-      throw ApiError(400, "invalid_field", "requestedBy must be \"system\" or the id of this room's coach or client");
+      throw ApiError(400, "invalid_field",
+                     "requestedBy must be \"system\" or the id of this room's coach or client");
     }
     auto result = ctx.rooms.end(room->id(), reason, by);
     return endResponse(*result.room);
@@ -151,9 +158,11 @@ void registerRoomRoutes(Router& router, ApiContext& ctx) {
     auto room = requireRoom(ctx, req);
     auto body = parseJsonBody(req);
     auto result = ctx.rooms.patchConfig(room->id(), body);
-    if (result.error == RoomError::Ended) throw ApiError(409, "room_ended", "the room has ended; its config is final");
+    if (result.error == RoomError::Ended)
+      throw ApiError(409, "room_ended", "the room has ended; its config is final");
     if (result.error == RoomError::Invalid) throw ApiError(400, "invalid_field", result.message);
-    return ok(ojson{{"success", true}, {"roomId", result.room->id()}, {"config", result.room->config().toJson()}});
+    return ok(
+        ojson{{"success", true}, {"roomId", result.room->id()}, {"config", result.room->config().toJson()}});
   });
 
   router.add(http::verb::get, "/api/rooms/:roomId/transcription", Auth::ApiKey, [&ctx](ApiRequest& req) {
@@ -169,8 +178,9 @@ void registerRoomRoutes(Router& router, ApiContext& ctx) {
     if (format == "text") content = transcriptAsText(segments, origin);
     if (format == "vtt") content = transcriptAsVtt(segments, origin);
     if (format == "json") content = transcriptAsJson(segments, origin);
-    return ok(ojson{{"roomId", room->id()},
-                    {"transcription", {{"format", format}, {"content", content}, {"segments", segments.size()}}}});
+    return ok(
+        ojson{{"roomId", room->id()},
+              {"transcription", {{"format", format}, {"content", content}, {"segments", segments.size()}}}});
   });
 
   router.add(http::verb::post, "/api/rooms/:roomId/pre-warm", Auth::ApiKey, [&ctx](ApiRequest& req) {
@@ -180,7 +190,9 @@ void registerRoomRoutes(Router& router, ApiContext& ctx) {
     std::optional<int64_t> start;
     if (body.contains("scheduledStartTime") && !body["scheduledStartTime"].is_null()) {
       start = parseIso8601(requireString(body, "scheduledStartTime", "", 64));
-      if (!start) throw ApiError(400, "invalid_field", "scheduledStartTime must be an ISO 8601 date-time with a time zone");
+      if (!start)
+        throw ApiError(400, "invalid_field",
+                       "scheduledStartTime must be an ISO 8601 date-time with a time zone");
     }
     auto result = ctx.rooms.prewarm(room->id(), start);
     if (result.error == RoomError::Ended) throw ApiError(409, "room_ended", "the room has ended");

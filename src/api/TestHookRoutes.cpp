@@ -24,7 +24,8 @@ void registerTestHookRoutes(Router& router, ApiContext& ctx) {
     } else {
       throw ApiError(400, "invalid_field", "action must be connect or disconnect");
     }
-    if (r != PresenceResult::Ok) throw ApiError(409, toString(r), std::string("presence refused: ") + toString(r));
+    if (r != PresenceResult::Ok)
+      throw ApiError(409, toString(r), std::string("presence refused: ") + toString(r));
     return jsonResponse(200, nlohmann::json{{"success", true}}.dump());
   });
 }

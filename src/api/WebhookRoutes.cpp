@@ -20,7 +20,9 @@ ojson webhookJson(const WebhookRecord& w) {
                {"createdAt", formatIso8601(w.createdAt)}};
 }
 
-ojson timeOrNull(const std::optional<int64_t>& t) { return t ? ojson(formatIso8601(*t)) : ojson(nullptr); }
+ojson timeOrNull(const std::optional<int64_t>& t) {
+  return t ? ojson(formatIso8601(*t)) : ojson(nullptr);
+}
 
 ApiResponse ok(const ojson& j, unsigned status = 200) {
   return jsonResponse(status, j.dump(-1, ' ', false, ojson::error_handler_t::replace));
@@ -51,9 +53,10 @@ void registerWebhookRoutes(Router& router, ApiContext& ctx) {
         break;
       }
       if (!isEventType(t)) {
-        throw ApiError(400, "invalid_field",
-                       "unknown event type \"" + t +
-                           "\" (participant-joined, participant-left, room-started, room-ended, summary-ready, error)");
+        throw ApiError(
+            400, "invalid_field",
+            "unknown event type \"" + t +
+                "\" (participant-joined, participant-left, room-started, room-ended, summary-ready, error)");
       }
       if (std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
     }
@@ -82,26 +85,29 @@ void registerWebhookRoutes(Router& router, ApiContext& ctx) {
 
   router.add(http::verb::get, "/api/webhooks/:id/deliveries", Auth::ApiKey, [&ctx](ApiRequest& req) {
     std::string id(req.param("id"));
-    if (!isSafeId(id) || !ctx.webhookStore.find(id)) throw ApiError(404, "webhook_not_found", "no webhook " + id);
+    if (!isSafeId(id) || !ctx.webhookStore.find(id))
+      throw ApiError(404, "webhook_not_found", "no webhook " + id);
     size_t limit = 100;
     if (auto l = req.queryValue("limit"); !l.empty()) {
-      if (l.size() > 4 || l.find_first_not_of("0123456789") != std::string_view::npos || std::stoul(std::string(l)) == 0)
+      if (l.size() > 4 || l.find_first_not_of("0123456789") != std::string_view::npos ||
+          std::stoul(std::string(l)) == 0)
         throw ApiError(400, "invalid_limit", "limit must be an integer from 1 to 1000");
       limit = std::min<size_t>(1000, std::stoul(std::string(l)));
     }
     ojson list = ojson::array();
     for (const auto& d : ctx.webhookStore.deliveries(id, limit)) {
-      list.push_back({{"id", d.id},
-                      {"eventId", d.eventId},
-                      {"eventType", d.eventType},
-                      {"state", d.state},
-                      {"attempts", d.attempts},
-                      {"createdAt", formatIso8601(d.createdAt)},
-                      {"nextAttemptAt", d.state == "pending" ? ojson(formatIso8601(d.nextAttemptAt)) : ojson(nullptr)},
-                      {"lastAttemptAt", timeOrNull(d.lastAttemptAt)},
-                      {"lastStatus", d.lastStatus ? ojson(*d.lastStatus) : ojson(nullptr)},
-                      {"lastError", d.lastError ? ojson(*d.lastError) : ojson(nullptr)},
-                      {"deliveredAt", timeOrNull(d.deliveredAt)}});
+      list.push_back(
+          {{"id", d.id},
+           {"eventId", d.eventId},
+           {"eventType", d.eventType},
+           {"state", d.state},
+           {"attempts", d.attempts},
+           {"createdAt", formatIso8601(d.createdAt)},
+           {"nextAttemptAt", d.state == "pending" ? ojson(formatIso8601(d.nextAttemptAt)) : ojson(nullptr)},
+           {"lastAttemptAt", timeOrNull(d.lastAttemptAt)},
+           {"lastStatus", d.lastStatus ? ojson(*d.lastStatus) : ojson(nullptr)},
+           {"lastError", d.lastError ? ojson(*d.lastError) : ojson(nullptr)},
+           {"deliveredAt", timeOrNull(d.deliveredAt)}});
     }
     return ok(ojson{{"webhookId", id}, {"deliveries", list}});
   });

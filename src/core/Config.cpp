@@ -3,12 +3,12 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
-#include <sys/stat.h>
 
 #include "core/Ids.h"
 
@@ -20,15 +20,21 @@ Config Config::load(int argc, char** argv) {
   app.set_version_flag("--version", ROOMS_VERSION);
   std::string cors;
   int port = c.port;
-  app.add_option("--port", port, "HTTP/WebSocket port")->envname("ROOM_SERVICE_PORT")->check(CLI::Range(1, 65535));
+  app.add_option("--port", port, "HTTP/WebSocket port")
+      ->envname("ROOM_SERVICE_PORT")
+      ->check(CLI::Range(1, 65535));
   app.add_option("--bind", c.bindAddress, "Address to listen on")->envname("ROOMS_BIND_ADDRESS");
-  app.add_option("--api-key", c.apiKeys, "API key(s), comma-separated for rotation")->envname("ROOM_SERVICE_API_KEY");
+  app.add_option("--api-key", c.apiKeys, "API key(s), comma-separated for rotation")
+      ->envname("ROOM_SERVICE_API_KEY");
   app.add_option("--webhook-secret", c.webhookSecret, "Default webhook signing secret")
       ->envname("ROOM_WEBHOOK_SECRET");
-  app.add_option("--jwt-secret", c.jwtSecret, "HS256 secret of participant tokens")->envname("JWT_SIGNING_SECRET");
+  app.add_option("--jwt-secret", c.jwtSecret, "HS256 secret of participant tokens")
+      ->envname("JWT_SIGNING_SECRET");
   app.add_option("--data-dir", c.dataDir, "Directory of the SQLite database")->envname("ROOMS_DATA_DIR");
-  app.add_option("--public-url", c.publicUrl, "Base URL used in connection URLs")->envname("ROOMS_PUBLIC_URL");
-  app.add_option("--cors-origins", cors, "Allowed CORS origins, comma-separated, or *")->envname("ROOMS_CORS_ORIGINS");
+  app.add_option("--public-url", c.publicUrl, "Base URL used in connection URLs")
+      ->envname("ROOMS_PUBLIC_URL");
+  app.add_option("--cors-origins", cors, "Allowed CORS origins, comma-separated, or *")
+      ->envname("ROOMS_CORS_ORIGINS");
   app.add_option("--log-level", c.logLevel, "trace|debug|info|warn|error|off")->envname("ROOMS_LOG_LEVEL");
   app.add_option("--log-format", c.logFormat, "text|json")->envname("ROOMS_LOG_FORMAT");
   app.add_flag("--dev", c.dev, "Development mode: generate missing secrets")->envname("ROOMS_DEV");
@@ -44,7 +50,8 @@ Config Config::load(int argc, char** argv) {
       ->envname("ROOMS_RATE_LIMIT_PER_IP_BURST");
   app.add_option("--max-body-bytes", c.maxBodyBytes, "Largest accepted request body")
       ->envname("ROOMS_MAX_BODY_BYTES");
-  app.add_option("--no-show-grace", c.noShowGraceSeconds, "Seconds after the scheduled start before an unjoined room ends")
+  app.add_option("--no-show-grace", c.noShowGraceSeconds,
+                 "Seconds after the scheduled start before an unjoined room ends")
       ->envname("ROOMS_NO_SHOW_GRACE_SECONDS");
   app.add_option("--webhook-retry-hours", c.webhookRetryHours, "How long a webhook delivery is retried")
       ->envname("ROOMS_WEBHOOK_RETRY_HOURS");
@@ -106,7 +113,8 @@ void Config::resolveSecrets() {
   nlohmann::json saved = nlohmann::json::object();
   if (std::ifstream in(path); in) {
     saved = nlohmann::json::parse(in, nullptr, false);
-    if (!saved.is_object()) throw std::runtime_error(path.string() + " is not valid JSON; delete it to regenerate");
+    if (!saved.is_object())
+      throw std::runtime_error(path.string() + " is not valid JSON; delete it to regenerate");
   }
   bool generated = false;
   auto fill = [&](std::string& value, const char* key) {

@@ -30,8 +30,8 @@ struct Config {
   int64_t noShowGraceSeconds = 3600;  // a scheduled room nobody joined ends this long after its start time
   int64_t webhookRetryHours = 24;
   int64_t webhookTimeoutMs = 10000;
-  int64_t webhookBackoffBaseMs = 1000;      // first retry delay; doubles per attempt
-  int64_t webhookBackoffMaxMs = 600000;     // cap of the retry delay
+  int64_t webhookBackoffBaseMs = 1000;   // first retry delay; doubles per attempt
+  int64_t webhookBackoffMaxMs = 600000;  // cap of the retry delay
   std::string dbSynchronous = "NORMAL";  // NORMAL survives kill -9; FULL also survives power loss
   bool enableTestHooks = false;
   int64_t shutdownGraceMs = 5000;

@@ -12,7 +12,8 @@ bool isUuid(std::string_view s);
 // before they reach any lookup.
 bool isSafeId(std::string_view s);
 
-// A random identifier with the given prefix, e.g. randomId("whk") -> "whk_3f9a...", 128 bits from OpenSSL's RNG.
+// A random identifier with the given prefix, e.g. randomId("whk") -> "whk_3f9a...", 128 bits from OpenSSL's
+// RNG.
 std::string randomId(std::string_view prefix);
 
 // n random bytes from OpenSSL's RNG, hex encoded (2n chars).

@@ -31,7 +31,8 @@ void EventLog::reloadWebhooks() {
   }
 }
 
-Event EventLog::append(const std::string& roomId, const std::string& type, const nlohmann::ordered_json& data) {
+Event EventLog::append(const std::string& roomId, const std::string& type,
+                       const nlohmann::ordered_json& data) {
   Event e;
   e.roomId = roomId;
   e.type = type;

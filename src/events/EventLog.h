@@ -19,7 +19,8 @@ class EventLog : public EventSink {
  public:
   EventLog(EventStore& events, WebhookStore& webhooks, MetricsRegistry& metrics);
 
-  Event append(const std::string& roomId, const std::string& type, const nlohmann::ordered_json& data) override;
+  Event append(const std::string& roomId, const std::string& type,
+               const nlohmann::ordered_json& data) override;
   void publish(const Event& event) override;
 
   // Events of a room after afterId (for ?since= replays), oldest first.

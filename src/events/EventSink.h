@@ -12,7 +12,8 @@ namespace rooms {
 class EventSink {
  public:
   virtual ~EventSink() = default;
-  virtual Event append(const std::string& roomId, const std::string& type, const nlohmann::ordered_json& data) = 0;
+  virtual Event append(const std::string& roomId, const std::string& type,
+                       const nlohmann::ordered_json& data) = 0;
   virtual void publish(const Event& event) = 0;
 };
 

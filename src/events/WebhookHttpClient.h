@@ -8,8 +8,8 @@
 namespace rooms {
 
 struct HttpPostResult {
-  long status = 0;     // HTTP status, 0 when no response arrived
-  std::string error;   // curl's error text when the request failed below HTTP
+  long status = 0;          // HTTP status, 0 when no response arrived
+  std::string error;        // curl's error text when the request failed below HTTP
   std::string bodySnippet;  // first 512 bytes of the response body, for the delivery log
   long elapsedMs = 0;
 };
@@ -22,8 +22,8 @@ class WebhookHttpClient {
   WebhookHttpClient& operator=(const WebhookHttpClient&) = delete;
 
   // POSTs body with the given headers ("Name: value"), following no redirects, with a total timeout.
-  HttpPostResult post(const std::string& url, const std::vector<std::string>& headers, const std::string& body,
-                      long timeoutMs);
+  HttpPostResult post(const std::string& url, const std::vector<std::string>& headers,
+                      const std::string& body, long timeoutMs);
 
  private:
   // Calls curl_easy_cleanup; declared here and defined in the .cpp to keep <curl/curl.h> out of this header.

@@ -23,7 +23,9 @@ WebhookOutbox::WebhookOutbox(WebhookOutboxOptions options, MetricsRegistry& metr
       abandoned_(metrics.counter("rooms_webhook_deliveries_total", "Webhook deliveries by outcome",
                                  {{"outcome", "abandoned"}})) {}
 
-WebhookOutbox::~WebhookOutbox() { stop(); }
+WebhookOutbox::~WebhookOutbox() {
+  stop();
+}
 
 void WebhookOutbox::start() {
   if (thread_.joinable()) return;

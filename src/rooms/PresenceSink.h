@@ -16,7 +16,8 @@ class PresenceSink {
                                               const std::string& connectionId) = 0;
   // reason: free text for the log and the participant-left event ("left", "timeout", "room_ended", ...).
   virtual PresenceResult participantDisconnected(const std::string& roomId, const std::string& role,
-                                                 const std::string& connectionId, const std::string& reason) = 0;
+                                                 const std::string& connectionId,
+                                                 const std::string& reason) = 0;
 };
 
 }  // namespace rooms

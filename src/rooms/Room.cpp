@@ -11,8 +11,8 @@ nlohmann::ordered_json timeOrNull(const std::optional<int64_t>& t) {
 }
 }  // namespace
 
-Room::Room(std::string roomId, std::string sessionId, RoomConfig config, std::string coachId, std::string clientId,
-           std::string requestJson, nlohmann::json participantTokens, int64_t createdAt)
+Room::Room(std::string roomId, std::string sessionId, RoomConfig config, std::string coachId,
+           std::string clientId, std::string requestJson, nlohmann::json participantTokens, int64_t createdAt)
     : roomId_(std::move(roomId)),
       sessionId_(std::move(sessionId)),
       config_(std::move(config)),
@@ -28,8 +28,8 @@ Room Room::fromRecord(const RoomRecord& r) {
   nlohmann::json tokens = {{"coach", participants.at("coach").at("token")},
                            {"client", participants.at("client").at("token")}};
   Room room(r.roomId, r.sessionId, RoomConfig::fromJson(nlohmann::json::parse(r.configJson)),
-            participants.at("coach").at("id").get<std::string>(), participants.at("client").at("id").get<std::string>(),
-            r.requestJson, tokens, r.createdAt);
+            participants.at("coach").at("id").get<std::string>(),
+            participants.at("client").at("id").get<std::string>(), r.requestJson, tokens, r.createdAt);
   room.state_ = roomStateFromString(r.state).value_or(RoomState::Waiting);
   room.prewarmedAt_ = r.prewarmedAt;
   room.startedAt_ = r.startedAt;
@@ -84,7 +84,9 @@ Participant* Room::seat(const std::string& role) {
   return nullptr;
 }
 
-const Participant* Room::seat(const std::string& role) const { return const_cast<Room*>(this)->seat(role); }
+const Participant* Room::seat(const std::string& role) const {
+  return const_cast<Room*>(this)->seat(role);
+}
 
 int Room::connectedCount() const {
   return static_cast<int>(coach_.connected()) + static_cast<int>(client_.connected()) +

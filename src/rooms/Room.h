@@ -16,8 +16,8 @@ inline constexpr const char* kAiOrbParticipantId = "ai-orb";
 
 class Room {
  public:
-  Room(std::string roomId, std::string sessionId, RoomConfig config, std::string coachId, std::string clientId,
-       std::string requestJson, nlohmann::json participantTokens, int64_t createdAt);
+  Room(std::string roomId, std::string sessionId, RoomConfig config, std::string coachId,
+       std::string clientId, std::string requestJson, nlohmann::json participantTokens, int64_t createdAt);
   static Room fromRecord(const RoomRecord& r);
   RoomRecord toRecord() const;
 

@@ -32,7 +32,8 @@ nlohmann::ordered_json RoomConfig::toJson() const {
   nlohmann::ordered_json j;
   j["scheduledStartTime"] = formatIso8601(scheduledStartMs);
   j["maxDuration"] = maxDurationSeconds;
-  j["aiOrb"] = {{"enabled", aiOrb.enabled}, {"personality", aiOrb.personality}, {"voiceModel", aiOrb.voiceModel}};
+  j["aiOrb"] = {
+      {"enabled", aiOrb.enabled}, {"personality", aiOrb.personality}, {"voiceModel", aiOrb.voiceModel}};
   j["features"] = {{"recording", features.recording},
                    {"transcription", features.transcription},
                    {"aiAssistance", features.aiAssistance},
@@ -86,8 +87,8 @@ void RoomConfig::mergeFeatures(const nlohmann::json& j, const std::string& path)
     } else if (key == "generateSummary") {
       next.generateSummary = readBool(v, field);
     } else {
-      throw ValidationError(field +
-                            " is not a known field (recording, transcription, aiAssistance, generateSummary)");
+      throw ValidationError(
+          field + " is not a known field (recording, transcription, aiAssistance, generateSummary)");
     }
   }
   features = next;

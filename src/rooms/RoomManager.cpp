@@ -8,7 +8,9 @@ namespace {
 constexpr size_t kEndedCacheSize = 1024;
 constexpr int64_t kHeartbeatEveryMs = 5000;
 
-bool isHuman(const std::string& role) { return role == "coach" || role == "client"; }
+bool isHuman(const std::string& role) {
+  return role == "coach" || role == "client";
+}
 }  // namespace
 
 RoomManager::RoomManager(Database& db, RoomStore& store, EventSink& events, MetricsRegistry& metrics,
@@ -18,7 +20,8 @@ RoomManager::RoomManager(Database& db, RoomStore& store, EventSink& events, Metr
       events_(events),
       options_(options),
       created_(metrics.counter("rooms_created_total", "Rooms created")),
-      createFailed_(metrics.counter("rooms_create_failed_total", "Room creations refused (invalid or conflicting)")),
+      createFailed_(
+          metrics.counter("rooms_create_failed_total", "Room creations refused (invalid or conflicting)")),
       ended_(metrics.counter("rooms_ended_total", "Rooms ended")),
       activeGauge_(metrics.gauge("rooms_active", "Rooms with a session in progress")),
       openGauge_(metrics.gauge("rooms_open", "Rooms not yet ended (waiting, ready or active)")) {}
@@ -89,7 +92,9 @@ std::shared_ptr<Room> RoomManager::load(const std::string& roomId) {
   return room;
 }
 
-std::shared_ptr<const Room> RoomManager::find(const std::string& roomId) { return load(roomId); }
+std::shared_ptr<const Room> RoomManager::find(const std::string& roomId) {
+  return load(roomId);
+}
 
 RoomManager::CreateResult RoomManager::create(Room draft) {
   if (auto existing = load(draft.id())) {
@@ -158,12 +163,9 @@ void RoomManager::endLocked(Room& room, const std::string& reason, const std::st
   room.transition(RoomState::Ended);
   room.markEnded(now, reason, requestedBy);
   store_.updateRoom(room.toRecord());
-  nlohmann::ordered_json data = {{"roomId", room.id()},
-                                 {"timestamp", formatIso8601(now)},
-                                 {"reason", reason},
-                                 {"summaryReady", false},
-                                 {"requestedBy", requestedBy},
-                                 {"finalDuration", room.finalDuration()}};
+  nlohmann::ordered_json data = {{"roomId", room.id()},        {"timestamp", formatIso8601(now)},
+                                 {"reason", reason},           {"summaryReady", false},
+                                 {"requestedBy", requestedBy}, {"finalDuration", room.finalDuration()}};
   if (!detail.empty()) data["detail"] = detail;
   out.push_back(events_.append(room.id(), "room-ended", data));
 }
@@ -234,13 +236,15 @@ PresenceResult RoomManager::participantConnected(const std::string& roomId, cons
       next.transition(RoomState::Active);
       next.markStarted(now);
       store_.updateRoom(next.toRecord());
-      out.push_back(events_.append(roomId, "room-started", {{"roomId", roomId}, {"timestamp", formatIso8601(now)}}));
+      out.push_back(
+          events_.append(roomId, "room-started", {{"roomId", roomId}, {"timestamp", formatIso8601(now)}}));
     }
     p.openInterval(store_.openInterval(roomId, role, p.id(), connectionId, now), now);
-    out.push_back(events_.append(roomId, "participant-joined", {{"roomId", roomId},
-                                                                 {"participantId", p.id()},
-                                                                 {"participantType", role},
-                                                                 {"timestamp", formatIso8601(now)}}));
+    out.push_back(events_.append(roomId, "participant-joined",
+                                 {{"roomId", roomId},
+                                  {"participantId", p.id()},
+                                  {"participantType", role},
+                                  {"timestamp", formatIso8601(now)}}));
     tx.commit();
   }
   *room = std::move(next);
@@ -250,7 +254,8 @@ PresenceResult RoomManager::participantConnected(const std::string& roomId, cons
 }
 
 PresenceResult RoomManager::participantDisconnected(const std::string& roomId, const std::string& role,
-                                                    const std::string& connectionId, const std::string& reason) {
+                                                    const std::string& connectionId,
+                                                    const std::string& reason) {
   auto room = load(roomId);
   if (!room) return PresenceResult::RoomNotFound;
   if (!room->seat(role)) return PresenceResult::UnknownRole;

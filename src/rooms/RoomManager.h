@@ -73,8 +73,8 @@ class RoomManager : public PresenceSink {
   std::shared_ptr<Room> load(const std::string& roomId);
   void endRoom(const std::shared_ptr<Room>& room, const std::string& reason, const std::string& requestedBy,
                const std::string& detail);
-  void endLocked(Room& room, const std::string& reason, const std::string& requestedBy, const std::string& detail,
-                 std::vector<Event>& out);
+  void endLocked(Room& room, const std::string& reason, const std::string& requestedBy,
+                 const std::string& detail, std::vector<Event>& out);
   void closeSeat(Room& room, Participant& p, int64_t at, const std::string& reason, std::vector<Event>& out);
   void publishAll(const std::vector<Event>& events);
   void refreshGauges();

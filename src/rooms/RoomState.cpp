@@ -18,10 +18,14 @@ bool canTransition(RoomState from, RoomState to) {
 
 std::string_view toString(RoomState s) {
   switch (s) {
-    case RoomState::Waiting: return "waiting";
-    case RoomState::Ready: return "ready";
-    case RoomState::Active: return "active";
-    case RoomState::Ended: return "ended";
+    case RoomState::Waiting:
+      return "waiting";
+    case RoomState::Ready:
+      return "ready";
+    case RoomState::Active:
+      return "active";
+    case RoomState::Ended:
+      return "ended";
   }
   return "unknown";
 }
@@ -34,6 +38,8 @@ std::optional<RoomState> roomStateFromString(std::string_view s) {
   return std::nullopt;
 }
 
-std::string_view publicStatus(RoomState s) { return s == RoomState::Ready ? "waiting" : toString(s); }
+std::string_view publicStatus(RoomState s) {
+  return s == RoomState::Ready ? "waiting" : toString(s);
+}
 
 }  // namespace rooms

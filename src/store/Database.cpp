@@ -4,11 +4,12 @@ namespace rooms {
 
 Database::Database(const std::string& path, const std::string& synchronous) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &raw,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   db_.reset(raw);
   if (rc != SQLITE_OK) {
-    throw StoreError("cannot open database " + path + ": " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    throw StoreError("cannot open database " + path + ": " +
+                     (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   }
   sqlite3_busy_timeout(raw, 5000);
   exec("PRAGMA journal_mode=WAL");
@@ -25,12 +26,20 @@ void Database::exec(const std::string& sql) {
   }
 }
 
-Statement Database::prepare(const std::string& sql) { return Statement(db_.get(), sql); }
+Statement Database::prepare(const std::string& sql) {
+  return Statement(db_.get(), sql);
+}
 
-int64_t Database::lastInsertRowId() const { return sqlite3_last_insert_rowid(db_.get()); }
-int Database::changes() const { return sqlite3_changes(db_.get()); }
+int64_t Database::lastInsertRowId() const {
+  return sqlite3_last_insert_rowid(db_.get());
+}
+int Database::changes() const {
+  return sqlite3_changes(db_.get());
+}
 
-Database::Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Database::Transaction::Transaction(Database& db) : db_(db) {
+  db_.exec("BEGIN IMMEDIATE");
+}
 
 Database::Transaction::~Transaction() {
   if (!done_) {

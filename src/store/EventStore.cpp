@@ -5,8 +5,9 @@ namespace rooms {
 EventStore::EventStore(Database& db)
     : db_(db),
       append_(db.prepare("INSERT INTO events (room_id, type, data_json, created_at) VALUES (?,?,?,?)")),
-      since_(db.prepare("SELECT id, room_id, type, data_json, created_at FROM events WHERE room_id=? AND id>? "
-                        "ORDER BY id LIMIT ?")) {}
+      since_(
+          db.prepare("SELECT id, room_id, type, data_json, created_at FROM events WHERE room_id=? AND id>? "
+                     "ORDER BY id LIMIT ?")) {}
 
 int64_t EventStore::append(const std::string& roomId, const std::string& type, const std::string& dataJson,
                            int64_t createdAt) {
@@ -19,7 +20,8 @@ std::vector<EventRecord> EventStore::since(const std::string& roomId, int64_t af
   since_.bind(1, roomId).bind(2, afterId).bind(3, static_cast<int64_t>(limit));
   std::vector<EventRecord> out;
   while (since_.step()) {
-    out.push_back({since_.getInt(0), since_.getText(1), since_.getText(2), since_.getText(3), since_.getInt(4)});
+    out.push_back(
+        {since_.getInt(0), since_.getText(1), since_.getText(2), since_.getText(3), since_.getInt(4)});
   }
   since_.reset();
   return out;

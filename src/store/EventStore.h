@@ -21,7 +21,8 @@ class EventStore {
  public:
   explicit EventStore(Database& db);
   // Returns the new event's id.
-  int64_t append(const std::string& roomId, const std::string& type, const std::string& dataJson, int64_t createdAt);
+  int64_t append(const std::string& roomId, const std::string& type, const std::string& dataJson,
+                 int64_t createdAt);
   // Events of roomId with id > afterId, oldest first, at most limit.
   std::vector<EventRecord> since(const std::string& roomId, int64_t afterId, size_t limit);
   std::optional<EventRecord> find(int64_t id);

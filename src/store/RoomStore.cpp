@@ -26,9 +26,9 @@ RoomStore::RoomStore(Database& db)
     : db_(db),
       insertRoom_(db.prepare(std::string("INSERT INTO rooms (") + kRoomColumns +
                              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")),
-      updateRoom_(db.prepare(
-          "UPDATE rooms SET state=?2, config_json=?3, prewarmed_at=?4, started_at=?5, ended_at=?6, end_reason=?7, "
-          "ended_by=?8, final_duration=?9 WHERE room_id=?1")),
+      updateRoom_(db.prepare("UPDATE rooms SET state=?2, config_json=?3, prewarmed_at=?4, started_at=?5, "
+                             "ended_at=?6, end_reason=?7, "
+                             "ended_by=?8, final_duration=?9 WHERE room_id=?1")),
       findRoom_(db.prepare(std::string("SELECT ") + kRoomColumns + " FROM rooms WHERE room_id=?")),
       openInterval_(db.prepare(
           "INSERT INTO connection_intervals (room_id, role, participant_id, connection_id, joined_at) "
@@ -58,8 +58,14 @@ void RoomStore::insertRoom(const RoomRecord& r) {
   st.bind(1, r.roomId).bind(2, r.sessionId).bind(3, r.state).bind(4, r.requestJson).bind(5, r.configJson);
   st.bind(6, r.participantsJson).bind(7, r.createdAt).bind(8, r.prewarmedAt).bind(9, r.startedAt);
   st.bind(10, r.endedAt);
-  if (r.endReason) st.bind(11, *r.endReason); else st.bindNull(11);
-  if (r.endedBy) st.bind(12, *r.endedBy); else st.bindNull(12);
+  if (r.endReason)
+    st.bind(11, *r.endReason);
+  else
+    st.bindNull(11);
+  if (r.endedBy)
+    st.bind(12, *r.endedBy);
+  else
+    st.bindNull(12);
   st.bind(13, r.finalDuration);
   st.run();
 }
@@ -68,8 +74,14 @@ void RoomStore::updateRoom(const RoomRecord& r) {
   auto& st = updateRoom_;
   st.bind(1, r.roomId).bind(2, r.state).bind(3, r.configJson).bind(4, r.prewarmedAt).bind(5, r.startedAt);
   st.bind(6, r.endedAt);
-  if (r.endReason) st.bind(7, *r.endReason); else st.bindNull(7);
-  if (r.endedBy) st.bind(8, *r.endedBy); else st.bindNull(8);
+  if (r.endReason)
+    st.bind(7, *r.endReason);
+  else
+    st.bindNull(7);
+  if (r.endedBy)
+    st.bind(8, *r.endedBy);
+  else
+    st.bindNull(8);
   st.bind(9, r.finalDuration);
   st.run();
 }
@@ -89,8 +101,9 @@ std::vector<RoomRecord> RoomStore::openRooms() {
   return out;
 }
 
-int64_t RoomStore::openInterval(const std::string& roomId, const std::string& role, const std::string& participantId,
-                                const std::string& connectionId, int64_t joinedAt) {
+int64_t RoomStore::openInterval(const std::string& roomId, const std::string& role,
+                                const std::string& participantId, const std::string& connectionId,
+                                int64_t joinedAt) {
   openInterval_.bind(1, roomId).bind(2, role).bind(3, participantId).bind(4, connectionId).bind(5, joinedAt);
   openInterval_.run();
   return db_.lastInsertRowId();
@@ -121,7 +134,8 @@ std::vector<IntervalRecord> RoomStore::closeAllOpenIntervals(int64_t leftAt, con
 
 int64_t RoomStore::appendSegment(const TranscriptSegmentRecord& s) {
   auto st = db_.prepare(
-      "INSERT INTO transcript_segments (room_id, participant_id, role, name, start_ms, end_ms, text, confidence) "
+      "INSERT INTO transcript_segments (room_id, participant_id, role, name, start_ms, end_ms, text, "
+      "confidence) "
       "VALUES (?,?,?,?,?,?,?,?)");
   st.bind(1, s.roomId).bind(2, s.participantId).bind(3, s.role).bind(4, s.name).bind(5, s.startMs);
   st.bind(6, s.endMs).bind(7, s.text).bind(8, s.confidence);
@@ -131,7 +145,8 @@ int64_t RoomStore::appendSegment(const TranscriptSegmentRecord& s) {
 
 std::vector<TranscriptSegmentRecord> RoomStore::segments(const std::string& roomId) {
   auto st = db_.prepare(
-      "SELECT id, room_id, participant_id, role, name, start_ms, end_ms, text, confidence FROM transcript_segments "
+      "SELECT id, room_id, participant_id, role, name, start_ms, end_ms, text, confidence FROM "
+      "transcript_segments "
       "WHERE room_id=? ORDER BY start_ms, id");
   st.bind(1, roomId);
   std::vector<TranscriptSegmentRecord> out;
@@ -154,7 +169,8 @@ std::vector<TranscriptSegmentRecord> RoomStore::segments(const std::string& room
 void RoomStore::saveSummary(const std::string& roomId, const std::string& summaryJson, int64_t generatedAt) {
   auto st = db_.prepare(
       "INSERT INTO summaries (room_id, summary_json, generated_at) VALUES (?,?,?) "
-      "ON CONFLICT(room_id) DO UPDATE SET summary_json=excluded.summary_json, generated_at=excluded.generated_at");
+      "ON CONFLICT(room_id) DO UPDATE SET summary_json=excluded.summary_json, "
+      "generated_at=excluded.generated_at");
   st.bind(1, roomId).bind(2, summaryJson).bind(3, generatedAt);
   st.run();
 }
@@ -167,7 +183,8 @@ std::optional<std::string> RoomStore::findSummary(const std::string& roomId) {
 }
 
 void RoomStore::setMeta(const std::string& key, const std::string& value) {
-  auto st = db_.prepare("INSERT INTO meta (key, value) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+  auto st = db_.prepare(
+      "INSERT INTO meta (key, value) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value");
   st.bind(1, key).bind(2, value);
   st.run();
 }

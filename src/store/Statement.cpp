@@ -33,7 +33,9 @@ Statement& Statement::bind(int i, std::string_view v) {
   sqlite3_bind_text(stmt_.get(), i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   return *this;
 }
-Statement& Statement::bind(int i, std::optional<int64_t> v) { return v ? bind(i, *v) : bindNull(i); }
+Statement& Statement::bind(int i, std::optional<int64_t> v) {
+  return v ? bind(i, *v) : bindNull(i);
+}
 Statement& Statement::bindNull(int i) {
   if (needsReset_) reset();
   sqlite3_bind_null(stmt_.get(), i);
@@ -56,13 +58,19 @@ void Statement::run() {
   reset();
 }
 
-int64_t Statement::getInt(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
-double Statement::getDouble(int col) const { return sqlite3_column_double(stmt_.get(), col); }
+int64_t Statement::getInt(int col) const {
+  return sqlite3_column_int64(stmt_.get(), col);
+}
+double Statement::getDouble(int col) const {
+  return sqlite3_column_double(stmt_.get(), col);
+}
 std::string Statement::getText(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_.get(), col));
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), col))) : std::string();
 }
-bool Statement::isNull(int col) const { return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL; }
+bool Statement::isNull(int col) const {
+  return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL;
+}
 std::optional<int64_t> Statement::getOptInt(int col) const {
   if (isNull(col)) return std::nullopt;
   return getInt(col);

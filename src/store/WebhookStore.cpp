@@ -7,7 +7,10 @@ WebhookStore::WebhookStore(Database& db) : db_(db) {}
 void WebhookStore::insert(const WebhookRecord& w) {
   auto st = db_.prepare("INSERT INTO webhooks (id, url, events_json, secret, created_at) VALUES (?,?,?,?,?)");
   st.bind(1, w.id).bind(2, w.url).bind(3, w.eventsJson);
-  if (w.secret.empty()) st.bindNull(4); else st.bind(4, w.secret);
+  if (w.secret.empty())
+    st.bindNull(4);
+  else
+    st.bind(4, w.secret);
   st.bind(5, w.createdAt);
   st.run();
 }
@@ -23,7 +26,8 @@ std::vector<WebhookRecord> WebhookStore::list() {
 
 std::optional<WebhookRecord> WebhookStore::find(const std::string& id) {
   auto st = db_.prepare(
-      "SELECT id, url, events_json, COALESCE(secret, ''), created_at FROM webhooks WHERE id=? AND deleted_at IS NULL");
+      "SELECT id, url, events_json, COALESCE(secret, ''), created_at FROM webhooks WHERE id=? AND deleted_at "
+      "IS NULL");
   st.bind(1, id);
   if (!st.step()) return std::nullopt;
   return WebhookRecord{st.getText(0), st.getText(1), st.getText(2), st.getText(3), st.getInt(4)};
@@ -42,7 +46,8 @@ bool WebhookStore::remove(const std::string& id, int64_t now) {
   return true;
 }
 
-void WebhookStore::enqueue(const std::string& deliveryId, const std::string& webhookId, int64_t eventId, int64_t now) {
+void WebhookStore::enqueue(const std::string& deliveryId, const std::string& webhookId, int64_t eventId,
+                           int64_t now) {
   auto st = db_.prepare(
       "INSERT INTO webhook_deliveries (id, webhook_id, event_id, state, created_at, next_attempt_at) "
       "VALUES (?,?,?,'pending',?,?)");
@@ -52,8 +57,10 @@ void WebhookStore::enqueue(const std::string& deliveryId, const std::string& web
 
 std::vector<DueDelivery> WebhookStore::due(int64_t now, size_t limit) {
   auto st = db_.prepare(
-      "SELECT d.id, d.webhook_id, w.url, COALESCE(w.secret, ''), d.attempts, d.created_at, e.id, e.type, e.room_id, "
-      "e.data_json FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN events e ON e.id = d.event_id "
+      "SELECT d.id, d.webhook_id, w.url, COALESCE(w.secret, ''), d.attempts, d.created_at, e.id, e.type, "
+      "e.room_id, "
+      "e.data_json FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN events e ON e.id = "
+      "d.event_id "
       "WHERE d.state='pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, e.id LIMIT ?");
   st.bind(1, now).bind(2, static_cast<int64_t>(limit));
   std::vector<DueDelivery> out;
@@ -80,14 +87,22 @@ std::optional<int64_t> WebhookStore::nextDueAt() {
   return st.getOptInt(0);
 }
 
-void WebhookStore::recordAttempt(const std::string& deliveryId, int64_t at, long status, const std::string& error,
-                                 long elapsedMs, const std::string& newState, int64_t nextAttemptAt) {
+void WebhookStore::recordAttempt(const std::string& deliveryId, int64_t at, long status,
+                                 const std::string& error, long elapsedMs, const std::string& newState,
+                                 int64_t nextAttemptAt) {
   auto tx = db_.transaction();
   auto a = db_.prepare(
-      "INSERT INTO webhook_attempts (delivery_id, attempted_at, status, error, elapsed_ms) VALUES (?,?,?,?,?)");
+      "INSERT INTO webhook_attempts (delivery_id, attempted_at, status, error, elapsed_ms) VALUES "
+      "(?,?,?,?,?)");
   a.bind(1, deliveryId).bind(2, at);
-  if (status > 0) a.bind(3, static_cast<int64_t>(status)); else a.bindNull(3);
-  if (error.empty()) a.bindNull(4); else a.bind(4, error);
+  if (status > 0)
+    a.bind(3, static_cast<int64_t>(status));
+  else
+    a.bindNull(3);
+  if (error.empty())
+    a.bindNull(4);
+  else
+    a.bind(4, error);
   a.bind(5, static_cast<int64_t>(elapsedMs));
   a.run();
   auto d = db_.prepare(
@@ -95,8 +110,14 @@ void WebhookStore::recordAttempt(const std::string& deliveryId, int64_t at, long
       "state=?5, next_attempt_at=?6, delivered_at=CASE WHEN ?5='delivered' THEN ?2 ELSE delivered_at END "
       "WHERE id=?1");
   d.bind(1, deliveryId).bind(2, at);
-  if (status > 0) d.bind(3, static_cast<int64_t>(status)); else d.bindNull(3);
-  if (error.empty()) d.bindNull(4); else d.bind(4, error);
+  if (status > 0)
+    d.bind(3, static_cast<int64_t>(status));
+  else
+    d.bindNull(3);
+  if (error.empty())
+    d.bindNull(4);
+  else
+    d.bind(4, error);
   d.bind(5, newState).bind(6, nextAttemptAt);
   d.run();
   tx.commit();
@@ -106,7 +127,8 @@ std::vector<DeliveryRecord> WebhookStore::deliveries(const std::string& webhookI
   auto st = db_.prepare(
       "SELECT d.id, d.webhook_id, d.event_id, e.type, d.state, d.attempts, d.created_at, d.next_attempt_at, "
       "d.last_attempt_at, d.last_status, d.last_error, d.delivered_at FROM webhook_deliveries d "
-      "JOIN events e ON e.id = d.event_id WHERE d.webhook_id=? ORDER BY d.created_at DESC, e.id DESC LIMIT ?");
+      "JOIN events e ON e.id = d.event_id WHERE d.webhook_id=? ORDER BY d.created_at DESC, e.id DESC LIMIT "
+      "?");
   st.bind(1, webhookId).bind(2, static_cast<int64_t>(limit));
   std::vector<DeliveryRecord> out;
   while (st.step()) {

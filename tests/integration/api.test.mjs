@@ -627,6 +627,12 @@ describe('POST /room/{roomId}/join (participant JWT)', () => {
     const s = await join(a.roomId, stranger);
     assert.equal(s.status, 403, s.text);
     assert.equal(s.json.error.code, 'not_a_participant');
+    const otherSession = mintParticipantToken(server.jwtSecret, {
+      userId: a.body.participants.coach.id, roomId: a.roomId, sessionId: crypto.randomUUID(), role: 'coach', name: 'C',
+    });
+    const os = await join(a.roomId, otherSession);
+    assert.equal(os.status, 403, os.text);
+    assert.equal(os.json.error.code, 'token_wrong_session');
     await server.endRoom(a.roomId);
     const gone = await join(a.roomId, a.body.participants.coach.token);
     assert.equal(gone.status, 410, gone.text);

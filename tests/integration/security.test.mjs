@@ -91,6 +91,14 @@ describe('API keys', () => {
     }
   });
 
+  it('takes the key in ?token= only on /events, never on /api routes (keys stay out of URLs)', T, async () => {
+    const res = await server.api('GET', `/api/rooms/${room.roomId}/status?token=${encodeURIComponent(server.apiKey)}`,
+      { noAuth: true });
+    assert.equal(res.status, 401, res.text);
+    assert.equal(res.json.error.code, 'unauthorized');
+    await stillServes();
+  });
+
   it('refuses the events WebSocket without a valid key (401)', T, async () => {
     const refusal = async (query, headers) => {
       const err = await openWebSocket(server.port, `/events/${room.roomId}${query}`, { headers }).then(

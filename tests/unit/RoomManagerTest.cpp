@@ -45,7 +45,8 @@ Room draft(const std::string& id, const std::string& request = "{}", int64_t sta
   RoomConfig cfg;
   cfg.scheduledStartMs = start;
   cfg.maxDurationSeconds = 3600;
-  return Room(id, "s-" + id, cfg, "coach-1", "client-1", request, {{"coach", "t1"}, {"client", "t2"}}, nowMs());
+  return Room(id, "s-" + id, cfg, "coach-1", "client-1", request, {{"coach", "t1"}, {"client", "t2"}},
+              nowMs());
 }
 
 class TempDir {
@@ -95,11 +96,12 @@ TEST(RoomManager, FirstHumanStartsTheRoomAndPresenceIsRecorded) {
   EXPECT_TRUE(f.manager.find("r1")->coach().connected());
   ASSERT_EQ(f.manager.participantDisconnected("r1", "coach", "c2", "left"), PresenceResult::Ok);
   EXPECT_FALSE(f.manager.find("r1")->coach().connected());
-  EXPECT_EQ(f.manager.participantDisconnected("r1", "coach", "c2", "left"), PresenceResult::UnknownConnection);
+  EXPECT_EQ(f.manager.participantDisconnected("r1", "coach", "c2", "left"),
+            PresenceResult::UnknownConnection);
   EXPECT_EQ(f.manager.participantConnected("r1", "observer", "x"), PresenceResult::UnknownRole);
   EXPECT_EQ(f.manager.participantConnected("nope", "coach", "x"), PresenceResult::RoomNotFound);
-  EXPECT_EQ(f.types("r1"), (std::vector<std::string>{"participant-joined", "room-started", "participant-joined",
-                                                     "participant-left"}));
+  EXPECT_EQ(f.types("r1"), (std::vector<std::string>{"participant-joined", "room-started",
+                                                     "participant-joined", "participant-left"}));
   EXPECT_EQ(f.roomStore.intervals("r1").size(), 2u);
 }
 
