@@ -283,6 +283,8 @@ TEST(RtpHeaderExtensionIdsTest, ReadsValues) {
   const uint8_t seq[] = {0xAB, 0xCD};
   EXPECT_EQ(readTransportWideSequenceNumber(seq), 0xABCD);
   EXPECT_FALSE(readTransportWideSequenceNumber(silent));
+  const uint8_t withRequest[] = {0x00, 0x07, 0x80, 0x01};  // transport-wide-cc-02 with a feedback request
+  EXPECT_EQ(readTransportWideSequenceNumber(withRequest), 7);
   std::array<uint8_t, 2> out{};
   writeTransportWideSequenceNumber(out, 0x1234);
   EXPECT_EQ(readTransportWideSequenceNumber(out), 0x1234);

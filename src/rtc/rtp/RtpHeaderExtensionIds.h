@@ -62,9 +62,10 @@ inline std::optional<AudioLevel> readAudioLevel(std::span<const uint8_t> value) 
   return AudioLevel{(value[0] & 0x80) != 0, static_cast<uint8_t>(value[0] & 0x7F)};
 }
 
-// draft-holmer-rmcat-transport-wide-cc-extensions-01: a 16-bit transport-wide sequence number.
+// draft-holmer-rmcat-transport-wide-cc-extensions-01: a 16-bit transport-wide sequence number. The -02
+// variant appends a 2-byte feedback request after it; the sequence number is read from either.
 inline std::optional<uint16_t> readTransportWideSequenceNumber(std::span<const uint8_t> value) {
-  if (value.size() != 2) return std::nullopt;
+  if (value.size() != 2 && value.size() != 4) return std::nullopt;
   return static_cast<uint16_t>((value[0] << 8) | value[1]);
 }
 
