@@ -239,11 +239,14 @@ TEST(RtcpPacketTest, FirRoundTrip) {
 }
 
 TEST(RtcpPacketTest, RembParsesKnownBytesAndRoundTrips) {
+  // 1 SSRC, exponent 4, mantissa 0x30D40 (200000): 3.2 Mbps.
   const std::vector<uint8_t> chrome = {
-      0x8F, 0xCE, 0x00, 0x05, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
-      0x00, 'R',  'E',  'M',  'B',  0x01, 0x13, 0x0D, 0x40,  // 1 SSRC, exponent 4, mantissa 0x30D40 (200000)
-                                                             // -> 3.2 Mbps
-      0x12, 0x34, 0x56, 0x78,
+      0x8F, 0xCE, 0x00, 0x05,  // PSFB fmt 15, 6 words
+      0x00, 0x00, 0x00, 0x01,  // sender
+      0x00, 0x00, 0x00, 0x00,  // media source, unused
+      'R',  'E',  'M',  'B',   // identifier
+      0x01, 0x13, 0x0D, 0x40,  // SSRC count, exponent, mantissa
+      0x12, 0x34, 0x56, 0x78,  // SSRC
   };
   const auto remb = Remb::parse(only(chrome));
   ASSERT_TRUE(remb);
