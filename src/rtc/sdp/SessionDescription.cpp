@@ -107,8 +107,11 @@ std::optional<SessionDescription> SessionDescription::parse(std::string_view tex
     if (line.find('\0') != std::string_view::npos) return fail("contains a NUL byte");
     if (line.size() < 2 || line[1] != '=') return fail("expected '<type>=<value>'");
     const char type = line[0];
-    if (type < 'a' || type > 'z')
-      return fail(std::string("line type '") + type + "' is not a lower-case letter");
+    if (type < 'a' || type > 'z') {
+      std::string message = "line type '";
+      message += type;
+      return fail(message + "' is not a lower-case letter");
+    }
     const std::string_view value = line.substr(2);
 
     if (!seenVersion) {
@@ -236,14 +239,22 @@ std::string SessionDescription::toString() const {
   return out;
 }
 
-MediaSection* SessionDescription::findMid(std::string_view mid) {
+namespace {
+// Shared by the const and non-const overloads.
+template <typename Media>
+auto* findByMid(Media& media, std::string_view mid) {
   const auto it =
       std::find_if(media.begin(), media.end(), [mid](const MediaSection& m) { return m.mid == mid; });
   return it == media.end() ? nullptr : &*it;
 }
+}  // namespace
+
+MediaSection* SessionDescription::findMid(std::string_view mid) {
+  return findByMid(media, mid);
+}
 
 const MediaSection* SessionDescription::findMid(std::string_view mid) const {
-  return const_cast<SessionDescription*>(this)->findMid(mid);
+  return findByMid(media, mid);
 }
 
 std::vector<std::string> SessionDescription::bundleMids() const {
