@@ -1,0 +1,176 @@
+#include "rtc/sdp/CodecMatcher.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "rtc/sdp/SdpText.h"
+
+namespace rooms::sdp {
+
+namespace {
+
+std::optional<int> findRtx(const MediaSection& offer, int pt) {
+  for (const auto& r : offer.rtpmaps) {
+    if (!equalsIgnoreCase(r.codec, "rtx")) continue;
+    const Fmtp* f = offer.fmtp(r.pt);
+    if (!f) continue;
+    const auto apt = f->param("apt");
+    if (apt && *apt == std::to_string(pt)) return r.pt;
+  }
+  return std::nullopt;
+}
+
+CodecChoice choiceFor(const MediaSection& offer, const Rtpmap& r) {
+  return CodecChoice{r.pt, findRtx(offer, r.pt), r.codec, r.clockRate, r.channels};
+}
+
+// The offered codec with the given name and clock rate that scores highest, ties going to the browser's
+// order; a score below zero excludes a payload type. Only payload types on the m= line count: an rtpmap for
+// an unlisted type is not on offer.
+std::optional<CodecChoice> best(const MediaSection& offer, std::string_view codec, uint32_t clockRate,
+                                const std::function<int(const Rtpmap&, const Fmtp*)>& score) {
+  std::optional<CodecChoice> chosen;
+  int bestScore = -1;
+  for (int pt : offer.payloadTypes()) {
+    const Rtpmap* r = offer.rtpmap(pt);
+    if (!r || !equalsIgnoreCase(r->codec, codec) || r->clockRate != clockRate) continue;
+    const int s = score(*r, offer.fmtp(pt));
+    if (s > bestScore) {
+      bestScore = s;
+      chosen = choiceFor(offer, *r);
+    }
+  }
+  return chosen;
+}
+
+std::optional<int> extensionId(const MediaSection& offer, const char* uri) {
+  const Extmap* e = offer.extmapByUri(uri);
+  return e ? std::optional<int>(e->id) : std::nullopt;
+}
+
+}  // namespace
+
+std::optional<CodecChoice> CodecMatcher::findOpus(const MediaSection& offer) {
+  return best(offer, "opus", 48000, [](const Rtpmap& r, const Fmtp*) { return r.channels == 2 ? 0 : -1; });
+}
+
+std::optional<CodecChoice> CodecMatcher::findVp8(const MediaSection& offer) {
+  return best(offer, "VP8", 90000, [](const Rtpmap&, const Fmtp*) { return 0; });
+}
+
+std::optional<CodecChoice> CodecMatcher::findH264(const MediaSection& offer) {
+  return best(offer, "H264", 90000, [](const Rtpmap&, const Fmtp* f) {
+    if (!f || f->param("packetization-mode") != "1") return -1;
+    const std::string profile = toLower(f->param("profile-level-id").value_or(""));
+    if (profile == "42e01f") return 3;
+    if (profile.starts_with("42e0")) return 2;
+    if (profile.starts_with("4200")) return 1;
+    return 0;
+  });
+}
+
+std::optional<CodecChoice> CodecMatcher::findVp9(const MediaSection& offer) {
+  return best(offer, "VP9", 90000, [](const Rtpmap&, const Fmtp* f) {
+    const std::string profile = f ? f->param("profile-id").value_or("0") : "0";
+    return profile == "0" ? 1 : 0;
+  });
+}
+
+std::vector<CodecChoice> CodecMatcher::selectCodecs(const MediaSection& offer) {
+  std::vector<CodecChoice> out;
+  if (!offer.isRtp()) return out;
+  const auto add = [&out](std::optional<CodecChoice> c) {
+    if (c) out.push_back(std::move(*c));
+  };
+  if (offer.kind == "audio") {
+    add(findOpus(offer));
+  } else if (offer.kind == "video") {
+    add(findVp8(offer));
+    add(findH264(offer));
+    add(findVp9(offer));
+  }
+  return out;
+}
+
+ExtensionIds CodecMatcher::findExtensions(const MediaSection& offer) {
+  return ExtensionIds{extensionId(offer, kMidUri), extensionId(offer, kAudioLevelUri),
+                      extensionId(offer, kTransportWideCcUri), extensionId(offer, kAbsSendTimeUri)};
+}
+
+MediaSection CodecMatcher::buildAnswer(const MediaSection& offer, const AnswerParams& params) {
+  MediaSection answer;
+  answer.kind = offer.kind;
+  answer.proto = offer.proto;
+  answer.port = 9;
+  answer.connection = "IN IP4 0.0.0.0";
+  answer.mid = offer.mid;
+  answer.iceUfrag = params.iceUfrag;
+  answer.icePwd = params.icePwd;
+  answer.fingerprints = {params.fingerprint};
+  answer.setup = Setup::kPassive;
+  answer.rtcpMux = offer.rtcpMux;
+
+  const auto reject = [&answer, &offer]() {
+    // JSEP 5.3.1: a rejected section keeps its place and mid, with port 0 and the offered formats.
+    answer.port = 0;
+    answer.formats = offer.formats;
+    answer.direction = Direction::kInactive;
+    answer.iceUfrag.clear();
+    answer.icePwd.clear();
+    answer.fingerprints.clear();
+    answer.setup.reset();
+    answer.rtcpMux = false;
+    return answer;
+  };
+  if (offer.port == 0) return reject();
+
+  if (!offer.isRtp()) {
+    if (!offer.sctpPort) return reject();
+    answer.formats = offer.formats;
+    answer.sctpPort = 5000;
+    answer.maxMessageSize =
+        std::min(params.maxMessageSize, offer.maxMessageSize.value_or(params.maxMessageSize));
+  } else {
+    const auto codecs = selectCodecs(offer);
+    if (codecs.empty()) return reject();
+    const ExtensionIds ids = findExtensions(offer);
+    // Transport-wide CC when offered, abs-send-time (with REMB) only as the fallback: using both would
+    // give the browser two bandwidth estimators fighting each other.
+    const bool useTwcc = ids.transportWideCc.has_value();
+    const auto keepFeedback = [&](const RtcpFb& fb) {
+      if (fb.type == "transport-cc") return useTwcc;
+      if (fb.type == "goog-remb") return !useTwcc;
+      return true;
+    };
+    const auto copyCodec = [&](int pt) {
+      answer.formats.push_back(std::to_string(pt));
+      if (const Rtpmap* r = offer.rtpmap(pt)) answer.rtpmaps.push_back(*r);
+      for (const auto& fb : offer.rtcpFbs) {
+        if (fb.pt == pt && keepFeedback(fb)) answer.rtcpFbs.push_back(fb);
+      }
+      if (const Fmtp* f = offer.fmtp(pt)) answer.fmtps.push_back(*f);
+    };
+    for (const auto& c : codecs) {
+      copyCodec(c.pt);
+      if (c.rtxPt) copyCodec(*c.rtxPt);
+    }
+    const auto addExtension = [&](const std::optional<int>& id, const char* uri) {
+      if (id) answer.extmaps.push_back(Extmap{*id, std::nullopt, uri, {}});
+    };
+    addExtension(ids.mid, kMidUri);
+    if (offer.kind == "audio") addExtension(ids.audioLevel, kAudioLevelUri);
+    if (useTwcc) {
+      addExtension(ids.transportWideCc, kTransportWideCcUri);
+    } else {
+      addExtension(ids.absSendTime, kAbsSendTimeUri);
+    }
+    answer.rtcpRsize = offer.rtcpRsize;
+    answer.direction = mirror(offer.direction.value_or(Direction::kSendRecv));
+  }
+  answer.candidates = params.candidates;
+  // ICE-lite gathers nothing: the candidates we have are all there will be.
+  answer.endOfCandidates = true;
+  return answer;
+}
+
+}  // namespace rooms::sdp
