@@ -19,7 +19,8 @@ nlohmann::json parseJsonText(std::string_view text) {
   };
   try {
     return nlohmann::json::parse(text, limitDepth);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error for bad syntax, out_of_range for numbers too large for a double (e.g. 4e3456789).
     std::string msg = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." -> keep the readable part.
     if (auto p = msg.find("] "); p != std::string::npos) msg = msg.substr(p + 2);
