@@ -43,7 +43,7 @@ test-asan: deps
 fuzz-build: deps
 	CXX=clang++ CC=clang cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DROOMS_FUZZ=ON -DROOMS_BUILD_TESTS=OFF
-	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
 
 # Every fuzz target for FUZZ_SECONDS over its seed corpus; a crash fails the run.
 fuzz: fuzz-build
