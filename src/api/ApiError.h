@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "api/ApiRequest.h"
 
 namespace rooms {
@@ -23,5 +25,7 @@ class ApiError : public std::runtime_error {
 
 ApiResponse errorResponse(unsigned status, const std::string& code, const std::string& message);
 ApiResponse jsonResponse(unsigned status, const std::string& body);
+// A JSON body in the compact, key-ordered form every route answers with.
+ApiResponse jsonResponse(unsigned status, const nlohmann::ordered_json& body);
 
 }  // namespace rooms

@@ -15,10 +15,6 @@ using ojson = nlohmann::ordered_json;
 
 namespace {
 
-ApiResponse ok(const ojson& j, unsigned status = 200) {
-  return jsonResponse(status, j.dump(-1, ' ', false, ojson::error_handler_t::replace));
-}
-
 std::string wsBase(const std::string& publicUrl) {
   if (publicUrl.rfind("https://", 0) == 0) return "wss://" + publicUrl.substr(8);
   return "ws://" + publicUrl.substr(7);
@@ -43,7 +39,7 @@ ApiResponse endResponse(const Room& room) {
              {"finalDuration", room.finalDuration()},
              {"reason", room.endReason()},
              {"requestedBy", room.endedBy()}};
-  return ok(j);
+  return jsonResponse(200, j);
 }
 
 ojson analyticsJson(const Room& room) {
@@ -95,11 +91,12 @@ void registerRoomRoutes(Router& router, ApiContext& ctx) {
                  {"client", base + room.participantTokens().value("client", "")},
                  {"websocket", wsBase(ctx.config.publicUrl) + "/events/" + room.id()}}}};
     if (!result.created) j["existing"] = true;
-    return ok(j, result.created ? 201 : 200);
+    return jsonResponse(result.created ? 201u : 200u, j);
   });
 
-  router.add(http::verb::get, "/api/rooms/:roomId/status", Auth::ApiKey,
-             [&ctx](ApiRequest& req) { return ok(requireRoom(ctx, req)->statusJson(nowMs())); });
+  router.add(http::verb::get, "/api/rooms/:roomId/status", Auth::ApiKey, [&ctx](ApiRequest& req) {
+    return jsonResponse(200, requireRoom(ctx, req)->statusJson(nowMs()));
+  });
 
   router.add(http::verb::post, "/api/rooms/bulk-status", Auth::ApiKey, [&ctx](ApiRequest& req) {
     auto body = parseJsonBody(req);
@@ -119,7 +116,7 @@ void registerRoomRoutes(Router& router, ApiContext& ctx) {
         rooms[id] = {{"status", "not_found"}, {"participants", 0}};
       }
     }
-    return ok(ojson{{"rooms", rooms}});
+    return jsonResponse(200, ojson{{"rooms", rooms}});
   });
 
   router.add(http::verb::get, "/api/rooms/:roomId/summary", Auth::ApiKey, [&ctx](ApiRequest& req) {
@@ -161,7 +158,8 @@ void registerRoomRoutes(Router& router, ApiContext& ctx) {
     if (result.error == RoomError::Ended)
       throw ApiError(409, "room_ended", "the room has ended; its config is final");
     if (result.error == RoomError::Invalid) throw ApiError(400, "invalid_field", result.message);
-    return ok(
+    return jsonResponse(
+        200,
         ojson{{"success", true}, {"roomId", result.room->id()}, {"config", result.room->config().toJson()}});
   });
 
@@ -178,7 +176,8 @@ void registerRoomRoutes(Router& router, ApiContext& ctx) {
     if (format == "text") content = transcriptAsText(segments, origin);
     if (format == "vtt") content = transcriptAsVtt(segments, origin);
     if (format == "json") content = transcriptAsJson(segments, origin);
-    return ok(
+    return jsonResponse(
+        200,
         ojson{{"roomId", room->id()},
               {"transcription", {{"format", format}, {"content", content}, {"segments", segments.size()}}}});
   });
@@ -196,14 +195,14 @@ void registerRoomRoutes(Router& router, ApiContext& ctx) {
     }
     auto result = ctx.rooms.prewarm(room->id(), start);
     if (result.error == RoomError::Ended) throw ApiError(409, "room_ended", "the room has ended");
-    return ok(ojson{{"success", true},
-                    {"roomId", result.room->id()},
-                    {"resourcesAllocated", true},
-                    {"status", std::string(toString(result.room->state()))}});
+    return jsonResponse(200, ojson{{"success", true},
+                                   {"roomId", result.room->id()},
+                                   {"resourcesAllocated", true},
+                                   {"status", std::string(toString(result.room->state()))}});
   });
 
   router.add(http::verb::get, "/api/rooms/:roomId/analytics", Auth::ApiKey,
-             [&ctx](ApiRequest& req) { return ok(analyticsJson(*requireRoom(ctx, req))); });
+             [&ctx](ApiRequest& req) { return jsonResponse(200, analyticsJson(*requireRoom(ctx, req))); });
 }
 
 }  // namespace rooms

@@ -24,10 +24,6 @@ ojson timeOrNull(const std::optional<int64_t>& t) {
   return t ? ojson(formatIso8601(*t)) : ojson(nullptr);
 }
 
-ApiResponse ok(const ojson& j, unsigned status = 200) {
-  return jsonResponse(status, j.dump(-1, ' ', false, ojson::error_handler_t::replace));
-}
-
 }  // namespace
 
 void registerWebhookRoutes(Router& router, ApiContext& ctx) {
@@ -65,13 +61,13 @@ void registerWebhookRoutes(Router& router, ApiContext& ctx) {
     WebhookRecord w{randomId("whk"), url, types.dump(), secret, nowMs()};
     ctx.webhookStore.insert(w);
     ctx.events.reloadWebhooks();
-    return ok(ojson{{"success", true}, {"webhook", webhookJson(w)}}, 201);
+    return jsonResponse(201, ojson{{"success", true}, {"webhook", webhookJson(w)}});
   });
 
   router.add(http::verb::get, "/api/webhooks", Auth::ApiKey, [&ctx](ApiRequest&) {
     ojson list = ojson::array();
     for (const auto& w : ctx.webhookStore.list()) list.push_back(webhookJson(w));
-    return ok(ojson{{"webhooks", list}});
+    return jsonResponse(200, ojson{{"webhooks", list}});
   });
 
   router.add(http::verb::delete_, "/api/webhooks/:id", Auth::ApiKey, [&ctx](ApiRequest& req) {
@@ -80,7 +76,7 @@ void registerWebhookRoutes(Router& router, ApiContext& ctx) {
       throw ApiError(404, "webhook_not_found", "no webhook " + id);
     }
     ctx.events.reloadWebhooks();
-    return ok(ojson{{"success", true}, {"id", id}});
+    return jsonResponse(200, ojson{{"success", true}, {"id", id}});
   });
 
   router.add(http::verb::get, "/api/webhooks/:id/deliveries", Auth::ApiKey, [&ctx](ApiRequest& req) {
@@ -109,7 +105,7 @@ void registerWebhookRoutes(Router& router, ApiContext& ctx) {
            {"lastError", d.lastError ? ojson(*d.lastError) : ojson(nullptr)},
            {"deliveredAt", timeOrNull(d.deliveredAt)}});
     }
-    return ok(ojson{{"webhookId", id}, {"deliveries", list}});
+    return jsonResponse(200, ojson{{"webhookId", id}, {"deliveries", list}});
   });
 }
 
