@@ -1,5 +1,7 @@
 #include "rtc/rtp/RtpStreamRewriter.h"
 
+#include <limits>
+
 #include "rtc/rtp/RtpTime.h"
 
 namespace rooms::rtc {
@@ -45,8 +47,11 @@ std::optional<RtpStreamRewriter::Mapped> RtpStreamRewriter::map(uint16_t inSeq, 
     return Mapped{outSeq, outTimestamp};
   }
 
-  const int64_t position =
-      highestInSegment_ + static_cast<int16_t>(static_cast<uint16_t>(inSeq - highestInSeq_));
+  // Half the sequence space either way is all a 16-bit number can say; exactly half is ambiguous, and
+  // reverseSeq() could not map it back, so it is dropped.
+  const int16_t delta = static_cast<int16_t>(static_cast<uint16_t>(inSeq - highestInSeq_));
+  if (delta == std::numeric_limits<int16_t>::min()) return std::nullopt;
+  const int64_t position = highestInSegment_ + delta;
   if (position < 0) return std::nullopt;
   const Mapped mapped{static_cast<uint16_t>(inSeq + seqOffset_), inTimestamp + timestampOffset_};
   if (position > highestInSegment_) {
