@@ -22,9 +22,14 @@ inline int64_t elapsedMs(int64_t from, int64_t to) {
 // ms * clockRate / 1000 modulo 2^32: RTP timestamps wrap, so only the low 32 bits matter, and splitting off
 // whole seconds keeps the product exact without a 128-bit multiply.
 inline uint32_t msToRtpTicks(int64_t ms, uint32_t clockRate) {
-  const uint64_t seconds = static_cast<uint64_t>(ms / 1000);
-  const uint64_t remainder = static_cast<uint64_t>(ms % 1000);  // negative ms: wraps, still defined
-  return static_cast<uint32_t>(seconds * clockRate + remainder * clockRate / 1000);
+  int64_t seconds = ms / 1000;
+  int64_t millis = ms % 1000;
+  if (millis < 0) {  // floor, so that times before 0 stay on the same tick grid
+    millis += 1000;
+    --seconds;
+  }
+  return static_cast<uint32_t>(static_cast<uint64_t>(seconds) * clockRate +
+                               static_cast<uint64_t>(millis) * clockRate / 1000);
 }
 
 // 64-bit NTP timestamp (32.32 fixed point seconds since 1900) of a Unix time in milliseconds.
