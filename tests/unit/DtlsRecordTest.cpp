@@ -48,7 +48,7 @@ TEST(DtlsRecordTest, FullSequenceNumberAndEpoch) {
 TEST(DtlsRecordTest, IteratesSeveralRecords) {
   auto d = record(22, 0xFEFD, 0, 1, {14, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0});  // ServerHelloDone
   const auto ccs = record(20, 0xFEFD, 0, 2, {1});
-  const auto fin = record(22, 0xFEFD, 1, 0, std::vector<uint8_t>(40, 0xAB));
+  const auto fin = record(22, 0xFEFD, 1, 0, std::vector<uint8_t>(40, 0xAB));  // encrypted Finished
   d.insert(d.end(), ccs.begin(), ccs.end());
   d.insert(d.end(), fin.begin(), fin.end());
   DtlsRecordIterator it(d.data(), d.size());
@@ -76,7 +76,9 @@ TEST(DtlsRecordTest, ChecksPlaintextRecords) {
   EXPECT_FALSE(check(21, 0, {3, 40}));
   EXPECT_FALSE(check(21, 0, {2}));
   EXPECT_FALSE(check(23, 0, {1, 2, 3}));  // application data needs keys
-  EXPECT_TRUE(check(23, 1, {1, 2, 3}));
+  EXPECT_FALSE(check(23, 1, {1, 2, 3}));  // shorter than any ciphertext
+  EXPECT_TRUE(check(23, 1, std::vector<uint8_t>(24, 1)));
+  EXPECT_FALSE(check(23, 2, std::vector<uint8_t>(24, 1)));  // no renegotiation, no epoch 2
   EXPECT_FALSE(check(22, 0, {}));
   EXPECT_FALSE(check(22, 0, {0xFF, 0xFF, 0xFF}));  // shorter than a handshake header
   // A fragment: bytes 2..4 of a 10-byte message.
@@ -86,7 +88,7 @@ TEST(DtlsRecordTest, ChecksPlaintextRecords) {
   EXPECT_FALSE(check(22, 0, {1, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 2, 7, 7, 7}));  // trailing byte
   // Two whole messages in one record.
   EXPECT_TRUE(check(22, 0, {14, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0}));
-  EXPECT_TRUE(check(22, 1, {0xFF}));  // encrypted Finished: not ours to judge
+  EXPECT_TRUE(check(22, 1, std::vector<uint8_t>(40, 0xFF)));  // encrypted Finished: not ours to judge
 }
 
 TEST(DtlsRecordTest, RejectsMalformed) {

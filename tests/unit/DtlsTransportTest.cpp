@@ -128,16 +128,22 @@ TEST(DtlsTransportTest, UnsupportedFingerprintAlgorithmFails) {
 TEST(DtlsTransportTest, GarbageIsDroppedWithoutStateChange) {
   PeerPair p;
   p.start();
-  const std::vector<std::vector<uint8_t>> junk = {
+  std::vector<std::vector<uint8_t>> junk = {
       {},
       {22},
-      std::vector<uint8_t>(13, 22),                                            // length 0 record, version 0x1616
-      {22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 50, 1, 2, 3},               // truncated fragment
-      {99, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},                         // unknown content type
-      {22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF},        // well framed nonsense
-      {23, 0xFE, 0xFD, 0, 1, 0, 0, 0, 0, 0, 7, 0, 4, 1, 2, 3, 4},              // app data before keys
-      {21, 0xFE, 0xFD, 0, 1, 0, 0, 0, 0, 0, 1, 0, 2, 2, 40},                   // "encrypted" alert, epoch 1
+      std::vector<uint8_t>(13, 22),                                      // length 0 record, version 0x1616
+      {22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 50, 1, 2, 3},          // truncated fragment
+      {99, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},                    // unknown content type
+      {22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF},  // well framed nonsense
+      {23, 0xFE, 0xFD, 0, 1, 0, 0, 0, 0, 0, 7, 0, 4, 1, 2, 3, 4},        // app data before keys
+      {21, 0xFE, 0xFD, 0, 1, 0, 0, 0, 0, 0, 1, 0, 2, 2, 40},             // "encrypted" alert, epoch 1
   };
+  // Ciphertext-sized junk gets to OpenSSL, which must drop it (it fails authentication).
+  std::vector<uint8_t> forged = {23, 0xFE, 0xFD, 0, 1, 0, 0, 0, 0, 0, 9, 0, 40};
+  forged.resize(13 + 40, 0x5A);
+  junk.push_back(forged);
+  forged[0] = 21;
+  junk.push_back(forged);
   for (const auto& d : junk) {
     p.server.transport.handleDatagram(d.data(), d.size(), 0);
     p.client.transport.handleDatagram(d.data(), d.size(), 0);

@@ -17,17 +17,32 @@ constexpr size_t kBufferSize = 1500;
 
 // An RTP packet: V=2, PT 111, the given sequence number, timestamp, SSRC, and a payload.
 std::vector<uint8_t> rtpPacket(uint16_t seq, uint32_t ssrc = 0x11223344) {
-  std::vector<uint8_t> p = {0x80, 111, static_cast<uint8_t>(seq >> 8), static_cast<uint8_t>(seq), 0, 0, 0x10, 0,
-                            static_cast<uint8_t>(ssrc >> 24), static_cast<uint8_t>(ssrc >> 16),
-                            static_cast<uint8_t>(ssrc >> 8), static_cast<uint8_t>(ssrc)};
+  std::vector<uint8_t> p = {0x80,
+                            111,
+                            static_cast<uint8_t>(seq >> 8),
+                            static_cast<uint8_t>(seq),
+                            0,
+                            0,
+                            0x10,
+                            0,
+                            static_cast<uint8_t>(ssrc >> 24),
+                            static_cast<uint8_t>(ssrc >> 16),
+                            static_cast<uint8_t>(ssrc >> 8),
+                            static_cast<uint8_t>(ssrc)};
   for (int i = 0; i < 100; ++i) p.push_back(static_cast<uint8_t>(i * 7));
   return p;
 }
 
 // An RTCP receiver report with no report blocks.
 std::vector<uint8_t> rtcpPacket(uint32_t ssrc = 0x55667788) {
-  return {0x80, 201, 0, 1, static_cast<uint8_t>(ssrc >> 24), static_cast<uint8_t>(ssrc >> 16),
-          static_cast<uint8_t>(ssrc >> 8), static_cast<uint8_t>(ssrc)};
+  return {0x80,
+          201,
+          0,
+          1,
+          static_cast<uint8_t>(ssrc >> 24),
+          static_cast<uint8_t>(ssrc >> 16),
+          static_cast<uint8_t>(ssrc >> 8),
+          static_cast<uint8_t>(ssrc)};
 }
 
 struct Buffer {

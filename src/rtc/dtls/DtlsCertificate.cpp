@@ -30,7 +30,9 @@ constexpr long kSecondsPerDay = 24 * 60 * 60;
 }  // namespace
 
 DtlsCertificate::DtlsCertificate(PassKey, KeyPtr key, X509Ptr x509)
-    : key_(std::move(key)), x509_(std::move(x509)), fingerprintSha256_(fingerprint(x509_.get(), EVP_sha256())) {}
+    : key_(std::move(key)),
+      x509_(std::move(x509)),
+      fingerprintSha256_(fingerprint(x509_.get(), EVP_sha256())) {}
 
 std::shared_ptr<const DtlsCertificate> DtlsCertificate::generate() {
   ERR_clear_error();

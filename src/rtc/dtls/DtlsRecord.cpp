@@ -52,14 +52,15 @@ bool DtlsRecord::isPlausibleDatagram(const uint8_t* data, size_t size) {
   DtlsRecord record;
   size_t count = 0;
   while (it.next(record)) {
-    if (!record.isPlausiblePlaintext()) return false;
+    if (!record.isPlausible()) return false;
     ++count;
   }
   return count > 0 && !it.malformed();
 }
 
-bool DtlsRecord::isPlausiblePlaintext() const {
-  if (epoch != 0) return true;  // encrypted: only OpenSSL can judge it
+bool DtlsRecord::isPlausible() const {
+  // Encrypted: beyond its size, only OpenSSL can judge it.
+  if (epoch != 0) return epoch <= kMaxEpoch && length >= kMinEncryptedLength;
   switch (contentType) {
     case kChangeCipherSpec:
       return length == 1 && fragment[0] == 1;

@@ -33,18 +33,25 @@ struct DtlsRecord {
   // The record at the start of data, and in consumed the bytes it takes (header and fragment);
   // nullopt (consumed 0) if it is truncated, too long, or of an unknown content type or version.
   static std::optional<DtlsRecord> parse(const uint8_t* data, size_t size, size_t& consumed);
-  // Every byte of the datagram belongs to a well-formed record, and there is at least one. Plaintext
-  // (epoch 0) records are checked further, since OpenSSL treats a malformed handshake message as fatal:
-  // handshake records must be whole handshake message fragments (RFC 6347 4.2.2), change_cipher_spec
-  // the single byte 1, alerts two bytes; application data never comes in epoch 0.
+  // Every byte of the datagram belongs to a well-formed record, and there is at least one; and each
+  // record isPlausible().
   static bool isPlausibleDatagram(const uint8_t* data, size_t size);
+  // Without renegotiation (which we turn off) DTLS 1.2 has two epochs: 0 for the plaintext handshake,
+  // 1 after ChangeCipherSpec.
+  static constexpr uint16_t kMaxEpoch = 1;
+  // The AES-GCM record overhead (8-byte explicit nonce, 16-byte tag), the least of the cipher suites
+  // DtlsContext offers: an encrypted record cannot be shorter.
+  static constexpr size_t kMinEncryptedLength = 24;
   static constexpr size_t kHandshakeHeaderSize = 12;
   static bool isKnownContentType(uint8_t type);
   static const char* toString(uint8_t contentType);  // "handshake", ...; "unknown" otherwise
   // The handshake message type of a plaintext (epoch 0) handshake record, e.g. 1 for ClientHello.
   std::optional<uint8_t> handshakeType() const;
-  // The epoch 0 checks of isPlausibleDatagram() for this record; true for records of later epochs.
-  bool isPlausiblePlaintext() const;
+  // Checks beyond the framing, for what OpenSSL would choke on rather than drop. Epoch 0: handshake
+  // records must be whole handshake message fragments (RFC 6347 4.2.2), change_cipher_spec the single
+  // byte 1, alerts two bytes, and application data never comes unencrypted. Encrypted records: epoch
+  // at most kMaxEpoch and at least kMinEncryptedLength bytes.
+  bool isPlausible() const;
 };
 
 // Iterates the records of one datagram: for (auto r = DtlsRecordIterator(d, n); r.next(record);).

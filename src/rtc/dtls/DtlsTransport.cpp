@@ -216,8 +216,8 @@ long DtlsTransport::bioCtrl(BIO*, int cmd, long, void*) {
 
 unsigned int DtlsTransport::timerCallback(SSL* ssl, unsigned int previousUs) {
   auto* self = static_cast<DtlsTransport*>(static_cast<DtlsContext::PeerVerifier*>(SSL_get_app_data(ssl)));
-  const unsigned int initialUs = static_cast<unsigned int>(
-      (self ? self->initialRetransmitMs_ : kDefaultInitialRetransmitMs) * 1000);
+  const unsigned int initialUs =
+      static_cast<unsigned int>((self ? self->initialRetransmitMs_ : kDefaultInitialRetransmitMs) * 1000);
   if (previousUs == 0) return initialUs;
   return std::min(previousUs * 2, static_cast<unsigned int>(kMaxRetransmitMs) * 1000u);
 }
@@ -305,8 +305,8 @@ void DtlsTransport::checkHandshake(int result) {
   }
   const int error = SSL_get_error(ssl_.get(), result);
   if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) return;
-  std::string what = verifyError_.empty() ? "DTLS handshake failed (SSL error " + std::to_string(error) + ")"
-                                          : verifyError_;
+  std::string what =
+      verifyError_.empty() ? "DTLS handshake failed (SSL error " + std::to_string(error) + ")" : verifyError_;
   fail(takeOpenSslErrors(what));
 }
 
@@ -327,8 +327,8 @@ void DtlsTransport::onHandshakeDone() {
   const size_t saltLength = srtpSaltLength(profile);
   std::array<uint8_t, 2 * kMaxSrtpKeyMaterialLength> material{};
   const size_t total = 2 * (keyLength + saltLength);
-  if (SSL_export_keying_material(ssl, material.data(), total, kSrtpExporterLabel, sizeof(kSrtpExporterLabel) - 1,
-                                 nullptr, 0, 0) != 1) {
+  if (SSL_export_keying_material(ssl, material.data(), total, kSrtpExporterLabel,
+                                 sizeof(kSrtpExporterLabel) - 1, nullptr, 0, 0) != 1) {
     fail(takeOpenSslErrors("exporting the SRTP keying material failed"));
     return;
   }
