@@ -244,6 +244,33 @@ TEST(DtlsTransportTest, LostServerFinishedIsRecoveredByClientRetransmission) {
   EXPECT_EQ(p.client.localKey, p.server.remoteKey);
 }
 
+// A listener may call back into the transport from a callback: here the server closes as soon as it
+// connects, and its close_notify must go out after the flight that finished the handshake.
+class ClosingPeer : public testing::TestPeer {
+ public:
+  using TestPeer::TestPeer;
+  void onDtlsConnected(DtlsTransport& t, SrtpProfile p, std::span<const uint8_t> local,
+                       std::span<const uint8_t> remote) override {
+    TestPeer::onDtlsConnected(t, p, local, remote);
+    transport.close();
+  }
+};
+
+TEST(DtlsTransportTest, ListenerMayCloseFromACallback) {
+  testing::TestPeer client(DtlsCertificate::generate(), DtlsTransport::Role::Client);
+  ClosingPeer server(DtlsCertificate::generate(), DtlsTransport::Role::Server);
+  client.transport.setRemoteFingerprint("sha-256", server.cert->fingerprintSha256());
+  server.transport.setRemoteFingerprint("sha-256", client.cert->fingerprintSha256());
+  server.transport.start(0);
+  client.transport.start(0);
+  pump(client, server);
+  EXPECT_EQ(server.connectedCount, 1);
+  EXPECT_EQ(server.transport.state(), State::Closed);
+  EXPECT_EQ(client.connectedCount, 1) << client.failure;
+  EXPECT_EQ(client.closedCount, 1);
+  EXPECT_EQ(client.transport.state(), State::Closed);
+}
+
 TEST(DtlsTransportTest, StateMachine) {
   EXPECT_TRUE(DtlsTransport::canTransition(State::New, State::Connecting));
   EXPECT_TRUE(DtlsTransport::canTransition(State::Connecting, State::Connected));
