@@ -1,5 +1,5 @@
-// roomsd: one process, one control-plane thread (HTTP, WebSocket, room lifecycle), one webhook delivery
-// thread. See docs/architecture.md.
+// roomsd: one process, one control-plane thread (HTTP, WebSocket, signaling, room lifecycle), one media
+// thread (ICE, DTLS, SRTP, the SFU routers), one webhook delivery thread. See docs/architecture.md.
 #include <boost/asio.hpp>
 #include <filesystem>
 #include <iostream>
@@ -12,6 +12,9 @@
 #include "events/EventLog.h"
 #include "events/WebhookOutbox.h"
 #include "rooms/RoomManager.h"
+#include "rtc/AnnouncedAddress.h"
+#include "rtc/MediaWorker.h"
+#include "signaling/SignalingServer.h"
 #include "store/Database.h"
 #include "store/EventStore.h"
 #include "store/RoomStore.h"
@@ -31,7 +34,8 @@ void printWelcome(const Config& c, uint16_t port) {
             << "  curl " << c.publicUrl << "/health\n"
             << "  curl -H 'Authorization: Bearer " << c.apiKeys.substr(0, c.apiKeys.find(',')) << "' "
             << c.publicUrl << "/api/webhooks\n"
-            << "The API is described in docs/api.md and docs/openapi.yaml.\n\n";
+            << "Create a room and open its connectionUrls in two browser windows (docs/signaling.md);\n"
+            << "the API is described in docs/api.md and docs/openapi.yaml.\n\n";
 }
 
 int runServer(Config config) {
@@ -73,9 +77,30 @@ int runServer(Config config) {
                  nowMs(),
                  {0},
                  {false}};
-  ApiService api(ctx);
+  WebAssets web = WebAssets::load(WebAssets::locate(config.webDir));
+  if (web.size() == 0) log::warn("web_assets_missing", {{"dir", web.dir()}});
+  ctx.web = &web;
 
   net::io_context io(1);
+
+  rtc::MediaWorker media(
+      rtc::MediaWorker::Options{config.bindAddress, config.mediaPort, config.maxVideoBitrate, 2000});
+  signaling::SignalingServer::Options signalingOptions;
+  signalingOptions.announcedIp =
+      config.announcedIp.empty() ? rtc::detectAnnouncedIp(config.mediaInterface) : config.announcedIp;
+  signalingOptions.mediaPort = config.mediaPort;
+  signalingOptions.reconnectGraceMs = config.reconnectGraceSeconds * 1000;
+  signalingOptions.consentTimeoutMs = config.iceConsentTimeoutSeconds * 1000;
+  signalingOptions.turnUrls = config.turnUrls;
+  signalingOptions.turnSecret = config.turnSecret;
+  signalingOptions.turnTtlSeconds = config.turnCredentialTtlSeconds;
+  signaling::SignalingServer signaling(io, rooms, roomStore, media, signalingOptions);
+  rooms.addObserver(&signaling);
+  media.start(signaling);
+  ctx.signaling = &signaling;
+  log::info("media_announced", {{"ip", signalingOptions.announcedIp}, {"port", media.port()}});
+
+  ApiService api(ctx);
   HttpServer server(io, api, config);
   server.start();
   outbox.start();
@@ -88,6 +113,7 @@ int runServer(Config config) {
       if (ec) return;
       try {
         rooms.tick(nowMs());
+        signaling.tick(nowMs());
       } catch (const std::exception& e) {
         log::error("tick_failed", {{"error", e.what()}});
       }
@@ -105,6 +131,7 @@ int runServer(Config config) {
     server.stopAccepting();
     ticker.cancel();
     events.shutdown("server shutting down");
+    signaling.shutdown();
     // Give close frames and in-flight responses a moment, bounded by the grace period.
     drainTimer.expires_after(std::chrono::milliseconds(std::min<int64_t>(config.shutdownGraceMs, 500)));
     drainTimer.async_wait([&](boost::system::error_code) { io.stop(); });
@@ -120,6 +147,8 @@ int runServer(Config config) {
       log::error("handler_exception", {{"error", e.what()}});
     }
   }
+  ctx.signaling = nullptr;
+  media.stop();
   outbox.stop();
   db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   log::info("stopped");

@@ -6,6 +6,7 @@
 
 #include "api/ApiKeySet.h"
 #include "api/ParticipantToken.h"
+#include "api/WebAssets.h"
 #include "core/Config.h"
 #include "core/Metrics.h"
 #include "core/ProcessStats.h"
@@ -16,6 +17,10 @@
 #include "store/WebhookStore.h"
 
 namespace rooms {
+
+namespace signaling {
+class SignalingServer;
+}
 
 struct ApiContext {
   const Config& config;
@@ -31,6 +36,8 @@ struct ApiContext {
   int64_t startedAtMs = 0;
   std::atomic<int64_t> openConnections{0};
   std::atomic<bool> draining{false};
+  signaling::SignalingServer* signaling = nullptr;  // null until the media plane is up
+  const WebAssets* web = nullptr;
 };
 
 }  // namespace rooms

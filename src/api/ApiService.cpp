@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "api/ApiError.h"
+#include "api/ParticipantAccess.h"
 #include "api/Routes.h"
 #include "core/Clock.h"
 #include "core/Ids.h"
@@ -40,6 +41,7 @@ ApiService::ApiService(ApiContext& ctx)
   registerWebhookRoutes(router_, ctx_);
   registerSystemRoutes(router_, ctx_);
   registerJoinRoutes(router_, ctx_);
+  registerPageRoutes(router_, ctx_);
   if (ctx_.config.enableTestHooks) registerTestHookRoutes(router_, ctx_);
 }
 
@@ -199,6 +201,32 @@ std::optional<ApiResponse> ApiService::authorizeEventsUpgrade(ApiRequest& req) {
     return errorResponse(400, "invalid_since", "since must be a non-negative event id");
   }
   req.params["roomId"] = roomId;
+  return std::nullopt;
+}
+
+std::optional<ApiResponse> ApiService::authorizeSignalUpgrade(ApiRequest& req,
+                                                              signaling::ParticipantIdentity& identity) {
+  req.requestId = randomHex(8);
+  if (auto limited = checkIpLimit(req)) return limited;
+  constexpr std::string_view kPrefix = "/signal/";
+  std::string roomId = req.path.substr(kPrefix.size());
+  if (!isSafeId(roomId))
+    return errorResponse(400, "invalid_room_id", "room id has characters that are not allowed");
+  if (!ctx_.signaling) return errorResponse(503, "media_unavailable", "the media plane is not running");
+  try {
+    const auto verified = verifyParticipant(ctx_, roomId, std::string(req.queryValue("token")));
+    const auto& claims = verified.claims;
+    identity.roomId = roomId;
+    identity.userId = claims.userId;
+    identity.role = claims.role;
+    identity.name = claims.name;
+    identity.permissionNames = claims.permissions;
+    identity.permissions.audio = claims.has("audio");
+    identity.permissions.video = claims.has("video");
+    identity.permissions.screen = claims.has("screen-share");
+  } catch (const ApiError& e) {
+    return errorResponse(e.status(), e.code(), e.what());
+  }
   return std::nullopt;
 }
 

@@ -10,6 +10,7 @@
 #include "api/ApiRequest.h"
 #include "api/RateLimiter.h"
 #include "api/Router.h"
+#include "signaling/SignalingPeer.h"
 
 namespace rooms {
 
@@ -22,6 +23,10 @@ class ApiService {
   // For a WebSocket upgrade to /events/{roomId}: the checks handle() would make. Returns the refusal, or
   // nullopt when the upgrade may proceed (req.params["roomId"] is then set).
   std::optional<ApiResponse> authorizeEventsUpgrade(ApiRequest& req);
+  // For a WebSocket upgrade to /signal/{roomId}?token=: the participant checks of /join (401, 403, 404, 410
+  // with the same codes). On success fills identity.
+  std::optional<ApiResponse> authorizeSignalUpgrade(ApiRequest& req,
+                                                    signaling::ParticipantIdentity& identity);
 
   ApiContext& context() { return ctx_; }
 

@@ -5,6 +5,7 @@
 
 #include "api/ApiError.h"
 #include "api/EventsWebSocket.h"
+#include "api/SignalingWebSocket.h"
 #include "core/Ids.h"
 
 namespace rooms {
@@ -66,6 +67,16 @@ class HttpSession {
     req.headers = &msg.base();
     req.clientIp = clientIp();
 
+    if (beast::websocket::is_upgrade(msg) && req.path.rfind("/signal/", 0) == 0) {
+      signaling::ParticipantIdentity identity;
+      if (auto refused = api_.authorizeSignalUpgrade(req, identity)) {
+        refused->headers.emplace_back("X-Request-Id", req.requestId);
+        write(*refused, false);
+        return;
+      }
+      derived().upgradeSignal(std::move(identity), parser_->release());
+      return;
+    }
     if (beast::websocket::is_upgrade(msg)) {
       if (auto refused = api_.authorizeEventsUpgrade(req)) {
         refused->headers.emplace_back("X-Request-Id", req.requestId);
@@ -134,6 +145,10 @@ class PlainSession : public HttpSession<PlainSession>, public std::enable_shared
     std::make_shared<EventsWebSocket<beast::tcp_stream>>(std::move(stream_), api_, std::move(roomId), since)
         ->run(std::move(req));
   }
+  void upgradeSignal(signaling::ParticipantIdentity identity, http::request<http::string_body> req) {
+    std::make_shared<SignalingWebSocket<beast::tcp_stream>>(std::move(stream_), api_, std::move(identity))
+        ->run(std::move(req));
+  }
 
  private:
   beast::tcp_stream stream_;
@@ -163,6 +178,11 @@ class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_fro
   void upgrade(std::string roomId, std::optional<int64_t> since, http::request<http::string_body> req) {
     std::make_shared<EventsWebSocket<beast::ssl_stream<beast::tcp_stream>>>(std::move(stream_), api_,
                                                                             std::move(roomId), since)
+        ->run(std::move(req));
+  }
+  void upgradeSignal(signaling::ParticipantIdentity identity, http::request<http::string_body> req) {
+    std::make_shared<SignalingWebSocket<beast::ssl_stream<beast::tcp_stream>>>(std::move(stream_), api_,
+                                                                               std::move(identity))
         ->run(std::move(req));
   }
 

@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "api/ApiError.h"
+#include "api/ParticipantAccess.h"
 #include "api/Routes.h"
 #include "core/Clock.h"
 
@@ -19,21 +20,8 @@ void registerJoinRoutes(Router& router, ApiContext& ctx) {
     if (token.empty() && auth.size() > 7 && strncasecmp(auth.data(), "Bearer ", 7) == 0) {
       token = std::string(auth.substr(7));
     }
-    auto result = ctx.tokens.verify(token, room->id(), nowMs() / 1000);
-    if (!result.ok()) {
-      // A token for another room is genuine but not for here: 403. Everything else fails authentication.
-      unsigned status = result.error == TokenError::WrongRoom ? 403 : 401;
-      throw ApiError(status, tokenErrorCode(result.error), tokenErrorMessage(result.error));
-    }
-    const auto& claims = *result.claims;
-    const Participant* seat = room->seat(claims.role);
-    if (!seat || seat->id() != claims.userId) {
-      throw ApiError(403, "not_a_participant", "this token's user is not the room's " + claims.role);
-    }
-    if (!claims.sessionId.empty() && claims.sessionId != room->sessionId()) {
-      throw ApiError(403, "token_wrong_session", "this token is for another session of the room");
-    }
-    if (room->state() == RoomState::Ended) throw ApiError(410, "room_ended", "this session has ended");
+    const auto verified = verifyParticipant(ctx, room->id(), token);
+    const auto& claims = verified.claims;
     ojson perms = ojson::array();
     for (const auto& p : claims.permissions) perms.push_back(p);
     return jsonResponse(200, ojson{{"roomId", room->id()},

@@ -8,6 +8,7 @@
 #include "api/Routes.h"
 #include "core/Clock.h"
 #include "core/Ids.h"
+#include "signaling/ConnectionAnalytics.h"
 
 namespace rooms {
 namespace http = boost::beast::http;
@@ -42,17 +43,20 @@ ApiResponse endResponse(const Room& room) {
   return jsonResponse(200, j);
 }
 
-ojson analyticsJson(const Room& room) {
-  // The media plane fills these from RTCP and transport counters; until a participant has connected
-  // through it they are zero.
-  auto quality = ojson{{"averageRTT", 0}, {"packetLoss", 0}};
-  return ojson{
-      {"roomId", room.id()},
-      {"metrics",
-       {{"connectionQuality", {{"coach", quality}, {"client", quality}}},
-        {"bandwidth", {{"peakUpload", 0}, {"peakDownload", 0}, {"averageUpload", 0}, {"averageDownload", 0}}},
-        {"reconnections", 0},
-        {"fallbacksUsed", ojson::array()}}}};
+ojson analyticsJson(ApiContext& ctx, const Room& room) {
+  // The media plane's samples (signaling::SignalingServer flushes them every few seconds and when the room
+  // ends); a room nobody joined through it has zeros for both roles.
+  signaling::ConnectionAnalytics analytics;
+  if (auto stored = ctx.roomStore.findAnalytics(room.id())) {
+    analytics = signaling::ConnectionAnalytics::fromJson(nlohmann::json::parse(*stored, nullptr, false));
+  }
+  ojson metrics = analytics.metricsJson();
+  for (const char* role : {"coach", "client"}) {
+    if (!metrics["connectionQuality"].contains(role)) {
+      metrics["connectionQuality"][role] = ojson{{"averageRTT", 0}, {"packetLoss", 0}};
+    }
+  }
+  return ojson{{"roomId", room.id()}, {"metrics", metrics}};
 }
 
 }  // namespace
@@ -201,8 +205,9 @@ void registerRoomRoutes(Router& router, ApiContext& ctx) {
                                    {"status", std::string(toString(result.room->state()))}});
   });
 
-  router.add(http::verb::get, "/api/rooms/:roomId/analytics", Auth::ApiKey,
-             [&ctx](ApiRequest& req) { return jsonResponse(200, analyticsJson(*requireRoom(ctx, req))); });
+  router.add(http::verb::get, "/api/rooms/:roomId/analytics", Auth::ApiKey, [&ctx](ApiRequest& req) {
+    return jsonResponse(200, analyticsJson(ctx, *requireRoom(ctx, req)));
+  });
 }
 
 }  // namespace rooms

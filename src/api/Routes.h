@@ -9,6 +9,7 @@ void registerRoomRoutes(Router& router, ApiContext& ctx);      // /api/rooms/...
 void registerWebhookRoutes(Router& router, ApiContext& ctx);   // /api/webhooks...
 void registerSystemRoutes(Router& router, ApiContext& ctx);    // /health, /metrics
 void registerJoinRoutes(Router& router, ApiContext& ctx);      // /room/{roomId}/join (participant JWT)
+void registerPageRoutes(Router& router, ApiContext& ctx);      // /room/{roomId} page, /web/... files
 void registerTestHookRoutes(Router& router, ApiContext& ctx);  // /_test/... with --enable-test-hooks only
 
 // The room id of a path, checked against the safe charset (400) and looked up (404).

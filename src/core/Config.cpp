@@ -13,6 +13,24 @@
 #include "core/Ids.h"
 
 namespace rooms {
+namespace {
+
+// "a, b,,c" -> {"a", "b", "c"}
+std::vector<std::string> splitList(const std::string& text) {
+  std::vector<std::string> items;
+  for (size_t pos = 0; pos <= text.size();) {
+    size_t end = text.find(',', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(pos, end - pos);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) items.push_back(item);
+    pos = end + 1;
+  }
+  return items;
+}
+
+}  // namespace
 
 Config Config::load(int argc, char** argv) {
   Config c;
@@ -70,21 +88,40 @@ Config Config::load(int argc, char** argv) {
       ->envname("ROOMS_ENABLE_TEST_HOOKS");
   app.add_option("--shutdown-grace-ms", c.shutdownGraceMs, "Time allowed to drain on SIGTERM")
       ->envname("ROOMS_SHUTDOWN_GRACE_MS");
+  int mediaPort = c.mediaPort;
+  std::string turnUrls;
+  app.add_option("--media-port", mediaPort, "UDP/TCP port of the media plane")
+      ->envname("ROOMS_MEDIA_PORT")
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--announced-ip", c.announcedIp, "Address announced in ICE candidates (default: detected)")
+      ->envname("ROOMS_ANNOUNCED_IP");
+  app.add_option("--media-interface", c.mediaInterface, "Interface whose IPv4 address is announced")
+      ->envname("ROOMS_MEDIA_INTERFACE");
+  app.add_option("--reconnect-grace", c.reconnectGraceSeconds, "Seconds a dropped participant may return")
+      ->envname("ROOMS_RECONNECT_GRACE_SECONDS")
+      ->check(CLI::Range(int64_t{0}, int64_t{3600}));
+  app.add_option("--ice-consent-timeout", c.iceConsentTimeoutSeconds, "Seconds without ICE consent")
+      ->envname("ROOMS_ICE_CONSENT_TIMEOUT_SECONDS")
+      ->check(CLI::Range(int64_t{2}, int64_t{300}));
+  app.add_option("--turn-urls", turnUrls, "TURN URLs for browsers, comma-separated")
+      ->envname("ROOMS_TURN_URLS");
+  app.add_option("--turn-secret", c.turnSecret, "coturn static-auth-secret")->envname("ROOMS_TURN_SECRET");
+  app.add_option("--turn-ttl", c.turnCredentialTtlSeconds, "Lifetime of TURN credentials in seconds")
+      ->envname("ROOMS_TURN_TTL_SECONDS");
+  app.add_option("--web-dir", c.webDir, "Directory of the room page")->envname("ROOMS_WEB_DIR");
+  app.add_option("--max-video-bitrate", c.maxVideoBitrate, "Highest bitrate publishers are told to use")
+      ->envname("ROOMS_MAX_VIDEO_BITRATE");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     std::exit(app.exit(e));
   }
   c.port = static_cast<uint16_t>(port);
-  for (size_t pos = 0; pos <= cors.size();) {
-    size_t end = cors.find(',', pos);
-    if (end == std::string::npos) end = cors.size();
-    std::string item = cors.substr(pos, end - pos);
-    item.erase(0, item.find_first_not_of(" \t"));
-    item.erase(item.find_last_not_of(" \t") + 1);
-    if (!item.empty()) c.corsOrigins.push_back(item);
-    pos = end + 1;
-  }
+  c.mediaPort = static_cast<uint16_t>(mediaPort);
+  c.turnUrls = splitList(turnUrls);
+  if (!c.turnUrls.empty() && c.turnSecret.empty())
+    throw std::runtime_error("ROOMS_TURN_URLS needs ROOMS_TURN_SECRET (coturn's static-auth-secret)");
+  c.corsOrigins = splitList(cors);
   if (c.maxBodyBytes < 1024) throw std::runtime_error("--max-body-bytes must be at least 1024");
   if (c.tlsCert.empty() != c.tlsKey.empty())
     throw std::runtime_error("ROOMS_TLS_CERT and ROOMS_TLS_KEY must be set together");

@@ -36,6 +36,18 @@ struct Config {
   bool enableTestHooks = false;
   int64_t shutdownGraceMs = 5000;
 
+  // Media plane (docs/signaling.md).
+  uint16_t mediaPort = 40000;             // UDP (and ICE-TCP) port shared by every peer
+  std::string announcedIp;                // the address in our ICE candidates; empty: detected at start
+  std::string mediaInterface;             // interface whose address is announced when announcedIp is empty
+  int64_t reconnectGraceSeconds = 30;     // a participant back within this long reconnected, not left
+  int64_t iceConsentTimeoutSeconds = 30;  // RFC 7675: no STUN check for this long and consent is lost
+  std::vector<std::string> turnUrls;      // handed to browsers with time-limited credentials
+  std::string turnSecret;                 // coturn's static-auth-secret (TURN REST API)
+  int64_t turnCredentialTtlSeconds = 86400;
+  std::string webDir;                  // the room page's files; empty: found next to the binary
+  uint32_t maxVideoBitrate = 2500000;  // cap of the REMB we give publishers, bit/s
+
   // Parses flags and environment. Prints help and exits for --help; throws std::runtime_error with a
   // readable message for invalid values.
   static Config load(int argc, char** argv);

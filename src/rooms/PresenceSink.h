@@ -15,9 +15,10 @@ class PresenceSink {
   virtual PresenceResult participantConnected(const std::string& roomId, const std::string& role,
                                               const std::string& connectionId) = 0;
   // reason: free text for the log and the participant-left event ("left", "timeout", "room_ended", ...).
+  // atMs: when the connection was really lost (a reconnect grace period may end later); 0 means now.
   virtual PresenceResult participantDisconnected(const std::string& roomId, const std::string& role,
-                                                 const std::string& connectionId,
-                                                 const std::string& reason) = 0;
+                                                 const std::string& connectionId, const std::string& reason,
+                                                 int64_t atMs = 0) = 0;
 };
 
 }  // namespace rooms

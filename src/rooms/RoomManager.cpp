@@ -255,7 +255,7 @@ PresenceResult RoomManager::participantConnected(const std::string& roomId, cons
 
 PresenceResult RoomManager::participantDisconnected(const std::string& roomId, const std::string& role,
                                                     const std::string& connectionId,
-                                                    const std::string& reason) {
+                                                    const std::string& reason, int64_t atMs) {
   auto room = load(roomId);
   if (!room) return PresenceResult::RoomNotFound;
   if (!room->seat(role)) return PresenceResult::UnknownRole;
@@ -265,7 +265,7 @@ PresenceResult RoomManager::participantDisconnected(const std::string& roomId, c
   std::vector<Event> out;
   if (p.removeConnection(connectionId)) {
     auto tx = db_.transaction();
-    closeSeat(next, p, nowMs(), reason, out);
+    closeSeat(next, p, atMs > 0 ? std::min(atMs, nowMs()) : nowMs(), reason, out);
     tx.commit();
   }
   *room = std::move(next);

@@ -57,7 +57,8 @@ class RoomManager : public PresenceSink {
   PresenceResult participantConnected(const std::string& roomId, const std::string& role,
                                       const std::string& connectionId) override;
   PresenceResult participantDisconnected(const std::string& roomId, const std::string& role,
-                                         const std::string& connectionId, const std::string& reason) override;
+                                         const std::string& connectionId, const std::string& reason,
+                                         int64_t atMs = 0) override;
 
   // Once a second: ends rooms past maxDuration or never joined, and records the heartbeat.
   void tick(int64_t now);

@@ -175,6 +175,23 @@ void RoomStore::saveSummary(const std::string& roomId, const std::string& summar
   st.run();
 }
 
+void RoomStore::saveAnalytics(const std::string& roomId, const std::string& analyticsJson,
+                              int64_t updatedAt) {
+  auto st = db_.prepare(
+      "INSERT INTO room_analytics (room_id, analytics_json, updated_at) VALUES (?,?,?) "
+      "ON CONFLICT(room_id) DO UPDATE SET analytics_json=excluded.analytics_json, "
+      "updated_at=excluded.updated_at");
+  st.bind(1, roomId).bind(2, analyticsJson).bind(3, updatedAt);
+  st.run();
+}
+
+std::optional<std::string> RoomStore::findAnalytics(const std::string& roomId) {
+  auto st = db_.prepare("SELECT analytics_json FROM room_analytics WHERE room_id=?");
+  st.bind(1, roomId);
+  if (st.step()) return st.getText(0);
+  return std::nullopt;
+}
+
 std::optional<std::string> RoomStore::findSummary(const std::string& roomId) {
   auto st = db_.prepare("SELECT summary_json FROM summaries WHERE room_id=?");
   st.bind(1, roomId);

@@ -72,6 +72,9 @@ class RoomStore {
   void saveSummary(const std::string& roomId, const std::string& summaryJson, int64_t generatedAt);
   std::optional<std::string> findSummary(const std::string& roomId);
 
+  void saveAnalytics(const std::string& roomId, const std::string& analyticsJson, int64_t updatedAt);
+  std::optional<std::string> findAnalytics(const std::string& roomId);
+
   void setMeta(const std::string& key, const std::string& value);
   std::optional<std::string> getMeta(const std::string& key);
 

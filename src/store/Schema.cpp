@@ -107,6 +107,14 @@ CREATE TABLE meta (
   value TEXT NOT NULL
 );
 )SQL",
+    // 2: connection analytics from the media plane, one JSON row per room, rewritten as samples arrive.
+    R"SQL(
+CREATE TABLE room_analytics (
+  room_id        TEXT PRIMARY KEY REFERENCES rooms(room_id),
+  analytics_json TEXT NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+)SQL",
 };
 
 }  // namespace

@@ -17,6 +17,7 @@ let browser;
 
 before(async () => {
   server = await startRoomsd({
+    logLevel: process.env.ROOMS_TEST_LOG_LEVEL ?? 'info',
     env: {
       ROOMS_ANNOUNCED_IP: '127.0.0.1',
       ROOMS_RECONNECT_GRACE_SECONDS: String(GRACE_SECONDS),
@@ -75,6 +76,16 @@ async function assertMediaFlows(page, label, participantId, call) {
     }, { timeoutMs: 20000, intervalMs: 250, message: `${label} to receive video and audio from ${participantId}` });
   } catch (e) {
     const last = await receivedFrom(page, participantId).catch(() => null);
+    if (process.env.ROOMS_TEST_DUMP_STATS) {
+      const all = await page.evaluate(async () => {
+        const out = [];
+        (await window.__room.pc.getStats()).forEach((r) => {
+          if (['transport', 'inbound-rtp', 'certificate'].includes(r.type)) out.push(r);
+        });
+        return { stats: out, remote: window.__room.pc.remoteDescription?.sdp };
+      });
+      e.message += `\nfull stats: ${JSON.stringify(all)}`;
+    }
     e.message += `\nlast stats: ${JSON.stringify(last?.raw)}${diag(call)}`;
     throw e;
   }

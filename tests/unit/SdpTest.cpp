@@ -757,14 +757,14 @@ TEST(CodecMatcherTest, BuildsVideoAnswer) {
   EXPECT_EQ(answer.fingerprints.at(0).hex, "AA:BB:CC");
   EXPECT_EQ(answer.fmtp(107)->param("apt"), "106");
   EXPECT_EQ(answer.fmtp(106)->param("profile-level-id"), "42e01f");
-  // transport-cc is offered, so REMB feedback is dropped.
+  // abs-send-time is offered, so REMB is kept and transport-cc feedback dropped.
   const auto fb = answer.rtcpFeedback(96);
   EXPECT_EQ(fb.size(), 4u);
-  for (const auto& f : fb) EXPECT_NE(f.type, "goog-remb");
+  for (const auto& f : fb) EXPECT_NE(f.type, "transport-cc");
   ASSERT_EQ(answer.extmaps.size(), 2u);
   EXPECT_EQ(answer.extmaps[0].uri, CodecMatcher::kMidUri);
   EXPECT_EQ(answer.extmaps[0].id, 4);
-  EXPECT_EQ(answer.extmaps[1].uri, CodecMatcher::kTransportWideCcUri);
+  EXPECT_EQ(answer.extmaps[1].uri, CodecMatcher::kAbsSendTimeUri);
   EXPECT_EQ(answer.candidates.size(), 1u);
   EXPECT_TRUE(answer.endOfCandidates);
   EXPECT_TRUE(answer.ssrcs.empty());
@@ -802,9 +802,17 @@ TEST(CodecMatcherTest, BuildsAudioDataAndRejectedAnswers) {
   EXPECT_EQ(rejected.mid, "7");
   EXPECT_EQ(rejected.formats, std::vector<std::string>{"9"});
 
-  // Firefox offers abs-send-time and transport-cc: transport-cc wins; without it, abs-send-time + REMB.
+  // Firefox offers abs-send-time and transport-cc: abs-send-time + REMB wins (the router relays REMB);
+  // transport-cc only when abs-send-time is not offered.
   auto ff = parseOk(kFirefoxOffer);
   auto& v = ff.media[1];
+  const MediaSection both = CodecMatcher::buildAnswer(v, ourParams());
+  EXPECT_EQ(both.extmaps.back().uri, CodecMatcher::kAbsSendTimeUri);
+  auto twccOnly = v;
+  twccOnly.extmaps.erase(std::remove_if(twccOnly.extmaps.begin(), twccOnly.extmaps.end(),
+                                        [](const Extmap& e) { return e.uri == CodecMatcher::kAbsSendTimeUri; }),
+                         twccOnly.extmaps.end());
+  EXPECT_EQ(CodecMatcher::buildAnswer(twccOnly, ourParams()).extmaps.back().uri, CodecMatcher::kTransportWideCcUri);
   v.extmaps.erase(std::remove_if(v.extmaps.begin(), v.extmaps.end(),
                                  [](const Extmap& e) { return e.uri == CodecMatcher::kTransportWideCcUri; }),
                   v.extmaps.end());

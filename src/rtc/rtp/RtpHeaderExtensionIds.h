@@ -28,6 +28,8 @@ struct RtpHeaderExtensionIds {
   uint8_t rtpStreamId = 0;
   uint8_t repairedRtpStreamId = 0;
 
+  bool operator==(const RtpHeaderExtensionIds&) const = default;
+
   // Records the id of a known URI from an a=extmap line. False for unknown URIs and id 0 or > 255, which the
   // SDP layer then leaves out of its answer.
   bool set(std::string_view uri, unsigned id) {

@@ -134,9 +134,11 @@ MediaSection CodecMatcher::buildAnswer(const MediaSection& offer, const AnswerPa
     const auto codecs = selectCodecs(offer);
     if (codecs.empty()) return reject();
     const ExtensionIds ids = findExtensions(offer);
-    // Transport-wide CC when offered, abs-send-time (with REMB) only as the fallback: using both would
-    // give the browser two bandwidth estimators fighting each other.
-    const bool useTwcc = ids.transportWideCc.has_value();
+    // abs-send-time with REMB when offered, transport-wide CC only as the fallback (using both would give the
+    // browser two bandwidth estimators fighting each other). With REMB the receiving browsers estimate
+    // their own downlinks and the router relays the lowest estimate to the publisher, which is the
+    // feedback an SFU without its own send-side estimator can give honestly.
+    const bool useTwcc = ids.transportWideCc.has_value() && !ids.absSendTime.has_value();
     const auto keepFeedback = [&](const RtcpFb& fb) {
       if (fb.type == "transport-cc") return useTwcc;
       if (fb.type == "goog-remb") return !useTwcc;

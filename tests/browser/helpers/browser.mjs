@@ -24,6 +24,8 @@ export function chromiumArgs({ fakeAudioWav } = {}) {
     '--disable-background-networking',
     '--autoplay-policy=no-user-gesture-required',
     ...(fakeAudioWav ? [`--use-file-for-fake-audio-capture=${fakeAudioWav}`] : []),
+    // For debugging a failing run, e.g. ROOMS_CHROMIUM_ARGS='--enable-logging=stderr --v=1' with DEBUG=pw:browser.
+    ...(process.env.ROOMS_CHROMIUM_ARGS ? process.env.ROOMS_CHROMIUM_ARGS.split(' ').filter(Boolean) : []),
   ];
 }
 

@@ -1,0 +1,228 @@
+#include "rtc/MediaWorker.h"
+
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <cstring>
+
+#include "core/Log.h"
+#include "rtc/dtls/DtlsTransport.h"
+
+namespace rooms::rtc {
+
+namespace asio = boost::asio;
+using asio::ip::udp;
+
+int64_t steadyNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+constexpr int64_t kTickMs = 20;
+
+ice::StunAddress toStunAddress(const udp::endpoint& ep) {
+  const auto address = ep.address();
+  if (address.is_v4()) return ice::StunAddress::v4(address.to_v4().to_bytes(), ep.port());
+  const auto v6 = address.to_v6();
+  if (v6.is_v4_mapped()) {
+    return ice::StunAddress::v4(asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_bytes(), ep.port());
+  }
+  return ice::StunAddress::v6(v6.to_bytes(), ep.port());
+}
+
+udp::endpoint toEndpoint(const ice::StunAddress& a) {
+  if (a.family == ice::StunAddress::Family::V4) {
+    asio::ip::address_v4::bytes_type b;
+    std::memcpy(b.data(), a.ip.data(), 4);
+    return {asio::ip::address_v4(b), a.port};
+  }
+  asio::ip::address_v6::bytes_type b;
+  std::memcpy(b.data(), a.ip.data(), 16);
+  return {asio::ip::address_v6(b), a.port};
+}
+
+}  // namespace
+
+size_t MediaWorker::TupleHash::operator()(const ice::StunAddress& a) const {
+  uint64_t h = 1469598103934665603ull;
+  const auto mix = [&h](uint8_t b) { h = (h ^ b) * 1099511628211ull; };
+  for (size_t i = 0; i < a.ipLength(); ++i) mix(a.ip[i]);
+  mix(static_cast<uint8_t>(a.port >> 8));
+  mix(static_cast<uint8_t>(a.port));
+  return h;
+}
+
+MediaWorker::MediaWorker(Options options)
+    : options_(std::move(options)), certificate_(dtls::DtlsCertificate::generate()) {}
+
+MediaWorker::~MediaWorker() {
+  stop();
+}
+
+void MediaWorker::start(Listener& listener) {
+  listener_ = &listener;
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(options_.bindAddress, ec);
+  if (ec) throw std::runtime_error("invalid media bind address " + options_.bindAddress);
+  udp::endpoint endpoint(address, options_.port);
+  socket_.open(endpoint.protocol(), ec);
+  if (!ec) socket_.bind(endpoint, ec);
+  if (ec) {
+    throw std::runtime_error("cannot bind the media port " + std::to_string(options_.port) +
+                             "/udp: " + ec.message());
+  }
+  socket_.non_blocking(true, ec);
+  // Bursts of video key frames from several publishers arrive faster than one thread drains them.
+  socket_.set_option(asio::socket_base::receive_buffer_size(4 << 20), ec);
+  socket_.set_option(asio::socket_base::send_buffer_size(4 << 20), ec);
+  port_ = socket_.local_endpoint().port();
+  receive();
+  scheduleTick();
+  thread_ = std::thread([this] {
+    for (;;) {
+      try {
+        io_.run();
+        return;
+      } catch (const std::exception& e) {
+        // A bug in one packet's handling must not take every room down with it.
+        log::error("media_thread_exception", {{"error", e.what()}});
+      }
+    }
+  });
+  log::info("media_listening", {{"port", port_}, {"fingerprint", certificate_->fingerprintSha256()}});
+}
+
+void MediaWorker::stop() {
+  if (!thread_.joinable()) return;
+  asio::post(io_, [this] {
+    routers_.clear();
+    boost::system::error_code ec;
+    timer_.cancel();
+    socket_.close(ec);
+  });
+  thread_.join();
+}
+
+void MediaWorker::post(std::function<void()> fn) {
+  asio::post(io_, std::move(fn));
+}
+
+void MediaWorker::applyPlan(TransportPlan plan) {
+  asio::post(io_, [this, plan = std::move(plan)] {
+    auto& router = routers_[plan.roomId];
+    if (!router)
+      router = std::make_unique<Router>(plan.roomId, *this, *this, certificate_, options_.maxVideoBitrate);
+    const bool existed = router->findTransport(plan.params.id) != nullptr;
+    WebRtcTransport& transport = router->applyPlan(plan, steadyNowMs());
+    // An ICE restart adds the new ufrag; the old one keeps working until the browser switches.
+    byUfrag_[transport.params().localUfrag] = &transport;
+    if (!existed) {
+      roomOf_[&transport] = plan.roomId;
+      ++counters_.transports;
+    }
+  });
+}
+
+void MediaWorker::removeTransport(std::string roomId, std::string transportId) {
+  asio::post(io_, [this, roomId = std::move(roomId), transportId = std::move(transportId)] {
+    auto it = routers_.find(roomId);
+    if (it == routers_.end()) return;
+    it->second->removeTransport(transportId);
+    if (it->second->empty()) routers_.erase(it);
+  });
+}
+
+void MediaWorker::closeRoom(std::string roomId) {
+  asio::post(io_, [this, roomId = std::move(roomId)] { routers_.erase(roomId); });
+}
+
+void MediaWorker::receive() {
+  socket_.async_receive_from(asio::buffer(receiveBuffer_), remote_,
+                             [this](const boost::system::error_code& ec, size_t size) {
+                               if (ec == asio::error::operation_aborted || !socket_.is_open()) return;
+                               if (!ec) onDatagram(size, steadyNowMs());
+                               receive();
+                             });
+}
+
+void MediaWorker::onDatagram(size_t size, int64_t nowMs) {
+  ++counters_.datagramsIn;
+  uint8_t* data = receiveBuffer_.data();
+  const ice::StunAddress from = toStunAddress(remote_);
+  if (ice::StunMessage::looksLikeStun(data, size)) {
+    // The USERNAME is "ourUfrag:theirUfrag"; our half names the transport.
+    if (ice::StunMessage::parse(data, size, stun_) == ice::StunError::None && stun_.username()) {
+      const std::string_view username = *stun_.username();
+      const auto colon = username.find(':');
+      auto it = byUfrag_.find(username.substr(0, colon));
+      if (it != byUfrag_.end()) {
+        it->second->handleStun(data, size, from, nowMs);
+        return;
+      }
+    }
+    ++counters_.datagramsDropped;
+    return;
+  }
+  auto it = byTuple_.find(from);
+  if (it == byTuple_.end()) {
+    ++counters_.datagramsDropped;
+    return;
+  }
+  if (dtls::DtlsTransport::looksLikeDtls(data, size)) {
+    it->second->handleDtls(data, size, from, nowMs);
+  } else {
+    it->second->handleSrtp(data, size, from, nowMs);
+  }
+}
+
+void MediaWorker::sendDatagram(const ice::StunAddress& to, const uint8_t* data, size_t size) {
+  boost::system::error_code ec;
+  socket_.send_to(asio::buffer(data, size), toEndpoint(to), 0, ec);
+  // A full send buffer drops the datagram, as the network would; RTP and its feedback cope with loss.
+  if (!ec) ++counters_.datagramsOut;
+}
+
+void MediaWorker::onRouterTransportTuple(WebRtcTransport& transport, const ice::StunAddress& tuple) {
+  byTuple_[tuple] = &transport;
+}
+
+void MediaWorker::onRouterTransportState(Router& router, WebRtcTransport& transport,
+                                         WebRtcTransport::State state) {
+  listener_->onMediaTransportState(router.roomId(), transport.id(), state);
+}
+
+void MediaWorker::onRouterTransportRemoved(WebRtcTransport& transport) {
+  for (auto it = byUfrag_.begin(); it != byUfrag_.end();) {
+    it = it->second == &transport ? byUfrag_.erase(it) : std::next(it);
+  }
+  for (auto it = byTuple_.begin(); it != byTuple_.end();) {
+    it = it->second == &transport ? byTuple_.erase(it) : std::next(it);
+  }
+  if (roomOf_.erase(&transport)) --counters_.transports;
+}
+
+void MediaWorker::scheduleTick() {
+  timer_.expires_after(std::chrono::milliseconds(kTickMs));
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    tick();
+    scheduleTick();
+  });
+}
+
+void MediaWorker::tick() {
+  const int64_t now = steadyNowMs();
+  for (auto& [roomId, router] : routers_) router->tick(now);
+  if (now >= nextStatsMs_) {
+    nextStatsMs_ = now + options_.statsIntervalMs;
+    for (auto& [roomId, router] : routers_) {
+      std::vector<TransportStats> stats;
+      router->collectStats(now, stats);
+      if (!stats.empty()) listener_->onMediaStats(roomId, std::move(stats));
+    }
+  }
+}
+
+}  // namespace rooms::rtc

@@ -1,0 +1,119 @@
+#pragma once
+// The media thread: one UDP socket shared by every peer of every room, the rooms' Routers, and the timers
+// that drive ICE consent, DTLS retransmission and RTCP. Datagrams are demultiplexed as RFC 7983 says: STUN
+// by the ICE username (our ufrag), DTLS and SRTP by the tuple ICE validated. The control plane talks to it
+// only through the thread-safe methods below, which post work here; it reports back through Listener,
+// called on this thread.
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "rtc/WebRtcTransport.h"
+#include "rtc/dtls/DtlsCertificate.h"
+#include "rtc/ice/StunMessage.h"
+#include "rtc/router/Router.h"
+#include "rtc/router/TrackSpec.h"
+
+namespace rooms::rtc {
+
+class MediaWorker : public WebRtcTransport::Sender, public Router::Listener {
+ public:
+  class Listener {
+   public:
+    virtual ~Listener() = default;
+    // Both run on the media thread: hand the values to your own thread and return.
+    virtual void onMediaTransportState(const std::string& roomId, const std::string& transportId,
+                                       WebRtcTransport::State state) = 0;
+    virtual void onMediaStats(const std::string& roomId, std::vector<TransportStats> stats) = 0;
+  };
+
+  struct Options {
+    std::string bindAddress = "0.0.0.0";
+    uint16_t port = 40000;
+    uint64_t maxVideoBitrate = 2500000;
+    int64_t statsIntervalMs = 2000;
+  };
+
+  struct Counters {
+    std::atomic<uint64_t> datagramsIn{0};
+    std::atomic<uint64_t> datagramsOut{0};
+    std::atomic<uint64_t> datagramsDropped{0};  // no transport wants them: junk, stale peers, scans
+    std::atomic<uint64_t> transports{0};
+  };
+
+  explicit MediaWorker(Options options);
+  ~MediaWorker() override;
+  MediaWorker(const MediaWorker&) = delete;
+  MediaWorker& operator=(const MediaWorker&) = delete;
+
+  // Binds the socket (throws std::runtime_error naming the port when it cannot) and starts the thread.
+  // listener must outlive stop().
+  void start(Listener& listener);
+  void stop();
+
+  uint16_t port() const { return port_; }
+  const std::shared_ptr<const dtls::DtlsCertificate>& certificate() const { return certificate_; }
+  const Counters& counters() const { return counters_; }
+
+  // Thread-safe.
+  void applyPlan(TransportPlan plan);
+  void removeTransport(std::string roomId, std::string transportId);
+  void closeRoom(std::string roomId);
+  // Runs fn on the media thread (tests and shutdown).
+  void post(std::function<void()> fn);
+
+  // WebRtcTransport::Sender
+  void sendDatagram(const ice::StunAddress& to, const uint8_t* data, size_t size) override;
+  // Router::Listener
+  void onRouterTransportTuple(WebRtcTransport& transport, const ice::StunAddress& tuple) override;
+  void onRouterTransportState(Router& router, WebRtcTransport& transport,
+                              WebRtcTransport::State state) override;
+  void onRouterTransportRemoved(WebRtcTransport& transport) override;
+
+ private:
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct TupleHash {
+    size_t operator()(const ice::StunAddress& a) const;
+  };
+
+  void receive();
+  void onDatagram(size_t size, int64_t nowMs);
+  void scheduleTick();
+  void tick();
+
+  Options options_;
+  Listener* listener_ = nullptr;
+  std::shared_ptr<const dtls::DtlsCertificate> certificate_;
+  boost::asio::io_context io_{1};
+  boost::asio::ip::udp::socket socket_{io_};
+  boost::asio::steady_timer timer_{io_};
+  std::thread thread_;
+  uint16_t port_ = 0;
+  Counters counters_;
+
+  std::unordered_map<std::string, std::unique_ptr<Router>> routers_;
+  std::unordered_map<std::string, WebRtcTransport*, StringHash, std::equal_to<>> byUfrag_;
+  std::unordered_map<ice::StunAddress, WebRtcTransport*, TupleHash> byTuple_;
+  std::unordered_map<const WebRtcTransport*, std::string> roomOf_;
+  int64_t nextStatsMs_ = 0;
+
+  std::array<uint8_t, Router::kPacketBufferSize> receiveBuffer_{};
+  boost::asio::ip::udp::endpoint remote_;
+  ice::StunMessage stun_;
+};
+
+// Monotonic milliseconds for the media plane's timers (ICE consent, DTLS, RTCP); never wall time.
+int64_t steadyNowMs();
+
+}  // namespace rooms::rtc

@@ -1,0 +1,104 @@
+#include "rtc/router/Consumer.h"
+
+#include <cstring>
+
+#include "rtc/router/Producer.h"
+#include "rtc/rtp/ByteIo.h"
+
+namespace rooms::rtc {
+
+Consumer::Consumer(ConsumerSpec spec, WebRtcTransport& transport, Producer* producer)
+    : spec_(std::move(spec)), transport_(transport), producer_(producer) {
+  if (spec_.kind == MediaKind::Video) {
+    history_ = std::make_unique<RtpRetransmissionBuffer>(kVideoHistoryPackets, 1000);
+  }
+  rewriter_.switchSource(spec_.clockRate);
+}
+
+void Consumer::setProducer(Producer* producer) {
+  if (producer == producer_) return;
+  producer_ = producer;
+  // A different source continues our stream: the subscriber's decoder must not see a jump.
+  rewriter_.switchSource(spec_.clockRate);
+}
+
+size_t Consumer::rewrite(const RtpPacket& in, const RtpHeaderExtensionIds& inIds, uint8_t* out,
+                         size_t capacity, int64_t nowMs, uint16_t twccSeq) {
+  const auto payload = in.payload();
+  if (payload.empty()) return 0;  // padding-only probes are the publisher's business, not the subscriber's
+  const auto mapped = rewriter_.map(in.sequenceNumber(), in.timestamp(), nowMs);
+  if (!mapped) return 0;
+
+  // Extension elements in RFC 8285 one-byte form; values over 16 bytes or ids over 14 cannot use it and
+  // are left out (browsers keep these ids small).
+  uint8_t ext[64];
+  size_t extSize = 0;
+  const auto put = [&](uint8_t id, const uint8_t* value, size_t length) {
+    if (id == 0 || id > 14 || length == 0 || length > 16 || extSize + 1 + length > sizeof(ext)) return;
+    ext[extSize++] = static_cast<uint8_t>((id << 4) | (length - 1));
+    std::memcpy(ext + extSize, value, length);
+    extSize += length;
+  };
+  const auto& outIds = spec_.extensions;
+  put(outIds.mid, reinterpret_cast<const uint8_t*>(spec_.mid.data()), spec_.mid.size());
+  if (outIds.audioLevel && inIds.audioLevel) {
+    if (auto v = in.extension(inIds.audioLevel); v && v->size() == 1) put(outIds.audioLevel, v->data(), 1);
+  }
+  if (outIds.absSendTime && inIds.absSendTime) {
+    if (auto v = in.extension(inIds.absSendTime); v && v->size() == 3) put(outIds.absSendTime, v->data(), 3);
+  }
+  if (outIds.transportWideCc) {
+    const uint8_t seq[2] = {static_cast<uint8_t>(twccSeq >> 8), static_cast<uint8_t>(twccSeq)};
+    put(outIds.transportWideCc, seq, 2);
+  }
+  const size_t extPadded = (extSize + 3) & ~size_t{3};
+  const size_t headerSize = RtpPacket::kFixedHeaderSize + (extSize ? 4 + extPadded : 0);
+  const size_t total = headerSize + payload.size();
+  if (total > capacity) return 0;
+
+  out[0] = static_cast<uint8_t>(0x80 | (extSize ? 0x10 : 0));
+  out[1] = static_cast<uint8_t>((in.marker() ? 0x80 : 0) | (spec_.payloadType & 0x7F));
+  write16(out + 2, mapped->seq);
+  write32(out + 4, mapped->timestamp);
+  write32(out + 8, spec_.ssrc);
+  if (extSize) {
+    write16(out + 12, RtpPacket::kOneByteProfile);
+    write16(out + 14, static_cast<uint16_t>(extPadded / 4));
+    std::memcpy(out + 16, ext, extSize);
+    std::memset(out + 16 + extSize, 0, extPadded - extSize);
+  }
+  std::memcpy(out + headerSize, payload.data(), payload.size());
+  lastTimestamp_ = mapped->timestamp;
+  return total;
+}
+
+void Consumer::onSent(const uint8_t* data, size_t size, int64_t nowMs) {
+  ++packetsSent_;
+  bytesSent_ += size - RtpPacket::kFixedHeaderSize;
+  lastSentMs_ = nowMs;
+  sentAny_ = true;
+  if (history_) history_->store(read16(data + 2), data, size, nowMs);
+}
+
+std::span<const uint8_t> Consumer::retransmission(uint16_t seq, int64_t nowMs) const {
+  if (!history_) return {};
+  return history_->find(seq, nowMs);
+}
+
+bool Consumer::senderInfo(int64_t nowMs, SenderInfo& info) {
+  if (!sentAny_) return false;
+  const uint64_t ntp = RttEstimator::toNtp(nowMs);
+  info.ssrc = spec_.ssrc;
+  info.ntpSeconds = static_cast<uint32_t>(ntp >> 32);
+  info.ntpFraction = static_cast<uint32_t>(ntp);
+  // The RTP clock runs on from the last packet sent, so receivers can align audio and video (RFC 3550 6.4.1).
+  const int64_t elapsedMs = nowMs - lastSentMs_;
+  info.rtpTimestamp =
+      lastTimestamp_ + static_cast<uint32_t>(elapsedMs * static_cast<int64_t>(spec_.clockRate) / 1000);
+  info.packetCount = static_cast<uint32_t>(packetsSent_);
+  info.octetCount = static_cast<uint32_t>(bytesSent_);
+  rtt_.onSenderReportSent(ntp, nowMs);
+  return true;
+}
+
+}  // namespace rooms::rtc

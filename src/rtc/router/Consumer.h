@@ -1,0 +1,81 @@
+#pragma once
+// One published track as one subscriber receives it. The router builds each outgoing packet here: our SSRC,
+// a sequence number and timestamp continuous across pauses and source switches (RtpStreamRewriter), the
+// subscriber's payload type, and a header extension block rewritten to the subscriber's ids and mid, so two
+// browsers that numbered their extensions differently still understand each other. Sent packets are kept
+// for NACKs. Media thread only; no allocation per packet.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "rtc/WebRtcTransport.h"
+#include "rtc/router/TrackSpec.h"
+#include "rtc/rtcp/SenderReport.h"
+#include "rtc/rtp/RtpPacket.h"
+#include "rtc/rtp/RtpRetransmissionBuffer.h"
+#include "rtc/rtp/RtpStreamRewriter.h"
+#include "rtc/rtp/RttEstimator.h"
+
+namespace rooms::rtc {
+
+class Producer;
+
+class Consumer {
+ public:
+  // About a second of 1-2 Mbit/s video; NACKs for older packets would arrive too late to help anyway.
+  static constexpr size_t kVideoHistoryPackets = 256;
+
+  Consumer(ConsumerSpec spec, WebRtcTransport& transport, Producer* producer);
+
+  const ConsumerSpec& spec() const { return spec_; }
+  WebRtcTransport& transport() { return transport_; }
+  Producer* producer() const { return producer_; }
+  void setProducer(Producer* producer);
+
+  // Writes the subscriber's copy of `in` (with the publisher's extension ids inIds) to out. twccSeq is this
+  // transport's next transport-wide sequence number, used when the subscriber negotiated that extension.
+  // Returns the size, or 0 when the packet is not forwarded (padding only, or older than the current source).
+  size_t rewrite(const RtpPacket& in, const RtpHeaderExtensionIds& inIds, uint8_t* out, size_t capacity,
+                 int64_t nowMs, uint16_t twccSeq);
+  // Remembers a packet just written (before encryption) for retransmission and reports.
+  void onSent(const uint8_t* data, size_t size, int64_t nowMs);
+  // The stored packet with our sequence number seq, empty when gone.
+  std::span<const uint8_t> retransmission(uint16_t seq, int64_t nowMs) const;
+
+  // Our SR for this stream at nowMs; false before the first packet.
+  bool senderInfo(int64_t nowMs, SenderInfo& info);
+  RttEstimator& rtt() { return rtt_; }
+  const RttEstimator& rtt() const { return rtt_; }
+
+  // The subscriber's REMB for this stream, 0 when it sent none.
+  uint64_t rembBitrate() const { return rembBitrate_; }
+  void setRembBitrate(uint64_t bitrate) { rembBitrate_ = bitrate; }
+  // Fraction lost the subscriber reported last (0..1).
+  double reportedLoss() const { return reportedLoss_; }
+  void setReportedLoss(double loss) { reportedLoss_ = loss; }
+
+  uint64_t packetsSent() const { return packetsSent_; }
+  uint64_t bytesSent() const { return bytesSent_; }
+  uint64_t retransmitted() const { return retransmitted_; }
+  void countRetransmission() { ++retransmitted_; }
+
+ private:
+  ConsumerSpec spec_;
+  WebRtcTransport& transport_;
+  Producer* producer_;
+  RtpStreamRewriter rewriter_;
+  std::unique_ptr<RtpRetransmissionBuffer> history_;  // video only: browsers do not NACK Opus
+  RttEstimator rtt_;
+  uint64_t rembBitrate_ = 0;
+  double reportedLoss_ = 0;
+  uint64_t packetsSent_ = 0;
+  uint64_t bytesSent_ = 0;
+  uint64_t retransmitted_ = 0;
+  uint32_t lastTimestamp_ = 0;
+  int64_t lastSentMs_ = 0;
+  bool sentAny_ = false;
+};
+
+}  // namespace rooms::rtc

@@ -1,0 +1,433 @@
+#include "rtc/router/Router.h"
+
+#include <algorithm>
+
+#include "core/Log.h"
+#include "rtc/rtcp/Fir.h"
+#include "rtc/rtcp/GenericNack.h"
+#include "rtc/rtcp/Pli.h"
+#include "rtc/rtcp/ReceiverReport.h"
+#include "rtc/rtcp/Remb.h"
+#include "rtc/rtcp/RtcpCompoundPacket.h"
+#include "rtc/rtcp/Sdes.h"
+#include "rtc/rtcp/SenderReport.h"
+
+namespace rooms::rtc {
+
+namespace {
+// libsrtp appends at most this much (auth tag plus MKI); every write leaves it free.
+constexpr size_t kSrtpTrailer = 148;
+}  // namespace
+
+Router::Router(std::string roomId, Listener& listener, WebRtcTransport::Sender& sender,
+               std::shared_ptr<const dtls::DtlsCertificate> certificate, uint64_t maxVideoBitrate)
+    : roomId_(std::move(roomId)),
+      listener_(listener),
+      sender_(sender),
+      certificate_(std::move(certificate)),
+      maxVideoBitrate_(maxVideoBitrate) {}
+
+Router::~Router() {
+  for (auto& [id, member] : members_) listener_.onRouterTransportRemoved(*member->transport);
+}
+
+WebRtcTransport& Router::applyPlan(const TransportPlan& plan, int64_t nowMs) {
+  auto it = members_.find(plan.params.id);
+  if (it == members_.end()) {
+    auto member = std::make_unique<Member>();
+    member->transport = std::make_unique<WebRtcTransport>(*this, sender_, certificate_, plan.params, nowMs);
+    member->rtcpSsrc = plan.rtcpSsrc;
+    member->cname = plan.cname;
+    member->nextRtcpMs = nowMs + kRtcpIntervalMs;
+    member->statsSinceMs = nowMs;
+    byTransport_[member->transport.get()] = member.get();
+    it = members_.emplace(plan.params.id, std::move(member)).first;
+  } else if (it->second->transport->params().localUfrag != plan.params.localUfrag) {
+    it->second->transport->restartIce(plan.params.localUfrag, plan.params.localPwd, plan.params.remoteUfrag,
+                                      nowMs);
+  }
+  Member& member = *it->second;
+  applyProducers(member, plan.producers, nowMs);
+  applyConsumers(member, plan.consumers, nowMs);
+  relink(nowMs);
+  return *member.transport;
+}
+
+void Router::applyProducers(Member& member, const std::vector<ProducerSpec>& specs, int64_t nowMs) {
+  std::vector<std::unique_ptr<Producer>> next;
+  for (const auto& spec : specs) {
+    auto same = std::find_if(member.producers.begin(), member.producers.end(), [&](const auto& p) {
+      return p && p->spec().trackId == spec.trackId && p->spec().ssrc == spec.ssrc;
+    });
+    if (same != member.producers.end()) {
+      (*same)->updateSpec(spec);
+      next.push_back(std::move(*same));
+    } else {
+      next.push_back(std::make_unique<Producer>(spec, *member.transport));
+    }
+  }
+  for (auto& old : member.producers) {
+    if (!old) continue;
+    for (Consumer* c : old->consumers()) c->setProducer(nullptr);
+  }
+  member.producers = std::move(next);
+  producersBySsrc_.clear();
+  for (auto& [id, m] : members_) {
+    for (auto& p : m->producers) {
+      producersBySsrc_[p->spec().ssrc] = p.get();
+      if (p->spec().rtxSsrc) producersBySsrc_[*p->spec().rtxSsrc] = p.get();
+    }
+  }
+  (void)nowMs;
+}
+
+void Router::applyConsumers(Member& member, const std::vector<ConsumerSpec>& specs, int64_t nowMs) {
+  std::vector<std::unique_ptr<Consumer>> next;
+  for (const auto& spec : specs) {
+    auto same = std::find_if(member.consumers.begin(), member.consumers.end(),
+                             [&](const auto& c) { return c && c->spec() == spec; });
+    if (same != member.consumers.end()) {
+      next.push_back(std::move(*same));
+    } else {
+      next.push_back(std::make_unique<Consumer>(spec, *member.transport, nullptr));
+    }
+  }
+  for (auto& old : member.consumers) {
+    if (old && old->producer()) old->producer()->removeConsumer(old.get());
+  }
+  member.consumers = std::move(next);
+  (void)nowMs;
+}
+
+// Rooms hold a handful of tracks, so recomputing every link after a negotiation is cheaper to get right than
+// incremental bookkeeping, and it never runs per packet.
+void Router::relink(int64_t nowMs) {
+  std::unordered_map<std::string, Producer*> byTrack;
+  for (auto& [id, m] : members_) {
+    for (auto& p : m->producers) {
+      byTrack[p->spec().trackId] = p.get();
+      p->consumers().clear();
+    }
+  }
+  for (auto& [id, m] : members_) {
+    for (auto& c : m->consumers) {
+      auto found = byTrack.find(c->spec().trackId);
+      Producer* producer = found == byTrack.end() ? nullptr : found->second;
+      const bool fresh = producer && c->producer() != producer;
+      c->setProducer(producer);
+      if (!producer) continue;
+      producer->addConsumer(c.get());
+      // A new subscriber can decode nothing until the next key frame: ask for one now.
+      if (fresh && producer->spec().kind == MediaKind::Video) {
+        producer->markKeyFrameWanted();
+        requestKeyFrame(*producer, nowMs);
+      }
+    }
+  }
+}
+
+void Router::removeTransport(const std::string& transportId) {
+  auto it = members_.find(transportId);
+  if (it == members_.end()) return;
+  Member& member = *it->second;
+  for (auto& p : member.producers) {
+    for (Consumer* c : p->consumers()) c->setProducer(nullptr);
+    producersBySsrc_.erase(p->spec().ssrc);
+    if (p->spec().rtxSsrc) producersBySsrc_.erase(*p->spec().rtxSsrc);
+  }
+  for (auto& c : member.consumers) {
+    if (c->producer()) c->producer()->removeConsumer(c.get());
+  }
+  member.transport->close();
+  listener_.onRouterTransportRemoved(*member.transport);
+  byTransport_.erase(member.transport.get());
+  members_.erase(it);
+}
+
+WebRtcTransport* Router::findTransport(const std::string& transportId) {
+  auto it = members_.find(transportId);
+  return it == members_.end() ? nullptr : it->second->transport.get();
+}
+
+Router::Member* Router::memberOf(const WebRtcTransport& transport) {
+  auto it = byTransport_.find(&transport);
+  return it == byTransport_.end() ? nullptr : it->second;
+}
+
+Consumer* Router::findConsumer(Member& member, uint32_t ssrc) {
+  for (auto& c : member.consumers) {
+    if (c->spec().ssrc == ssrc) return c.get();
+  }
+  return nullptr;
+}
+
+void Router::onTransportStateChanged(WebRtcTransport& transport, WebRtcTransport::State state) {
+  if (state == WebRtcTransport::State::Connected) {
+    // Whatever was sent before the subscriber could decrypt is lost: start it on a key frame.
+    if (Member* member = memberOf(transport)) {
+      for (auto& c : member->consumers) {
+        if (c->producer() && c->spec().kind == MediaKind::Video) c->producer()->markKeyFrameWanted();
+      }
+    }
+  }
+  listener_.onRouterTransportState(*this, transport, state);
+}
+
+void Router::onTransportTuple(WebRtcTransport& transport, const ice::StunAddress& tuple) {
+  listener_.onRouterTransportTuple(transport, tuple);
+}
+
+void Router::onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64_t nowMs) {
+  auto it = producersBySsrc_.find(packet.ssrc());
+  if (it == producersBySsrc_.end()) return;
+  Producer& producer = *it->second;
+  if (&producer.transport() != &transport || packet.ssrc() != producer.spec().ssrc) return;
+  producer.stats().onPacket(packet.sequenceNumber(), packet.timestamp(), nowMs, packet.size());
+  if (const uint8_t id = producer.spec().extensions.audioLevel) {
+    if (auto level = packet.extension(id); level && !level->empty())
+      producer.setAudioLevel((*level)[0] & 0x7F);
+  }
+  const auto& inIds = producer.spec().extensions;
+  for (Consumer* consumer : producer.consumers()) {
+    WebRtcTransport& out = consumer->transport();
+    if (!out.connected()) continue;
+    Member* sub = memberOf(out);
+    if (!sub) continue;
+    const size_t size = consumer->rewrite(packet, inIds, packetBuffer_.data(),
+                                          packetBuffer_.size() - kSrtpTrailer, nowMs, sub->twccSeq);
+    if (size == 0) continue;
+    if (consumer->spec().extensions.transportWideCc) ++sub->twccSeq;
+    consumer->onSent(packetBuffer_.data(), size, nowMs);
+    out.sendRtp(packetBuffer_.data(), size, packetBuffer_.size());
+  }
+}
+
+void Router::onTransportRtcp(WebRtcTransport& transport, const uint8_t* data, size_t size, int64_t nowMs) {
+  Member* member = memberOf(transport);
+  if (!member) return;
+  auto compound = RtcpCompoundPacket::parse(data, size);
+  if (!compound) return;
+  for (const RtcpPacketView& packet : *compound) handleFeedback(*member, packet, nowMs);
+}
+
+void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_t nowMs) {
+  const auto onReportBlock = [&](const ReportBlock& block) {
+    if (Consumer* c = findConsumer(member, block.ssrc)) {
+      c->rtt().onReportBlock(block.lastSenderReport, block.delaySinceLastSenderReport, nowMs);
+      c->setReportedLoss(block.fractionLost / 256.0);
+    }
+  };
+  switch (packet.rtcpType()) {
+    case RtcpType::kSenderReport: {
+      auto sr = SenderReport::parse(packet);
+      if (!sr) return;
+      for (auto& p : member.producers) {
+        if (p->spec().ssrc == sr->ssrc()) {
+          const SenderInfo info = sr->senderInfo();
+          p->stats().onSenderReport((uint64_t{info.ntpSeconds} << 32) | info.ntpFraction, info.rtpTimestamp,
+                                    nowMs);
+        }
+      }
+      for (size_t i = 0; i < sr->reportCount(); ++i) onReportBlock(sr->reportBlock(i));
+      return;
+    }
+    case RtcpType::kReceiverReport: {
+      auto rr = ReceiverReport::parse(packet);
+      if (!rr) return;
+      for (size_t i = 0; i < rr->reportCount(); ++i) onReportBlock(rr->reportBlock(i));
+      return;
+    }
+    case RtcpType::kRtpFeedback: {
+      if (packet.count != kFmtGenericNack) return;
+      auto nack = GenericNack::parse(packet);
+      if (!nack) return;
+      Consumer* c = findConsumer(member, nack->mediaSsrc());
+      if (!c) return;
+      nack->forEachLost([&](uint16_t seq) {
+        auto stored = c->retransmission(seq, nowMs);
+        if (stored.empty() || stored.size() > packetBuffer_.size() - kSrtpTrailer) return;
+        // Encrypt a copy: the history keeps the clear packet for the next NACK.
+        std::copy(stored.begin(), stored.end(), packetBuffer_.begin());
+        if (member.transport->sendRtp(packetBuffer_.data(), stored.size(), packetBuffer_.size())) {
+          c->countRetransmission();
+        }
+      });
+      return;
+    }
+    case RtcpType::kPayloadFeedback: {
+      if (packet.count == kFmtPli) {
+        auto pli = Pli::parse(packet);
+        if (!pli) return;
+        if (Consumer* c = findConsumer(member, pli->mediaSsrc()); c && c->producer()) {
+          requestKeyFrame(*c->producer(), nowMs);
+        }
+      } else if (packet.count == kFmtFir) {
+        auto fir = Fir::parse(packet);
+        if (!fir) return;
+        for (size_t i = 0; i < fir->entryCount(); ++i) {
+          if (Consumer* c = findConsumer(member, fir->entry(i).ssrc); c && c->producer()) {
+            requestKeyFrame(*c->producer(), nowMs);
+          }
+        }
+      } else if (packet.count == kFmtAfb) {
+        auto remb = Remb::parse(packet);
+        if (!remb) return;
+        for (size_t i = 0; i < remb->ssrcCount(); ++i) {
+          if (Consumer* c = findConsumer(member, remb->ssrc(i))) c->setRembBitrate(remb->bitrate());
+        }
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+void Router::requestKeyFrame(Producer& producer, int64_t nowMs) {
+  if (!producer.allowKeyFrameRequest(nowMs)) {
+    producer.markKeyFrameWanted();  // tick() sends it once the interval has passed
+    return;
+  }
+  Member* publisher = memberOf(producer.transport());
+  if (!publisher || !publisher->transport->connected()) {
+    producer.markKeyFrameWanted();
+    return;
+  }
+  const size_t n = Pli::write({rtcpBuffer_.data(), rtcpBuffer_.size() - kSrtpTrailer}, publisher->rtcpSsrc,
+                              producer.spec().ssrc);
+  if (n) publisher->transport->sendRtcp(rtcpBuffer_.data(), n, rtcpBuffer_.size());
+}
+
+uint64_t Router::rembFor(const Producer& producer) const {
+  uint64_t estimate = maxVideoBitrate_;
+  for (const Consumer* c : const_cast<Producer&>(producer).consumers()) {
+    if (c->rembBitrate() > 0) estimate = std::min(estimate, c->rembBitrate());
+  }
+  return estimate;
+}
+
+void Router::sendRtcpReports(Member& member, int64_t nowMs) {
+  const std::span<uint8_t> buffer(rtcpBuffer_.data(), rtcpBuffer_.size() - kSrtpTrailer);
+  size_t used = 0;
+  const auto flush = [&]() {
+    if (used) member.transport->sendRtcp(rtcpBuffer_.data(), used, rtcpBuffer_.size());
+    used = 0;
+  };
+  // Our SRs for what we send it, one per stream.
+  for (auto& c : member.consumers) {
+    SenderInfo info;
+    if (!c->producer() || !c->senderInfo(nowMs, info)) continue;
+    size_t n = SenderReport::write(buffer.subspan(used), info, {});
+    if (n == 0) {
+      flush();
+      n = SenderReport::write(buffer.subspan(used), info, {});
+    }
+    used += n;
+    Member* publisher = memberOf(c->producer()->transport());
+    const std::string_view cname = publisher ? std::string_view(publisher->cname) : std::string_view("rooms");
+    n = Sdes::writeCname(buffer.subspan(used), info.ssrc, cname);
+    if (n == 0) {
+      flush();
+      n = Sdes::writeCname(buffer.subspan(used), info.ssrc, cname);
+    }
+    used += n;
+  }
+  // One RR covering what it publishes, and REMB for its video.
+  std::array<ReportBlock, SenderReport::kMaxReportBlocks> blocks{};
+  size_t blockCount = 0;
+  std::array<uint32_t, 16> videoSsrcs{};
+  size_t videoCount = 0;
+  uint64_t remb = maxVideoBitrate_;
+  for (auto& p : member.producers) {
+    if (p->stats().packetsReceived() == 0) continue;
+    if (blockCount < blocks.size()) blocks[blockCount++] = p->stats().reportBlock(p->spec().ssrc, nowMs);
+    if (p->spec().kind == MediaKind::Video && videoCount < videoSsrcs.size()) {
+      videoSsrcs[videoCount++] = p->spec().ssrc;
+      remb = std::min(remb, rembFor(*p));
+    }
+  }
+  if (blockCount || used == 0) {
+    size_t n = ReceiverReport::write(buffer.subspan(used), member.rtcpSsrc, {blocks.data(), blockCount});
+    if (n == 0) {
+      flush();
+      n = ReceiverReport::write(buffer.subspan(used), member.rtcpSsrc, {blocks.data(), blockCount});
+    }
+    used += n;
+    n = Sdes::writeCname(buffer.subspan(used), member.rtcpSsrc, member.cname);
+    if (n == 0) {
+      flush();
+      n = Sdes::writeCname(buffer.subspan(used), member.rtcpSsrc, member.cname);
+    }
+    used += n;
+  }
+  if (videoCount) {
+    size_t n = Remb::write(buffer.subspan(used), member.rtcpSsrc, remb, {videoSsrcs.data(), videoCount});
+    if (n == 0) {
+      flush();
+      n = Remb::write(buffer.subspan(used), member.rtcpSsrc, remb, {videoSsrcs.data(), videoCount});
+    }
+    used += n;
+  }
+  flush();
+}
+
+void Router::tick(int64_t nowMs) {
+  for (auto& [id, member] : members_) {
+    member->transport->tick(nowMs);
+    if (!member->transport->connected()) continue;
+    for (auto& p : member->producers) {
+      if (p->keyFrameWanted()) requestKeyFrame(*p, nowMs);
+    }
+    if (nowMs >= member->nextRtcpMs) {
+      member->nextRtcpMs = nowMs + kRtcpIntervalMs;
+      sendRtcpReports(*member, nowMs);
+    }
+  }
+}
+
+void Router::collectStats(int64_t nowMs, std::vector<TransportStats>& out) {
+  for (auto& [id, member] : members_) {
+    TransportStats s;
+    const auto& counters = member->transport->counters();
+    s.transportId = id;
+    s.state = member->transport->state();
+    s.bytesIn = counters.bytesIn;
+    s.bytesOut = counters.bytesOut;
+    const double seconds = std::max<int64_t>(1, nowMs - member->statsSinceMs) / 1000.0;
+    s.uploadBps = static_cast<double>(counters.bytesIn - member->statsBytesIn) * 8 / seconds;
+    s.downloadBps = static_cast<double>(counters.bytesOut - member->statsBytesOut) * 8 / seconds;
+    member->statsSinceMs = nowMs;
+    member->statsBytesIn = counters.bytesIn;
+    member->statsBytesOut = counters.bytesOut;
+    double rttSum = 0;
+    int rttCount = 0;
+    double loss = 0;
+    for (auto& c : member->consumers) {
+      if (c->rtt().averageRttMs() > 0) {
+        rttSum += c->rtt().averageRttMs();
+        ++rttCount;
+      }
+      loss = std::max(loss, c->reportedLoss());
+    }
+    for (auto& p : member->producers) {
+      loss = std::max(loss, p->stats().lossRatio());
+      if (p->spec().kind == MediaKind::Audio) s.audioLevels.emplace_back(p->spec().trackId, p->audioLevel());
+    }
+    if (rttCount) s.rttMs = rttSum / rttCount;
+    if (log::debugEnabled()) {
+      log::debug("transport_stats",
+                 {{"transport", id},
+                  {"rtpIn", counters.rtpPacketsIn},
+                  {"rtpOut", counters.rtpPacketsOut},
+                  {"srtpErrors", counters.srtpErrors},
+                  {"producers", member->producers.size()},
+                  {"consumers", member->consumers.size()},
+                  {"linked", std::count_if(member->consumers.begin(), member->consumers.end(),
+                                           [](const auto& c) { return c->producer() != nullptr; })}});
+    }
+    s.packetLoss = loss * 100;
+    out.push_back(std::move(s));
+  }
+}
+
+}  // namespace rooms::rtc

@@ -1,0 +1,110 @@
+#pragma once
+// The SFU of one room: the transports of its participants, the tracks they publish (Producers) and what each
+// subscriber receives (Consumers). RTP from a publisher is rewritten per subscriber and sent on; RTCP is
+// terminated here: we answer NACKs from our history, turn PLI/FIR into one rate-limited PLI to the
+// publisher, send our own SR/RR/SDES, and give publishers REMB from what their subscribers report.
+// Media thread only.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "rtc/WebRtcTransport.h"
+#include "rtc/router/Consumer.h"
+#include "rtc/router/Producer.h"
+#include "rtc/router/TrackSpec.h"
+#include "rtc/rtcp/RtcpHeader.h"
+
+namespace rooms::rtc {
+
+// What the control plane learns about one transport every few seconds.
+struct TransportStats {
+  std::string transportId;
+  WebRtcTransport::State state = WebRtcTransport::State::New;
+  double rttMs = -1;       // -1: not measured yet
+  double packetLoss = 0;   // percent, of what we receive from it and what it reports receiving from us
+  double uploadBps = 0;    // bits/s it sent us over the last interval
+  double downloadBps = 0;  // bits/s we sent it
+  uint64_t bytesIn = 0;
+  uint64_t bytesOut = 0;
+  std::vector<std::pair<std::string, uint8_t>> audioLevels;  // trackId, RFC 6464 level
+};
+
+class Router : public WebRtcTransport::Listener {
+ public:
+  class Listener {
+   public:
+    virtual ~Listener() = default;
+    virtual void onRouterTransportTuple(WebRtcTransport& transport, const ice::StunAddress& tuple) = 0;
+    virtual void onRouterTransportState(Router& router, WebRtcTransport& transport,
+                                        WebRtcTransport::State state) = 0;
+    // Called before the transport is destroyed, so the socket layer can forget it.
+    virtual void onRouterTransportRemoved(WebRtcTransport& transport) = 0;
+  };
+
+  static constexpr size_t kPacketBufferSize = 2048;  // an MTU plus the SRTP trailer, with room to spare
+  static constexpr int64_t kRtcpIntervalMs = 1000;
+
+  Router(std::string roomId, Listener& listener, WebRtcTransport::Sender& sender,
+         std::shared_ptr<const dtls::DtlsCertificate> certificate, uint64_t maxVideoBitrate);
+  ~Router() override;
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  const std::string& roomId() const { return roomId_; }
+  // Creates the transport on first use, restarts ICE when the credentials changed, and brings its producers
+  // and consumers to the plan. Returns the transport so the caller can index it.
+  WebRtcTransport& applyPlan(const TransportPlan& plan, int64_t nowMs);
+  void removeTransport(const std::string& transportId);
+  WebRtcTransport* findTransport(const std::string& transportId);
+  bool empty() const { return members_.empty(); }
+
+  void tick(int64_t nowMs);
+  // Appends one entry per transport; resets the per-interval byte counters.
+  void collectStats(int64_t nowMs, std::vector<TransportStats>& out);
+
+  // WebRtcTransport::Listener
+  void onTransportStateChanged(WebRtcTransport& transport, WebRtcTransport::State state) override;
+  void onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64_t nowMs) override;
+  void onTransportRtcp(WebRtcTransport& transport, const uint8_t* data, size_t size, int64_t nowMs) override;
+  void onTransportTuple(WebRtcTransport& transport, const ice::StunAddress& tuple) override;
+
+ private:
+  struct Member {
+    std::unique_ptr<WebRtcTransport> transport;
+    uint32_t rtcpSsrc = 0;
+    std::string cname;
+    std::vector<std::unique_ptr<Producer>> producers;
+    std::vector<std::unique_ptr<Consumer>> consumers;
+    uint16_t twccSeq = 1;
+    int64_t nextRtcpMs = 0;
+    int64_t statsSinceMs = 0;
+    uint64_t statsBytesIn = 0;
+    uint64_t statsBytesOut = 0;
+  };
+
+  Member* memberOf(const WebRtcTransport& transport);
+  Consumer* findConsumer(Member& member, uint32_t ssrc);
+  void applyProducers(Member& member, const std::vector<ProducerSpec>& specs, int64_t nowMs);
+  void applyConsumers(Member& member, const std::vector<ConsumerSpec>& specs, int64_t nowMs);
+  void relink(int64_t nowMs);
+  void requestKeyFrame(Producer& producer, int64_t nowMs);
+  void sendRtcpReports(Member& member, int64_t nowMs);
+  void handleFeedback(Member& member, const RtcpPacketView& packet, int64_t nowMs);
+  uint64_t rembFor(const Producer& producer) const;
+
+  std::string roomId_;
+  Listener& listener_;
+  WebRtcTransport::Sender& sender_;
+  std::shared_ptr<const dtls::DtlsCertificate> certificate_;
+  uint64_t maxVideoBitrate_;
+  std::unordered_map<std::string, std::unique_ptr<Member>> members_;
+  std::unordered_map<const WebRtcTransport*, Member*> byTransport_;
+  std::unordered_map<uint32_t, Producer*> producersBySsrc_;
+  std::array<uint8_t, kPacketBufferSize> packetBuffer_{};
+  std::array<uint8_t, kPacketBufferSize> rtcpBuffer_{};
+};
+
+}  // namespace rooms::rtc

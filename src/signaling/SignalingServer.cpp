@@ -1,0 +1,503 @@
+#include "signaling/SignalingServer.h"
+
+#include <boost/asio/post.hpp>
+#include <random>
+
+#include "core/Clock.h"
+#include "core/Ids.h"
+#include "core/Log.h"
+#include "rooms/Room.h"
+#include "signaling/TurnCredentials.h"
+
+namespace rooms::signaling {
+
+using ojson = nlohmann::ordered_json;
+using rtc::WebRtcTransport;
+
+namespace {
+
+uint32_t randomSsrc() {
+  static std::mt19937 rng{std::random_device{}()};
+  std::uniform_int_distribution<uint32_t> dist(1, 0xFFFFFFFE);
+  return dist(rng);
+}
+
+uint64_t randomSessionId() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  return rng() >> 2;  // SDP session ids are decimal and must fit 63 bits
+}
+
+const char* kindName(rtc::MediaKind kind) {
+  return kind == rtc::MediaKind::Audio ? "audio" : "video";
+}
+
+}  // namespace
+
+SignalingServer::SignalingServer(boost::asio::io_context& io, RoomManager& rooms, RoomStore& store,
+                                 rtc::MediaWorker& media, Options options)
+    : io_(io), rooms_(rooms), store_(store), media_(media), options_(std::move(options)) {
+  sdp::Candidate udp;
+  udp.foundation = "udpcandidate";
+  udp.component = 1;
+  udp.transport = "udp";
+  udp.priority = 2130706431;
+  udp.address = options_.announcedIp;
+  udp.port = options_.mediaPort;
+  udp.type = "host";
+  candidates_.push_back(udp);
+}
+
+SignalingRoom* SignalingServer::findRoom(const std::string& roomId) {
+  auto it = signalingRooms_.find(roomId);
+  return it == signalingRooms_.end() ? nullptr : &it->second;
+}
+
+std::pair<SignalingRoom*, Seat*> SignalingServer::seatOf(const SignalingPeer& peer) {
+  SignalingRoom* room = findRoom(peer.identity.roomId);
+  if (!room) return {nullptr, nullptr};
+  auto it = room->seats.find(peer.identity.role);
+  if (it == room->seats.end() || it->second.peer.get() != &peer) return {room, nullptr};
+  return {room, &it->second};
+}
+
+void SignalingServer::send(SignalingPeer& peer, std::string_view type, const ojson& data) {
+  if (!peer.channel) return;
+  ojson frame{{"type", type}, {"data", data}};
+  peer.channel->send(frame.dump());
+}
+
+void SignalingServer::broadcast(SignalingRoom& room, const std::string& exceptRole, std::string_view type,
+                                const ojson& data) {
+  for (auto& [role, seat] : room.seats) {
+    if (role != exceptRole && seat.peer) send(*seat.peer, type, data);
+  }
+}
+
+ojson SignalingServer::peerJson(const Seat& seat) const {
+  return {{"participantId", seat.userId},
+          {"role", seat.role},
+          {"name", seat.name},
+          {"connected", seat.peer != nullptr},
+          {"audioMuted", seat.audioMuted},
+          {"videoMuted", seat.videoMuted},
+          {"screenSharing", seat.screenSharing}};
+}
+
+ojson SignalingServer::recvCounts(const SignalingRoom& room, const std::string& role) const {
+  int audio = 0;
+  int video = 0;
+  for (const auto& t : room.tracksFor(role)) (t.kind == rtc::MediaKind::Audio ? audio : video)++;
+  return {{"audio", audio}, {"video", video}};
+}
+
+ojson SignalingServer::iceServers(const std::string& userId) const {
+  ojson servers = ojson::array();
+  if (!options_.turnUrls.empty()) {
+    auto creds = TurnCredentials::make(options_.turnSecret, userId, nowMs() / 1000, options_.turnTtlSeconds);
+    servers.push_back(
+        {{"urls", options_.turnUrls}, {"username", creds.username}, {"credential", creds.credential}});
+  }
+  return servers;
+}
+
+std::shared_ptr<SignalingPeer> SignalingServer::connect(const ParticipantIdentity& identity,
+                                                        std::shared_ptr<SignalingChannel> channel) {
+  auto roomModel = rooms_.find(identity.roomId);
+  if (!roomModel) {
+    channel->close(close_code::kRoomNotFound, "room not found");
+    return nullptr;
+  }
+  if (roomModel->state() == RoomState::Ended) {
+    channel->close(close_code::kRoomEnded, "the session has ended");
+    return nullptr;
+  }
+  auto& room = signalingRooms_[identity.roomId];
+  room.roomId = identity.roomId;
+  if (!room.analyticsDirty && room.seats.empty()) {
+    if (auto stored = store_.findAnalytics(identity.roomId)) {
+      room.analytics = ConnectionAnalytics::fromJson(nlohmann::json::parse(*stored, nullptr, false));
+    }
+  }
+  Seat& seat = room.seats[identity.role];
+  seat.role = identity.role;
+  seat.userId = identity.userId;
+  seat.name = identity.name;
+
+  auto peer = std::make_shared<SignalingPeer>();
+  peer->connectionId = randomId("conn");
+  peer->identity = identity;
+  peer->channel = std::move(channel);
+  peer->localUfrag = randomHex(8);
+  peer->localPwd = randomHex(16);
+  peer->sessionId = randomSessionId();
+  peer->rtcpSsrc = randomSsrc();
+  peer->cname = randomHex(8);
+
+  bool reconnected = false;
+  if (seat.peer) {
+    // A second tab or a reload that beat the old socket's close: the newer connection wins.
+    auto old = seat.peer;
+    detach(room, *old);
+    old->channel->close(close_code::kReplaced, "opened in another tab or window");
+    reconnected = true;
+  } else if (seat.lostAtMs) {
+    reconnected = true;
+  }
+  seat.lostAtMs.reset();
+  seat.peer = peer;
+
+  if (!seat.present) {
+    seat.presenceConnectionId = randomId("stay");
+    const auto result =
+        rooms_.participantConnected(identity.roomId, identity.role, seat.presenceConnectionId);
+    if (result == PresenceResult::RoomEnded) {
+      seat.peer.reset();
+      peer->channel->close(close_code::kRoomEnded, "the session has ended");
+      return nullptr;
+    }
+    seat.present = result == PresenceResult::Ok;
+  }
+  if (reconnected) {
+    room.analytics.addReconnection();
+    room.analyticsDirty = true;
+    broadcast(room, identity.role, "reconnected", {{"participantId", seat.userId}, {"role", seat.role}});
+  } else {
+    broadcast(room, identity.role, "participant-joined", peerJson(seat));
+  }
+
+  ojson participants = ojson::array();
+  for (const auto& [role, other] : room.seats) {
+    if (role != identity.role) participants.push_back(peerJson(other));
+  }
+  ojson permissions = ojson::array();
+  for (const auto& p : identity.permissionNames) permissions.push_back(p);
+  const auto& cfg = roomModel->config();
+  send(*peer, "welcome",
+       {{"participantId", identity.userId},
+        {"role", identity.role},
+        {"name", identity.name},
+        {"permissions", permissions},
+        {"sessionId", roomModel->sessionId()},
+        {"reconnected", reconnected},
+        {"iceServers", iceServers(identity.userId)},
+        {"room",
+         {{"status", std::string(publicStatus(roomModel->state()))},
+          {"aiOrb", cfg.aiOrb.enabled},
+          {"transcription", cfg.features.transcription}}},
+        {"participants", participants},
+        {"recv", recvCounts(room, identity.role)}});
+  log::info("signaling_connected", {{"roomId", identity.roomId},
+                                    {"role", identity.role},
+                                    {"connection", peer->connectionId},
+                                    {"reconnected", reconnected}});
+  return peer;
+}
+
+void SignalingServer::onMessage(const std::shared_ptr<SignalingPeer>& peer, std::string_view text) {
+  if (!peer || peer->detached) return;
+  auto [room, seat] = seatOf(*peer);
+  if (!room || !seat) return;
+  nlohmann::json frame = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (frame.is_discarded() || !frame.is_object() || !frame.contains("type") || !frame["type"].is_string()) {
+    send(*peer, "error",
+         {{"code", "invalid_message"}, {"message", "a frame must be {\"type\": ..., \"data\": ...}"}});
+    return;
+  }
+  const std::string type = frame["type"].get<std::string>();
+  const nlohmann::json data =
+      frame.contains("data") && frame["data"].is_object() ? frame["data"] : nlohmann::json::object();
+  if (type == "offer") {
+    handleOffer(*room, *seat, *peer, data);
+  } else if (type == "mute") {
+    handleMute(*room, *seat, data);
+  } else if (type == "leave") {
+    leave(*room, *seat, "left", nowMs());
+  } else if (type == "ping") {
+    send(*peer, "pong", ojson::object());
+  } else {
+    send(*peer, "error", {{"code", "unknown_type"}, {"message", "unknown message type: " + type}});
+  }
+}
+
+void SignalingServer::handleOffer(SignalingRoom& room, Seat& seat, SignalingPeer& peer,
+                                  const nlohmann::json& data) {
+  if (!data.contains("sdp") || !data["sdp"].is_string()) {
+    send(peer, "error", {{"code", "invalid_offer"}, {"message", "offer needs data.sdp (string)"}});
+    return;
+  }
+  NegotiationInput in;
+  in.offerSdp = data["sdp"].get<std::string>();
+  if (data.contains("sources") && data["sources"].is_object()) {
+    for (const auto& [mid, source] : data["sources"].items()) {
+      if (source.is_string()) in.sources[mid] = source.get<std::string>();
+    }
+  }
+  in.permissions = peer.identity.permissions;
+  in.trackIdPrefix = peer.connectionId;
+  in.localUfrag = peer.localUfrag;
+  in.localPwd = peer.localPwd;
+  in.fingerprint = media_.certificate()->fingerprintSha256();
+  in.candidates = candidates_;
+  in.cname = "rooms-" + room.roomId.substr(0, 8);
+  in.sessionId = peer.sessionId;
+  in.sessionVersion = peer.sessionVersion + 1;
+  in.previousSlots = peer.slots;
+  in.previousPublications = peer.publications;
+  in.remoteTracks = room.tracksFor(seat.role);
+  in.newSsrc = randomSsrc;
+
+  auto result = Negotiator::negotiate(in);
+  if (result.error.empty() && !peer.remoteUfrag.empty() && result.remoteUfrag != peer.remoteUfrag) {
+    // ICE restart (JSEP 5.3.1): the answer must carry fresh credentials of ours too.
+    peer.localUfrag = randomHex(8);
+    peer.localPwd = randomHex(16);
+    in.localUfrag = peer.localUfrag;
+    in.localPwd = peer.localPwd;
+    result = Negotiator::negotiate(in);
+  }
+  if (!result.error.empty()) {
+    send(peer, "error", {{"code", "invalid_offer"}, {"message", result.error}});
+    return;
+  }
+  peer.sessionVersion = in.sessionVersion;
+  peer.remoteUfrag = result.remoteUfrag;
+  std::vector<std::string> before;
+  for (const auto& p : peer.publications) before.push_back(p.producer.trackId + "/" + toString(p.source));
+  peer.publications = result.publications;
+  peer.slots = result.slots;
+  std::vector<std::string> after;
+  for (const auto& p : peer.publications) after.push_back(p.producer.trackId + "/" + toString(p.source));
+
+  ojson tracks = ojson::object();
+  for (const auto& [mid, t] : result.assigned) {
+    tracks[mid] = {{"participantId", t.participantId},
+                   {"role", t.role},
+                   {"name", t.name},
+                   {"kind", kindName(t.kind)},
+                   {"source", toString(t.source)}};
+  }
+  send(peer, "answer", {{"sdp", result.answerSdp}, {"tracks", tracks}});
+  log::debug("signaling_answer", {{"roomId", room.roomId},
+                                  {"role", seat.role},
+                                  {"publications", peer.publications.size()},
+                                  {"slots", peer.slots.size()},
+                                  {"assigned", result.assigned.size()},
+                                  {"remoteTracks", in.remoteTracks.size()}});
+  if (!result.refusedMids.empty()) {
+    ojson mids = ojson::array();
+    for (const auto& m : result.refusedMids) mids.push_back(m);
+    send(peer, "error",
+         {{"code", "not_permitted"},
+          {"message", "some sending sections were refused (no permission or no usable codec)"},
+          {"mids", mids}});
+  }
+
+  rtc::TransportPlan plan;
+  plan.roomId = room.roomId;
+  plan.params.id = peer.connectionId;
+  plan.params.localUfrag = peer.localUfrag;
+  plan.params.localPwd = peer.localPwd;
+  plan.params.remoteUfrag = result.remoteUfrag;
+  plan.params.remoteFingerprintAlgorithm = result.remoteFingerprintAlgorithm;
+  plan.params.remoteFingerprint = result.remoteFingerprint;
+  plan.params.consentTimeoutMs = options_.consentTimeoutMs;
+  plan.rtcpSsrc = peer.rtcpSsrc;
+  plan.cname = peer.cname;
+  for (const auto& p : peer.publications) plan.producers.push_back(p.producer);
+  plan.consumers = std::move(result.consumers);
+  media_.applyPlan(std::move(plan));
+
+  const bool screen = std::any_of(peer.publications.begin(), peer.publications.end(),
+                                  [](const Publication& p) { return p.source == TrackSource::Screen; });
+  if (screen != seat.screenSharing) {
+    seat.screenSharing = screen;
+    broadcast(room, seat.role, "participant-updated", peerJson(seat));
+  }
+  if (before != after) tracksChanged(room, seat.role);
+  // More remote tracks than receiving sections: ask this page for more.
+  const auto wanted = recvCounts(room, seat.role);
+  int audioSlots = 0;
+  int videoSlots = 0;
+  for (const auto& s : peer.slots) (s.kind == rtc::MediaKind::Audio ? audioSlots : videoSlots)++;
+  if (audioSlots < wanted["audio"].get<int>() || videoSlots < wanted["video"].get<int>()) {
+    send(peer, "renegotiate", {{"recv", wanted}});
+  } else {
+    // Every slot that could carry a track does: if one is idle while a track waits, offer again.
+    size_t assigned = result.assigned.size();
+    if (assigned < room.tracksFor(seat.role).size()) send(peer, "renegotiate", {{"recv", wanted}});
+  }
+}
+
+void SignalingServer::handleMute(SignalingRoom& room, Seat& seat, const nlohmann::json& data) {
+  if (data.contains("audio") && data["audio"].is_boolean()) seat.audioMuted = data["audio"].get<bool>();
+  if (data.contains("video") && data["video"].is_boolean()) seat.videoMuted = data["video"].get<bool>();
+  broadcast(room, seat.role, "participant-updated", peerJson(seat));
+}
+
+void SignalingServer::tracksChanged(SignalingRoom& room, const std::string& changedRole) {
+  for (auto& [role, seat] : room.seats) {
+    if (role == changedRole || !seat.peer) continue;
+    send(*seat.peer, "renegotiate", {{"recv", recvCounts(room, role)}});
+  }
+}
+
+void SignalingServer::detach(SignalingRoom& room, SignalingPeer& peer) {
+  if (peer.detached) return;
+  peer.detached = true;
+  media_.removeTransport(room.roomId, peer.connectionId);
+  auto it = room.seats.find(peer.identity.role);
+  if (it != room.seats.end() && it->second.peer.get() == &peer) {
+    it->second.peer.reset();
+    if (!peer.publications.empty()) tracksChanged(room, peer.identity.role);
+  }
+}
+
+void SignalingServer::leave(SignalingRoom& room, Seat& seat, const std::string& reason, int64_t atMs) {
+  auto peer = seat.peer;
+  if (peer) {
+    detach(room, *peer);
+    peer->channel->close(close_code::kNormal, "left");
+  }
+  seat.lostAtMs.reset();
+  if (seat.present) {
+    seat.present = false;
+    rooms_.participantDisconnected(room.roomId, seat.role, seat.presenceConnectionId, reason, atMs);
+  }
+  broadcast(room, seat.role, "participant-left",
+            {{"participantId", seat.userId}, {"role", seat.role}, {"reason", reason}});
+  log::info("signaling_left", {{"roomId", room.roomId}, {"role", seat.role}, {"reason", reason}});
+}
+
+void SignalingServer::connectionLost(SignalingRoom& room, Seat& seat, int64_t nowMs) {
+  if (seat.lostAtMs) return;
+  seat.lostAtMs = nowMs;
+  broadcast(room, seat.role, "reconnecting", {{"participantId", seat.userId}, {"role", seat.role}});
+}
+
+void SignalingServer::onClosed(const std::shared_ptr<SignalingPeer>& peer) {
+  if (!peer || peer->detached) return;
+  auto [room, seat] = seatOf(*peer);
+  if (!room) return;
+  detach(*room, *peer);
+  if (seat) connectionLost(*room, *seat, nowMs());
+}
+
+void SignalingServer::tick(int64_t now) {
+  for (auto& [roomId, room] : signalingRooms_) {
+    for (auto& [role, seat] : room.seats) {
+      if (seat.lostAtMs && now - *seat.lostAtMs >= options_.reconnectGraceMs) {
+        const int64_t lostAt = *seat.lostAtMs;
+        if (seat.peer) {
+          // The socket stayed but media never came back: give up on this connection.
+          auto peer = seat.peer;
+          detach(room, *peer);
+          peer->channel->close(close_code::kTransportFailed, "media connection lost");
+        }
+        leave(room, seat, "disconnected", lostAt);
+      }
+    }
+  }
+  if (now >= nextAnalyticsFlushMs_) {
+    nextAnalyticsFlushMs_ = now + options_.analyticsFlushMs;
+    for (auto& [roomId, room] : signalingRooms_) flushAnalytics(room);
+  }
+  std::erase_if(signalingRooms_, [](const auto& entry) {
+    const auto& seats = entry.second.seats;
+    return !entry.second.analyticsDirty && std::none_of(seats.begin(), seats.end(), [](const auto& s) {
+      return s.second.present || s.second.peer;
+    });
+  });
+}
+
+void SignalingServer::flushAnalytics(SignalingRoom& room) {
+  if (!room.analyticsDirty) return;
+  try {
+    store_.saveAnalytics(room.roomId, room.analytics.toJson().dump(), nowMs());
+    room.analyticsDirty = false;
+  } catch (const std::exception& e) {
+    log::warn("analytics_save_failed", {{"roomId", room.roomId}, {"error", e.what()}});
+  }
+}
+
+void SignalingServer::shutdown() {
+  for (auto& [roomId, room] : signalingRooms_) {
+    flushAnalytics(room);
+    for (auto& [role, seat] : room.seats) {
+      if (seat.peer) seat.peer->channel->close(close_code::kGoingAway, "server shutting down");
+    }
+  }
+}
+
+size_t SignalingServer::connectedPeers() const {
+  size_t n = 0;
+  for (const auto& [id, room] : signalingRooms_) {
+    for (const auto& [role, seat] : room.seats) n += seat.peer ? 1 : 0;
+  }
+  return n;
+}
+
+void SignalingServer::onMediaTransportState(const std::string& roomId, const std::string& transportId,
+                                            WebRtcTransport::State state) {
+  boost::asio::post(io_, [this, roomId, transportId, state] {
+    SignalingRoom* room = findRoom(roomId);
+    if (!room) return;
+    auto peer = room->peerByConnection(transportId);
+    if (!peer) return;
+    peer->transportState = state;
+    auto it = room->seats.find(peer->identity.role);
+    if (it == room->seats.end()) return;
+    Seat& seat = it->second;
+    log::debug("media_transport_state",
+               {{"roomId", roomId}, {"role", seat.role}, {"state", WebRtcTransport::toString(state)}});
+    if (state == WebRtcTransport::State::Connected) {
+      if (seat.lostAtMs) {
+        seat.lostAtMs.reset();
+        room->analytics.addReconnection();
+        room->analyticsDirty = true;
+        broadcast(*room, seat.role, "reconnected", {{"participantId", seat.userId}, {"role", seat.role}});
+      }
+    } else if (state == WebRtcTransport::State::Disconnected || state == WebRtcTransport::State::Failed) {
+      connectionLost(*room, seat, nowMs());
+    }
+  });
+}
+
+void SignalingServer::onMediaStats(const std::string& roomId, std::vector<rtc::TransportStats> stats) {
+  boost::asio::post(io_, [this, roomId, stats = std::move(stats)] {
+    SignalingRoom* room = findRoom(roomId);
+    if (!room) return;
+    ojson participants = ojson::object();
+    for (const auto& s : stats) {
+      auto peer = room->peerByConnection(s.transportId);
+      if (!peer || s.state != WebRtcTransport::State::Connected) continue;
+      room->analytics.addSample(peer->identity.role, {s.rttMs, s.packetLoss, s.uploadBps, s.downloadBps});
+      room->analyticsDirty = true;
+      const char* level = s.packetLoss > 10 || s.rttMs > 400  ? "poor"
+                          : s.packetLoss > 2 || s.rttMs > 200 ? "fair"
+                                                              : "good";
+      participants[peer->identity.userId] = {{"rtt", s.rttMs < 0 ? 0 : std::lround(s.rttMs)},
+                                             {"packetLoss", std::round(s.packetLoss * 10) / 10},
+                                             {"level", level}};
+    }
+    if (!participants.empty()) broadcast(*room, "", "quality", {{"participants", participants}});
+  });
+}
+
+void SignalingServer::onRoomEnded(const Room& roomModel) {
+  SignalingRoom* room = findRoom(roomModel.id());
+  media_.closeRoom(roomModel.id());
+  if (!room) return;
+  for (auto& [role, seat] : room->seats) {
+    seat.present = false;  // the room model closed every stay itself
+    seat.lostAtMs.reset();
+    if (!seat.peer) continue;
+    auto peer = seat.peer;
+    send(*peer, "room-ended", {{"reason", roomModel.endReason()}});
+    peer->detached = true;
+    seat.peer.reset();
+    peer->channel->close(close_code::kRoomEnded, "the session has ended");
+  }
+  flushAnalytics(*room);
+}
+
+}  // namespace rooms::signaling

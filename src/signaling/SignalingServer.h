@@ -1,0 +1,94 @@
+#pragma once
+// Browser signaling (docs/signaling.md) on the control-plane thread: seats and their connections,
+// offer/answer through the Negotiator, the media plans it hands to the MediaWorker, presence into the room
+// model with a reconnect grace period, and connection analytics from the media plane's statistics.
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "rooms/RoomManager.h"
+#include "rooms/RoomObserver.h"
+#include "rtc/MediaWorker.h"
+#include "rtc/sdp/MediaSection.h"
+#include "signaling/SignalingChannel.h"
+#include "signaling/SignalingPeer.h"
+#include "signaling/SignalingRoom.h"
+#include "store/RoomStore.h"
+
+namespace rooms::signaling {
+
+class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
+ public:
+  struct Options {
+    std::string announcedIp = "127.0.0.1";
+    uint16_t mediaPort = 40000;
+    int64_t reconnectGraceMs = 30000;
+    int64_t consentTimeoutMs = 30000;
+    std::vector<std::string> turnUrls;
+    std::string turnSecret;
+    int64_t turnTtlSeconds = 86400;
+    int64_t analyticsFlushMs = 5000;
+  };
+
+  // The largest signaling frame accepted (SDP offers of many sections stay far below).
+  static constexpr size_t kMaxFrameBytes = 256 * 1024;
+
+  SignalingServer(boost::asio::io_context& io, RoomManager& rooms, RoomStore& store, rtc::MediaWorker& media,
+                  Options options);
+
+  // A verified participant's socket was accepted. Sends welcome (or closes the channel with the reason).
+  std::shared_ptr<SignalingPeer> connect(const ParticipantIdentity& identity,
+                                         std::shared_ptr<SignalingChannel> channel);
+  void onMessage(const std::shared_ptr<SignalingPeer>& peer, std::string_view text);
+  // The socket closed (or failed) without a leave message.
+  void onClosed(const std::shared_ptr<SignalingPeer>& peer);
+
+  // Grace periods and analytics flushes; call about once a second.
+  void tick(int64_t nowMs);
+  // Server shutdown: every socket gets 1001.
+  void shutdown();
+
+  size_t connectedPeers() const;
+
+  // rtc::MediaWorker::Listener (media thread: hop to ours)
+  void onMediaTransportState(const std::string& roomId, const std::string& transportId,
+                             rtc::WebRtcTransport::State state) override;
+  void onMediaStats(const std::string& roomId, std::vector<rtc::TransportStats> stats) override;
+  // RoomObserver
+  void onRoomEnded(const Room& room) override;
+
+ private:
+  void send(SignalingPeer& peer, std::string_view type, const nlohmann::ordered_json& data);
+  void broadcast(SignalingRoom& room, const std::string& exceptRole, std::string_view type,
+                 const nlohmann::ordered_json& data);
+  nlohmann::ordered_json peerJson(const Seat& seat) const;
+  nlohmann::ordered_json recvCounts(const SignalingRoom& room, const std::string& role) const;
+  nlohmann::ordered_json iceServers(const std::string& userId) const;
+  void handleOffer(SignalingRoom& room, Seat& seat, SignalingPeer& peer, const nlohmann::json& data);
+  void handleMute(SignalingRoom& room, Seat& seat, const nlohmann::json& data);
+  void leave(SignalingRoom& room, Seat& seat, const std::string& reason, int64_t atMs);
+  void detach(SignalingRoom& room, SignalingPeer& peer);
+  void connectionLost(SignalingRoom& room, Seat& seat, int64_t nowMs);
+  void tracksChanged(SignalingRoom& room, const std::string& changedRole);
+  void sendPlan(SignalingRoom& room, SignalingPeer& peer);
+  void flushAnalytics(SignalingRoom& room);
+  SignalingRoom* findRoom(const std::string& roomId);
+  std::pair<SignalingRoom*, Seat*> seatOf(const SignalingPeer& peer);
+
+  boost::asio::io_context& io_;
+  RoomManager& rooms_;
+  RoomStore& store_;
+  rtc::MediaWorker& media_;
+  Options options_;
+  std::vector<rooms::sdp::Candidate> candidates_;
+  std::map<std::string, SignalingRoom> signalingRooms_;
+  int64_t nextAnalyticsFlushMs_ = 0;
+};
+
+}  // namespace rooms::signaling
