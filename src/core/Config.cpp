@@ -90,9 +90,9 @@ Config Config::load(int argc, char** argv) {
       ->envname("ROOMS_SHUTDOWN_GRACE_MS");
   int mediaPort = c.mediaPort;
   std::string turnUrls;
-  app.add_option("--media-port", mediaPort, "UDP/TCP port of the media plane")
+  app.add_option("--media-port", mediaPort, "UDP/TCP port of the media plane (0: any free port)")
       ->envname("ROOMS_MEDIA_PORT")
-      ->check(CLI::Range(1, 65535));
+      ->check(CLI::Range(0, 65535));
   app.add_option("--announced-ip", c.announcedIp, "Address announced in ICE candidates (default: detected)")
       ->envname("ROOMS_ANNOUNCED_IP");
   app.add_option("--media-interface", c.mediaInterface, "Interface whose IPv4 address is announced")

@@ -238,6 +238,8 @@ void SignalingServer::handleOffer(SignalingRoom& room, Seat& seat, SignalingPeer
   in.localPwd = peer.localPwd;
   in.fingerprint = media_.certificate()->fingerprintSha256();
   in.candidates = candidates_;
+  // With ROOMS_MEDIA_PORT=0 the port is known only once the socket is bound.
+  for (auto& c : in.candidates) c.port = media_.port();
   in.cname = "rooms-" + room.roomId.substr(0, 8);
   in.sessionId = peer.sessionId;
   in.sessionVersion = peer.sessionVersion + 1;

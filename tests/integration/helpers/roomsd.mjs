@@ -331,6 +331,10 @@ export class Roomsd {
       ROOMS_RATE_LIMIT_PER_IP: String(rl.perIp),
       ROOMS_RATE_LIMIT_PER_IP_BURST: String(rl.perIpBurst),
       ROOMS_LOG_LEVEL: this.options.logLevel ?? 'info',
+      // An ephemeral media port, so that several instances (restarts, parallel servers in one test) never
+      // collide; the ICE candidates name the port actually bound.
+      ROOMS_MEDIA_PORT: '0',
+      ROOMS_ANNOUNCED_IP: '127.0.0.1',
       ...(this.options.env ?? {}),
     });
     return env;

@@ -1,0 +1,118 @@
+// Junk aimed at the media port during a live call: random datagrams, and ones shaped like STUN, DTLS and
+// RTP/RTCP (right first bytes, wrong everything else), from other ports of 127.0.0.1. The call's frame
+// counters keep rising and roomsd's memory stays flat. Bounded: a fixed number of datagrams at a fixed rate.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+
+import { sleep, startRoomsd, waitUntil, withTimeout } from '../integration/helpers/roomsd.mjs';
+import { closeBrowser, launchChromium, newParticipantPage, screenshot } from './helpers/browser.mjs';
+
+const DATAGRAMS = 60000;
+const PER_TICK = 300; // datagrams per 10 ms tick: about 30,000/s
+const TICK_MS = 10;
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startRoomsd({ env: { ROOMS_RECONNECT_GRACE_SECONDS: '5' } });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await closeBrowser(browser);
+  await server?.close();
+});
+
+function mediaPort() {
+  const m = /media_listening .*port=(\d+)/.exec(server.log);
+  assert.ok(m, 'roomsd logs the media port it bound');
+  return Number(m[1]);
+}
+
+function rssKiB() {
+  const status = fs.readFileSync(`/proc/${server.proc.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+}
+
+// One junk datagram of the given family.
+function junk(kind) {
+  const size = 40 + crypto.randomInt(1160);
+  const b = crypto.randomBytes(size);
+  switch (kind) {
+    case 0: // STUN-shaped: binding request, magic cookie, bogus attributes and length
+      b[0] = 0x00; b[1] = 0x01; b.writeUInt32BE(0x2112a442, 4);
+      break;
+    case 1: // STUN with a USERNAME that names no transport
+      b[0] = 0x00; b[1] = 0x01; b.writeUInt16BE(12, 2); b.writeUInt32BE(0x2112a442, 4);
+      b.writeUInt16BE(0x0006, 20); b.writeUInt16BE(8, 22); b.write('abcd:efg', 24);
+      return b.subarray(0, 32);
+    case 2: // DTLS-shaped: handshake record header
+      b[0] = 22; b[1] = 0xfe; b[2] = 0xfd;
+      break;
+    case 3: // RTP-shaped
+      b[0] = 0x80; b[1] = 96;
+      break;
+    case 4: // RTCP-shaped
+      b[0] = 0x81; b[1] = 200;
+      break;
+    default: // anything
+      break;
+  }
+  return b;
+}
+
+async function videoFramesFrom(page) {
+  const s = await withTimeout(page.evaluate(() => window.__room.stats()), 5000, 'stats');
+  return s.inboundVideo.reduce((n, x) => n + (x.framesDecoded ?? 0), 0);
+}
+
+describe('media port under a flood of junk', () => {
+  it('the call keeps decoding video and memory stays flat', { timeout: 120000 }, async () => {
+    const { res } = await server.createRoom({ aiOrb: { enabled: false } });
+    const onServer = (url) => { const u = new URL(url); return `${server.baseUrl}${u.pathname}${u.search}`; };
+    const coach = await newParticipantPage(browser, onServer(res.json.connectionUrls.coach), { label: 'coach' });
+    const client = await newParticipantPage(browser, onServer(res.json.connectionUrls.client), { label: 'client' });
+    try {
+      for (const page of [coach, client]) {
+        await waitUntil(async () => (await videoFramesFrom(page)) > 0,
+          { timeoutMs: 20000, intervalMs: 250, message: 'video frames before the flood' });
+      }
+      const rssBefore = rssKiB();
+      const framesBefore = await Promise.all([coach, client].map(videoFramesFrom));
+
+      const port = mediaPort();
+      const sockets = await Promise.all([0, 1, 2, 3].map(() => new Promise((resolve) => {
+        const s = dgram.createSocket('udp4');
+        s.bind(0, '127.0.0.1', () => resolve(s));
+      })));
+      let sent = 0;
+      const started = Date.now();
+      while (sent < DATAGRAMS && Date.now() - started < 30000) {
+        for (let i = 0; i < PER_TICK && sent < DATAGRAMS; i++, sent++) {
+          sockets[sent % sockets.length].send(junk(sent % 6), port, '127.0.0.1');
+        }
+        await sleep(TICK_MS);
+      }
+      await sleep(500);
+      for (const s of sockets) s.close();
+
+      // Still alive, still forwarding.
+      const health = await server.api('GET', '/health', { noAuth: true });
+      assert.equal(health.status, 200);
+      await sleep(2000);
+      const framesAfter = await Promise.all([coach, client].map(videoFramesFrom));
+      assert.ok(framesAfter[0] > framesBefore[0] && framesAfter[1] > framesBefore[1],
+        `frames keep rising through the flood: ${framesBefore} -> ${framesAfter}`);
+      const rssAfter = rssKiB();
+      console.log(`flood: ${sent} datagrams in ${Date.now() - started} ms; RSS ${rssBefore} KiB -> ${rssAfter} KiB`);
+      assert.ok(rssAfter - rssBefore < 16 * 1024, `memory stays flat: ${rssBefore} KiB -> ${rssAfter} KiB`);
+      await screenshot(coach, 'flood-coach');
+    } finally {
+      for (const p of [coach, client]) await withTimeout(p.context().close(), 10000, 'close').catch(() => {});
+    }
+  });
+});
