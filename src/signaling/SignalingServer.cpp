@@ -212,6 +212,17 @@ void SignalingServer::onMessage(const std::shared_ptr<SignalingPeer>& peer, std:
     handleMute(*room, *seat, data);
   } else if (type == "leave") {
     leave(*room, *seat, "left", nowMs());
+  } else if (type == "connection-info") {
+    // The path the browser's ICE agent selected: a relayed candidate means TURN, TCP means the UDP path was
+    // blocked. Only analytics use it, so an untrue report can only mislabel its own session.
+    const auto text = [&](const char* key) {
+      return data.contains(key) && data[key].is_string() ? data[key].get<std::string>() : std::string();
+    };
+    if (text("candidateType") == "relay") room->analytics.addFallback("TURN");
+    if (text("protocol") == "tcp" || text("relayProtocol") == "tcp" || text("relayProtocol") == "tls") {
+      room->analytics.addFallback("TCP");
+    }
+    room->analyticsDirty = true;
   } else if (type == "ping") {
     send(*peer, "pong", ojson::object());
   } else {

@@ -24,11 +24,15 @@ export class RoomConnection extends EventTarget {
     this.signaling = signaling;
     this.permissions = new Set(welcome.permissions ?? []);
     this.recv = { audio: welcome.recv?.audio ?? 0, video: welcome.recv?.video ?? 0 };
+    // ?iceTransportPolicy=relay forces the TURN path (for diagnosing networks, and for the fallback test).
+    const policy = new URLSearchParams(location.search).get('iceTransportPolicy') === 'relay' ? 'relay' : 'all';
     this.pc = new RTCPeerConnection({
       bundlePolicy: 'max-bundle',
       rtcpMuxPolicy: 'require',
+      iceTransportPolicy: policy,
       iceServers: Array.isArray(welcome.iceServers) ? welcome.iceServers : [],
     });
+    this.reportedPath = null;
     this.send = { microphone: null, camera: null, screen: null }; // source -> transceiver
     this.remote = []; // the last answer's assigned tracks
     this.negotiating = false;
@@ -218,8 +222,31 @@ export class RoomConnection extends EventTarget {
     this.negotiate();
   }
 
+  // Tells the server which path the media took (docs/signaling.md `connection-info`), once per path, so
+  // analytics can count TURN and TCP fallbacks.
+  async #reportPath() {
+    const report = await this.pc.getStats().catch(() => null);
+    if (!report) return;
+    let pair = null;
+    report.forEach((s) => {
+      if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId);
+    });
+    const local = pair ? report.get(pair.localCandidateId) : null;
+    if (!local) return;
+    const info = {
+      candidateType: local.candidateType ?? null,
+      protocol: local.protocol ?? null,
+      relayProtocol: local.relayProtocol ?? null,
+    };
+    const key = JSON.stringify(info);
+    if (key === this.reportedPath) return;
+    this.reportedPath = key;
+    this.signaling.send('connection-info', info);
+  }
+
   #onIceState() {
     const state = this.pc.iceConnectionState;
+    if (state === 'connected' || state === 'completed') setTimeout(() => this.#reportPath(), 500);
     const bad = state === 'disconnected' || state === 'failed';
     if (bad && !this.iceTimer) {
       this.iceTimer = setTimeout(() => this.#iceCheck(), ICE_RESTART_AFTER_MS);
@@ -299,6 +326,7 @@ export class RoomConnection extends EventTarget {
           state: s.state,
           currentRoundTripTime: s.currentRoundTripTime ?? null,
           protocol: local?.protocol ?? null,
+          candidateType: local?.candidateType ?? null,
           local: local ? `${local.address ?? local.ip}:${local.port}` : null,
           remote: remote ? `${remote.address ?? remote.ip}:${remote.port}` : null,
         };
