@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "api/ApiService.h"
+#include "api/DemoRoom.h"
 #include "api/HttpServer.h"
 #include "core/Clock.h"
 #include "core/Config.h"
@@ -105,6 +106,16 @@ int runServer(Config config) {
   server.start();
   outbox.start();
   printWelcome(config, server.port());
+  if (config.dev) {
+    try {
+      const DemoRoom demo = createDemoRoom(ctx, nowMs());
+      std::cerr << "Demo room " << demo.roomId << " (one hour): open these two links in two browser windows\n"
+                << "  coach:  " << demo.coachUrl << "\n"
+                << "  client: " << demo.clientUrl << "\n\n";
+    } catch (const std::exception& e) {
+      log::warn("demo_room_failed", {{"error", e.what()}});
+    }
+  }
 
   net::steady_timer ticker(io);
   std::function<void()> tick = [&] {

@@ -301,4 +301,22 @@ TokenResult ParticipantTokenVerifier::verify(std::string_view token, std::string
   return ok;
 }
 
+std::string mintParticipantToken(const std::string& secret, const ParticipantClaims& claims) {
+  jwt_t* raw = nullptr;
+  if (jwt_new(&raw) != 0) throw std::runtime_error("jwt_new failed");
+  std::unique_ptr<jwt_t, decltype(&jwt_free)> token(raw, jwt_free);
+  const nlohmann::json grants = {{"userId", claims.userId}, {"roomId", claims.roomId},
+                                 {"sessionId", claims.sessionId}, {"role", claims.role},
+                                 {"name", claims.name}, {"permissions", claims.permissions},
+                                 {"exp", claims.exp}};
+  if (jwt_add_grants_json(token.get(), grants.dump().c_str()) != 0 ||
+      jwt_set_alg(token.get(), JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(secret.data()),
+                  static_cast<int>(secret.size())) != 0) {
+    throw std::runtime_error("signing a participant token failed");
+  }
+  std::unique_ptr<char, decltype(&free)> encoded(jwt_encode_str(token.get()), free);
+  if (!encoded) throw std::runtime_error("encoding a participant token failed");
+  return encoded.get();
+}
+
 }  // namespace rooms

@@ -41,6 +41,9 @@ struct TokenResult {
   bool ok() const { return claims.has_value(); }
 };
 
+// Signs claims as the main app does (HS256). roomsd itself only mints for the development demo room.
+std::string mintParticipantToken(const std::string& secret, const ParticipantClaims& claims);
+
 class ParticipantTokenVerifier {
  public:
   explicit ParticipantTokenVerifier(std::string secret, int64_t leewaySeconds = 30);
