@@ -110,6 +110,10 @@ describe('media port under a flood of junk', () => {
       const rssAfter = rssKiB();
       console.log(`flood: ${sent} datagrams in ${Date.now() - started} ms; RSS ${rssBefore} KiB -> ${rssAfter} KiB`);
       assert.ok(rssAfter - rssBefore < 16 * 1024, `memory stays flat: ${rssBefore} KiB -> ${rssAfter} KiB`);
+      // The junk was seen and refused, not silently lost before it reached us.
+      const metrics = await server.api('GET', '/metrics');
+      const dropped = Number(/rooms_media_datagrams_dropped (\d+)/.exec(metrics.text ?? metrics.body ?? '')?.[1] ?? NaN);
+      assert.ok(dropped >= sent / 2, `roomsd counted the junk as dropped: ${dropped} of ${sent}`);
       await screenshot(coach, 'flood-coach');
     } finally {
       for (const p of [coach, client]) await withTimeout(p.context().close(), 10000, 'close').catch(() => {});
