@@ -3,6 +3,7 @@
 
 #include "api/ApiError.h"
 #include "api/Routes.h"
+#include "signaling/SignalingServer.h"
 #include "core/Clock.h"
 
 namespace rooms {
@@ -31,6 +32,20 @@ void registerSystemRoutes(Router& router, ApiContext& ctx) {
         .set(static_cast<double>(ctx.openConnections.load()));
     ctx.metrics.gauge("rooms_process_resident_bytes", "Resident memory of roomsd")
         .set(static_cast<double>(ProcessStats::residentBytes()));
+    if (ctx.signaling) {
+      const auto& media = ctx.signaling->media().counters();
+      ctx.metrics.gauge("rooms_signaling_peers", "Participants connected through signaling")
+          .set(static_cast<double>(ctx.signaling->connectedPeers()));
+      ctx.metrics.gauge("rooms_media_transports", "Media transports (one per connected page)")
+          .set(static_cast<double>(media.transports.load()));
+      ctx.metrics.gauge("rooms_media_datagrams_received", "UDP datagrams received on the media port since start")
+          .set(static_cast<double>(media.datagramsIn.load()));
+      ctx.metrics.gauge("rooms_media_datagrams_sent", "UDP datagrams sent from the media port since start")
+          .set(static_cast<double>(media.datagramsOut.load()));
+      ctx.metrics.gauge("rooms_media_datagrams_dropped",
+                        "Datagrams no transport claimed (junk, scans, stale peers) since start")
+          .set(static_cast<double>(media.datagramsDropped.load()));
+    }
     ApiResponse r;
     r.body = ctx.metrics.render();
     r.contentType = "text/plain; version=0.0.4";

@@ -55,6 +55,7 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   void shutdown();
 
   size_t connectedPeers() const;
+  const rtc::MediaWorker& media() const { return media_; }
 
   // rtc::MediaWorker::Listener (media thread: hop to ours)
   void onMediaTransportState(const std::string& roomId, const std::string& transportId,
