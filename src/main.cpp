@@ -90,6 +90,7 @@ int runServer(Config config) {
   signalingOptions.announcedIp =
       config.announcedIp.empty() ? rtc::detectAnnouncedIp(config.mediaInterface) : config.announcedIp;
   signalingOptions.mediaPort = config.mediaPort;
+  signalingOptions.iceUdp = config.iceUdp;
   signalingOptions.reconnectGraceMs = config.reconnectGraceSeconds * 1000;
   signalingOptions.consentTimeoutMs = config.iceConsentTimeoutSeconds * 1000;
   signalingOptions.turnUrls = config.turnUrls;

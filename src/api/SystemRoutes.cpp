@@ -3,8 +3,8 @@
 
 #include "api/ApiError.h"
 #include "api/Routes.h"
-#include "signaling/SignalingServer.h"
 #include "core/Clock.h"
+#include "signaling/SignalingServer.h"
 
 namespace rooms {
 namespace http = boost::beast::http;
@@ -38,12 +38,14 @@ void registerSystemRoutes(Router& router, ApiContext& ctx) {
           .set(static_cast<double>(ctx.signaling->connectedPeers()));
       ctx.metrics.gauge("rooms_media_transports", "Media transports (one per connected page)")
           .set(static_cast<double>(media.transports.load()));
-      ctx.metrics.gauge("rooms_media_datagrams_received", "UDP datagrams received on the media port since start")
+      ctx.metrics
+          .gauge("rooms_media_datagrams_received", "UDP datagrams received on the media port since start")
           .set(static_cast<double>(media.datagramsIn.load()));
       ctx.metrics.gauge("rooms_media_datagrams_sent", "UDP datagrams sent from the media port since start")
           .set(static_cast<double>(media.datagramsOut.load()));
-      ctx.metrics.gauge("rooms_media_datagrams_dropped",
-                        "Datagrams no transport claimed (junk, scans, stale peers) since start")
+      ctx.metrics
+          .gauge("rooms_media_datagrams_dropped",
+                 "Datagrams no transport claimed (junk, scans, stale peers) since start")
           .set(static_cast<double>(media.datagramsDropped.load()));
     }
     ApiResponse r;

@@ -93,6 +93,8 @@ Config Config::load(int argc, char** argv) {
   app.add_option("--media-port", mediaPort, "UDP/TCP port of the media plane (0: any free port)")
       ->envname("ROOMS_MEDIA_PORT")
       ->check(CLI::Range(0, 65535));
+  app.add_option("--ice-udp", c.iceUdp, "Announce the UDP candidate (false: ICE-TCP only)")
+      ->envname("ROOMS_ICE_UDP");
   app.add_option("--announced-ip", c.announcedIp, "Address announced in ICE candidates (default: detected)")
       ->envname("ROOMS_ANNOUNCED_IP");
   app.add_option("--media-interface", c.mediaInterface, "Interface whose IPv4 address is announced")

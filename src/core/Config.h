@@ -37,9 +37,10 @@ struct Config {
   int64_t shutdownGraceMs = 5000;
 
   // Media plane (docs/signaling.md).
-  uint16_t mediaPort = 40000;             // UDP (and ICE-TCP) port shared by every peer
-  std::string announcedIp;                // the address in our ICE candidates; empty: detected at start
-  std::string mediaInterface;             // interface whose address is announced when announcedIp is empty
+  uint16_t mediaPort = 40000;  // UDP (and ICE-TCP) port shared by every peer
+  bool iceUdp = true;          // false: announce only the ICE-TCP candidate (for networks that drop UDP)
+  std::string announcedIp;     // the address in our ICE candidates; empty: detected at start
+  std::string mediaInterface;  // interface whose address is announced when announcedIp is empty
   int64_t reconnectGraceSeconds = 30;     // a participant back within this long reconnected, not left
   int64_t iceConsentTimeoutSeconds = 30;  // RFC 7675: no STUN check for this long and consent is lost
   std::vector<std::string> turnUrls;      // handed to browsers with time-limited credentials

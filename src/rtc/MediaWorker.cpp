@@ -78,6 +78,19 @@ void MediaWorker::start(Listener& listener) {
   socket_.set_option(asio::socket_base::receive_buffer_size(4 << 20), ec);
   socket_.set_option(asio::socket_base::send_buffer_size(4 << 20), ec);
   port_ = socket_.local_endpoint().port();
+  // ICE-TCP (passive) on the same port number, for networks that block UDP. Without it calls still work
+  // wherever UDP or TURN does, so a failure here is a warning, not a reason not to start.
+  const asio::ip::tcp::endpoint tcpEndpoint(address, port_);
+  acceptor_.open(tcpEndpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(tcpEndpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    log::warn("ice_tcp_unavailable", {{"port", port_}, {"error", ec.message()}});
+    acceptor_.close(ec);
+  } else {
+    accept();
+  }
   receive();
   scheduleTick();
   thread_ = std::thread([this] {
@@ -101,6 +114,9 @@ void MediaWorker::stop() {
     boost::system::error_code ec;
     timer_.cancel();
     socket_.close(ec);
+    acceptor_.close(ec);
+    for (auto& [tuple, entry] : tcp_) entry.connection->close();
+    tcp_.clear();
   });
   thread_.join();
 }
@@ -142,15 +158,43 @@ void MediaWorker::receive() {
   socket_.async_receive_from(asio::buffer(receiveBuffer_), remote_,
                              [this](const boost::system::error_code& ec, size_t size) {
                                if (ec == asio::error::operation_aborted || !socket_.is_open()) return;
-                               if (!ec) onDatagram(size, steadyNowMs());
+                               if (!ec) {
+                                 ++counters_.datagramsIn;
+                                 dispatch(receiveBuffer_.data(), size, toStunAddress(remote_), steadyNowMs());
+                               }
                                receive();
                              });
 }
 
-void MediaWorker::onDatagram(size_t size, int64_t nowMs) {
+void MediaWorker::accept() {
+  acceptor_.async_accept([this](const boost::system::error_code& ec, asio::ip::tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec && tcp_.size() < kMaxTcpConnections) {
+      auto connection = std::make_shared<IceTcpConnection>(std::move(socket), *this);
+      tcp_[connection->remote()] = TcpEntry{connection, steadyNowMs(), false};
+      ++counters_.tcpConnections;
+      connection->start();
+    }
+    accept();
+  });
+}
+
+void MediaWorker::onTcpFrame(IceTcpConnection& connection, uint8_t* data, size_t size) {
   ++counters_.datagramsIn;
-  uint8_t* data = receiveBuffer_.data();
-  const ice::StunAddress from = toStunAddress(remote_);
+  const bool taken = dispatch(data, size, connection.remote(), steadyNowMs());
+  if (taken && ice::StunMessage::looksLikeStun(data, size)) {
+    auto it = tcp_.find(connection.remote());
+    if (it != tcp_.end()) it->second.claimed = true;
+  }
+}
+
+void MediaWorker::onTcpClosed(IceTcpConnection& connection) {
+  const ice::StunAddress tuple = connection.remote();
+  byTuple_.erase(tuple);
+  if (tcp_.erase(tuple)) --counters_.tcpConnections;
+}
+
+bool MediaWorker::dispatch(uint8_t* data, size_t size, const ice::StunAddress& from, int64_t nowMs) {
   if (ice::StunMessage::looksLikeStun(data, size)) {
     // The USERNAME is "ourUfrag:theirUfrag"; our half names the transport.
     if (ice::StunMessage::parse(data, size, stun_) == ice::StunError::None && stun_.username()) {
@@ -159,25 +203,34 @@ void MediaWorker::onDatagram(size_t size, int64_t nowMs) {
       auto it = byUfrag_.find(username.substr(0, colon));
       if (it != byUfrag_.end()) {
         it->second->handleStun(data, size, from, nowMs);
-        return;
+        return true;
       }
     }
     ++counters_.datagramsDropped;
-    return;
+    return false;
   }
   auto it = byTuple_.find(from);
   if (it == byTuple_.end()) {
     ++counters_.datagramsDropped;
-    return;
+    return false;
   }
   if (dtls::DtlsTransport::looksLikeDtls(data, size)) {
     it->second->handleDtls(data, size, from, nowMs);
   } else {
     it->second->handleSrtp(data, size, from, nowMs);
   }
+  return true;
 }
 
 void MediaWorker::sendDatagram(const ice::StunAddress& to, const uint8_t* data, size_t size) {
+  if (!tcp_.empty()) {
+    auto it = tcp_.find(to);
+    if (it != tcp_.end()) {
+      it->second.connection->send(data, size);
+      ++counters_.datagramsOut;
+      return;
+    }
+  }
   boost::system::error_code ec;
   socket_.send_to(asio::buffer(data, size), toEndpoint(to), 0, ec);
   // A full send buffer drops the datagram, as the network would; RTP and its feedback cope with loss.
@@ -214,6 +267,16 @@ void MediaWorker::scheduleTick() {
 
 void MediaWorker::tick() {
   const int64_t now = steadyNowMs();
+  // A TCP connection nobody's ICE check claimed is a scan or a stale peer: it holds a socket, so it goes.
+  for (auto it = tcp_.begin(); it != tcp_.end();) {
+    if (!it->second.claimed && now - it->second.acceptedMs > kTcpClaimTimeoutMs) {
+      it->second.connection->close();
+      --counters_.tcpConnections;
+      it = tcp_.erase(it);
+    } else {
+      ++it;
+    }
+  }
   for (auto& [roomId, router] : routers_) router->tick(now);
   if (now >= nextStatsMs_) {
     nextStatsMs_ = now + options_.statsIntervalMs;

@@ -6,6 +6,7 @@
 // called on this thread.
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "rtc/IceTcpConnection.h"
 #include "rtc/WebRtcTransport.h"
 #include "rtc/dtls/DtlsCertificate.h"
 #include "rtc/ice/StunMessage.h"
@@ -24,7 +26,9 @@
 
 namespace rooms::rtc {
 
-class MediaWorker : public WebRtcTransport::Sender, public Router::Listener {
+class MediaWorker : public WebRtcTransport::Sender,
+                    public Router::Listener,
+                    public IceTcpConnection::Listener {
  public:
   class Listener {
    public:
@@ -47,7 +51,12 @@ class MediaWorker : public WebRtcTransport::Sender, public Router::Listener {
     std::atomic<uint64_t> datagramsOut{0};
     std::atomic<uint64_t> datagramsDropped{0};  // no transport wants them: junk, stale peers, scans
     std::atomic<uint64_t> transports{0};
+    std::atomic<uint64_t> tcpConnections{0};
   };
+
+  // ICE-TCP connections that have not carried a valid STUN check for us within this long are closed.
+  static constexpr int64_t kTcpClaimTimeoutMs = 10000;
+  static constexpr size_t kMaxTcpConnections = 4096;
 
   explicit MediaWorker(Options options);
   ~MediaWorker() override;
@@ -77,6 +86,9 @@ class MediaWorker : public WebRtcTransport::Sender, public Router::Listener {
   void onRouterTransportState(Router& router, WebRtcTransport& transport,
                               WebRtcTransport::State state) override;
   void onRouterTransportRemoved(WebRtcTransport& transport) override;
+  // IceTcpConnection::Listener
+  void onTcpFrame(IceTcpConnection& connection, uint8_t* data, size_t size) override;
+  void onTcpClosed(IceTcpConnection& connection) override;
 
  private:
   struct StringHash {
@@ -88,7 +100,9 @@ class MediaWorker : public WebRtcTransport::Sender, public Router::Listener {
   };
 
   void receive();
-  void onDatagram(size_t size, int64_t nowMs);
+  void accept();
+  // One datagram (UDP) or frame (ICE-TCP) from `from`; true when a transport took it.
+  bool dispatch(uint8_t* data, size_t size, const ice::StunAddress& from, int64_t nowMs);
   void scheduleTick();
   void tick();
 
@@ -97,6 +111,7 @@ class MediaWorker : public WebRtcTransport::Sender, public Router::Listener {
   std::shared_ptr<const dtls::DtlsCertificate> certificate_;
   boost::asio::io_context io_{1};
   boost::asio::ip::udp::socket socket_{io_};
+  boost::asio::ip::tcp::acceptor acceptor_{io_};
   boost::asio::steady_timer timer_{io_};
   std::thread thread_;
   uint16_t port_ = 0;
@@ -107,6 +122,12 @@ class MediaWorker : public WebRtcTransport::Sender, public Router::Listener {
   std::unordered_map<ice::StunAddress, WebRtcTransport*, TupleHash> byTuple_;
   std::unordered_map<const WebRtcTransport*, std::string> roomOf_;
   int64_t nextStatsMs_ = 0;
+  struct TcpEntry {
+    std::shared_ptr<IceTcpConnection> connection;
+    int64_t acceptedMs = 0;
+    bool claimed = false;
+  };
+  std::unordered_map<ice::StunAddress, TcpEntry, TupleHash> tcp_;
 
   std::array<uint8_t, Router::kPacketBufferSize> receiveBuffer_{};
   boost::asio::ip::udp::endpoint remote_;

@@ -44,7 +44,14 @@ SignalingServer::SignalingServer(boost::asio::io_context& io, RoomManager& rooms
   udp.address = options_.announcedIp;
   udp.port = options_.mediaPort;
   udp.type = "host";
-  candidates_.push_back(udp);
+  if (options_.iceUdp) candidates_.push_back(udp);
+  // ICE-TCP passive on the same port number (RFC 6544), below UDP in priority: used only when UDP fails.
+  sdp::Candidate tcp = udp;
+  tcp.foundation = "tcpcandidate";
+  tcp.transport = "tcp";
+  tcp.priority = 1518280447;
+  tcp.tcpType = "passive";
+  candidates_.push_back(tcp);
 }
 
 SignalingRoom* SignalingServer::findRoom(const std::string& roomId) {

@@ -28,6 +28,7 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   struct Options {
     std::string announcedIp = "127.0.0.1";
     uint16_t mediaPort = 40000;
+    bool iceUdp = true;
     int64_t reconnectGraceMs = 30000;
     int64_t consentTimeoutMs = 30000;
     std::vector<std::string> turnUrls;
