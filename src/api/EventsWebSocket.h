@@ -12,6 +12,7 @@
 #include <string>
 
 #include "api/ApiService.h"
+#include "api/WebSocketSetup.h"
 #include "events/EventSubscriber.h"
 
 namespace rooms {
@@ -30,12 +31,7 @@ class EventsWebSocket : public EventSubscriber,
   ~EventsWebSocket() override { --api_.context().openConnections; }
 
   void run(boost::beast::http::request<boost::beast::http::string_body> req) {
-    namespace websocket = boost::beast::websocket;
-    boost::beast::get_lowest_layer(ws_).expires_never();
-    ws_.set_option(websocket::stream_base::timeout::suggested(boost::beast::role_type::server));
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(boost::beast::http::field::server, "roomsd"); }));
-    ws_.read_message_max(64 * 1024);
+    prepareServerWebSocket(ws_, 64 * 1024);
     ws_.async_accept(req,
                      [self = this->shared_from_this()](boost::beast::error_code ec) { self->onAccept(ec); });
   }

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "api/ApiService.h"
+#include "api/WebSocketSetup.h"
 #include "signaling/SignalingServer.h"
 
 namespace rooms {
@@ -28,12 +29,7 @@ class SignalingWebSocket : public signaling::SignalingChannel,
   ~SignalingWebSocket() override { --api_.context().openConnections; }
 
   void run(boost::beast::http::request<boost::beast::http::string_body> req) {
-    namespace websocket = boost::beast::websocket;
-    boost::beast::get_lowest_layer(ws_).expires_never();
-    ws_.set_option(websocket::stream_base::timeout::suggested(boost::beast::role_type::server));
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(boost::beast::http::field::server, "roomsd"); }));
-    ws_.read_message_max(signaling::SignalingServer::kMaxFrameBytes);
+    prepareServerWebSocket(ws_, signaling::SignalingServer::kMaxFrameBytes);
     ws_.async_accept(req,
                      [self = this->shared_from_this()](boost::beast::error_code ec) { self->onAccept(ec); });
   }
