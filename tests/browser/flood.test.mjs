@@ -1,10 +1,12 @@
 // Junk aimed at the media port during a live call: random datagrams, and ones shaped like STUN, DTLS and
-// RTP/RTCP (right first bytes, wrong everything else), from other ports of 127.0.0.1. The call's frame
+// RTP/RTCP (right first bytes, wrong everything else), from other ports of 127.0.0.1; and junk TCP streams
+// and RFC 4571 frames at the ICE-TCP listener on the same port number. The call's frame
 // counters keep rising and roomsd's memory stays flat. Bounded: a fixed number of datagrams at a fixed rate.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
 import { sleep, startRoomsd, waitUntil, withTimeout } from '../integration/helpers/roomsd.mjs';
@@ -97,8 +99,30 @@ describe('media port under a flood of junk', () => {
         }
         await sleep(TICK_MS);
       }
+      // And junk over TCP at the same port number (the ICE-TCP listener): random streams, and RFC 4571
+      // frames of the right length carrying garbage. Bounded: 50 connections, 64 KiB each.
+      const tcpSockets = [];
+      for (let i = 0; i < 50; i++) {
+        const c = net.connect({ host: '127.0.0.1', port });
+        c.on('error', () => {});
+        c.on('connect', () => {
+          if (i % 2 === 0) {
+            c.write(crypto.randomBytes(65536));
+          } else {
+            for (let k = 0; k < 64; k++) {
+              const body = junk(k % 6);
+              const frame = Buffer.alloc(2 + body.length);
+              frame.writeUInt16BE(body.length, 0);
+              body.copy(frame, 2);
+              c.write(frame);
+            }
+          }
+        });
+        tcpSockets.push(c);
+      }
       await sleep(500);
       for (const s of sockets) s.close();
+      for (const c of tcpSockets) c.destroy();
 
       // Still alive, still forwarding.
       const health = await server.api('GET', '/health', { noAuth: true });
