@@ -78,6 +78,14 @@ NegotiationResult Negotiator::negotiate(const NegotiationInput& in) {
     r.error = "invalid SDP: " + parseError;
     return r;
   }
+  // Every section needs its own mid: the router and the answer's track map are keyed by it (JSEP 5.2.1).
+  std::set<std::string> mids;
+  for (const auto& m : offer->media) {
+    if (m.mid.empty() || !mids.insert(m.mid).second) {
+      r.error = m.mid.empty() ? "a media section has no a=mid" : "the mid '" + m.mid + "' is used twice";
+      return r;
+    }
+  }
   const MediaSection* first = nullptr;
   for (const auto& m : offer->media) {
     if (m.port != 0 || hasAttribute(m, "bundle-only")) {

@@ -505,6 +505,13 @@ TEST(NegotiatorTest, RejectsBrokenOffers) {
   in.offerSdp = passive;
   EXPECT_NE(Negotiator::negotiate(in).error.find("DTLS"), std::string::npos);
 
+  // Two sections with one mid (found by signaling_offer_fuzz): refused, not answered twice.
+  in = baseInput();
+  std::string twice = kChromeOffer;
+  twice.replace(twice.find("a=mid:3"), 7, "a=mid:2");
+  in.offerSdp = twice;
+  EXPECT_NE(Negotiator::negotiate(in).error.find("used twice"), std::string::npos);
+
   in = baseInput();
   std::string noUfrag = kChromeOffer;
   for (size_t at; (at = noUfrag.find("a=ice-ufrag:")) != std::string::npos;)
