@@ -130,14 +130,10 @@ void MediaWorker::applyPlan(TransportPlan plan) {
     auto& router = routers_[plan.roomId];
     if (!router)
       router = std::make_unique<Router>(plan.roomId, *this, *this, certificate_, options_.maxVideoBitrate);
-    const bool existed = router->findTransport(plan.params.id) != nullptr;
     WebRtcTransport& transport = router->applyPlan(plan, steadyNowMs());
     // An ICE restart adds the new ufrag; the old one keeps working until the browser switches.
     byUfrag_[transport.params().localUfrag] = &transport;
-    if (!existed) {
-      roomOf_[&transport] = plan.roomId;
-      ++counters_.transports;
-    }
+    if (known_.insert(&transport).second) ++counters_.transports;
   });
 }
 
@@ -253,7 +249,7 @@ void MediaWorker::onRouterTransportRemoved(WebRtcTransport& transport) {
   for (auto it = byTuple_.begin(); it != byTuple_.end();) {
     it = it->second == &transport ? byTuple_.erase(it) : std::next(it);
   }
-  if (roomOf_.erase(&transport)) --counters_.transports;
+  if (known_.erase(&transport)) --counters_.transports;
 }
 
 void MediaWorker::scheduleTick() {

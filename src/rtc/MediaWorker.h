@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "rtc/IceTcpConnection.h"
@@ -120,7 +121,7 @@ class MediaWorker : public WebRtcTransport::Sender,
   std::unordered_map<std::string, std::unique_ptr<Router>> routers_;
   std::unordered_map<std::string, WebRtcTransport*, StringHash, std::equal_to<>> byUfrag_;
   std::unordered_map<ice::StunAddress, WebRtcTransport*, TupleHash> byTuple_;
-  std::unordered_map<const WebRtcTransport*, std::string> roomOf_;
+  std::unordered_set<const WebRtcTransport*> known_;  // what the transports gauge counts
   int64_t nextStatsMs_ = 0;
   struct TcpEntry {
     std::shared_ptr<IceTcpConnection> connection;

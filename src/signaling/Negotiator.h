@@ -69,7 +69,6 @@ struct NegotiationInput {
   uint64_t sessionVersion = 1;
   // What the previous negotiation decided, kept where still valid.
   std::vector<Slot> previousSlots;
-  std::vector<Publication> previousPublications;
   // Tracks the room could send this participant.
   std::vector<RemoteTrack> remoteTracks;
   std::function<uint32_t()> newSsrc;

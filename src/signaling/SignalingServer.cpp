@@ -262,7 +262,6 @@ void SignalingServer::handleOffer(SignalingRoom& room, Seat& seat, SignalingPeer
   in.sessionId = peer.sessionId;
   in.sessionVersion = peer.sessionVersion + 1;
   in.previousSlots = peer.slots;
-  in.previousPublications = peer.publications;
   in.remoteTracks = room.tracksFor(seat.role);
   in.newSsrc = randomSsrc;
 
@@ -334,17 +333,15 @@ void SignalingServer::handleOffer(SignalingRoom& room, Seat& seat, SignalingPeer
     broadcast(room, seat.role, "participant-updated", peerJson(seat));
   }
   if (before != after) tracksChanged(room, seat.role);
-  // More remote tracks than receiving sections: ask this page for more.
+  // More remote tracks of a kind than receiving sections for it: ask this page for more. (A track left out
+  // for want of a codec the page can decode is not asked about again: another offer would not change that,
+  // and asking would loop.)
   const auto wanted = recvCounts(room, seat.role);
   int audioSlots = 0;
   int videoSlots = 0;
   for (const auto& s : peer.slots) (s.kind == rtc::MediaKind::Audio ? audioSlots : videoSlots)++;
   if (audioSlots < wanted["audio"].get<int>() || videoSlots < wanted["video"].get<int>()) {
     send(peer, "renegotiate", {{"recv", wanted}});
-  } else {
-    // Every slot that could carry a track does: if one is idle while a track waits, offer again.
-    size_t assigned = result.assigned.size();
-    if (assigned < room.tracksFor(seat.role).size()) send(peer, "renegotiate", {{"recv", wanted}});
   }
 }
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { sleep, startRoomsd, waitUntil, withTimeout } from '../integration/helpers/roomsd.mjs';
-import { closeBrowser, launchChromium, newParticipantPage, pageLog, screenshot } from './helpers/browser.mjs';
+import { closeBrowser, launchChromium, newParticipantPage, onServer, pageLog, receivedMedia, screenshot } from './helpers/browser.mjs';
 
 const T = { timeout: 90000 };
 const GRACE_SECONDS = 5;
@@ -38,13 +38,6 @@ function diag(call) {
     `\n--- roomsd ---\n${server.tail(60)}`;
 }
 
-// connectionUrls name ROOMS_PUBLIC_URL (http://localhost:{port} by default); inside the loopback-only
-// namespace the page is opened on 127.0.0.1, where roomsd listens.
-function onServer(url) {
-  const u = new URL(url);
-  return `${server.baseUrl}${u.pathname}${u.search}`;
-}
-
 const roomState = (page) => page.evaluate(() => window.__room?.state ?? null);
 
 async function waitConnected(page, label, timeoutMs = 20000) {
@@ -52,30 +45,16 @@ async function waitConnected(page, label, timeoutMs = 20000) {
     { timeoutMs, intervalMs: 200, message: `${label} page to reach state "connected"` });
 }
 
-// The media this page receives from participantId: video frames decoded and audio packets received.
-async function receivedFrom(page, participantId) {
-  const s = await withTimeout(page.evaluate(() => window.__room.stats()), 5000, 'window.__room.stats()');
-  const v = s.inboundVideo.filter((x) => x.participantId === participantId && x.source !== 'screen');
-  const a = s.inboundAudio.filter((x) => x.participantId === participantId);
-  return {
-    framesDecoded: v.reduce((n, x) => n + (x.framesDecoded ?? 0), 0),
-    videoBytes: v.reduce((n, x) => n + (x.bytesReceived ?? 0), 0),
-    audioPackets: a.reduce((n, x) => n + (x.packetsReceived ?? 0), 0),
-    audioBytes: a.reduce((n, x) => n + (x.bytesReceived ?? 0), 0),
-    raw: s,
-  };
-}
-
 // Asserts that `page` gets video frames and audio packets from participantId, rising over ~2 s.
 async function assertMediaFlows(page, label, participantId, call) {
   let first;
   try {
     first = await waitUntil(async () => {
-      const r = await receivedFrom(page, participantId);
+      const r = await receivedMedia(page, participantId);
       return r.framesDecoded > 0 && r.audioPackets > 0 ? r : null;
     }, { timeoutMs: 20000, intervalMs: 250, message: `${label} to receive video and audio from ${participantId}` });
   } catch (e) {
-    const last = await receivedFrom(page, participantId).catch(() => null);
+    const last = await receivedMedia(page, participantId).catch(() => null);
     if (process.env.ROOMS_TEST_DUMP_STATS) {
       const all = await page.evaluate(async () => {
         const out = [];
@@ -90,7 +69,7 @@ async function assertMediaFlows(page, label, participantId, call) {
     throw e;
   }
   await sleep(2000);
-  const second = await receivedFrom(page, participantId);
+  const second = await receivedMedia(page, participantId);
   assert.ok(second.framesDecoded > first.framesDecoded,
     `${label}: video frames from ${participantId} rise (${first.framesDecoded} -> ${second.framesDecoded})${diag(call)}`);
   assert.ok(second.audioPackets > first.audioPackets,
@@ -111,8 +90,8 @@ async function openCall() {
     client: null,
   };
   try {
-    call.coach = await newParticipantPage(browser, onServer(call.urls.coach), { label: 'coach' });
-    call.client = await newParticipantPage(browser, onServer(call.urls.client), { label: 'client' });
+    call.coach = await newParticipantPage(browser, onServer(server, call.urls.coach), { label: 'coach' });
+    call.client = await newParticipantPage(browser, onServer(server, call.urls.client), { label: 'client' });
     await waitConnected(call.coach, 'coach');
     await waitConnected(call.client, 'client');
   } catch (e) {
@@ -172,7 +151,7 @@ describe('room page in Chromium', () => {
     const { roomId, res } = await server.createRoom({ aiOrb: { enabled: false } });
     const call = { roomId, coach: null, client: null };
     try {
-      call.coach = await newParticipantPage(browser, onServer(res.json.connectionUrls.coach), { label: 'coach' });
+      call.coach = await newParticipantPage(browser, onServer(server, res.json.connectionUrls.coach), { label: 'coach' });
       await waitConnected(call.coach, 'coach');
       await call.coach.waitForSelector('[data-testid=waiting]', { state: 'visible', timeout: 5000 });
       assert.match(await call.coach.textContent('[data-testid=waiting]'), /Waiting for the client/);

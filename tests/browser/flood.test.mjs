@@ -10,7 +10,7 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
 import { sleep, startRoomsd, waitUntil, withTimeout } from '../integration/helpers/roomsd.mjs';
-import { closeBrowser, launchChromium, newParticipantPage, screenshot } from './helpers/browser.mjs';
+import { closeBrowser, launchChromium, newParticipantPage, onServer, receivedMedia, screenshot } from './helpers/browser.mjs';
 
 const DATAGRAMS = 60000;
 const PER_TICK = 300; // datagrams per 10 ms tick: about 30,000/s
@@ -67,24 +67,18 @@ function junk(kind) {
   return b;
 }
 
-async function videoFramesFrom(page) {
-  const s = await withTimeout(page.evaluate(() => window.__room.stats()), 5000, 'stats');
-  return s.inboundVideo.reduce((n, x) => n + (x.framesDecoded ?? 0), 0);
-}
-
 describe('media port under a flood of junk', () => {
   it('the call keeps decoding video and memory stays flat', { timeout: 120000 }, async () => {
     const { res } = await server.createRoom({ aiOrb: { enabled: false } });
-    const onServer = (url) => { const u = new URL(url); return `${server.baseUrl}${u.pathname}${u.search}`; };
-    const coach = await newParticipantPage(browser, onServer(res.json.connectionUrls.coach), { label: 'coach' });
-    const client = await newParticipantPage(browser, onServer(res.json.connectionUrls.client), { label: 'client' });
+    const coach = await newParticipantPage(browser, onServer(server, res.json.connectionUrls.coach), { label: 'coach' });
+    const client = await newParticipantPage(browser, onServer(server, res.json.connectionUrls.client), { label: 'client' });
     try {
       for (const page of [coach, client]) {
-        await waitUntil(async () => (await videoFramesFrom(page)) > 0,
+        await waitUntil(async () => (await receivedMedia(page)).framesDecoded > 0,
           { timeoutMs: 20000, intervalMs: 250, message: 'video frames before the flood' });
       }
       const rssBefore = rssKiB();
-      const framesBefore = await Promise.all([coach, client].map(videoFramesFrom));
+      const framesBefore = await Promise.all([coach, client].map(async (p) => (await receivedMedia(p)).framesDecoded));
 
       const port = mediaPort();
       const sockets = await Promise.all([0, 1, 2, 3].map(() => new Promise((resolve) => {
@@ -128,7 +122,7 @@ describe('media port under a flood of junk', () => {
       const health = await server.api('GET', '/health', { noAuth: true });
       assert.equal(health.status, 200);
       await sleep(2000);
-      const framesAfter = await Promise.all([coach, client].map(videoFramesFrom));
+      const framesAfter = await Promise.all([coach, client].map(async (p) => (await receivedMedia(p)).framesDecoded));
       assert.ok(framesAfter[0] > framesBefore[0] && framesAfter[1] > framesBefore[1],
         `frames keep rising through the flood: ${framesBefore} -> ${framesAfter}`);
       const rssAfter = rssKiB();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { startRoomsd, waitUntil, withTimeout } from '../integration/helpers/roomsd.mjs';
-import { closeBrowser, launchChromium, newParticipantPage, screenshot } from './helpers/browser.mjs';
+import { closeBrowser, launchChromium, newParticipantPage, onServer, receivedMedia, screenshot } from './helpers/browser.mjs';
 
 let server;
 let browser;
@@ -20,34 +20,24 @@ after(async () => {
   await server?.close();
 });
 
-async function received(page) {
-  const s = await withTimeout(page.evaluate(() => window.__room.stats()), 5000, 'stats');
-  return {
-    frames: s.inboundVideo.reduce((n, x) => n + (x.framesDecoded ?? 0), 0),
-    audio: s.inboundAudio.reduce((n, x) => n + (x.packetsReceived ?? 0), 0),
-    pair: s.candidatePair,
-  };
-}
-
 describe('ICE-TCP fallback', () => {
   it('media flows over TCP when only the TCP candidate is offered', { timeout: 120000 }, async () => {
     const { roomId, res } = await server.createRoom({ aiOrb: { enabled: false } });
-    const onServer = (url) => { const u = new URL(url); return `${server.baseUrl}${u.pathname}${u.search}`; };
-    const coach = await newParticipantPage(browser, onServer(res.json.connectionUrls.coach), { label: 'coach' });
-    const client = await newParticipantPage(browser, onServer(res.json.connectionUrls.client), { label: 'client' });
+    const coach = await newParticipantPage(browser, onServer(server, res.json.connectionUrls.coach), { label: 'coach' });
+    const client = await newParticipantPage(browser, onServer(server, res.json.connectionUrls.client), { label: 'client' });
     try {
       for (const [label, page] of [['coach', coach], ['client', client]]) {
         await waitUntil(async () => {
-          const r = await received(page);
-          return r.frames > 0 && r.audio > 0;
+          const r = await receivedMedia(page);
+          return r.framesDecoded > 0 && r.audioPackets > 0;
         }, { timeoutMs: 30000, intervalMs: 300, message: `${label} to receive media over ICE-TCP\n${server.tail(30)}` });
-        const r = await received(page);
+        const r = await receivedMedia(page);
         assert.equal(r.pair?.protocol, 'tcp', `${label}'s selected pair is TCP: ${JSON.stringify(r.pair)}`);
       }
-      const before = await received(coach);
+      const before = await receivedMedia(coach);
       await new Promise((r) => setTimeout(r, 2000));
-      const later = await received(coach);
-      assert.ok(later.frames > before.frames, `frames keep rising over TCP: ${before.frames} -> ${later.frames}`);
+      const later = await receivedMedia(coach);
+      assert.ok(later.framesDecoded > before.framesDecoded, `frames keep rising over TCP: ${before.framesDecoded} -> ${later.framesDecoded}`);
       await screenshot(coach, 'ice-tcp-coach');
       await waitUntil(async () => {
         const a = await server.api('GET', `/api/rooms/${roomId}/analytics`);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { sleep, startRoomsd, waitUntil, withTimeout } from '../integration/helpers/roomsd.mjs';
-import { closeBrowser, launchChromium, newParticipantPage, screenshot } from './helpers/browser.mjs';
+import { closeBrowser, launchChromium, newParticipantPage, onServer, receivedMedia, screenshot } from './helpers/browser.mjs';
 
 const TURN_BIN = '/usr/bin/turnserver';
 const TURN_PORT = 34780;
@@ -53,31 +53,18 @@ after(async () => {
   }
 });
 
-async function framesFrom(page) {
-  const s = await withTimeout(page.evaluate(() => window.__room.stats()), 5000, 'stats');
-  return {
-    frames: s.inboundVideo.reduce((n, x) => n + (x.framesDecoded ?? 0), 0),
-    audio: s.inboundAudio.reduce((n, x) => n + (x.packetsReceived ?? 0), 0),
-    pair: s.candidatePair,
-  };
-}
-
 describe('TURN fallback', () => {
   it('media flows through coturn when the pages may only use relay candidates', { timeout: 120000 }, async () => {
     const { roomId, res } = await server.createRoom({ aiOrb: { enabled: false } });
-    const relayUrl = (url) => {
-      const u = new URL(url);
-      return `${server.baseUrl}${u.pathname}${u.search}&iceTransportPolicy=relay`;
-    };
-    const coach = await newParticipantPage(browser, relayUrl(res.json.connectionUrls.coach), { label: 'coach' });
-    const client = await newParticipantPage(browser, relayUrl(res.json.connectionUrls.client), { label: 'client' });
+    const coach = await newParticipantPage(browser, onServer(server, res.json.connectionUrls.coach, '&iceTransportPolicy=relay'), { label: 'coach' });
+    const client = await newParticipantPage(browser, onServer(server, res.json.connectionUrls.client, '&iceTransportPolicy=relay'), { label: 'client' });
     try {
       for (const [label, page] of [['coach', coach], ['client', client]]) {
         await waitUntil(async () => {
-          const r = await framesFrom(page);
-          return r.frames > 0 && r.audio > 0;
+          const r = await receivedMedia(page);
+          return r.framesDecoded > 0 && r.audioPackets > 0;
         }, { timeoutMs: 30000, intervalMs: 300, message: `${label} to receive media over TURN\n${turnLog.slice(-2000)}\n${server.tail(30)}` });
-        const r = await framesFrom(page);
+        const r = await receivedMedia(page);
         assert.equal(r.pair?.candidateType, 'relay', `${label} uses a relayed candidate: ${JSON.stringify(r.pair)}`);
       }
       await screenshot(coach, 'turn-coach');

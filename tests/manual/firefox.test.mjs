@@ -18,7 +18,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { sleep, startRoomsd, waitUntil, withTimeout } from '../integration/helpers/roomsd.mjs';
-import { ARTIFACTS_DIR, closeBrowser, launchChromium, newParticipantPage, pageLog } from '../browser/helpers/browser.mjs';
+import { ARTIFACTS_DIR, closeBrowser, launchChromium, newParticipantPage, onServer, pageLog, receivedMedia } from '../browser/helpers/browser.mjs';
 
 const FIREFOX_BIN = process.env.FIREFOX_BIN || '/usr/bin/firefox-esr';
 const T = { timeout: 120000 };
@@ -83,11 +83,6 @@ after(async () => {
   await server?.close();
 });
 
-function onServer(url) {
-  const u = new URL(url);
-  return `${server.baseUrl}${u.pathname}${u.search}`;
-}
-
 // A puppeteer page in a fresh Firefox context, collecting its console like newParticipantPage does.
 async function newFirefoxPage(url, { label, timeoutMs = 15000 }) {
   const context = await withTimeout(firefox.createBrowserContext(), 10000, 'a Firefox browser context');
@@ -105,17 +100,6 @@ const evalIn = (page, fn, what, ms = 5000) => withTimeout(page.evaluate(fn), ms,
 async function waitConnected(page, label, timeoutMs = 20000) {
   await waitUntil(async () => (await evalIn(page, () => window.__room?.state ?? null, `${label} state`)) === 'connected',
     { timeoutMs, intervalMs: 200, message: `${label} page to reach state "connected"` });
-}
-
-async function receivedFrom(page, participantId) {
-  const s = await evalIn(page, () => window.__room.stats(), 'window.__room.stats()');
-  const v = s.inboundVideo.filter((x) => x.participantId === participantId && x.source !== 'screen');
-  const a = s.inboundAudio.filter((x) => x.participantId === participantId);
-  return {
-    framesDecoded: v.reduce((n, x) => n + (x.framesDecoded ?? 0), 0),
-    audioPackets: a.reduce((n, x) => n + (x.packetsReceived ?? 0), 0),
-    raw: s,
-  };
 }
 
 // What a failure should show: both consoles, both SDP exchanges, roomsd's last lines.
@@ -142,16 +126,16 @@ async function assertMediaFlows(page, label, participantId, call) {
   let first;
   try {
     first = await waitUntil(async () => {
-      const r = await receivedFrom(page, participantId);
+      const r = await receivedMedia(page, participantId);
       return r.framesDecoded > 0 && r.audioPackets > 0 ? r : null;
     }, { timeoutMs: 20000, intervalMs: 250, message: `${label} to receive video and audio from ${participantId}` });
   } catch (e) {
-    const last = await receivedFrom(page, participantId).catch(() => null);
+    const last = await receivedMedia(page, participantId).catch(() => null);
     e.message += `\nlast stats: ${JSON.stringify(last?.raw)}${await diag(call)}`;
     throw e;
   }
   await sleep(2000);
-  const second = await receivedFrom(page, participantId);
+  const second = await receivedMedia(page, participantId);
   assert.ok(second.framesDecoded > first.framesDecoded,
     `${label}: video frames from ${participantId} rise (${first.framesDecoded} -> ${second.framesDecoded})${await diag(call)}`);
   assert.ok(second.audioPackets > first.audioPackets,
@@ -169,8 +153,8 @@ describe('room page in Firefox ESR with a Chromium peer', () => {
     const call = { roomId, coachId: body.participants.coach.id, clientId: body.participants.client.id, coach: null, client: null };
     try {
       try {
-        call.coach = await newParticipantPage(chromium, onServer(res.json.connectionUrls.coach), { label: 'coach' });
-        call.client = await newFirefoxPage(onServer(res.json.connectionUrls.client), { label: 'client' });
+        call.coach = await newParticipantPage(chromium, onServer(server, res.json.connectionUrls.coach), { label: 'coach' });
+        call.client = await newFirefoxPage(onServer(server, res.json.connectionUrls.client), { label: 'client' });
         await waitConnected(call.coach, 'coach (Chromium)');
         await waitConnected(call.client, 'client (Firefox)');
       } catch (e) {

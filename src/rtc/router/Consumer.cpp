@@ -68,15 +68,11 @@ size_t Consumer::rewrite(const RtpPacket& in, const RtpHeaderExtensionIds& inIds
     std::memset(out + 16 + extSize, 0, extPadded - extSize);
   }
   std::memcpy(out + headerSize, payload.data(), payload.size());
-  lastTimestamp_ = mapped->timestamp;
+  rewriter_.onSent(payload.size());  // the router sends every packet it has rewritten
   return total;
 }
 
 void Consumer::onSent(const uint8_t* data, size_t size, int64_t nowMs) {
-  ++packetsSent_;
-  bytesSent_ += size - RtpPacket::kFixedHeaderSize;
-  lastSentMs_ = nowMs;
-  sentAny_ = true;
   if (history_) history_->store(read16(data + 2), data, size, nowMs);
 }
 
@@ -86,17 +82,15 @@ std::span<const uint8_t> Consumer::retransmission(uint16_t seq, int64_t nowMs) c
 }
 
 bool Consumer::senderInfo(int64_t nowMs, SenderInfo& info) {
-  if (!sentAny_) return false;
+  if (rewriter_.packetsSent() == 0) return false;
   const uint64_t ntp = RttEstimator::toNtp(nowMs);
   info.ssrc = spec_.ssrc;
   info.ntpSeconds = static_cast<uint32_t>(ntp >> 32);
   info.ntpFraction = static_cast<uint32_t>(ntp);
   // The RTP clock runs on from the last packet sent, so receivers can align audio and video (RFC 3550 6.4.1).
-  const int64_t elapsedMs = nowMs - lastSentMs_;
-  info.rtpTimestamp =
-      lastTimestamp_ + static_cast<uint32_t>(elapsedMs * static_cast<int64_t>(spec_.clockRate) / 1000);
-  info.packetCount = static_cast<uint32_t>(packetsSent_);
-  info.octetCount = static_cast<uint32_t>(bytesSent_);
+  info.rtpTimestamp = rewriter_.rtpTimestampAt(nowMs);
+  info.packetCount = static_cast<uint32_t>(rewriter_.packetsSent());
+  info.octetCount = static_cast<uint32_t>(rewriter_.bytesSent());
   rtt_.onSenderReportSent(ntp, nowMs);
   return true;
 }

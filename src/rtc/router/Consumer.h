@@ -39,7 +39,7 @@ class Consumer {
   // Returns the size, or 0 when the packet is not forwarded (padding only, or older than the current source).
   size_t rewrite(const RtpPacket& in, const RtpHeaderExtensionIds& inIds, uint8_t* out, size_t capacity,
                  int64_t nowMs, uint16_t twccSeq);
-  // Remembers a packet just written (before encryption) for retransmission and reports.
+  // Remembers a packet just written (before encryption) for retransmission.
   void onSent(const uint8_t* data, size_t size, int64_t nowMs);
   // The stored packet with our sequence number seq, empty when gone.
   std::span<const uint8_t> retransmission(uint16_t seq, int64_t nowMs) const;
@@ -56,8 +56,8 @@ class Consumer {
   double reportedLoss() const { return reportedLoss_; }
   void setReportedLoss(double loss) { reportedLoss_ = loss; }
 
-  uint64_t packetsSent() const { return packetsSent_; }
-  uint64_t bytesSent() const { return bytesSent_; }
+  uint64_t packetsSent() const { return rewriter_.packetsSent(); }
+  uint64_t bytesSent() const { return rewriter_.bytesSent(); }  // payload octets, as SRs count them
   uint64_t retransmitted() const { return retransmitted_; }
   void countRetransmission() { ++retransmitted_; }
 
@@ -70,12 +70,7 @@ class Consumer {
   RttEstimator rtt_;
   uint64_t rembBitrate_ = 0;
   double reportedLoss_ = 0;
-  uint64_t packetsSent_ = 0;
-  uint64_t bytesSent_ = 0;
   uint64_t retransmitted_ = 0;
-  uint32_t lastTimestamp_ = 0;
-  int64_t lastSentMs_ = 0;
-  bool sentAny_ = false;
 };
 
 }  // namespace rooms::rtc

@@ -25,6 +25,7 @@ class Producer {
   const RtpReceiveStats& stats() const { return stats_; }
 
   std::vector<Consumer*>& consumers() { return consumers_; }
+  const std::vector<Consumer*>& consumers() const { return consumers_; }
   void addConsumer(Consumer* consumer);
   void removeConsumer(Consumer* consumer);
 

@@ -47,13 +47,13 @@ WebRtcTransport& Router::applyPlan(const TransportPlan& plan, int64_t nowMs) {
                                       nowMs);
   }
   Member& member = *it->second;
-  applyProducers(member, plan.producers, nowMs);
-  applyConsumers(member, plan.consumers, nowMs);
+  applyProducers(member, plan.producers);
+  applyConsumers(member, plan.consumers);
   relink(nowMs);
   return *member.transport;
 }
 
-void Router::applyProducers(Member& member, const std::vector<ProducerSpec>& specs, int64_t nowMs) {
+void Router::applyProducers(Member& member, const std::vector<ProducerSpec>& specs) {
   std::vector<std::unique_ptr<Producer>> next;
   for (const auto& spec : specs) {
     auto same = std::find_if(member.producers.begin(), member.producers.end(), [&](const auto& p) {
@@ -78,10 +78,9 @@ void Router::applyProducers(Member& member, const std::vector<ProducerSpec>& spe
       if (p->spec().rtxSsrc) producersBySsrc_[*p->spec().rtxSsrc] = p.get();
     }
   }
-  (void)nowMs;
 }
 
-void Router::applyConsumers(Member& member, const std::vector<ConsumerSpec>& specs, int64_t nowMs) {
+void Router::applyConsumers(Member& member, const std::vector<ConsumerSpec>& specs) {
   std::vector<std::unique_ptr<Consumer>> next;
   for (const auto& spec : specs) {
     auto same = std::find_if(member.consumers.begin(), member.consumers.end(),
@@ -96,7 +95,6 @@ void Router::applyConsumers(Member& member, const std::vector<ConsumerSpec>& spe
     if (old && old->producer()) old->producer()->removeConsumer(old.get());
   }
   member.consumers = std::move(next);
-  (void)nowMs;
 }
 
 // Rooms hold a handful of tracks, so recomputing every link after a negotiation is cheaper to get right than
@@ -300,7 +298,7 @@ void Router::requestKeyFrame(Producer& producer, int64_t nowMs) {
 
 uint64_t Router::rembFor(const Producer& producer) const {
   uint64_t estimate = maxVideoBitrate_;
-  for (const Consumer* c : const_cast<Producer&>(producer).consumers()) {
+  for (const Consumer* c : producer.consumers()) {
     if (c->rembBitrate() > 0) estimate = std::min(estimate, c->rembBitrate());
   }
   return estimate;

@@ -87,8 +87,8 @@ class Router : public WebRtcTransport::Listener {
 
   Member* memberOf(const WebRtcTransport& transport);
   Consumer* findConsumer(Member& member, uint32_t ssrc);
-  void applyProducers(Member& member, const std::vector<ProducerSpec>& specs, int64_t nowMs);
-  void applyConsumers(Member& member, const std::vector<ConsumerSpec>& specs, int64_t nowMs);
+  void applyProducers(Member& member, const std::vector<ProducerSpec>& specs);
+  void applyConsumers(Member& member, const std::vector<ConsumerSpec>& specs);
   void relink(int64_t nowMs);
   void requestKeyFrame(Producer& producer, int64_t nowMs);
   void sendRtcpReports(Member& member, int64_t nowMs);

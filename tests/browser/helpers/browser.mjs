@@ -76,3 +76,27 @@ export async function closeBrowser(browser) {
     // close() timed out: the process is left for the OS; the namespace dies with the test run.
   }
 }
+
+// connectionUrls name ROOMS_PUBLIC_URL (http://localhost:{port} by default); inside the loopback-only
+// namespace a page is opened on 127.0.0.1, where roomsd listens. `extraQuery` is appended ("&a=b").
+export function onServer(server, url, extraQuery = '') {
+  const u = new URL(url);
+  return `${server.baseUrl}${u.pathname}${u.search}${extraQuery}`;
+}
+
+// What `page` (playwright or puppeteer) receives from participantId (from everyone when omitted): camera video
+// frames decoded and bytes, audio packets and bytes, the selected candidate pair, and the raw summary.
+export async function receivedMedia(page, participantId) {
+  const s = await withTimeout(page.evaluate(() => window.__room.stats()), 5000, 'window.__room.stats()');
+  const from = (x) => participantId === undefined || x.participantId === participantId;
+  const v = s.inboundVideo.filter((x) => from(x) && x.source !== 'screen');
+  const a = s.inboundAudio.filter(from);
+  return {
+    framesDecoded: v.reduce((n, x) => n + (x.framesDecoded ?? 0), 0),
+    videoBytes: v.reduce((n, x) => n + (x.bytesReceived ?? 0), 0),
+    audioPackets: a.reduce((n, x) => n + (x.packetsReceived ?? 0), 0),
+    audioBytes: a.reduce((n, x) => n + (x.bytesReceived ?? 0), 0),
+    pair: s.candidatePair,
+    raw: s,
+  };
+}
