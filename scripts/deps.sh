@@ -9,7 +9,8 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libboost1.81-dev libssl-dev libsqlite3-dev libjwt-dev libcurl4-openssl-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev libgtest-dev libsrtp2-dev
-  openssl iproute2 util-linux wrk curl bc chromium coturn
+  libopus-dev libspeexdsp-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us libespeak-ng-dev
+  flite openssl iproute2 util-linux wrk curl bc chromium coturn
 )
 # Node.js may come from elsewhere than Debian (with npm bundled); only ask apt for it when it is absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

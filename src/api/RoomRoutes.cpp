@@ -175,6 +175,8 @@ void registerRoomRoutes(Router& router, ApiContext& ctx) {
       throw ApiError(400, "invalid_format", "format must be text, vtt or json");
     }
     auto segments = ctx.roomStore.segments(room->id());
+    // Speech nothing was recognised in still counts as talk time, but is not part of the transcript.
+    std::erase_if(segments, [](const TranscriptSegmentRecord& s) { return s.text.empty(); });
     int64_t origin = room->startedAt().value_or(segments.empty() ? 0 : segments.front().startMs);
     ojson content;
     if (format == "text") content = transcriptAsText(segments, origin);

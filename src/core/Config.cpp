@@ -113,6 +113,26 @@ Config Config::load(int argc, char** argv) {
   app.add_option("--web-dir", c.webDir, "Directory of the room page")->envname("ROOMS_WEB_DIR");
   app.add_option("--max-video-bitrate", c.maxVideoBitrate, "Highest bitrate publishers are told to use")
       ->envname("ROOMS_MAX_VIDEO_BITRATE");
+  app.add_option("--asr-url", c.asrUrl, "OpenAI-compatible transcription server (empty: pocketsphinx)")
+      ->envname("ROOMS_ASR_URL");
+  app.add_option("--asr-key", c.asrKey, "Bearer key for the transcription server")->envname("ROOMS_ASR_KEY");
+  app.add_option("--asr-model", c.asrModel, "Model name sent to the transcription server")
+      ->envname("ROOMS_ASR_MODEL");
+  app.add_option("--asr-timeout-ms", c.asrTimeoutMs, "Timeout of one transcription request")
+      ->envname("ROOMS_ASR_TIMEOUT_MS")
+      ->check(CLI::Range(int64_t{100}, int64_t{300000}));
+  app.add_option("--asr-threads", c.asrThreads, "Speech recognition worker threads")
+      ->envname("ROOMS_ASR_THREADS")
+      ->check(CLI::Range(1, 64));
+  app.add_option("--speech-model-dir", c.speechModelDir, "pocketsphinx model directory")
+      ->envname("ROOMS_SPEECH_MODEL_DIR");
+  app.add_option("--llm-url", c.llmUrl, "OpenAI-compatible chat server (empty: embedded engines)")
+      ->envname("ROOMS_LLM_URL");
+  app.add_option("--llm-key", c.llmKey, "Bearer key for the chat server")->envname("ROOMS_LLM_KEY");
+  app.add_option("--llm-model", c.llmModel, "Model name sent to the chat server")->envname("ROOMS_LLM_MODEL");
+  app.add_option("--llm-timeout-ms", c.llmTimeoutMs, "Timeout of one chat request")
+      ->envname("ROOMS_LLM_TIMEOUT_MS")
+      ->check(CLI::Range(int64_t{100}, int64_t{300000}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

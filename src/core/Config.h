@@ -49,6 +49,18 @@ struct Config {
   std::string webDir;                  // the room page's files; empty: found next to the binary
   uint32_t maxVideoBitrate = 2500000;  // cap of the REMB we give publishers, bit/s
 
+  // Session intelligence (docs/ai.md): speech recognition, the AI Orb's dialog and the summary.
+  std::string asrUrl;  // OpenAI-compatible server for POST /v1/audio/transcriptions; empty: pocketsphinx
+  std::string asrKey;
+  std::string asrModel = "whisper-1";
+  int64_t asrTimeoutMs = 15000;
+  int asrThreads = 1;  // recognition workers (each holds one decoder)
+  std::string speechModelDir = "/usr/share/pocketsphinx/model/en-us";
+  std::string llmUrl;  // OpenAI-compatible server for POST /v1/chat/completions; empty: embedded engines
+  std::string llmKey;
+  std::string llmModel = "gpt-4o-mini";
+  int64_t llmTimeoutMs = 8000;
+
   // Parses flags and environment. Prints help and exits for --help; throws std::runtime_error with a
   // readable message for invalid values.
   static Config load(int argc, char** argv);

@@ -135,17 +135,17 @@ std::vector<IntervalRecord> RoomStore::closeAllOpenIntervals(int64_t leftAt, con
 int64_t RoomStore::appendSegment(const TranscriptSegmentRecord& s) {
   auto st = db_.prepare(
       "INSERT INTO transcript_segments (room_id, participant_id, role, name, start_ms, end_ms, text, "
-      "confidence) "
-      "VALUES (?,?,?,?,?,?,?,?)");
+      "confidence, speech_ms) "
+      "VALUES (?,?,?,?,?,?,?,?,?)");
   st.bind(1, s.roomId).bind(2, s.participantId).bind(3, s.role).bind(4, s.name).bind(5, s.startMs);
-  st.bind(6, s.endMs).bind(7, s.text).bind(8, s.confidence);
+  st.bind(6, s.endMs).bind(7, s.text).bind(8, s.confidence).bind(9, s.speechMs);
   st.run();
   return db_.lastInsertRowId();
 }
 
 std::vector<TranscriptSegmentRecord> RoomStore::segments(const std::string& roomId) {
   auto st = db_.prepare(
-      "SELECT id, room_id, participant_id, role, name, start_ms, end_ms, text, confidence FROM "
+      "SELECT id, room_id, participant_id, role, name, start_ms, end_ms, text, confidence, speech_ms FROM "
       "transcript_segments "
       "WHERE room_id=? ORDER BY start_ms, id");
   st.bind(1, roomId);
@@ -161,6 +161,7 @@ std::vector<TranscriptSegmentRecord> RoomStore::segments(const std::string& room
     s.endMs = st.getInt(6);
     s.text = st.getText(7);
     s.confidence = st.getDouble(8);
+    s.speechMs = st.getInt(9);
     out.push_back(std::move(s));
   }
   return out;

@@ -45,8 +45,9 @@ struct TranscriptSegmentRecord {
   std::string name;
   int64_t startMs = 0;
   int64_t endMs = 0;
-  std::string text;
+  std::string text;  // may be empty: speech was heard (and counts as talk time) but nothing recognised
   double confidence = 0;
+  int64_t speechMs = 0;  // voiced time inside [startMs, endMs], as the voice activity detector measured it
 };
 
 class RoomStore {

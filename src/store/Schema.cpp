@@ -115,6 +115,10 @@ CREATE TABLE room_analytics (
   updated_at     INTEGER NOT NULL
 );
 )SQL",
+    // 3: talk time per transcript segment (voice activity, counted even when nothing was recognised).
+    R"SQL(
+ALTER TABLE transcript_segments ADD COLUMN speech_ms INTEGER NOT NULL DEFAULT 0;
+)SQL",
 };
 
 }  // namespace
