@@ -145,12 +145,13 @@ bool negatedBefore(const std::vector<Word>& words, size_t i) {
 std::string itemAfter(const std::vector<Word>& words, size_t start, bool suggestion,
                       std::set<std::string>& stems) {
   size_t i = start;
-  while (i < words.size() && !words[i].breakBefore) {
+  // "I'm going to, uh, definitely call ...": hedges, fillers and commas before the verb do not end the item.
+  while (i < words.size()) {
     const size_t skip = skippableGroup(words, i);
     if (skip == 0) break;
     i += skip;
   }
-  if (i >= words.size() || words[i].breakBefore) return {};
+  if (i >= words.size()) return {};
   const std::string_view next = i + 1 < words.size() ? std::string_view(words[i + 1].lower) : std::string_view();
   if (isConversationalVerb(words[i].lower, next, suggestion)) return {};
   std::vector<const Word*> item;

@@ -84,9 +84,27 @@ std::vector<std::string> extractKeyPhrases(const std::vector<std::string>& sente
 
   const int minCount = occurrences >= kRecurrenceThreshold ? 2 : 1;
   std::vector<Candidate*> ranked;
+  // A multi-word phrase said inside a longer run ("a proper morning routine") was said too.
+  std::unordered_map<const Candidate*, int> containedCount;
+  for (const auto& [key, c] : candidates) {
+    for (size_t from = 0; c.stems.size() > 2 && from < c.stems.size(); ++from) {
+      for (size_t length = 2; from + length <= c.stems.size() && length < c.stems.size(); ++length) {
+        std::string sub;
+        for (size_t k = from; k < from + length; ++k) sub += (sub.empty() ? "" : " ") + c.stems[k];
+        const auto inner = candidates.find(sub);
+        if (inner != candidates.end()) containedCount[&inner->second] += c.count;
+      }
+    }
+  }
   for (auto& [key, c] : candidates) {
-    for (const auto& s : c.stems) c.score += wordDegree[s] / wordFrequency[s];
-    c.score *= c.count;
+    // RAKE's degree over frequency favours words that live in longer phrases; how often the phrase and its
+    // words recur is what makes it a topic of a conversation rather than a one-off.
+    double rake = 0, recurrence = 0;
+    for (const auto& s : c.stems) {
+      rake += wordDegree[s] / wordFrequency[s];
+      recurrence += wordFrequency[s] - 1;
+    }
+    c.score = (c.count + containedCount[&c]) * rake + recurrence;
     ranked.push_back(&c);
   }
   std::sort(ranked.begin(), ranked.end(), [](const Candidate* a, const Candidate* b) {
