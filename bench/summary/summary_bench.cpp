@@ -37,9 +37,10 @@ class Lcg {
   uint64_t state_ = 20261124;
 };
 
-const std::vector<std::string> kTopics = {"work-life balance", "boundaries with my manager", "morning routine",
-                                          "stress management", "team delegation", "sleep schedule",
-                                          "career goals", "difficult conversations"};
+const std::vector<std::string> kTopics = {"work-life balance", "boundaries with my manager",
+                                          "morning routine",   "stress management",
+                                          "team delegation",   "sleep schedule",
+                                          "career goals",      "difficult conversations"};
 
 const std::vector<std::string> kClientLines = {
     "I have been struggling with {t} for a few weeks now and it is wearing me down.",
@@ -101,7 +102,8 @@ std::vector<TranscriptSegmentRecord> syntheticTranscript() {
     s.endMs = s.startMs + slot - 200;
     s.confidence = 0.9;
     // The conversation dwells on one topic for a while, then moves on.
-    const std::string& topic = kTopics[(static_cast<size_t>(i) / 120 + (rng.next() % 4 == 0 ? 1 : 0)) % kTopics.size()];
+    const std::string& topic =
+        kTopics[(static_cast<size_t>(i) / 120 + (rng.next() % 4 == 0 ? 1 : 0)) % kTopics.size()];
     if (client && i % 150 == 71 && commitment < kCommitments.size()) {
       s.text = kCommitments[commitment++];
     } else {
@@ -119,7 +121,8 @@ double medianMs(F&& f) {
   for (int i = 0; i < kRuns; ++i) {
     const auto start = std::chrono::steady_clock::now();
     f();
-    runs.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    runs.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   }
   std::sort(runs.begin(), runs.end());
   return runs[kRuns / 2];
@@ -160,7 +163,8 @@ int main(int argc, char** argv) {
   std::printf("baseline: tokenize the same transcript: %.1f ms\n", baseline);
   std::printf("embedded summary, 60-minute transcript (%zu segments, %s words): %.0f ms (goal < %.0f ms)\n",
               in.segments.size(), withThousands(words).c_str(), embedded, kGoalMs);
-  std::printf("ratio to baseline: %.1fx (median of %d runs each; checksum %zu)\n", embedded / baseline, kRuns, sink);
+  std::printf("ratio to baseline: %.1fx (median of %d runs each; checksum %zu)\n", embedded / baseline, kRuns,
+              sink);
   if (print) {
     std::printf("\n%s\n\nkeyTopics:", summary.textSummary.c_str());
     for (const auto& t : summary.keyTopics) std::printf(" [%s]", t.c_str());

@@ -109,9 +109,8 @@ std::string perform(const OpenAiEndpoint& ep, const std::string& url, const std:
                         what + " to " + url + " timed out after " + std::to_string(timeout) + " ms");
     }
     if (body.tooLarge) {
-      throw OpenAiError(OpenAiError::Kind::MalformedJson,
-                        what + " from " + url + ": response larger than " + std::to_string(kMaxResponseBytes) +
-                            " bytes");
+      throw OpenAiError(OpenAiError::Kind::MalformedJson, what + " from " + url + ": response larger than " +
+                                                              std::to_string(kMaxResponseBytes) + " bytes");
     }
     throw OpenAiError(OpenAiError::Kind::Connect, what + " to " + url + " failed: " + detail);
   }
@@ -154,12 +153,13 @@ std::string OpenAiClient::chat(const std::vector<ChatMessage>& messages, double 
   // Invalid UTF-8 from a recogniser must not make dump() throw a json exception instead of an OpenAiError.
   const std::string payload = request.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 
-  const std::string body = perform(endpoint_, urlFor("chat/completions"), what, [&](CURL* c, SlistPtr& headers) {
-    appendHeader(headers, "Content-Type: application/json");
-    curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload.data());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload.size()));
-  });
+  const std::string body =
+      perform(endpoint_, urlFor("chat/completions"), what, [&](CURL* c, SlistPtr& headers) {
+        appendHeader(headers, "Content-Type: application/json");
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload.data());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload.size()));
+      });
   const auto json = parse(body, what);
   const auto choices = json.find("choices");
   if (choices == json.end() || !choices->is_array() || choices->empty() || !(*choices)[0].is_object()) {
@@ -169,12 +169,14 @@ std::string OpenAiClient::chat(const std::vector<ChatMessage>& messages, double 
   const auto message = choice.find("message");
   if (message == choice.end() || !message->is_object() || !message->contains("content") ||
       !(*message)["content"].is_string()) {
-    throw OpenAiError(OpenAiError::Kind::MissingField, what + ": response has no choices[0].message.content string");
+    throw OpenAiError(OpenAiError::Kind::MissingField,
+                      what + ": response has no choices[0].message.content string");
   }
   return (*message)["content"].get<std::string>();
 }
 
-std::string OpenAiClient::transcribe(const std::vector<int16_t>& pcm16kMono, const std::string& language) const {
+std::string OpenAiClient::transcribe(const std::vector<int16_t>& pcm16kMono,
+                                     const std::string& language) const {
   const std::string what = "transcription";
   const std::string wav = encodeWav(pcm16kMono, kSampleRate, 1);
   MimePtr mime;

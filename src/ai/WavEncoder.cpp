@@ -30,7 +30,7 @@ std::string encodeWav(const std::vector<int16_t>& samples, uint32_t sampleRate, 
   put16(out, 1);   // PCM
   put16(out, channels);
   put32(out, sampleRate);
-  put32(out, sampleRate * channels * (kBitsPerSample / 8));  // byte rate
+  put32(out, sampleRate * channels * (kBitsPerSample / 8));            // byte rate
   put16(out, static_cast<uint16_t>(channels * (kBitsPerSample / 8)));  // block align
   put16(out, kBitsPerSample);
   out += "data";

@@ -36,8 +36,8 @@ class FakeOpenAiProcess {
     const std::string script = std::string(ROOMS_SOURCE_DIR) + "/tests/integration/helpers/fake-openai.mjs";
     std::string node = "node", portFlag = "--port", port = "0", modeFlag = "--mode", modeArg = mode;
     std::string scriptArg = script;
-    char* argv[] = {node.data(), scriptArg.data(), portFlag.data(), port.data(), modeFlag.data(), modeArg.data(),
-                    nullptr};
+    char* argv[] = {node.data(),     scriptArg.data(), portFlag.data(), port.data(),
+                    modeFlag.data(), modeArg.data(),   nullptr};
     const int rc = posix_spawnp(&pid_, "node", &actions, nullptr, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
     ::close(toChild[0]);
@@ -46,10 +46,12 @@ class FakeOpenAiProcess {
     stdout_ = fromChild[0];
     if (rc != 0) {
       pid_ = -1;
-      throw std::runtime_error("could not run node (needed for the fake OpenAI server): " + std::to_string(rc));
+      throw std::runtime_error("could not run node (needed for the fake OpenAI server): " +
+                               std::to_string(rc));
     }
     url_ = readLine(10000);
-    if (url_.rfind("http://", 0) != 0) throw std::runtime_error("fake-openai.mjs did not print its URL: " + url_);
+    if (url_.rfind("http://", 0) != 0)
+      throw std::runtime_error("fake-openai.mjs did not print its URL: " + url_);
   }
 
   ~FakeOpenAiProcess() {
@@ -101,13 +103,15 @@ class FakeOpenAiProcess {
     if (!body.empty()) {
       curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.c_str());
     }
-    curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* out) {
-      static_cast<std::string*>(out)->append(d, s * n);
-      return s * n;
-    });
+    curl_easy_setopt(
+        curl.get(), CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* out) {
+          static_cast<std::string*>(out)->append(d, s * n);
+          return s * n;
+        });
     curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &response);
     const CURLcode rc = curl_easy_perform(curl.get());
-    if (rc != CURLE_OK) throw std::runtime_error(std::string("fake-openai control: ") + curl_easy_strerror(rc));
+    if (rc != CURLE_OK)
+      throw std::runtime_error(std::string("fake-openai control: ") + curl_easy_strerror(rc));
     return response;
   }
 

@@ -102,10 +102,10 @@ TEST_F(OpenAiClientTest, TranscribeUploadsAWavFileAsMultipartForm) {
   EXPECT_EQ(r["file"]["contentType"], "audio/wav");
   EXPECT_EQ(r["file"]["size"], 44 + 32000);
   const std::string header = r["file"]["headerHex"];
-  EXPECT_EQ(header.substr(0, 8), "52494646");  // "RIFF"
+  EXPECT_EQ(header.substr(0, 8), "52494646");            // "RIFF"
   EXPECT_EQ(header.substr(16, 16), "57415645666d7420");  // "WAVEfmt "
-  EXPECT_EQ(header.substr(48, 8), "803e0000");  // 16000 Hz, little-endian
-  EXPECT_EQ(header.substr(80, 8), "007d0000");  // 32000 data bytes
+  EXPECT_EQ(header.substr(48, 8), "803e0000");           // 16000 Hz, little-endian
+  EXPECT_EQ(header.substr(80, 8), "007d0000");           // 32000 data bytes
 }
 
 TEST_F(OpenAiClientTest, TranscribeWithoutLanguageLeavesTheFieldOut) {
@@ -174,8 +174,8 @@ TEST(WavEncoderTest, WritesACanonicalPcmHeader) {
   EXPECT_EQ(wav.substr(0, 4), "RIFF");
   EXPECT_EQ(static_cast<uint8_t>(wav[4]), 36 + 6);
   EXPECT_EQ(wav.substr(8, 8), "WAVEfmt ");
-  EXPECT_EQ(wav[20], 1);  // PCM
-  EXPECT_EQ(wav[22], 1);  // mono
+  EXPECT_EQ(wav[20], 1);                           // PCM
+  EXPECT_EQ(wav[22], 1);                           // mono
   EXPECT_EQ(static_cast<uint8_t>(wav[28]), 0x00);  // byte rate 32000 = 0x7d00
   EXPECT_EQ(static_cast<uint8_t>(wav[29]), 0x7d);
   EXPECT_EQ(wav[32], 2);   // block align

@@ -25,7 +25,9 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 SummaryInput inputWith(const TestTranscript& t, int64_t minutes = 30) {
   SummaryInput in;
@@ -45,11 +47,13 @@ TestTranscript coachingSession() {
   t.coach("Welcome back Jordan. How have things been since our last session?")
       .client("Honestly it has been a hard couple of weeks. My work-life balance is a mess again.")
       .coach("What makes work-life balance so hard right now?")
-      .client("I answer email late at night and I never switch off. My manager keeps sending requests at ten.")
+      .client(
+          "I answer email late at night and I never switch off. My manager keeps sending requests at ten.")
       .coach("It sounds like boundaries with your manager are part of this.")
       .client("Yes, boundaries are the real problem. I want a proper morning routine too.")
       .coach("What would a good morning routine look like for you?")
-      .client("Quiet coffee, a short walk and the breathing exercises we practiced. That morning routine helped.")
+      .client(
+          "Quiet coffee, a short walk and the breathing exercises we practiced. That morning routine helped.")
       .client("I'll send the project plan to my manager by Friday so the late requests stop.")
       .coach("That's a great step. Let's schedule weekly check-ins for accountability.")
       .client("Okay. The next step is to practice the breathing exercises every morning before work.")
@@ -63,7 +67,8 @@ TEST(SummaryEngineTest, FindsPlantedActionItemsAsShortImperatives) {
   ExtractiveSummaryEngine engine;
   const auto out = engine.summarize(inputWith(coachingSession()));
   EXPECT_EQ(out.engine, "embedded");
-  EXPECT_TRUE(contains(out.actionItems, "Send the project plan to my manager by Friday")) << ::testing::PrintToString(out.actionItems);
+  EXPECT_TRUE(contains(out.actionItems, "Send the project plan to my manager by Friday"))
+      << ::testing::PrintToString(out.actionItems);
   EXPECT_TRUE(contains(out.actionItems, "Schedule weekly check-ins for accountability"));
   EXPECT_TRUE(contains(out.actionItems, "Practice the breathing exercises every morning before work"));
   EXPECT_EQ(out.actionItems.size(), 3u) << ::testing::PrintToString(out.actionItems);
@@ -72,10 +77,10 @@ TEST(SummaryEngineTest, FindsPlantedActionItemsAsShortImperatives) {
 }
 
 TEST(SummaryEngineTest, ConversationalPhrasesAreNotActionItems) {
-  const auto items = extractActionItems({"I'll be honest with you, it was a tough week.", "Let's see what comes up.",
-                                         "What will I do about it?", "I will not call him again.",
-                                         "Let's talk about your goals.", "I'll do it.", "I'm going to think about it.",
-                                         "We'll see how it goes."});
+  const auto items = extractActionItems(
+      {"I'll be honest with you, it was a tough week.", "Let's see what comes up.",
+       "What will I do about it?", "I will not call him again.", "Let's talk about your goals.",
+       "I'll do it.", "I'm going to think about it.", "We'll see how it goes."});
   EXPECT_TRUE(items.empty()) << ::testing::PrintToString(items);
 }
 
@@ -119,7 +124,11 @@ TEST(SummaryEngineTest, KeyTopicsAreTheRecurringPhrases) {
   EXPECT_TRUE(contains(out.keyTopics, "breathing exercises")) << ::testing::PrintToString(out.keyTopics);
   // No topic is part of another, and all are lowercase.
   for (const auto& a : out.keyTopics) {
-    EXPECT_EQ(a, [&] { std::string l = a; for (char& c : l) c = static_cast<char>(std::tolower(c)); return l; }());
+    EXPECT_EQ(a, [&] {
+      std::string l = a;
+      for (char& c : l) c = static_cast<char>(std::tolower(c));
+      return l;
+    }());
     for (const auto& b : out.keyTopics) {
       if (&a != &b) EXPECT_FALSE(has(a, b)) << a << " contains " << b;
     }
@@ -128,8 +137,9 @@ TEST(SummaryEngineTest, KeyTopicsAreTheRecurringPhrases) {
 }
 
 TEST(SummaryEngineTest, KeyPhrasesPreferMultiWordPhrasesOverTheirWords) {
-  const auto topics = extractKeyPhrases({"The quarterly review went badly.", "My quarterly review is next month.",
-                                         "I fear the quarterly review.", "Review the slides.", "Slides again."});
+  const auto topics =
+      extractKeyPhrases({"The quarterly review went badly.", "My quarterly review is next month.",
+                         "I fear the quarterly review.", "Review the slides.", "Slides again."});
   ASSERT_FALSE(topics.empty());
   EXPECT_EQ(topics[0], "quarterly review");
   EXPECT_FALSE(contains(topics, "review"));
@@ -137,24 +147,28 @@ TEST(SummaryEngineTest, KeyPhrasesPreferMultiWordPhrasesOverTheirWords) {
 
 TEST(SummaryEngineTest, SentimentFollowsTheWords) {
   auto sentiment = [](std::vector<std::string> s) { return classifySentiment(scoreSentiment(s)); };
-  EXPECT_EQ(sentiment({"I feel great about this.", "The new routine is wonderful and I am proud of my progress.",
-                       "Thank you, this was really helpful."}),
-            "positive");
+  EXPECT_EQ(
+      sentiment({"I feel great about this.", "The new routine is wonderful and I am proud of my progress.",
+                 "Thank you, this was really helpful."}),
+      "positive");
   EXPECT_EQ(sentiment({"I am exhausted and overwhelmed.", "Work is terrible and I feel stuck.",
                        "I am worried this will fail."}),
             "negative");
   EXPECT_EQ(sentiment({"We met on Tuesday.", "The report has three sections.", "I will send it tomorrow."}),
             "neutral");
-  EXPECT_EQ(sentiment({"I was stressed and anxious all week.", "But the walk made me happy and more confident.",
-                       "Still frustrated with my manager.", "The progress is encouraging."}),
-            "mixed");
+  EXPECT_EQ(
+      sentiment({"I was stressed and anxious all week.", "But the walk made me happy and more confident.",
+                 "Still frustrated with my manager.", "The progress is encouraging."}),
+      "mixed");
 }
 
 TEST(SummaryEngineTest, NegationFlipsSentiment) {
-  EXPECT_EQ(classifySentiment(scoreSentiment({"I am not happy.", "This is not good.", "Not helpful at all."})),
-            "negative");
-  EXPECT_EQ(classifySentiment(scoreSentiment({"No problem at all.", "It's not bad.", "I'm not worried anymore."})),
-            "positive");
+  EXPECT_EQ(
+      classifySentiment(scoreSentiment({"I am not happy.", "This is not good.", "Not helpful at all."})),
+      "negative");
+  EXPECT_EQ(
+      classifySentiment(scoreSentiment({"No problem at all.", "It's not bad.", "I'm not worried anymore."})),
+      "positive");
 }
 
 TEST(SummaryEngineTest, SessionSentimentComesFromWhatPeopleSaid) {
@@ -182,13 +196,15 @@ TEST(SummaryEngineTest, SpeechWithoutTextAndTranscriptionOff) {
   TestTranscript unrecognised;
   unrecognised.say("coach", "", 90000).say("client", "", 60000);
   auto in = inputWith(unrecognised, 20);
-  EXPECT_EQ(engine.summarize(in).textSummary,
-            "The coach and the client spoke for about 3 minutes in total during this 20-minute session, but none "
-            "of the speech could be transcribed.");
+  EXPECT_EQ(
+      engine.summarize(in).textSummary,
+      "The coach and the client spoke for about 3 minutes in total during this 20-minute session, but none "
+      "of the speech could be transcribed.");
   in.transcriptionEnabled = false;
   in.segments.clear();
-  EXPECT_EQ(engine.summarize(in).textSummary,
-            "Transcription was turned off for this 20-minute session, so there is no transcript to summarize.");
+  EXPECT_EQ(
+      engine.summarize(in).textSummary,
+      "Transcription was turned off for this 20-minute session, so there is no transcript to summarize.");
 }
 
 TEST(SummaryEngineTest, OneSidedSessionNamesTheOnlySpeaker) {
@@ -197,7 +213,8 @@ TEST(SummaryEngineTest, OneSidedSessionNamesTheOnlySpeaker) {
       .coach("Jordan has not joined yet, so I will send a reschedule email after this session.");
   ExtractiveSummaryEngine engine;
   const auto out = engine.summarize(inputWith(t, 15));
-  EXPECT_TRUE(has(out.textSummary, "During this 15-minute session, only the coach spoke.")) << out.textSummary;
+  EXPECT_TRUE(has(out.textSummary, "During this 15-minute session, only the coach spoke."))
+      << out.textSummary;
   EXPECT_TRUE(contains(out.actionItems, "Send a reschedule email after this session"))
       << ::testing::PrintToString(out.actionItems);
 }
@@ -205,7 +222,8 @@ TEST(SummaryEngineTest, OneSidedSessionNamesTheOnlySpeaker) {
 TEST(SummaryEngineTest, SummaryStatesLengthAndTalkShare) {
   ExtractiveSummaryEngine engine;
   const auto out = engine.summarize(inputWith(coachingSession(), 45));
-  EXPECT_TRUE(has(out.textSummary, "During this 45-minute coaching session, the coach spoke for ")) << out.textSummary;
+  EXPECT_TRUE(has(out.textSummary, "During this 45-minute coaching session, the coach spoke for "))
+      << out.textSummary;
   EXPECT_TRUE(has(out.textSummary, "The AI Orb took part with")) << out.textSummary;
   EXPECT_TRUE(has(out.textSummary, "The client said: \"")) << out.textSummary;
 }
@@ -223,8 +241,9 @@ TEST(SummaryEngineTest, IsDeterministic) {
 
 TEST(SummaryEngineTest, SummarizesAnHourOfTalkQuickly) {
   // 900 segments of varied sentences, about 9,000 words.
-  const std::vector<std::string> subjects = {"my manager", "the team", "my partner", "the budget", "the launch",
-                                             "my sleep", "the new role", "our clients", "the deadline"};
+  const std::vector<std::string> subjects = {"my manager",   "the team",    "my partner",
+                                             "the budget",   "the launch",  "my sleep",
+                                             "the new role", "our clients", "the deadline"};
   const std::vector<std::string> frames = {
       "I keep thinking about {} and how it affects the rest of my week at work.",
       "What would change if {} was no longer the thing that drains your energy every day?",
@@ -239,7 +258,8 @@ TEST(SummaryEngineTest, SummarizesAnHourOfTalkQuickly) {
   ExtractiveSummaryEngine engine;
   const auto start = std::chrono::steady_clock::now();
   const auto out = engine.summarize(inputWith(t, 60));
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   EXPECT_LT(ms.count(), 1000);
   EXPECT_FALSE(out.keyTopics.empty());
   EXPECT_TRUE(has(out.textSummary, "60-minute coaching session"));
@@ -273,7 +293,9 @@ class LlmSummaryEngineTest : public ::testing::Test {
                           {"sentiment", "positive"}}}});
     server_->clearRequests();
   }
-  static OpenAiEndpoint endpoint(int64_t timeoutMs = 5000) { return {server_->url(), "k", "summary-model", timeoutMs}; }
+  static OpenAiEndpoint endpoint(int64_t timeoutMs = 5000) {
+    return {server_->url(), "k", "summary-model", timeoutMs};
+  }
 
   static std::unique_ptr<FakeOpenAiProcess> server_;
   ExtractiveSummaryEngine embedded_;
@@ -343,7 +365,8 @@ TEST_F(LlmSummaryEngineTest, SilentSessionNeedsNoModel) {
 TEST_F(LlmSummaryEngineTest, LongTranscriptsKeepTheirEnd) {
   TestTranscript t;
   t.client("The very first thing said in this session.");
-  for (int i = 0; i < 400; ++i) t.coach("Another fairly long line of coaching talk number " + std::to_string(i) + ".");
+  for (int i = 0; i < 400; ++i)
+    t.coach("Another fairly long line of coaching talk number " + std::to_string(i) + ".");
   t.client("The very last thing said in this session.");
   LlmSummaryEngine engine(endpoint(), embedded_);
   engine.summarize(inputWith(t));
@@ -359,19 +382,20 @@ TEST(LlmSummaryReplyTest, AcceptsOnlyTheRequestedObject) {
       R"({"textSummary":"S.","keyTopics":["a","b","c","d","e","f","g"],"actionItems":[],"sentiment":"mixed"})");
   EXPECT_EQ(ok.keyTopics.size(), 6u);
   EXPECT_EQ(ok.engine, "llm");
-  for (const char* bad : {
-           "not json",
-           "[1,2]",
-           R"({"keyTopics":[],"actionItems":[],"sentiment":"neutral"})",
-           R"({"textSummary":"","keyTopics":[],"actionItems":[],"sentiment":"neutral"})",
-           R"({"textSummary":"S","keyTopics":"a","actionItems":[],"sentiment":"neutral"})",
-           R"({"textSummary":"S","keyTopics":[1],"actionItems":[],"sentiment":"neutral"})",
-           R"({"textSummary":"S","keyTopics":[""],"actionItems":[],"sentiment":"neutral"})",
-           R"({"textSummary":"S","keyTopics":[],"actionItems":[],"sentiment":"Positive"})",
-           R"({"textSummary":"S","keyTopics":[],"actionItems":[],"sentiment":null})",
-           R"({"textSummary":"S","keyTopics":[],"sentiment":"neutral"})",
-           R"({"textSummary":"S","keyTopics":["1","2","3","4","5","6","7","8","9","10","11"],"actionItems":[],"sentiment":"neutral"})",
-       }) {
+  for (
+      const char* bad : {
+          "not json",
+          "[1,2]",
+          R"({"keyTopics":[],"actionItems":[],"sentiment":"neutral"})",
+          R"({"textSummary":"","keyTopics":[],"actionItems":[],"sentiment":"neutral"})",
+          R"({"textSummary":"S","keyTopics":"a","actionItems":[],"sentiment":"neutral"})",
+          R"({"textSummary":"S","keyTopics":[1],"actionItems":[],"sentiment":"neutral"})",
+          R"({"textSummary":"S","keyTopics":[""],"actionItems":[],"sentiment":"neutral"})",
+          R"({"textSummary":"S","keyTopics":[],"actionItems":[],"sentiment":"Positive"})",
+          R"({"textSummary":"S","keyTopics":[],"actionItems":[],"sentiment":null})",
+          R"({"textSummary":"S","keyTopics":[],"sentiment":"neutral"})",
+          R"({"textSummary":"S","keyTopics":["1","2","3","4","5","6","7","8","9","10","11"],"actionItems":[],"sentiment":"neutral"})",
+      }) {
     EXPECT_THROW(LlmSummaryEngine::parseReply(bad), std::invalid_argument) << bad;
   }
 }

@@ -16,7 +16,8 @@ std::string personalityGuide(const std::string& personality) {
            "deadlines.";
   }
   if (personality == "reflective") {
-    return "Your personality is reflective: you ask open questions and mirror back what the client said, so they "
+    return "Your personality is reflective: you ask open questions and mirror back what the client said, so "
+           "they "
            "find their own answers.";
   }
   return "Your personality is supportive: warm and encouraging, you acknowledge effort and progress.";
@@ -26,7 +27,8 @@ std::string systemPrompt(const DialogRequest& r) {
   return "You are the AI Orb, an AI participant in a live video coaching session between a coach and a "
          "client. Your words are spoken aloud by a speech synthesizer. " +
          personalityGuide(r.personality) +
-         " Reply in plain spoken English with one to three short sentences: no lists, no markdown, no emojis, no "
+         " Reply in plain spoken English with one to three short sentences: no lists, no markdown, no "
+         "emojis, no "
          "speaker label. Support the coach's work rather than taking over the session, and use only what was "
          "said in the transcript.";
 }
@@ -39,8 +41,8 @@ std::string userPrompt(const DialogRequest& r) {
   if (r.trigger == DialogTrigger::CheckIn) {
     out += "Nobody has addressed you. Offer a brief check-in that fits the conversation so far.";
   } else {
-    const std::string who = r.speakerName.empty() ? "The " + r.speakerRole
-                                                  : r.speakerName + " (" + r.speakerRole + ")";
+    const std::string who =
+        r.speakerName.empty() ? "The " + r.speakerRole : r.speakerName + " (" + r.speakerRole + ")";
     out += who + " said to you: \"" + r.utterance + "\"\nAnswer them.";
   }
   return out;

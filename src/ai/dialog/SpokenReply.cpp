@@ -7,7 +7,9 @@
 namespace rooms::ai {
 namespace {
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool isSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // Drops the markdown a model adds out of habit: headings, list markers, emphasis, code ticks, links (the
 // link text stays), block quotes.
@@ -100,7 +102,8 @@ std::string speakableReply(const std::string& text, size_t maxChars, size_t maxS
   // Sentence ends: ". ", "! ", "? " or the end of the text.
   std::vector<size_t> ends;
   for (size_t i = 0; i < s.size(); ++i) {
-    if ((s[i] == '.' || s[i] == '!' || s[i] == '?') && (i + 1 == s.size() || s[i + 1] == ' ')) ends.push_back(i + 1);
+    if ((s[i] == '.' || s[i] == '!' || s[i] == '?') && (i + 1 == s.size() || s[i + 1] == ' '))
+      ends.push_back(i + 1);
   }
   size_t cut = s.size();
   if (ends.size() > maxSentences) cut = ends[maxSentences - 1];

@@ -38,7 +38,8 @@ std::string quote(const std::string& sentence) {
   std::string out;
   size_t words = 0;
   for (const auto& w : tokenize(sentence)) {
-    if (w.lower == "um" || w.lower == "uh" || w.lower == "umm" || w.lower == "uhm" || w.lower == "erm") continue;
+    if (w.lower == "um" || w.lower == "uh" || w.lower == "umm" || w.lower == "uhm" || w.lower == "erm")
+      continue;
     if (++words > kMaxQuoteWords) {
       out += "...";
       return capitalized(out);
@@ -72,8 +73,8 @@ std::string talkSentence(const std::array<RoleTalk, 3>& talk, const std::vector<
   const bool bothHumans = humans.size() == 2;
   std::string out = "During " + sessionPhrase(seconds, bothHumans) + ", ";
   if (bothHumans && coach.talkMs + client.talkMs > 0) {
-    out += "the coach spoke for " + std::to_string(coach.percentage) + "% of the talk time and the client for " +
-           std::to_string(client.percentage) + "%";
+    out += "the coach spoke for " + std::to_string(coach.percentage) +
+           "% of the talk time and the client for " + std::to_string(client.percentage) + "%";
   } else if (bothHumans) {
     out += "the coach and the client talked";
   } else if (humans.size() == 1) {
@@ -100,9 +101,8 @@ SummaryText ExtractiveSummaryEngine::summarize(const SummaryInput& in) {
   std::vector<std::string> speakers;  // roles that talked or were transcribed, coach, client, orb order
   for (const auto& r : talk) {
     totalTalkMs += r.talkMs;
-    const bool transcribed = std::any_of(in.segments.begin(), in.segments.end(), [&](const auto& s) {
-      return s.role == r.role && !s.text.empty();
-    });
+    const bool transcribed = std::any_of(in.segments.begin(), in.segments.end(),
+                                         [&](const auto& s) { return s.role == r.role && !s.text.empty(); });
     if (r.talkMs > 0 || transcribed) speakers.push_back(r.role);
   }
   const bool anyText =
@@ -113,12 +113,14 @@ SummaryText ExtractiveSummaryEngine::summarize(const SummaryInput& in) {
     if (totalTalkMs > 0) {
       std::vector<std::string> nouns;
       for (const auto& role : speakers) nouns.push_back(roleNoun(role));
-      out.textSummary = capitalized(joinList(nouns)) + " spoke for " + minutesOfTalk(totalTalkMs) +
-                        " in total during " + session + ", but " +
-                        (in.transcriptionEnabled ? "none of the speech could be transcribed."
-                                                 : "transcription was turned off, so there is no transcript.");
+      out.textSummary =
+          capitalized(joinList(nouns)) + " spoke for " + minutesOfTalk(totalTalkMs) + " in total during " +
+          session + ", but " +
+          (in.transcriptionEnabled ? "none of the speech could be transcribed."
+                                   : "transcription was turned off, so there is no transcript.");
     } else if (!in.transcriptionEnabled) {
-      out.textSummary = "Transcription was turned off for " + session + ", so there is no transcript to summarize.";
+      out.textSummary =
+          "Transcription was turned off for " + session + ", so there is no transcript to summarize.";
     } else {
       out.textSummary = "No speech was transcribed during " + session + ".";
     }
@@ -126,8 +128,8 @@ SummaryText ExtractiveSummaryEngine::summarize(const SummaryInput& in) {
   }
 
   // More highlights for longer conversations, but a summary stays a paragraph.
-  const size_t segmentsWithText = static_cast<size_t>(std::count_if(
-      in.segments.begin(), in.segments.end(), [](const auto& s) { return !s.text.empty(); }));
+  const size_t segmentsWithText = static_cast<size_t>(
+      std::count_if(in.segments.begin(), in.segments.end(), [](const auto& s) { return !s.text.empty(); }));
   const size_t highlightCount = std::clamp<size_t>(segmentsWithText / 150 + 2, 2, 5);
   const auto insights = analyzeTranscript(in.segments, highlightCount);
   out.keyTopics = insights.keyTopics;
@@ -141,7 +143,8 @@ SummaryText ExtractiveSummaryEngine::summarize(const SummaryInput& in) {
     const auto& s = insights.sentences[index];
     const std::string q = quote(s.text);
     if (q.empty()) continue;
-    text += " " + capitalized(roleNoun(s.role)) + (s.role == previousRole ? " added: \"" : " said: \"") + q + "\"";
+    text += " " + capitalized(roleNoun(s.role)) + (s.role == previousRole ? " added: \"" : " said: \"") + q +
+            "\"";
     previousRole = s.role;
   }
   if (!out.actionItems.empty()) {

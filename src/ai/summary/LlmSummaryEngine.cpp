@@ -29,7 +29,8 @@ constexpr const char* kSystemPrompt =
     "\"textSummary\": a readable paragraph of 3 to 6 sentences for the coach: what the session covered and "
     "what the client decided, ending with \"Action items: 1) ..., 2) ...\" when there are any;\n"
     "\"keyTopics\": 3 to 6 short lowercase key phrases (an array of strings);\n"
-    "\"actionItems\": the concrete commitments and next steps, each a short imperative phrase starting with a "
+    "\"actionItems\": the concrete commitments and next steps, each a short imperative phrase starting with "
+    "a "
     "verb and without a trailing period (an array of strings, empty when there are none);\n"
     "\"sentiment\": the overall tone, exactly one of \"positive\", \"neutral\", \"negative\", \"mixed\".\n"
     "Use only what the transcript says; do not invent names, facts or commitments.";
@@ -43,14 +44,16 @@ std::string trimmed(const std::string& s) {
 std::vector<std::string> stringArray(const nlohmann::json& reply, const char* field, size_t maxEntries,
                                      size_t maxChars) {
   const auto it = reply.find(field);
-  if (it == reply.end() || !it->is_array()) throw std::invalid_argument(std::string(field) + " is not an array");
+  if (it == reply.end() || !it->is_array())
+    throw std::invalid_argument(std::string(field) + " is not an array");
   if (it->size() > maxEntries) {
-    throw std::invalid_argument(std::string(field) + " has " + std::to_string(it->size()) + " entries (at most " +
-                                std::to_string(maxEntries) + ")");
+    throw std::invalid_argument(std::string(field) + " has " + std::to_string(it->size()) +
+                                " entries (at most " + std::to_string(maxEntries) + ")");
   }
   std::vector<std::string> out;
   for (const auto& entry : *it) {
-    if (!entry.is_string()) throw std::invalid_argument(std::string(field) + " has an entry that is not a string");
+    if (!entry.is_string())
+      throw std::invalid_argument(std::string(field) + " has an entry that is not a string");
     std::string s = trimmed(entry.get<std::string>());
     while (!s.empty() && s.back() == '.') s.pop_back();
     if (s.empty() || s.size() > maxChars) {
@@ -66,7 +69,8 @@ std::string userPrompt(const SummaryInput& in) {
   const std::string length = lengthAdjective(sessionSeconds(in));
   out += "- length: " + (length.empty() ? std::string("unknown") : length) + "\n";
   out += "- share of talk time:";
-  for (const auto& r : talkTime(in.segments)) out += " " + roleNoun(r.role) + " " + std::to_string(r.percentage) + "%";
+  for (const auto& r : talkTime(in.segments))
+    out += " " + roleNoun(r.role) + " " + std::to_string(r.percentage) + "%";
   out += "\n";
   if (!in.personality.empty()) out += "- the AI Orb's personality: " + in.personality + "\n";
   out += "\nTranscript (oldest first):\n" + promptTranscript(in.segments, kTranscriptChars);
@@ -85,7 +89,8 @@ SummaryText LlmSummaryEngine::parseReply(const std::string& content) {
   SummaryText out;
   out.engine = "llm";
   const auto summary = reply.find("textSummary");
-  if (summary == reply.end() || !summary->is_string()) throw std::invalid_argument("textSummary is not a string");
+  if (summary == reply.end() || !summary->is_string())
+    throw std::invalid_argument("textSummary is not a string");
   out.textSummary = trimmed(summary->get<std::string>());
   if (out.textSummary.empty() || out.textSummary.size() > kMaxSummaryChars) {
     throw std::invalid_argument("textSummary is empty or longer than " + std::to_string(kMaxSummaryChars) +
@@ -96,7 +101,8 @@ SummaryText LlmSummaryEngine::parseReply(const std::string& content) {
   if (out.keyTopics.size() > kKeptTopics) out.keyTopics.resize(kKeptTopics);
   if (out.actionItems.size() > kKeptItems) out.actionItems.resize(kKeptItems);
   const auto sentiment = reply.find("sentiment");
-  if (sentiment == reply.end() || !sentiment->is_string()) throw std::invalid_argument("sentiment is not a string");
+  if (sentiment == reply.end() || !sentiment->is_string())
+    throw std::invalid_argument("sentiment is not a string");
   out.sentiment = sentiment->get<std::string>();
   if (out.sentiment != "positive" && out.sentiment != "neutral" && out.sentiment != "negative" &&
       out.sentiment != "mixed") {
@@ -115,10 +121,10 @@ SummaryText LlmSummaryEngine::summarize(const SummaryInput& in) {
     const std::string content =
         client_.chat({{"system", kSystemPrompt}, {"user", userPrompt(in)}}, kTemperature, true);
     SummaryText out = parseReply(content);
-    log::info("summary_llm_done",
-              {{"roomId", in.roomId},
-               {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
-                          .count()}});
+    log::info("summary_llm_done", {{"roomId", in.roomId},
+                                   {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::steady_clock::now() - start)
+                                              .count()}});
     return out;
   } catch (const std::exception& e) {
     // OpenAiError, std::invalid_argument from parseReply, or anything else from the exchange.

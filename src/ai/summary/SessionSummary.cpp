@@ -76,7 +76,8 @@ nlohmann::ordered_json buildSessionSummary(const SummaryInput& in, SummaryEngine
   out["roomId"] = in.roomId;
   out["sessionId"] = in.sessionId;
   out["summary"] = std::move(summary);
-  out["attendance"] = {{"coach", attendance(in, "coach", nowMs)}, {"client", attendance(in, "client", nowMs)}};
+  out["attendance"] = {{"coach", attendance(in, "coach", nowMs)},
+                       {"client", attendance(in, "client", nowMs)}};
   return out;
 }
 

@@ -17,7 +17,7 @@ constexpr size_t kMinItemWords = 2;
 
 struct Trigger {
   std::array<std::string_view, 5> words;
-  int strength;  // 3: a commitment, 2: a plan, a need or a suggestion
+  int strength;             // 3: a commitment, 2: a plan, a need or a suggestion
   bool suggestion = false;  // "let's ...": the first verb is often conversational ("let's see")
 };
 
@@ -63,9 +63,10 @@ constexpr std::array<Trigger, 35> kTriggers = {{
 // Words between the trigger and the verb that say nothing about the action.
 bool isSkippable(std::string_view w) {
   static const std::unordered_set<std::string_view> kWords = {
-      "definitely", "really", "also", "just", "probably", "actually", "then", "first", "still", "totally",
-      "absolutely", "certainly", "finally", "now", "maybe", "um", "uh", "like", "honestly", "seriously",
-      "personally", "happily", "gladly", "quickly", "immediately"};
+      "definitely", "really", "also",    "just",       "probably",  "actually",  "then",
+      "first",      "still",  "totally", "absolutely", "certainly", "finally",   "now",
+      "maybe",      "um",     "uh",      "like",       "honestly",  "seriously", "personally",
+      "happily",    "gladly", "quickly", "immediately"};
   return kWords.contains(w);
 }
 
@@ -84,23 +85,25 @@ bool isConversationalVerb(std::string_view w, std::string_view next, bool sugges
   if ((w == "talk" || w == "speak") && (next == "to" || next == "with")) return false;
   if (w == "tell" && next != "you" && next != "them" && next != "me" && !next.empty()) return false;
   static const std::unordered_set<std::string_view> kAlways = {
-      "be", "see", "say", "tell", "talk", "think", "know", "guess", "admit", "mean", "bet", "hear", "listen",
-      "wrap", "recap", "summarize", "summarise", "move", "been", "not", "never", "ever", "i", "you", "we",
-      "it", "that", "this", "there", "here", "what", "how", "why", "when", "so", "if", "a", "the", "let",
-      "give", "leave", "pause", "stop", "keep", "answer", "explain", "ask", "need", "want", "have", "get"};
+      "be",      "see",   "say",   "tell",   "talk",  "think", "know",      "guess",     "admit",
+      "mean",    "bet",   "hear",  "listen", "wrap",  "recap", "summarize", "summarise", "move",
+      "been",    "not",   "never", "ever",   "i",     "you",   "we",        "it",        "that",
+      "this",    "there", "here",  "what",   "how",   "why",   "when",      "so",        "if",
+      "a",       "the",   "let",   "give",   "leave", "pause", "stop",      "keep",      "answer",
+      "explain", "ask",   "need",  "want",   "have",  "get"};
   static const std::unordered_set<std::string_view> kAfterSuggestion = {
-      "start", "begin", "go", "look", "dig", "focus", "discuss", "explore", "take", "come", "circle",
-      "switch", "turn", "jump", "do", "check", "hold", "unpack", "break", "shift", "revisit", "spend"};
+      "start",  "begin", "go",   "look", "dig",   "focus", "discuss", "explore", "take",  "come",    "circle",
+      "switch", "turn",  "jump", "do",   "check", "hold",  "unpack",  "break",   "shift", "revisit", "spend"};
   return kAlways.contains(w) || (suggestion && kAfterSuggestion.contains(w));
 }
 
 // Where an item's clause ends: the next clause ("because ...", "but ...", "and I ...").
 bool endsClause(const std::vector<Word>& words, size_t i) {
   static const std::unordered_set<std::string_view> kEnders = {
-      "because", "but", "so", "since", "although", "though", "unless", "cause", "'cause", "whereas",
-      "otherwise", "which", "while", "or"};
-  static const std::unordered_set<std::string_view> kSubjects = {"i", "we", "you", "i'll", "we'll",
-                                                                  "i'm", "it's", "that's", "then"};
+      "because", "but",    "so",      "since",     "although", "though", "unless",
+      "cause",   "'cause", "whereas", "otherwise", "which",    "while",  "or"};
+  static const std::unordered_set<std::string_view> kSubjects = {"i",   "we",   "you",    "i'll", "we'll",
+                                                                 "i'm", "it's", "that's", "then"};
   const auto& w = words[i].lower;
   if (kEnders.contains(w)) return true;
   return w == "and" && i + 1 < words.size() && kSubjects.contains(words[i + 1].lower);
@@ -108,13 +111,16 @@ bool endsClause(const std::vector<Word>& words, size_t i) {
 
 bool isTrailingFiller(std::string_view w) {
   static const std::unordered_set<std::string_view> kWords = {
-      "and", "or", "the", "a", "an", "to", "of", "for", "with", "that", "um", "uh", "like", "you", "know",
-      "okay", "ok", "right", "yeah", "too", "then", "now", "as", "well", "in", "on", "at", "my", "your",
-      "our", "some", "this", "so", "just", "really", "is", "it's", "again", "anyway", "maybe", "probably"};
+      "and",  "or",     "the", "a",    "an",    "to",     "of",    "for",     "with", "that", "um",
+      "uh",   "like",   "you", "know", "okay",  "ok",     "right", "yeah",    "too",  "then", "now",
+      "as",   "well",   "in",  "on",   "at",    "my",     "your",  "our",     "some", "this", "so",
+      "just", "really", "is",  "it's", "again", "anyway", "maybe", "probably"};
   return kWords.contains(w);
 }
 
-bool isFiller(std::string_view w) { return w == "um" || w == "uh" || w == "umm" || w == "uhm" || w == "er"; }
+bool isFiller(std::string_view w) {
+  return w == "um" || w == "uh" || w == "umm" || w == "uhm" || w == "er";
+}
 
 struct Found {
   std::string text;
@@ -152,7 +158,8 @@ std::string itemAfter(const std::vector<Word>& words, size_t start, bool suggest
     i += skip;
   }
   if (i >= words.size()) return {};
-  const std::string_view next = i + 1 < words.size() ? std::string_view(words[i + 1].lower) : std::string_view();
+  const std::string_view next =
+      i + 1 < words.size() ? std::string_view(words[i + 1].lower) : std::string_view();
   if (isConversationalVerb(words[i].lower, next, suggestion)) return {};
   std::vector<const Word*> item;
   for (; i < words.size() && item.size() < kMaxItemWords; ++i) {
@@ -216,7 +223,8 @@ std::vector<std::string> extractActionItems(const std::vector<std::string>& sent
     }
   }
   if (found.size() > maxItems) {
-    std::stable_sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.strength > b.strength; });
+    std::stable_sort(found.begin(), found.end(),
+                     [](const Found& a, const Found& b) { return a.strength > b.strength; });
     found.resize(maxItems);
     std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.order < b.order; });
   }

@@ -15,7 +15,7 @@ constexpr size_t kMinWords = 6;
 constexpr size_t kMinContentWords = 3;
 constexpr double kDamping = 0.85;
 constexpr int kIterations = 30;
-constexpr double kQuestionWeight = 0.8;   // a statement says more about the session than a question
+constexpr double kQuestionWeight = 0.8;  // a statement says more about the session than a question
 // A candidate sharing half the content words of the shorter of it and an earlier pick repeats that pick.
 constexpr double kRepeatOverlap = 0.5;
 
@@ -50,7 +50,8 @@ std::vector<size_t> rankSentences(const std::vector<std::string>& sentences, siz
     Node node{i, {}, sentences[i].find('?') != std::string::npos};
     for (const auto& w : words) {
       if (!isContentWord(w.lower)) continue;
-      node.terms.push_back(termIds.try_emplace(stem(w.lower), static_cast<int>(termIds.size())).first->second);
+      node.terms.push_back(
+          termIds.try_emplace(stem(w.lower), static_cast<int>(termIds.size())).first->second);
     }
     std::sort(node.terms.begin(), node.terms.end());
     node.terms.erase(std::unique(node.terms.begin(), node.terms.end()), node.terms.end());
@@ -66,8 +67,9 @@ std::vector<size_t> rankSentences(const std::vector<std::string>& sentences, siz
     for (size_t b = a + 1; b < n; ++b) {
       const size_t shared = sharedTerms(nodes[a].terms, nodes[b].terms);
       if (shared == 0) continue;
-      const double w = static_cast<double>(shared) / (std::log(static_cast<double>(nodes[a].terms.size()) + 1) +
-                                                      std::log(static_cast<double>(nodes[b].terms.size()) + 1));
+      const double w =
+          static_cast<double>(shared) / (std::log(static_cast<double>(nodes[a].terms.size()) + 1) +
+                                         std::log(static_cast<double>(nodes[b].terms.size()) + 1));
       edges[a].emplace_back(b, w);
       edges[b].emplace_back(a, w);
       outWeight[a] += w;

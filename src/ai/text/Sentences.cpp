@@ -6,16 +6,19 @@
 namespace rooms::ai {
 namespace {
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool isSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // A period after these is not a sentence end.
 bool endsWithAbbreviation(std::string_view sentence) {
-  static constexpr std::array<std::string_view, 10> kAbbreviations = {"mr.", "mrs.", "ms.", "dr.", "vs.",
+  static constexpr std::array<std::string_view, 10> kAbbreviations = {"mr.",  "mrs.", "ms.",  "dr.", "vs.",
                                                                       "e.g.", "i.e.", "etc.", "st.", "prof."};
   size_t start = sentence.find_last_of(" \t\n(");
   start = start == std::string_view::npos ? 0 : start + 1;
   std::string last;
-  for (char c : sentence.substr(start)) last += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : sentence.substr(start))
+    last += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (auto a : kAbbreviations) {
     if (last == a) return true;
   }
@@ -45,8 +48,8 @@ std::vector<std::string> splitSentences(std::string_view text) {
     if (c != '.' && c != '!' && c != '?') continue;
     // Runs like "?!" or "..." end together.
     size_t end = i + 1;
-    while (end < text.size() && (text[end] == '.' || text[end] == '!' || text[end] == '?' || text[end] == '"' ||
-                                 text[end] == '\'' || text[end] == ')')) {
+    while (end < text.size() && (text[end] == '.' || text[end] == '!' || text[end] == '?' ||
+                                 text[end] == '"' || text[end] == '\'' || text[end] == ')')) {
       ++end;
     }
     if (end < text.size() && !isSpace(text[end])) {  // "3.5", "e.g.x": not an end
