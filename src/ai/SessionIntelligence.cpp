@@ -85,7 +85,9 @@ void SessionIntelligence::start() {
           record(std::move(s));
         });
       });
-  pipeline_ = std::make_unique<SpeechPipeline>(*this, *this, options_.orbTiming);
+  SpeechPipeline::Listener& heard = *this;
+  AiOrb::Listener& orbs = *this;
+  pipeline_ = std::make_unique<SpeechPipeline>(heard, orbs, options_.orbTiming);
   pipeline_->start();
   for (const auto& roomId : store_.endedRoomsWithoutSummary(nowMs() - kSummaryRecoveryWindowMs)) {
     log::info("summary_recovering", {{"roomId", roomId}});

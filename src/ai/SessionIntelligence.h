@@ -13,8 +13,10 @@
 
 #include "ai/SpeechPipeline.h"
 #include "ai/dialog/DialogEngine.h"
+#include "ai/dialog/DialogEngineFactory.h"
 #include "ai/speech/RecognitionWorkers.h"
 #include "ai/summary/SummaryEngine.h"
+#include "ai/summary/SummaryEngineFactory.h"
 #include "ai/voice/SpeechSynthesizer.h"
 #include "core/Config.h"
 #include "core/WorkerThread.h"

@@ -16,7 +16,10 @@ std::optional<SpeechSegment> SpeechSegmenter::process(std::span<const int16_t> f
     }
     state_ = State::Speech;
     current_ = SpeechSegment{};
-    current_.startMs = frameStartMs;
+    // The detector confirms speech a few frames after it began: date the utterance from its first frame.
+    const int64_t onsetMs = (vad_.onsetFrames() - 1) * kFrameMs;
+    current_.startMs = frameStartMs - onsetMs;
+    current_.speechMs = onsetMs;
     current_.pcm.assign(preRoll_.begin(), preRoll_.end());
     preRoll_.clear();
     gapMs_ = 0;

@@ -25,6 +25,8 @@ class VoiceActivityDetector {
   // One frame of kFrameSamples; true when it is speech.
   bool process(std::span<const int16_t> frame);
   double noiseFloorDb() const { return noiseFloorDb_; }
+  // Speech is reported from the onsetFrames-th loud frame on; the ones before it were speech too.
+  int onsetFrames() const { return options_.onsetFrames; }
   double lastLevelDb() const { return lastLevelDb_; }
 
   static double levelDb(std::span<const int16_t> frame);
