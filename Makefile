@@ -8,7 +8,7 @@ PORT ?= 3001
 FUZZ_SECONDS ?= 10
 LOOPBACK := ../shared/tools/loopback-only
 
-.PHONY: deps build run test test-unit test-asan test-integration test-browser fuzz fuzz-build bench bench-summary format tidy clean
+.PHONY: deps build run test test-unit test-asan test-integration test-browser fuzz fuzz-build bench bench-summary bench-speech format tidy clean
 
 deps:
 	@scripts/deps.sh
@@ -68,6 +68,10 @@ bench: build
 
 # The embedded summary engine on a synthetic 60-minute transcript (median of 5 runs, next to a tokenizing
 # baseline); fails when it takes a second or more.
+bench-speech: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target speech_bench
+	$(BUILD)/speech_bench
+
 bench-summary: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS) --target summary_bench
 	$(BUILD)/summary_bench

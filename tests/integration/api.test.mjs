@@ -260,7 +260,7 @@ describe('POST /api/rooms/{roomId}/end', () => {
   });
 
   it('ends once under concurrent end requests; every answer reports the same end', T, async () => {
-    const { roomId } = await server.createRoom();
+    const { roomId } = await server.createRoom({ aiOrb: { enabled: false } });
     await server.presence(roomId, 'coach', 'connect', 'c1');
     const reasons = ['session_completed', 'cancelled', 'error', 'timeout'];
     const answers = await Promise.all(reasons.flatMap((reason) => [1, 2].map(() =>
@@ -396,16 +396,21 @@ describe('GET /api/rooms/{roomId}/transcription', () => {
 });
 
 describe('GET /api/rooms/{roomId}/summary', () => {
-  it('answers 409 summary_not_ready before and right after the end', T, async () => {
+  it('answers 409 summary_not_ready before the end, and for good when summaries are off', T, async () => {
     const { roomId } = await server.createRoom();
     let res = await server.api('GET', `/api/rooms/${roomId}/summary`);
     assert.equal(res.status, 409);
     assert.equal(res.json.error.code, 'summary_not_ready');
     assert.match(res.json.error.message, /not ended/);
-    await server.endRoom(roomId);
-    res = await server.api('GET', `/api/rooms/${roomId}/summary`);
+    const off = await server.createRoom({
+      features: { recording: false, transcription: true, aiAssistance: false, generateSummary: false },
+    });
+    await server.endRoom(off.roomId);
+    await sleep(500);
+    res = await server.api('GET', `/api/rooms/${off.roomId}/summary`);
     assert.equal(res.status, 409);
     assert.equal(res.json.error.code, 'summary_not_ready');
+    assert.match(res.json.error.message, /generateSummary/);
     const missing = await server.api('GET', `/api/rooms/${crypto.randomUUID()}/summary`);
     assert.equal(missing.status, 404);
   });

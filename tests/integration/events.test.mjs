@@ -6,6 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { expectSchema, expectValid } from './helpers/openapi.mjs';
 import { isoIn, sleep, startRoomsd, waitUntil, withTimeout } from './helpers/roomsd.mjs';
 
+// These tests follow presence and lifecycle events exactly; the AI Orb (which joins as a room starts, with its
+// own events) has its own tests in intelligence.test.mjs.
+const NO_ORB = { aiOrb: { enabled: false } };
 const T = { timeout: 30000 };
 let server;
 
@@ -31,7 +34,7 @@ function checkFrames(stream) {
 
 describe('events WebSocket', () => {
   it('streams room-started, participant-joined, participant-left, room-ended in order', T, async () => {
-    const { roomId, body } = await server.createRoom();
+    const { roomId, body } = await server.createRoom(NO_ORB);
     const coachId = body.participants.coach.id;
     const clientId = body.participants.client.id;
     const ws = await server.events(roomId);
@@ -45,7 +48,8 @@ describe('events WebSocket', () => {
       const end = await server.endRoom(roomId, coachId);
       await ws.waitForType('room-ended');
       checkFrames(ws);
-      const frames = ws.clean();
+      // The summary (intelligence.test.mjs) follows the end; this test is about presence and lifecycle.
+      const frames = ws.clean().filter((f) => f.type !== 'summary-ready');
       assert.deepEqual(frames.map((f) => [f.type, f.data.participantType ?? null]), [
         ['room-started', null],
         ['participant-joined', 'coach'],
@@ -83,7 +87,7 @@ describe('events WebSocket', () => {
   });
 
   it('replays exactly the missed events after a reconnect with ?since=<lastId>', T, async () => {
-    const { roomId } = await server.createRoom();
+    const { roomId } = await server.createRoom(NO_ORB);
     const first = await server.events(roomId);
     await server.presence(roomId, 'coach', 'connect', 'c1');
     await first.waitForType('participant-joined');
@@ -136,7 +140,7 @@ describe('events WebSocket', () => {
   });
 
   it('replays a long history across pages (more than 500 events) with no gap or duplicate', { timeout: 60000 }, async () => {
-    const { roomId } = await server.createRoom();
+    const { roomId } = await server.createRoom(NO_ORB);
     const pairs = 300;
     for (let i = 0; i < pairs; i++) {
       await server.presence(roomId, 'aiOrb', 'connect', `o${i}`);
@@ -162,8 +166,8 @@ describe('events WebSocket', () => {
   });
 
   it('only delivers the subscribed room', T, async () => {
-    const a = await server.createRoom();
-    const b = await server.createRoom();
+    const a = await server.createRoom(NO_ORB);
+    const b = await server.createRoom(NO_ORB);
     const ws = await server.events(a.roomId);
     try {
       await server.presence(b.roomId, 'coach', 'connect', 'x');
@@ -177,7 +181,7 @@ describe('events WebSocket', () => {
   });
 
   it('refuses unknown rooms (404), bad ids (400) and a bad since (400)', T, async () => {
-    const { roomId } = await server.createRoom();
+    const { roomId } = await server.createRoom(NO_ORB);
     const refused = async (p, status) => {
       const err = await server.events(p.roomId ?? roomId, p).then(
         async (s) => {
@@ -196,7 +200,7 @@ describe('events WebSocket', () => {
   });
 
   it('survives a since that does not fit in 64 bits', T, async () => {
-    const { roomId } = await server.createRoom();
+    const { roomId } = await server.createRoom(NO_ORB);
     const err = await server.events(roomId, { since: '99999999999999999999999' }).then(
       async (s) => {
         await s.close();
@@ -224,7 +228,7 @@ describe('events WebSocket', () => {
 
 describe('presence in status', () => {
   it('sums totalDuration over two connection intervals, with joinedAt first and leftAt last', T, async () => {
-    const { roomId } = await server.createRoom();
+    const { roomId } = await server.createRoom(NO_ORB);
     const ws = await server.events(roomId);
     try {
       await server.presence(roomId, 'coach', 'connect', 'c1');
@@ -278,8 +282,8 @@ describe('timeouts', () => {
   it('ends a room nobody joined with reason timeout after the no-show grace', T, async () => {
     const quick = await startRoomsd({ args: ['--no-show-grace', '1'] });
     try {
-      const future = await quick.createRoom({ scheduledStartTime: isoIn(3600_000) });
-      const { roomId } = await quick.createRoom({ scheduledStartTime: isoIn(-5000) });
+      const future = await quick.createRoom({ ...NO_ORB, scheduledStartTime: isoIn(3600_000) });
+      const { roomId } = await quick.createRoom({ ...NO_ORB, scheduledStartTime: isoIn(-5000) });
       const ws = await quick.events(roomId, { since: 0 });
       try {
         await ws.waitForType('room-ended', 6000);
@@ -306,7 +310,7 @@ describe('shutdown', () => {
   it('closes subscribers with 1001 on SIGTERM and reports draining', T, async () => {
     const s2 = await startRoomsd();
     try {
-      const { roomId } = await s2.createRoom();
+      const { roomId } = await s2.createRoom(NO_ORB);
       const ws = await s2.events(roomId);
       await s2.stop();
       const closed = await ws.waitForClose(5000);
@@ -317,7 +321,7 @@ describe('shutdown', () => {
   });
 
   it('reports subscribers in /health', T, async () => {
-    const { roomId } = await server.createRoom();
+    const { roomId } = await server.createRoom(NO_ORB);
     const before = (await server.api('GET', '/health', { noAuth: true })).json.eventSubscribers;
     const ws = await server.events(roomId);
     await waitUntil(async () =>

@@ -36,8 +36,12 @@ void AiOrb::onTranscript(const TranscriptSegmentRecord& segment, int64_t nowMs) 
   while (recent_.size() > kRecentSegments) recent_.pop_front();
   if (segment.role == "aiOrb") return;
   humanSpeechSinceSpokeMs_ += segment.speechMs;
-  if (state_ != OrbState::Listening || segment.text.empty()) return;
-  if (auto request = orbAddressedRequest(segment.text)) {
+  if (segment.text.empty()) return;
+  auto request = orbAddressedRequest(segment.text);
+  // What it was called ("orange", "org") is not what the session is about: keep the request only.
+  if (request) recent_.back().text = *request;
+  if (state_ != OrbState::Listening) return;
+  if (request) {
     if (!settings_.assistance) return;  // a silent listener does not answer either
     prompt(OrbTrigger::Addressed, *request, segment.name, segment.role, nowMs);
   }
