@@ -131,7 +131,7 @@ int main() {
   std::printf("  total per transcribed participant     real-time factor %.4f\n", total);
   std::printf("  participants one core keeps up with:  %.1f talking all the time, %.1f talking half the time"
               " (goal: at least 4)\n",
-              1.0 / total, 0.5 / total);
+              1.0 / total, 2.0 / total);
   std::printf("  recognised: %s\n", text.c_str());
   return 0;
 }

@@ -170,7 +170,8 @@ describe('the spec\'s RoomService client, unmodified', () => {
 
     await server.presence(roomId, 'coach', 'connect', 'coach-conn');
     await server.presence(roomId, 'client', 'connect', 'client-conn');
-    await waitUntil(() => seen['participant-joined'].length >= 2, { timeoutMs: 5000, message: 'participant-joined x2' });
+    // The spec's room has the AI Orb enabled: it joins as the room starts, next to the coach and the client.
+    await waitUntil(() => seen['participant-joined'].length >= 3, { timeoutMs: 5000, message: 'participant-joined x3' });
 
     const ended = await svc.endRoom(roomId, appointment.coachId);
     expectValid('POST', '/api/rooms/{roomId}/end', 200, ended);
@@ -183,10 +184,10 @@ describe('the spec\'s RoomService client, unmodified', () => {
 
     assert.equal(seen['room-started'].length, 1);
     assert.equal(seen['room-started'][0].roomId, roomId);
-    assert.deepEqual(seen['participant-joined'].map((d) => [d.participantType, d.participantId]),
-      [['coach', 'coach-7f3a'], ['client', 'client-91bc']]);
+    assert.deepEqual(seen['participant-joined'].map((d) => [d.participantType, d.participantId]).sort(),
+      [['aiOrb', 'ai-orb'], ['client', 'client-91bc'], ['coach', 'coach-7f3a']]);
     assert.ok(seen['participant-joined'].every((d) => d.roomId === roomId && !Number.isNaN(Date.parse(d.timestamp))));
-    assert.equal(seen['participant-left'].length, 2, 'both leave when the room ends');
+    assert.equal(seen['participant-left'].length, 3, 'all three leave when the room ends');
     assert.ok(seen['participant-left'].every((d) => Number.isInteger(d.duration)));
     const [roomEnded] = seen['room-ended'];
     assert.equal(roomEnded.reason, 'session_completed');

@@ -7,6 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { expectSchema } from './helpers/openapi.mjs';
 import { hmacHex, sleep, startRoomsd, waitUntil, WebhookReceiver } from './helpers/roomsd.mjs';
 
+// Deliveries are counted exactly here; the AI Orb's own presence events are tested in intelligence.test.mjs.
+const NO_ORB = { aiOrb: { enabled: false } };
 const T = { timeout: 40000 };
 const BACKOFF = ['--webhook-backoff-base-ms', '200', '--webhook-backoff-max-ms', '1000'];
 let server;
@@ -74,7 +76,7 @@ describe('webhook deliveries', () => {
     assert.deepEqual(hook.events, ['room-ended']);
     assert.equal(hook.url, rx.url);
     try {
-      const { roomId, body } = await server.createRoom();
+      const { roomId, body } = await server.createRoom(NO_ORB);
       await server.presence(roomId, 'coach', 'connect', 'c1');
       const end = await server.endRoom(roomId, body.participants.coach.id);
       const req = await rx.waitFor((r) => r.headers['x-room-event'] === 'room-ended', 10000);
@@ -119,16 +121,16 @@ describe('webhook deliveries', () => {
     const hook = await register({ url: rx.url, events: ['*'], secret });
     assert.equal(hook.hasSecret, true);
     assert.deepEqual(hook.events,
-      ['participant-joined', 'participant-left', 'room-started', 'room-ended', 'summary-ready', 'error']);
+      ['participant-joined', 'participant-left', 'room-started', 'room-ended', 'summary-ready', 'error', 'transcript']);
     try {
-      const { roomId } = await server.createRoom();
+      const { roomId } = await server.createRoom(NO_ORB);
       await server.presence(roomId, 'client', 'connect', 'k1');
       await server.presence(roomId, 'client', 'disconnect', 'k1');
       await server.endRoom(roomId);
-      await rx.waitFor((r) => r.headers['x-room-event'] === 'room-ended', 10000);
+      await rx.waitFor((r) => r.headers['x-room-event'] === 'summary-ready', 10000);
       const mine = rx.requests.filter((r) => JSON.parse(r.body).data.roomId === roomId);
       assert.deepEqual(mine.map((r) => r.headers['x-room-event']),
-        ['room-started', 'participant-joined', 'participant-left', 'room-ended']);
+        ['room-started', 'participant-joined', 'participant-left', 'room-ended', 'summary-ready']);
       for (const r of mine) {
         checkDelivery(r, secret, r.headers['x-room-event']);
         assert.ok(!specVerify(server.webhookSecret, r.body, r.headers['x-room-signature']),
@@ -138,8 +140,8 @@ describe('webhook deliveries', () => {
       assert.deepEqual([...ids].sort((a, b) => a - b), ids, 'in event order');
       const list = await waitUntil(async () => {
         const l = await deliveries(hook.id);
-        return l.length === 4 && l.every((d) => d.state === 'delivered') ? l : null;
-      }, { timeoutMs: 5000, message: 'four delivered in the log' });
+        return l.length === 5 && l.every((d) => d.state === 'delivered') ? l : null;
+      }, { timeoutMs: 5000, message: 'five delivered in the log' });
       assert.ok(list.every((d) => d.attempts === 1), JSON.stringify(list));
     } finally {
       await unregister(hook.id);
@@ -152,7 +154,7 @@ describe('webhook deliveries', () => {
     rx.respond = () => (++calls <= 2 ? 503 : 204);
     const hook = await register({ url: rx.url, events: ['room-ended'] });
     try {
-      const { roomId } = await server.createRoom();
+      const { roomId } = await server.createRoom(NO_ORB);
       await server.endRoom(roomId);
       await rx.waitFor((r) => r.answered === 204, 10000, 'the third attempt');
       const attempts = rx.requests.filter((r) => r.headers['x-room-event'] === 'room-ended');
@@ -178,7 +180,7 @@ describe('webhook deliveries', () => {
     await rx.close();
     const hook = await register({ url: rx.url, events: ['room-ended'] });
     try {
-      const { roomId } = await server.createRoom();
+      const { roomId } = await server.createRoom(NO_ORB);
       await server.endRoom(roomId);
       const [pending] = await waitUntil(async () => {
         const l = await deliveries(hook.id);
@@ -211,7 +213,7 @@ describe('webhook deliveries', () => {
     await rx.close();
     const hook = await register({ url: rx.url, events: ['room-ended', 'participant-joined'] });
     try {
-      const { roomId } = await server.createRoom();
+      const { roomId } = await server.createRoom(NO_ORB);
       await server.presence(roomId, 'coach', 'connect', 'c1');
       await server.endRoom(roomId);
       await waitUntil(async () => {
@@ -247,7 +249,7 @@ describe('webhook bodies', () => {
     const secret = 'unicode-secret';
     const hook = await register({ url: rx.url, events: ['participant-left'], secret });
     try {
-      const { roomId } = await server.createRoom();
+      const { roomId } = await server.createRoom(NO_ORB);
       const reason = 'bye "now" \\ \n\t\u0001\u001f é 😀 \u2028 </script>';
       await server.presence(roomId, 'client', 'connect', 'k1');
       const ws = await server.events(roomId, { since: 0 });
@@ -286,7 +288,7 @@ describe('webhook registrations', () => {
     const downPort = down.port;
     await down.close();
     const c = await register({ url: `http://127.0.0.1:${downPort}/gone`, events: ['room-ended'] });
-    const { roomId } = await server.createRoom();
+    const { roomId } = await server.createRoom(NO_ORB);
     await server.endRoom(roomId);
     await waitUntil(async () => (await deliveries(c.id))[0]?.attempts >= 1, { timeoutMs: 5000, message: 'a failed attempt' });
 
@@ -306,7 +308,7 @@ describe('webhook registrations', () => {
     // Nothing more is delivered to removed webhooks: not new events, not the cancelled pending delivery.
     await down.listen(downPort);
     const before = rx.requests.length;
-    const r2 = await server.createRoom();
+    const r2 = await server.createRoom(NO_ORB);
     await server.endRoom(r2.roomId);
     await sleep(1500); // longer than the largest retry delay (1000 ms + jitter)
     assert.equal(rx.requests.length, before);

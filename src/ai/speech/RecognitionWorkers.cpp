@@ -70,13 +70,9 @@ void RecognitionWorkers::finished(const std::string& roomId) {
 }
 
 void RecognitionWorkers::run() {
+  // Loaded with the first utterance: a model is ~30 MB, and a roomsd nobody talks in needs none.
   std::unique_ptr<SpeechRecognizer> recognizer;
-  try {
-    recognizer = factory_();
-  } catch (const std::exception& e) {
-    // Without a recognizer utterances are still reported (talk time), only without text.
-    log::error("asr_unavailable", {{"error", e.what()}});
-  }
+  bool loaded = false;
   for (;;) {
     Utterance u;
     {
@@ -85,6 +81,15 @@ void RecognitionWorkers::run() {
       if (queue_.empty()) return;  // stopping and drained
       u = std::move(queue_.front());
       queue_.pop_front();
+    }
+    if (!loaded) {
+      loaded = true;
+      try {
+        recognizer = factory_();
+      } catch (const std::exception& e) {
+        // Without a recognizer utterances are still reported (talk time), only without text.
+        log::error("asr_unavailable", {{"error", e.what()}});
+      }
     }
     RecognizedUtterance r{u.speaker, u.startMs, u.endMs, u.speechMs, Recognition{}};
     const auto started = std::chrono::steady_clock::now();
