@@ -173,6 +173,8 @@ describe('the spec\'s RoomService client, unmodified', () => {
     // The spec's room has the AI Orb enabled: it joins as the room starts, next to the coach and the client.
     await waitUntil(() => seen['participant-joined'].length >= 3, { timeoutMs: 5000, message: 'participant-joined x3' });
 
+    // getSessionSummary throws on the 409 until a summary exists.
+    await assert.rejects(svc.getSessionSummary(roomId), /Failed to get summary/);
     const ended = await svc.endRoom(roomId, appointment.coachId);
     expectValid('POST', '/api/rooms/{roomId}/end', 200, ended);
     assert.equal(ended.success, true);
@@ -210,8 +212,18 @@ describe('the spec\'s RoomService client, unmodified', () => {
       assert.equal(svc.verifyWebhookSignature(JSON.parse(r.body), r.headers['x-room-signature']), true, r.headers['x-room-event']);
     }
 
-    // getSessionSummary throws on the 409 until a summary exists.
-    await assert.rejects(svc.getSessionSummary(roomId), /Failed to get summary/);
+    // The summary follows the end (summary-ready); getSessionSummary then gives what the spec's
+    // summary-ready handler reads.
+    const summary = await waitUntil(async () => {
+      try {
+        return await svc.getSessionSummary(roomId);
+      } catch {
+        return null;
+      }
+    }, { timeoutMs: 15000, intervalMs: 200, message: 'the session summary' });
+    assert.equal(summary.roomId, roomId);
+    assert.equal(typeof summary.summary.textSummary, 'string');
+    assert.ok(Number.isInteger(summary.attendance.coach.duration || summary.attendance.client.duration));
     // endRoom on an ended room reports the first end.
     assert.deepEqual(await svc.endRoom(roomId, 'system'), ended);
     await waitUntil(async () => {
