@@ -130,7 +130,9 @@ TEST(SummaryEngineTest, KeyTopicsAreTheRecurringPhrases) {
       return l;
     }());
     for (const auto& b : out.keyTopics) {
-      if (&a != &b) EXPECT_FALSE(has(a, b)) << a << " contains " << b;
+      if (&a != &b) {
+        EXPECT_FALSE(has(a, b)) << a << " contains " << b;
+      }
     }
   }
   EXPECT_TRUE(has(out.textSummary, "Key topics included " + out.keyTopics[0])) << out.textSummary;
