@@ -98,6 +98,18 @@ TEST(SummaryEngineTest, ActionItemsStopAtTheClauseAndDropFillers) {
   EXPECT_EQ(items[3], "Go to the gym three times a week");
 }
 
+TEST(SummaryEngineTest, LowercaseRecogniserTextGetsItsCapitals) {
+  EXPECT_EQ(extractActionItems({"ok so i'll email the report to dana by friday and i think that's it"}),
+            (std::vector<std::string>{"Email the report to dana by Friday"}));
+  TestTranscript t;
+  t.client("yes i think i finally understand what i want from my career in product design")
+      .coach("tell me more");
+  const auto out = ExtractiveSummaryEngine().summarize(inputWith(t));
+  EXPECT_TRUE(has(out.textSummary,
+                  "\"Yes I think I finally understand what I want from my career in product design.\""))
+      << out.textSummary;
+}
+
 TEST(SummaryEngineTest, KeepsAtMostEightActionItemsPreferringCommitments) {
   std::vector<std::string> sentences;
   for (const std::string thing : {"garden", "garage", "attic", "basement", "kitchen"}) {
@@ -130,7 +142,9 @@ TEST(SummaryEngineTest, KeyTopicsAreTheRecurringPhrases) {
       return l;
     }());
     for (const auto& b : out.keyTopics) {
-      if (&a != &b) EXPECT_FALSE(has(a, b)) << a << " contains " << b;
+      if (&a != &b) {
+        EXPECT_FALSE(has(a, b)) << a << " contains " << b;
+      }
     }
   }
   EXPECT_TRUE(has(out.textSummary, "Key topics included " + out.keyTopics[0])) << out.textSummary;

@@ -203,8 +203,7 @@ std::string choose(std::initializer_list<std::string_view> templates, const Slot
 }
 
 // The first fillable template: answers list their most informed wording first and a slot-free one last.
-std::string best(std::initializer_list<std::string_view> templates, const Slots& slots,
-                 const DialogRequest&) {
+std::string best(std::initializer_list<std::string_view> templates, const Slots& slots) {
   for (auto t : templates) {
     if (fillable(t, slots)) return render(t, slots);
   }
@@ -231,115 +230,114 @@ Slots slotsFor(const DialogRequest& request, const TranscriptInsights& insights)
   return s;
 }
 
-std::string answer(Intent intent, Personality p, const Slots& s, const DialogRequest& r,
-                   const TranscriptInsights& insights) {
+std::string answer(Intent intent, Personality p, const Slots& s, const TranscriptInsights& insights) {
   const bool troubled = insights.sentiment == "negative" || insights.sentiment == "mixed";
   switch (intent) {
     case Intent::Actions:
       if (p == Personality::Direct) {
         return best({"Your next steps: {items}. Which one comes first, and by when?",
                      "I haven't heard a firm commitment yet. What will you do, and by when?"},
-                    s, r);
+                    s);
       }
       if (p == Personality::Reflective) {
         return best({"The next steps I've heard are: {items}. How do those feel to you?",
                      "No clear next step has come up yet. What would feel like a meaningful first step?"},
-                    s, r);
+                    s);
       }
       return best(
           {"Here are the next steps I've heard: {items}. That's a solid plan.",
            "I haven't heard a specific next step yet. What's one small thing you could do this week?"},
-          s, r);
+          s);
     case Intent::Recap:
       if (p == Personality::Direct) {
         return best({"So far: {topics}. Next steps: {items}. What's still open?",
                      "So far we've covered {topics}. What will you commit to?",
                      "So far we've focused on {topic}. What will you commit to?",
                      "Not much to recap yet. What do you want to get out of this session?"},
-                    s, r);
+                    s);
       }
       if (p == Personality::Reflective) {
         return best({"So far we've talked about {topics}. Which of those feels most important to you?",
                      "We've spent most of our time on {topic}. What has stood out to you about it?",
                      "We're just getting started. What would you like to explore?"},
-                    s, r);
+                    s);
       }
       return best(
           {"So far we've talked about {topics}, and you've named next steps: {items}. That's good progress.",
            "So far we've talked about {topics}. You've covered a lot of ground.",
            "So far we've mostly talked about {topic}. You're making good progress.",
            "We're just getting started, and that's fine. What would you like to focus on?"},
-          s, r);
+          s);
     case Intent::Focus:
       if (p == Personality::Direct) {
         return best({"Focus on {topic}. Pick one action on it and set a deadline.",
                      "Decide what matters most this week, then commit to one action on it."},
-                    s, r);
+                    s);
       }
       if (p == Personality::Reflective) {
         return best({"You've come back to {topic} a few times. What would change if you made progress there?",
                      "What feels most pressing to you right now, and why?"},
-                    s, r);
+                    s);
       }
       return best({"From what I've heard, {topic} seems to matter most right now. Maybe start there, with "
                    "one small step.",
                    "It's still early. What outcome would make this session worthwhile for you?"},
-                  s, r);
+                  s);
     case Intent::Time:
       return best({"We're about {minutes} minutes into the session.", "We've only just started the session."},
-                  s, r);
+                  s);
     case Intent::Advice:
       if (p == Personality::Direct) {
         return best(
             {"My advice: turn {topic} into one concrete action this week, and report back when it's done.",
              "Keep it simple: choose one action, put a date on it, and do it."},
-            s, r);
+            s);
       }
       if (p == Personality::Reflective) {
         return best({"What do you think would help most with {topic}? You may know more than you give "
                      "yourself credit for.",
                      "Before I answer, what does your own instinct tell you?"},
-                    s, r);
+                    s);
       }
       if (troubled) {
         return best({"It sounds like {topic} has been weighing on you. Be patient with yourself and take it "
                      "one step at a time.",
                      "This sounds hard, and it's okay to take it one step at a time."},
-                    s, r);
+                    s);
       }
       return best({"I think you're on the right track with {topic}. Take it one step at a time and notice "
                    "what works.",
                    "You're on the right track. Take it one step at a time and notice what works."},
-                  s, r);
+                  s);
     case Intent::Greeting:
-      if (p == Personality::Direct) return best({"I'm here{, name}. What do you need from me?"}, s, r);
+      if (p == Personality::Direct) return best({"I'm here{, name}. What do you need from me?"}, s);
       if (p == Personality::Reflective)
-        return best({"I'm here{, name}, listening. What's on your mind right now?"}, s, r);
+        return best({"I'm here{, name}, listening. What's on your mind right now?"}, s);
       return best(
           {"I'm here{, name}, listening and happy to help. Just say my name whenever you'd like my input."},
-          s, r);
+          s);
     case Intent::Thanks:
-      if (p == Personality::Direct) return best({"You're welcome. Let's keep the momentum going."}, s, r);
+      if (p == Personality::Direct) return best({"You're welcome. Let's keep the momentum going."}, s);
       if (p == Personality::Reflective)
-        return best({"You're welcome{, name}. What's standing out to you so far?"}, s, r);
-      return best({"You're very welcome{, name}. You're putting real effort into this."}, s, r);
+        return best({"You're welcome{, name}. What's standing out to you so far?"}, s);
+      return best({"You're very welcome{, name}. You're putting real effort into this."}, s);
     case Intent::Other:
       break;
   }
   if (p == Personality::Direct) {
     return best({"Let's keep it practical{, name}: what's one action you can take on {topic}?",
                  "Let's keep it practical{, name}: what's the one thing you'll do next?"},
-                s, r);
+                s);
   }
   if (p == Personality::Reflective) {
     return best({"It sounds like {statement}. Tell me more about that.",
                  "That's worth thinking about{, name}. What does your own instinct say?"},
-                s, r);
+                s);
   }
   return best({"Good question{, name}. From what I've heard, {topic} is central here. What feels like the "
                "right next step?",
                "Good question{, name}. What feels like the right next step for you?"},
-              s, r);
+              s);
 }
 
 std::string checkIn(Personality p, const Slots& s, const DialogRequest& r) {
@@ -376,7 +374,7 @@ std::string RuleDialogEngine::reply(const DialogRequest& request) {
   const Personality p = personalityOf(request.personality);
   std::string text = request.trigger == DialogTrigger::CheckIn
                          ? checkIn(p, slots, request)
-                         : answer(intentOf(request.utterance), p, slots, request, insights);
+                         : answer(intentOf(request.utterance), p, slots, insights);
   // Every list above ends in a template without slots, so this only guards against a future edit.
   return text.empty() ? "I'm here and listening." : text;
 }

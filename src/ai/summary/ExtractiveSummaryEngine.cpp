@@ -45,7 +45,7 @@ std::string quote(const std::string& sentence) {
       return capitalized(out);
     }
     if (!out.empty()) out += w.breakBefore ? ", " : " ";
-    out += w.surface;
+    out += writtenForm(w);
   }
   if (out.empty()) return out;
   const char last = sentence.find_last_not_of(" \"'") == std::string::npos

@@ -1,8 +1,6 @@
 #include "ai/summary/SessionSummary.h"
 
 #include <algorithm>
-#include <limits>
-#include <optional>
 #include <utility>
 
 #include "ai/summary/TalkTime.h"
@@ -11,15 +9,9 @@
 namespace rooms::ai {
 namespace {
 
-nlohmann::ordered_json isoOrNull(std::optional<int64_t> ms) {
-  if (!ms) return nullptr;
-  return formatIso8601(*ms);
-}
-
 // One role's presence. Stays that overlap (a reconnect seen before the old connection closed) count once.
 nlohmann::ordered_json attendance(const SummaryInput& in, const std::string& role, int64_t nowMs) {
-  std::vector<std::pair<int64_t, int64_t>> stays;
-  std::optional<int64_t> joinTime, leaveTime;
+  std::vector<std::pair<int64_t, int64_t>> stays;  // [joined, left), sorted below
   bool stillOpen = false;
   for (const auto& interval : in.intervals) {
     if (interval.role != role) continue;
@@ -32,24 +24,28 @@ nlohmann::ordered_json attendance(const SummaryInput& in, const std::string& rol
       end = nowMs;  // still in the room: counts up to now, and has no leave time yet
       stillOpen = true;
     }
-    end = std::max(end, interval.joinedAt);
-    stays.emplace_back(interval.joinedAt, end);
-    joinTime = joinTime ? std::min(*joinTime, interval.joinedAt) : interval.joinedAt;
-    leaveTime = leaveTime ? std::max(*leaveTime, end) : end;
+    stays.emplace_back(interval.joinedAt, std::max(end, interval.joinedAt));
+  }
+  nlohmann::ordered_json out;
+  out["attended"] = !stays.empty();
+  if (stays.empty()) {
+    out["duration"] = 0;
+    out["joinTime"] = nullptr;
+    out["leaveTime"] = nullptr;
+    return out;
   }
   std::sort(stays.begin(), stays.end());
-  int64_t totalMs = 0, coveredUntil = std::numeric_limits<int64_t>::min();
+  int64_t totalMs = 0, coveredUntil = stays.front().first, lastLeave = stays.front().second;
   for (const auto& [from, to] : stays) {
     const int64_t start = std::max(from, coveredUntil);
     if (to > start) totalMs += to - start;
     coveredUntil = std::max(coveredUntil, to);
+    lastLeave = std::max(lastLeave, to);
   }
-  if (stillOpen) leaveTime.reset();
-  nlohmann::ordered_json out;
-  out["attended"] = !stays.empty();
   out["duration"] = (totalMs + 500) / 1000;
-  out["joinTime"] = isoOrNull(joinTime);
-  out["leaveTime"] = isoOrNull(leaveTime);
+  out["joinTime"] = formatIso8601(stays.front().first);
+  out["leaveTime"] =
+      stillOpen ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(formatIso8601(lastLeave));
   return out;
 }
 

@@ -181,7 +181,7 @@ std::string itemAfter(const std::vector<Word>& words, size_t start, bool suggest
   std::string text;
   for (const Word* w : item) {
     if (!text.empty()) text += ' ';
-    text += w->surface;
+    text += writtenForm(*w);
   }
   if (text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
   return text;

@@ -14,6 +14,7 @@ namespace {
 constexpr size_t kMaxPhraseWords = 3;
 // Below this many candidate occurrences a conversation is too short for repetition to mean anything.
 constexpr size_t kRecurrenceThreshold = 40;
+constexpr double kSaidOnceWeight = 0.5;
 
 struct Candidate {
   std::vector<std::string> stems;
@@ -104,7 +105,9 @@ std::vector<std::string> extractKeyPhrases(const std::vector<std::string>& sente
       rake += wordDegree[s] / wordFrequency[s];
       recurrence += wordFrequency[s] - 1;
     }
-    c.score = (c.count + containedCount[&c]) * rake + recurrence;
+    // A run said once is as often recogniser noise or a passing remark ("welcome back jordan") as a topic.
+    const int said = c.count + containedCount[&c];
+    c.score = (said >= 2 ? said : kSaidOnceWeight) * rake + recurrence;
     ranked.push_back(&c);
   }
   std::sort(ranked.begin(), ranked.end(), [](const Candidate* a, const Candidate* b) {

@@ -9,8 +9,7 @@ std::vector<SpokenSentence> spokenSentences(const std::vector<TranscriptSegmentR
   std::vector<SpokenSentence> out;
   for (const auto& segment : segments) {
     if (!includeOrb && segment.role == "aiOrb") continue;
-    for (auto& text : splitSentences(segment.text))
-      out.push_back({std::move(text), segment.role, segment.name});
+    for (auto& text : splitSentences(segment.text)) out.push_back({std::move(text), segment.role});
   }
   return out;
 }

@@ -11,7 +11,6 @@ namespace rooms::ai {
 struct SpokenSentence {
   std::string text;
   std::string role;  // coach | client | aiOrb
-  std::string name;
 };
 
 // Sentences of every segment with recognised text, in transcript order. The orb's own words are left out

@@ -1,5 +1,7 @@
 #include "ai/text/Words.h"
 
+#include <unordered_set>
+
 namespace rooms::ai {
 namespace {
 
@@ -67,6 +69,17 @@ std::vector<Word> tokenize(std::string_view text) {
     words.push_back(std::move(w));
   }
   return words;
+}
+
+std::string writtenForm(const Word& word) {
+  static const std::unordered_set<std::string_view> kCapitalized = {
+      "i",        "i'm",    "i'll",     "i've",      "i'd",     "monday",   "tuesday", "wednesday",
+      "thursday", "friday", "saturday", "sunday",    "january", "february", "march",   "april",
+      "june",     "july",   "august",   "september", "october", "november", "december"};
+  if (word.surface != word.lower || !kCapitalized.contains(word.lower)) return word.surface;
+  std::string out = word.surface;
+  out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  return out;
 }
 
 std::string stem(std::string_view w) {

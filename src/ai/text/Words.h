@@ -16,6 +16,10 @@ struct Word {
 
 std::vector<Word> tokenize(std::string_view text);
 
+// The surface with the capitals English writing needs and lowercase recognisers (pocketsphinx) leave out:
+// "i" and its contractions, days and months. Other words are returned as they are.
+std::string writtenForm(const Word& word);
+
 // A light stemmer, only good enough to match "boundaries"/"boundary" and "client's"/"client": the engines
 // compare stems and show surfaces, so over-stemming would merge topics and under-stemming split them.
 std::string stem(std::string_view lowerWord);
