@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { startFakeOpenAi } from './helpers/fake-openai.mjs';
 import { WebhookReceiver, sleep, startRoomsd, waitUntil } from './helpers/roomsd.mjs';
 
 const T = { timeout: 60000 };
@@ -188,5 +189,68 @@ describe('AI Orb', () => {
     await say(roomId, 'client', 'Orb, are you there?', Date.now() - 2000, 2000);
     await sleep(4000);
     assert.ok(!(await transcript(roomId)).some((s) => s.role === 'aiOrb'), 'the orb said something');
+  });
+});
+
+describe('with an OpenAI-compatible server (ROOMS_LLM_URL)', () => {
+  let llm;
+  let withLlm;
+
+  before(async () => {
+    llm = await startFakeOpenAi({ mode: 'ok' });
+    withLlm = await startRoomsd({ env: { ROOMS_LLM_URL: llm.url, ROOMS_LLM_KEY: 'llm-test-key', ROOMS_LLM_TIMEOUT_MS: '1000' } });
+  });
+
+  after(async () => {
+    await withLlm?.close();
+    await llm?.close();
+  });
+
+  async function endedSummary(text) {
+    const { roomId } = await withLlm.createRoom({ aiOrb: { enabled: false } });
+    const ws = await withLlm.events(roomId, { since: 0 });
+    try {
+      await withLlm.presence(roomId, 'client', 'connect', 'k1');
+      await withLlm.api('POST', `/_test/rooms/${roomId}/transcript`, { json: { role: 'client', text } });
+      await withLlm.endRoom(roomId);
+      await ws.waitForType('summary-ready', 15000);
+      return (await withLlm.api('GET', `/api/rooms/${roomId}/summary`)).json.summary;
+    } finally {
+      await ws.close();
+    }
+  }
+
+  it('summarises with the model, and falls back to the embedded engine when it fails or is slow', T, async () => {
+    llm.setMode('ok');
+    let s = await endedSummary('I will send the project plan to my manager by Friday.');
+    assert.equal(s.engine, 'llm');
+    assert.deepEqual(s.actionItems, ['Send the project plan to the manager by Friday']);
+    const asked = llm.requests.find((r) => r.path === '/v1/chat/completions');
+    assert.equal(asked.headers.authorization, 'Bearer llm-test-key');
+    assert.match(JSON.stringify(asked.json.messages), /project plan/);
+    for (const mode of ['malformed', 'wrong-types', 'slow', 'error']) {
+      llm.setMode(mode);
+      s = await endedSummary('I will send the project plan to my manager by Friday.');
+      assert.equal(s.engine, 'embedded', mode);
+      assert.match(s.actionItems.join('|').toLowerCase(), /project plan/, mode);
+    }
+    llm.setMode('ok');
+  });
+
+  it('lets the model write the orb\'s reply', T, async () => {
+    llm.setMode('ok');
+    llm.setReplies({ chatReply: 'Start with the one conversation you have been putting off.' });
+    const { roomId } = await withLlm.createRoom({
+      aiOrb: { enabled: true, personality: 'direct', voiceModel: 'default' },
+      features: { recording: false, transcription: true, aiAssistance: true, generateSummary: false },
+    });
+    await withLlm.presence(roomId, 'coach', 'connect', 'c1');
+    await waitUntil(async () => (await withLlm.status(roomId)).participants.aiOrb.connected, { timeoutMs: 5000, message: 'the orb' });
+    await withLlm.api('POST', `/_test/rooms/${roomId}/transcript`, { json: { role: 'coach', text: 'Orb, where should we start?' } });
+    const reply = await waitUntil(async () => {
+      const r = await withLlm.api('GET', `/api/rooms/${roomId}/transcription?format=json`);
+      return r.json.transcription.content.find((x) => x.role === 'aiOrb');
+    }, { timeoutMs: 20000, intervalMs: 250, message: 'the orb to answer' });
+    assert.equal(reply.text, 'Start with the one conversation you have been putting off.');
   });
 });
