@@ -13,6 +13,7 @@
 #include "api/HttpServer.h"
 #include "core/Clock.h"
 #include "core/Config.h"
+#include "core/IoLoop.h"
 #include "core/Log.h"
 #include "events/EventLog.h"
 #include "events/WebhookOutbox.h"
@@ -179,16 +180,8 @@ int runServer(Config config) {
     drainTimer.async_wait([&](boost::system::error_code) { io.stop(); });
   });
 
-  // A handler that throws must not take the service down: log it and keep serving. (Asio lets run() resume
-  // after an exception escaped a handler.)
-  for (;;) {
-    try {
-      io.run();
-      break;
-    } catch (const std::exception& e) {
-      log::error("handler_exception", {{"error", e.what()}});
-    }
-  }
+  // A handler that throws must not take the service down: log it and keep serving.
+  runResilient(io, "handler_exception");
   ctx.signaling = nullptr;
   ctx.intelligence = nullptr;
   intelligence.stop();

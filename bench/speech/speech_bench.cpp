@@ -69,7 +69,9 @@ std::vector<int16_t> speech16k() {
   return all;
 }
 
-double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+double seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
 
 }  // namespace
 
@@ -82,7 +84,8 @@ int main() {
   up.process(pcm16, pcm48);
   OpusFrameEncoder encoder;
   std::vector<std::vector<uint8_t>> packets;
-  for (size_t i = 0; i + 960 <= pcm48.size(); i += 960) packets.push_back(encoder.encode({pcm48.data() + i, 960}));
+  for (size_t i = 0; i + 960 <= pcm48.size(); i += 960)
+    packets.push_back(encoder.encode({pcm48.data() + i, 960}));
 
   constexpr int kRounds = 5;
   // Baseline: Opus decoding alone.
@@ -123,15 +126,17 @@ int main() {
   const double asrRtf = seconds(t0, Clock::now()) / audioSeconds;
 
   const double total = audioRtf + asrRtf;
-  std::printf("speech pipeline, %.1f s of speech (%zu utterances) on one core\n", audioSeconds, utterances.size());
+  std::printf("speech pipeline, %.1f s of speech (%zu utterances) on one core\n", audioSeconds,
+              utterances.size());
   std::printf("  baseline  opus decode only            real-time factor %.4f\n", decodeRtf);
-  std::printf("  audio     decode+resample+VAD+cut     real-time factor %.4f  (%.1fx the baseline)\n", audioRtf,
-              audioRtf / decodeRtf);
+  std::printf("  audio     decode+resample+VAD+cut     real-time factor %.4f  (%.1fx the baseline)\n",
+              audioRtf, audioRtf / decodeRtf);
   std::printf("  asr       pocketsphinx                real-time factor %.4f\n", asrRtf);
   std::printf("  total per transcribed participant     real-time factor %.4f\n", total);
-  std::printf("  participants one core keeps up with:  %.1f talking all the time, %.1f talking half the time"
-              " (goal: at least 4)\n",
-              1.0 / total, 2.0 / total);
+  std::printf(
+      "  participants one core keeps up with:  %.1f talking all the time, %.1f talking half the time"
+      " (goal: at least 4)\n",
+      1.0 / total, 2.0 / total);
   std::printf("  recognised: %s\n", text.c_str());
   return 0;
 }

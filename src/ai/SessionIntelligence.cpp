@@ -40,6 +40,18 @@ uint8_t audioLevel(std::span<const int16_t> frame) {
   return static_cast<uint8_t>(std::clamp(-db, 0.0, 127.0));
 }
 
+TranscriptSegmentRecord segmentOf(const Speaker& speaker, int64_t startMs, int64_t endMs, int64_t speechMs) {
+  TranscriptSegmentRecord s;
+  s.roomId = speaker.roomId;
+  s.participantId = speaker.participantId;
+  s.role = speaker.role;
+  s.name = speaker.name;
+  s.startMs = startMs;
+  s.endMs = endMs;
+  s.speechMs = speechMs;
+  return s;
+}
+
 }  // namespace
 
 SessionIntelligence::SessionIntelligence(asio::io_context& io, const Config& config, Options options,
@@ -56,7 +68,9 @@ SessionIntelligence::SessionIntelligence(asio::io_context& io, const Config& con
   summaryEngine_ = makeSummaryEngine(config_);
 }
 
-SessionIntelligence::~SessionIntelligence() { stop(); }
+SessionIntelligence::~SessionIntelligence() {
+  stop();
+}
 
 void SessionIntelligence::start() {
   if (started_) return;
@@ -72,14 +86,7 @@ void SessionIntelligence::start() {
   recognition_ = std::make_unique<RecognitionWorkers>(
       options_.asrThreads, options_.recognizerFactory, [this](RecognizedUtterance r) {
         asio::post(io_, [this, r = std::move(r)] {
-          TranscriptSegmentRecord s;
-          s.roomId = r.speaker.roomId;
-          s.participantId = r.speaker.participantId;
-          s.role = r.speaker.role;
-          s.name = r.speaker.name;
-          s.startMs = r.startMs;
-          s.endMs = r.endMs;
-          s.speechMs = r.speechMs;
+          TranscriptSegmentRecord s = segmentOf(r.speaker, r.startMs, r.endMs, r.speechMs);
           s.text = r.recognition.text;
           s.confidence = r.recognition.confidence;
           record(std::move(s));
@@ -167,7 +174,8 @@ void SessionIntelligence::onRoomEnded(const Room& room) {
   pipeline_->finishRoom(roomId, [this, roomId] {
     asio::post(io_, [this, roomId] {
       if (!recognition_) return;
-      recognition_->whenRoomDone(roomId, [this, roomId] { asio::post(io_, [this, roomId] { summarize(roomId); }); });
+      recognition_->whenRoomDone(roomId,
+                                 [this, roomId] { asio::post(io_, [this, roomId] { summarize(roomId); }); });
     });
   });
 }
@@ -209,15 +217,7 @@ void SessionIntelligence::onUtterance(Utterance utterance) {
       return;
     }
     // Without transcription the utterance is talk time only.
-    TranscriptSegmentRecord s;
-    s.roomId = u.speaker.roomId;
-    s.participantId = u.speaker.participantId;
-    s.role = u.speaker.role;
-    s.name = u.speaker.name;
-    s.startMs = u.startMs;
-    s.endMs = u.endMs;
-    s.speechMs = u.speechMs;
-    record(std::move(s));
+    record(segmentOf(u.speaker, u.startMs, u.endMs, u.speechMs));
   });
 }
 
@@ -266,7 +266,8 @@ void SessionIntelligence::onOrbPrompt(OrbPrompt prompt) {
     reply.generation = prompt.generation;
     try {
       DialogRequest request;
-      request.trigger = prompt.trigger == OrbTrigger::Addressed ? DialogTrigger::Addressed : DialogTrigger::CheckIn;
+      request.trigger =
+          prompt.trigger == OrbTrigger::Addressed ? DialogTrigger::Addressed : DialogTrigger::CheckIn;
       request.personality = prompt.personality;
       request.utterance = prompt.utterance;
       request.speakerName = prompt.speakerName;
@@ -303,14 +304,8 @@ void SessionIntelligence::onOrbPrompt(OrbPrompt prompt) {
 void SessionIntelligence::onOrbSpoke(const std::string& roomId, const std::string& text, int64_t startMs,
                                      int64_t endMs, int64_t speechMs) {
   asio::post(io_, [this, roomId, text, startMs, endMs, speechMs] {
-    TranscriptSegmentRecord s;
-    s.roomId = roomId;
-    s.participantId = kAiOrbParticipantId;
-    s.role = "aiOrb";
-    s.name = kOrbName;
-    s.startMs = startMs;
-    s.endMs = endMs;
-    s.speechMs = speechMs;
+    TranscriptSegmentRecord s =
+        segmentOf({roomId, kAiOrbParticipantId, "aiOrb", kOrbName}, startMs, endMs, speechMs);
     s.text = text;
     s.confidence = 1;  // it knows what it said
     record(std::move(s));
@@ -318,7 +313,9 @@ void SessionIntelligence::onOrbSpoke(const std::string& roomId, const std::strin
 }
 
 void SessionIntelligence::onOrbStateChanged(const std::string& roomId, OrbState state) {
-  asio::post(io_, [this, roomId, state] { signaling_.sendToRoom(roomId, "orb-state", {{"state", toString(state)}}); });
+  asio::post(io_, [this, roomId, state] {
+    signaling_.sendToRoom(roomId, "orb-state", {{"state", toString(state)}});
+  });
 }
 
 void SessionIntelligence::summarize(const std::string& roomId) {
@@ -345,7 +342,8 @@ void SessionIntelligence::summarize(const std::string& roomId) {
     } catch (const std::exception& e) {
       log::error("summary_failed", {{"roomId", input.roomId}, {"error", e.what()}});
     }
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     asio::post(io_, [this, roomId = input.roomId, json = std::move(json), generatedAt, ms] {
       summarizing_.erase(roomId);
       if (json.empty()) return;

@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "core/Clock.h"
+#include "core/IoLoop.h"
 #include "core/Log.h"
 #include "rtc/MediaWorker.h"
 
@@ -13,22 +14,15 @@ namespace asio = boost::asio;
 SpeechPipeline::SpeechPipeline(Listener& listener, AiOrb::Listener& orbListener, OrbTiming orbTiming)
     : listener_(listener), orbListener_(orbListener), orbTiming_(orbTiming) {}
 
-SpeechPipeline::~SpeechPipeline() { stop(); }
+SpeechPipeline::~SpeechPipeline() {
+  stop();
+}
 
 void SpeechPipeline::start() {
   // The media thread stamps ring slots with its steady clock; utterances need wall time.
   steadyToWallMs_ = nowMs() - rtc::steadyNowMs();
   scheduleTick();
-  thread_ = std::thread([this] {
-    for (;;) {
-      try {
-        io_.run();
-        return;
-      } catch (const std::exception& e) {
-        log::error("speech_pipeline_exception", {{"error", e.what()}});
-      }
-    }
-  });
+  thread_ = std::thread([this] { runResilient(io_, "speech_pipeline_exception"); });
 }
 
 void SpeechPipeline::stop() {
@@ -76,7 +70,8 @@ void SpeechPipeline::tick() {
   }
 }
 
-void SpeechPipeline::addMicrophone(std::string trackId, Speaker speaker, std::shared_ptr<rtc::RtpPacketRing> ring) {
+void SpeechPipeline::addMicrophone(std::string trackId, Speaker speaker,
+                                   std::shared_ptr<rtc::RtpPacketRing> ring) {
   asio::post(io_, [this, trackId = std::move(trackId), speaker = std::move(speaker), ring = std::move(ring)] {
     microphones_[trackId] = std::make_unique<MicrophoneStream>(speaker, ring);
     microphoneCount_ = microphones_.size();
@@ -115,8 +110,8 @@ void SpeechPipeline::finishRoom(std::string roomId, std::function<void()> done) 
   });
 }
 
-void SpeechPipeline::addOrb(std::string roomId, OrbSettings settings, std::shared_ptr<rtc::RtpPacketRing> ring,
-                            int64_t sessionStartMs) {
+void SpeechPipeline::addOrb(std::string roomId, OrbSettings settings,
+                            std::shared_ptr<rtc::RtpPacketRing> ring, int64_t sessionStartMs) {
   asio::post(io_, [this, roomId = std::move(roomId), settings = std::move(settings), ring = std::move(ring),
                    sessionStartMs] {
     orbs_[roomId] = std::make_unique<AiOrb>(roomId, settings, orbTiming_, ring, orbListener_, sessionStartMs);

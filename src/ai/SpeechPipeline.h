@@ -3,9 +3,9 @@
 // activity, utterances) and drives each room's AI Orb with the room's voice activity. Utterances and the
 // orb's wishes leave through Listener; nothing here blocks or touches the database. The public methods are
 // thread-safe (they post to the AI thread).
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>

@@ -1,9 +1,9 @@
 // POST /_test/rooms/{roomId}/presence: drives the presence interface the media plane uses, so the
 // control plane's lifecycle can be tested end to end over HTTP. Registered only with --enable-test-hooks.
+#include "ai/SessionIntelligence.h"
 #include "api/ApiError.h"
 #include "api/JsonBody.h"
 #include "api/Routes.h"
-#include "ai/SessionIntelligence.h"
 #include "core/Clock.h"
 
 namespace rooms {
@@ -43,7 +43,8 @@ void registerTestHookRoutes(Router& router, ApiContext& ctx) {
     std::string text = requireString(body, "text", "", 4000);
     const auto number = [&](const char* key, int64_t fallback) {
       if (!body.contains(key)) return fallback;
-      if (!body[key].is_number_integer()) throw ApiError(400, "invalid_field", std::string(key) + " must be an integer");
+      if (!body[key].is_number_integer())
+        throw ApiError(400, "invalid_field", std::string(key) + " must be an integer");
       return body[key].get<int64_t>();
     };
     const int64_t duration = number("durationMs", 2000);

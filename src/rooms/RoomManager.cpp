@@ -295,14 +295,16 @@ int64_t RoomManager::recordTranscript(TranscriptSegmentRecord segment) {
   return segment.id;
 }
 
-bool RoomManager::recordSummary(const std::string& roomId, const std::string& summaryJson, int64_t generatedAt) {
+bool RoomManager::recordSummary(const std::string& roomId, const std::string& summaryJson,
+                                int64_t generatedAt) {
   auto room = load(roomId);
   if (!room) return false;
   std::vector<Event> out;
   {
     auto tx = db_.transaction();
     store_.saveSummary(roomId, summaryJson, generatedAt);
-    out.push_back(events_.append(roomId, "summary-ready", {{"roomId", roomId}, {"timestamp", formatIso8601(generatedAt)}}));
+    out.push_back(events_.append(roomId, "summary-ready",
+                                 {{"roomId", roomId}, {"timestamp", formatIso8601(generatedAt)}}));
     tx.commit();
   }
   publishAll(out);

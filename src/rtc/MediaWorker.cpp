@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "core/IoLoop.h"
 #include "core/Log.h"
 #include "rtc/dtls/DtlsTransport.h"
 
@@ -93,17 +94,8 @@ void MediaWorker::start(Listener& listener) {
   }
   receive();
   scheduleTick();
-  thread_ = std::thread([this] {
-    for (;;) {
-      try {
-        io_.run();
-        return;
-      } catch (const std::exception& e) {
-        // A bug in one packet's handling must not take every room down with it.
-        log::error("media_thread_exception", {{"error", e.what()}});
-      }
-    }
-  });
+  // A bug in one packet's handling must not take every room down with it.
+  thread_ = std::thread([this] { runResilient(io_, "media_thread_exception"); });
   log::info("media_listening", {{"port", port_}, {"fingerprint", certificate_->fingerprintSha256()}});
 }
 
@@ -157,10 +149,12 @@ void MediaWorker::setAudioTap(std::string roomId, std::string trackId, std::shar
   });
 }
 
-void MediaWorker::addLocalTrack(std::string roomId, ProducerSpec spec, std::shared_ptr<RtpPacketRing> source) {
+void MediaWorker::addLocalTrack(std::string roomId, ProducerSpec spec,
+                                std::shared_ptr<RtpPacketRing> source) {
   asio::post(io_, [this, roomId = std::move(roomId), spec = std::move(spec), source = std::move(source)] {
     auto& router = routers_[roomId];
-    if (!router) router = std::make_unique<Router>(roomId, *this, *this, certificate_, options_.maxVideoBitrate);
+    if (!router)
+      router = std::make_unique<Router>(roomId, *this, *this, certificate_, options_.maxVideoBitrate);
     router->addLocalProducer(spec, source, steadyNowMs());
   });
 }

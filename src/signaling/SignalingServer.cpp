@@ -366,7 +366,8 @@ void SignalingServer::announceAudioTracks(const SignalingRoom& room, const Seat&
   if (!audioListener_) return;
   // Only microphones are transcribed: a screen share's audio is not someone speaking.
   const auto isMic = [](const Publication& p) {
-    return p.producer.kind == rtc::MediaKind::Audio && p.source == TrackSource::Microphone && p.codec == "opus";
+    return p.producer.kind == rtc::MediaKind::Audio && p.source == TrackSource::Microphone &&
+           p.codec == "opus";
   };
   const auto contains = [&](const std::vector<Publication>& list, const Publication& p) {
     return std::any_of(list.begin(), list.end(), [&](const Publication& q) {
@@ -378,7 +379,8 @@ void SignalingServer::announceAudioTracks(const SignalingRoom& room, const Seat&
   }
   for (const auto& p : after) {
     if (isMic(p) && !contains(before, p)) {
-      audioListener_->onAudioTrackStarted({room.roomId, p.producer.trackId, seat.userId, seat.role, seat.name});
+      audioListener_->onAudioTrackStarted(
+          {room.roomId, p.producer.trackId, seat.userId, seat.role, seat.name});
     }
   }
 }
@@ -533,7 +535,8 @@ void SignalingServer::removeServerParticipant(const std::string& roomId, const s
     seat.present = false;
     rooms_.participantDisconnected(roomId, role, seat.presenceConnectionId, reason);
   }
-  broadcast(*room, role, "participant-left", {{"participantId", seat.userId}, {"role", role}, {"reason", reason}});
+  broadcast(*room, role, "participant-left",
+            {{"participantId", seat.userId}, {"role", role}, {"reason", reason}});
   tracksChanged(*room, role);
   log::info("server_participant_left", {{"roomId", roomId}, {"role", role}, {"reason", reason}});
 }

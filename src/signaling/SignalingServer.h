@@ -113,8 +113,8 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   void tracksChanged(SignalingRoom& room, const std::string& changedRole);
   void sendPlan(SignalingRoom& room, SignalingPeer& peer);
   void flushAnalytics(SignalingRoom& room);
-  void announceAudioTracks(const SignalingRoom& room, const Seat& seat, const std::vector<Publication>& before,
-                           const std::vector<Publication>& after);
+  void announceAudioTracks(const SignalingRoom& room, const Seat& seat,
+                           const std::vector<Publication>& before, const std::vector<Publication>& after);
   SignalingRoom* findRoom(const std::string& roomId);
   std::pair<SignalingRoom*, Seat*> seatOf(const SignalingPeer& peer);
 

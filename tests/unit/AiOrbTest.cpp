@@ -12,7 +12,8 @@ namespace {
 
 TEST(OrbAddress, NameAndRecognizerVariants) {
   EXPECT_EQ(orbAddressedRequest("Orb, what should I focus on?"), "what should i focus on");
-  EXPECT_EQ(orbAddressedRequest("hey orange what should i focus on this week"), "what should i focus on this week");
+  EXPECT_EQ(orbAddressedRequest("hey orange what should i focus on this week"),
+            "what should i focus on this week");
   EXPECT_EQ(orbAddressedRequest("org can you recap"), "can you recap");
   EXPECT_EQ(orbAddressedRequest("or b are you there"), "are you there");
   EXPECT_EQ(orbAddressedRequest("what do you think orb"), "what do you think");

@@ -40,7 +40,8 @@ TEST(VoiceActivityDetector, SteadyNoiseIsNotSpeech) {
   VoiceActivityDetector vad;
   // A loud steady hum for 10 s: the floor follows it up and it stops counting as speech.
   std::vector<int16_t> hum(320);
-  for (size_t i = 0; i < hum.size(); ++i) hum[i] = static_cast<int16_t>(800 * std::sin(2 * M_PI * 100 * i / 16000.0));
+  for (size_t i = 0; i < hum.size(); ++i)
+    hum[i] = static_cast<int16_t>(800 * std::sin(2 * M_PI * 100 * i / 16000.0));
   for (int i = 0; i < 50; ++i) vad.process(frame16(false, i));
   int late = 0;
   for (int i = 0; i < 1500; ++i) {
@@ -61,11 +62,11 @@ TEST(SpeechSegmenter, CutsUtterancesAndCountsTalkTime) {
     }
   };
   run(false, 25);
-  run(true, 100);   // 2 s talking
-  run(false, 10);   // 200 ms between words: same utterance, counted
-  run(true, 50);    // 1 s
-  run(false, 50);   // 1 s pause ends it
-  run(true, 25);    // 0.5 s
+  run(true, 100);  // 2 s talking
+  run(false, 10);  // 200 ms between words: same utterance, counted
+  run(true, 50);   // 1 s
+  run(false, 50);  // 1 s pause ends it
+  run(true, 25);   // 0.5 s
   if (auto s = seg.flush()) out.push_back(std::move(*s));
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].startMs, 1000000 + 25 * 20);

@@ -22,7 +22,8 @@ const char* kModelDir = "/usr/share/pocketsphinx/model/en-us";
 
 // 16 kHz mono speech of `text`, synthesised by Debian's flite.
 std::vector<int16_t> speech(const std::string& text) {
-  const auto file = std::filesystem::temp_directory_path() / ("rooms-asr-test-" + std::to_string(::getpid()) + ".wav");
+  const auto file =
+      std::filesystem::temp_directory_path() / ("rooms-asr-test-" + std::to_string(::getpid()) + ".wav");
   const std::string cmd = "flite -voice rms -t \"" + text + "\" -o " + file.string();
   if (std::system(cmd.c_str()) != 0) throw std::runtime_error("flite failed");
   std::ifstream in(file, std::ios::binary);
@@ -43,7 +44,8 @@ std::vector<int16_t> speech(const std::string& text) {
 
 TEST(PocketsphinxRecognizer, RecognisesASentence) {
   PocketsphinxRecognizer recognizer(kModelDir);
-  const auto r = recognizer.recognize(speech("Next step is to schedule a meeting with the design team next week."));
+  const auto r =
+      recognizer.recognize(speech("Next step is to schedule a meeting with the design team next week."));
   EXPECT_EQ(r.text, "next step is to schedule a meeting with the design team next week");
   EXPECT_EQ(r.engine, "pocketsphinx");
   EXPECT_GE(r.confidence, 0.0);
@@ -68,10 +70,13 @@ class HttpSpeechRecognizerTest : public ::testing::Test {
   }
   static void TearDownTestSuite() { server_.reset(); }
   void SetUp() override {
-    server_->configure({{"mode", "ok"}, {"delayMs", 3000}, {"transcript", "  I will send the plan by Friday.  "}});
+    server_->configure(
+        {{"mode", "ok"}, {"delayMs", 3000}, {"transcript", "  I will send the plan by Friday.  "}});
     server_->clearRequests();
   }
-  static OpenAiEndpoint endpoint(int64_t timeoutMs = 5000) { return {server_->url(), "asr-key", "whisper-1", timeoutMs}; }
+  static OpenAiEndpoint endpoint(int64_t timeoutMs = 5000) {
+    return {server_->url(), "asr-key", "whisper-1", timeoutMs};
+  }
   static std::unique_ptr<FakeOpenAiProcess> server_;
   static std::vector<int16_t> pcm_;
 };

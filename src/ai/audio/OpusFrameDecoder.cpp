@@ -7,7 +7,9 @@
 
 namespace rooms::ai {
 
-void OpusFrameDecoder::Free::operator()(::OpusDecoder* d) const { opus_decoder_destroy(d); }
+void OpusFrameDecoder::Free::operator()(::OpusDecoder* d) const {
+  opus_decoder_destroy(d);
+}
 
 OpusFrameDecoder::OpusFrameDecoder() : scratch_(kMaxFrameSamples) {
   int error = OPUS_OK;

@@ -7,7 +7,9 @@
 
 namespace rooms::ai {
 
-void Resampler::Free::operator()(SpeexResamplerState_* s) const { speex_resampler_destroy(s); }
+void Resampler::Free::operator()(SpeexResamplerState_* s) const {
+  speex_resampler_destroy(s);
+}
 
 Resampler::Resampler(int inRate, int outRate, int quality) : inRate_(inRate), outRate_(outRate) {
   int error = 0;

@@ -14,9 +14,9 @@ class VoiceActivityDetector {
   static constexpr int kFrameSamples = 320;  // 20 ms
 
   struct Options {
-    double marginDb = 12;      // above the noise floor
-    double absoluteDb = -50;   // never speech below this (dBFS)
-    int onsetFrames = 2;       // consecutive loud frames that start speech (rejects clicks)
+    double marginDb = 12;     // above the noise floor
+    double absoluteDb = -50;  // never speech below this (dBFS)
+    int onsetFrames = 2;      // consecutive loud frames that start speech (rejects clicks)
   };
 
   VoiceActivityDetector() : VoiceActivityDetector(Options{}) {}

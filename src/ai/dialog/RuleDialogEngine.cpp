@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ai/text/KeyPhraseExtractor.h"
+#include "ai/text/Phrasing.h"
 #include "ai/text/TranscriptInsights.h"
 #include "ai/text/Words.h"
 
@@ -105,20 +106,6 @@ std::string lowerFirst(std::string s) {
   if (s.size() > 1 && s[0] >= 'A' && s[0] <= 'Z' && !(s[1] >= 'A' && s[1] <= 'Z'))
     s[0] = static_cast<char>(s[0] - 'A' + 'a');
   return s;
-}
-
-std::string upperFirst(std::string s) {
-  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
-  return s;
-}
-
-std::string joinList(const std::vector<std::string>& items) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
-    out += items[i];
-  }
-  return out;
 }
 
 // The latest short first-person statement of a human ("I feel stuck at work"), mirrored ("you feel stuck at

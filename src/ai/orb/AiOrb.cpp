@@ -8,8 +8,8 @@
 
 namespace rooms::ai {
 
-AiOrb::AiOrb(std::string roomId, OrbSettings settings, OrbTiming timing, std::shared_ptr<rtc::RtpPacketRing> ring,
-             Listener& listener, int64_t sessionStartMs)
+AiOrb::AiOrb(std::string roomId, OrbSettings settings, OrbTiming timing,
+             std::shared_ptr<rtc::RtpPacketRing> ring, Listener& listener, int64_t sessionStartMs)
     : roomId_(std::move(roomId)),
       settings_(std::move(settings)),
       timing_(timing),
@@ -25,7 +25,8 @@ AiOrb::AiOrb(std::string roomId, OrbSettings settings, OrbTiming timing, std::sh
 
 void AiOrb::transition(OrbState to) {
   if (!isAllowed(state_, to)) {
-    throw std::logic_error(std::string("orb: illegal transition ") + toString(state_) + " -> " + toString(to));
+    throw std::logic_error(std::string("orb: illegal transition ") + toString(state_) + " -> " +
+                           toString(to));
   }
   state_ = to;
   listener_.onOrbStateChanged(roomId_, to);
@@ -80,7 +81,8 @@ void AiOrb::tick(int64_t nowMs, int64_t steadyNowMs, bool humanSpeaking, int64_t
   switch (state_) {
     case OrbState::Listening: {
       if (!settings_.assistance) return;
-      const bool pause = !humanSpeaking && nowMs - std::max(lastHumanVoiceMs, lastSpokeMs_) >= timing_.checkInPauseMs;
+      const bool pause =
+          !humanSpeaking && nowMs - std::max(lastHumanVoiceMs, lastSpokeMs_) >= timing_.checkInPauseMs;
       if (pause && nowMs - sessionStartMs_ >= timing_.firstCheckInMs &&
           nowMs - std::max(lastSpokeMs_, lastCheckInMs_) >= timing_.checkInIntervalMs &&
           humanSpeechSinceSpokeMs_ > 0) {

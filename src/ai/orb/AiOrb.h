@@ -23,9 +23,9 @@ struct OrbSettings {
 };
 
 struct OrbTiming {
-  int64_t checkInPauseMs = 8000;        // silence before a check-in
-  int64_t checkInIntervalMs = 180000;   // at least this long between check-ins
-  int64_t firstCheckInMs = 60000;       // not before this long into the session
+  int64_t checkInPauseMs = 8000;       // silence before a check-in
+  int64_t checkInIntervalMs = 180000;  // at least this long between check-ins
+  int64_t firstCheckInMs = 60000;      // not before this long into the session
   int64_t silenceBeforeSpeakingMs = 600;
   int64_t bargeInMs = 300;              // a human talking this long interrupts the orb
   int64_t maxWaitForSilenceMs = 20000;  // a reply not spoken by then is dropped
@@ -62,8 +62,8 @@ class AiOrb {
     virtual ~Listener() = default;
     virtual void onOrbPrompt(OrbPrompt prompt) = 0;
     // What it said, for the transcript (spoken part only when interrupted).
-    virtual void onOrbSpoke(const std::string& roomId, const std::string& text, int64_t startMs, int64_t endMs,
-                            int64_t speechMs) = 0;
+    virtual void onOrbSpoke(const std::string& roomId, const std::string& text, int64_t startMs,
+                            int64_t endMs, int64_t speechMs) = 0;
     virtual void onOrbStateChanged(const std::string& roomId, OrbState state) = 0;
   };
 

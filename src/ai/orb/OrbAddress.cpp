@@ -24,8 +24,8 @@ std::optional<std::string> orbAddressedRequest(const std::string& text) {
     return isName(w) || w == "org" || w == "orange" || w == "orbit" || w == "ork";
   };
   size_t i = 0;
-  while (i < words.size() && (words[i] == "hey" || words[i] == "hi" || words[i] == "okay" || words[i] == "ok" ||
-                              words[i] == "so" || words[i] == "hello")) {
+  while (i < words.size() && (words[i] == "hey" || words[i] == "hi" || words[i] == "okay" ||
+                              words[i] == "ok" || words[i] == "so" || words[i] == "hello")) {
     ++i;
   }
   size_t nameEnd = std::string::npos;

@@ -6,7 +6,8 @@
 
 namespace rooms::ai {
 
-HttpSpeechRecognizer::HttpSpeechRecognizer(OpenAiEndpoint endpoint, std::unique_ptr<SpeechRecognizer> fallback)
+HttpSpeechRecognizer::HttpSpeechRecognizer(OpenAiEndpoint endpoint,
+                                           std::unique_ptr<SpeechRecognizer> fallback)
     : client_(std::move(endpoint)), fallback_(std::move(fallback)) {}
 
 Recognition HttpSpeechRecognizer::recognize(std::span<const int16_t> pcm16k) {

@@ -55,7 +55,9 @@ void MicrophoneStream::feed(std::vector<Utterance>& out) {
   pcm16_.erase(pcm16_.begin(), pcm16_.begin() + static_cast<std::ptrdiff_t>(used));
 }
 
-void MicrophoneStream::flush(std::vector<Utterance>& out) { emit(segmenter_.flush(), out); }
+void MicrophoneStream::flush(std::vector<Utterance>& out) {
+  emit(segmenter_.flush(), out);
+}
 
 void MicrophoneStream::emit(std::optional<SpeechSegment> segment, std::vector<Utterance>& out) {
   if (!segment || segment->speechMs <= 0) return;

@@ -25,9 +25,9 @@ PocketsphinxRecognizer::PocketsphinxRecognizer(const std::string& modelDir) {
   // Search settings measured with bench/speech (docs/ai.md): no flat-lexicon second pass, 2 Gaussians per
   // senone, capped active HMMs and word exits, phonetic lookahead. About 3x faster than the defaults with the
   // same words on our test sentences; the best-path pass stays on because it gives the confidence.
-  config_ = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-lm", lm.c_str(), "-dict", dict.c_str(),
-                        "-fwdflat", "no", "-topn", "2", "-maxhmmpf", "3000", "-maxwpf", "5", "-pl_window", "10",
-                        "-logfn", "/dev/null", nullptr);
+  config_ = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-lm", lm.c_str(), "-dict",
+                        dict.c_str(), "-fwdflat", "no", "-topn", "2", "-maxhmmpf", "3000", "-maxwpf", "5",
+                        "-pl_window", "10", "-logfn", "/dev/null", nullptr);
   if (!config_) throw std::runtime_error("pocketsphinx: invalid configuration for " + modelDir);
   decoder_ = ps_init(config_);
   if (!decoder_) {

@@ -4,13 +4,13 @@
 // reported without text, so talk time is kept and memory is not. Results are handed to `done` on the worker
 // thread that produced them.
 #include <condition_variable>
-#include <optional>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>

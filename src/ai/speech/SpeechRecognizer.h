@@ -8,9 +8,9 @@
 namespace rooms::ai {
 
 struct Recognition {
-  std::string text;         // lower case words, may be empty (nothing recognisable)
-  double confidence = 0;    // 0..1
-  std::string engine;       // "pocketsphinx", "http"
+  std::string text;       // lower case words, may be empty (nothing recognisable)
+  double confidence = 0;  // 0..1
+  std::string engine;     // "pocketsphinx", "http"
 };
 
 class SpeechRecognizer {

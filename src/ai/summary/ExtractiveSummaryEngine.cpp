@@ -4,6 +4,7 @@
 
 #include "ai/summary/SessionFacts.h"
 #include "ai/summary/TalkTime.h"
+#include "ai/text/Phrasing.h"
 #include "ai/text/TranscriptInsights.h"
 #include "ai/text/Words.h"
 
@@ -11,21 +12,6 @@ namespace rooms::ai {
 namespace {
 
 constexpr size_t kMaxQuoteWords = 30;
-
-std::string capitalized(std::string s) {
-  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
-  return s;
-}
-
-// "a", "a and b", "a, b and c".
-std::string joinList(const std::vector<std::string>& items) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
-    out += items[i];
-  }
-  return out;
-}
 
 std::string minutesOfTalk(int64_t ms) {
   const int64_t minutes = (ms + 30000) / 60000;
@@ -42,7 +28,7 @@ std::string quote(const std::string& sentence) {
       continue;
     if (++words > kMaxQuoteWords) {
       out += "...";
-      return capitalized(out);
+      return upperFirst(out);
     }
     if (!out.empty()) out += w.breakBefore ? ", " : " ";
     out += writtenForm(w);
@@ -52,7 +38,7 @@ std::string quote(const std::string& sentence) {
                         ? '.'
                         : sentence[sentence.find_last_not_of(" \"'")];
   out += (last == '?' || last == '!') ? last : '.';
-  return capitalized(out);
+  return upperFirst(out);
 }
 
 std::string sessionPhrase(int64_t seconds, bool coaching) {
@@ -114,7 +100,7 @@ SummaryText ExtractiveSummaryEngine::summarize(const SummaryInput& in) {
       std::vector<std::string> nouns;
       for (const auto& role : speakers) nouns.push_back(roleNoun(role));
       out.textSummary =
-          capitalized(joinList(nouns)) + " spoke for " + minutesOfTalk(totalTalkMs) + " in total during " +
+          upperFirst(joinList(nouns)) + " spoke for " + minutesOfTalk(totalTalkMs) + " in total during " +
           session + ", but " +
           (in.transcriptionEnabled ? "none of the speech could be transcribed."
                                    : "transcription was turned off, so there is no transcript.");
@@ -143,8 +129,8 @@ SummaryText ExtractiveSummaryEngine::summarize(const SummaryInput& in) {
     const auto& s = insights.sentences[index];
     const std::string q = quote(s.text);
     if (q.empty()) continue;
-    text += " " + capitalized(roleNoun(s.role)) + (s.role == previousRole ? " added: \"" : " said: \"") + q +
-            "\"";
+    text +=
+        " " + upperFirst(roleNoun(s.role)) + (s.role == previousRole ? " added: \"" : " said: \"") + q + "\"";
     previousRole = s.role;
   }
   if (!out.actionItems.empty()) {

@@ -54,8 +54,8 @@ SynthesizedSpeech EspeakSynthesizer::synthesize(const std::string& text, const s
   espeak_SetParameter(espeakRATE, 165, 0);
   SynthesizedSpeech out;
   out.sampleRate = g_sampleRate;
-  const espeak_ERROR err = espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8,
-                                        nullptr, &out.pcm);
+  const espeak_ERROR err =
+      espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, &out.pcm);
   if (err != EE_OK) throw std::runtime_error("espeak-ng: synthesis failed");
   espeak_Synchronize();
   return out;

@@ -160,7 +160,8 @@ void Router::setAudioTap(const std::string& trackId, std::shared_ptr<RtpPacketRi
   }
 }
 
-void Router::addLocalProducer(const ProducerSpec& spec, std::shared_ptr<RtpPacketRing> source, int64_t nowMs) {
+void Router::addLocalProducer(const ProducerSpec& spec, std::shared_ptr<RtpPacketRing> source,
+                              int64_t nowMs) {
   removeLocalProducer(spec.trackId, nowMs);
   auto producer = std::make_unique<Producer>(spec, nullptr);
   producer->setSource(std::move(source));
@@ -199,8 +200,9 @@ void Router::pumpLocalSources(int64_t nowMs) {
       if (spec.extensions.audioLevel) {
         // One-byte extension block with the RFC 6464 level, so pages can animate the speaker.
         out[0] |= 0x10;
-        const uint8_t ext[8] = {0xBE, 0xDE, 0x00, 0x01, static_cast<uint8_t>(spec.extensions.audioLevel << 4),
-                                slot->audioLevel, 0, 0};
+        const uint8_t ext[8] = {
+            0xBE, 0xDE, 0x00, 0x01, static_cast<uint8_t>(spec.extensions.audioLevel << 4), slot->audioLevel,
+            0,    0};
         std::memcpy(out + n, ext, sizeof(ext));
         n += sizeof(ext);
       }

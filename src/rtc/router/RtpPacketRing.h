@@ -68,7 +68,9 @@ class RtpPacketRing {
   }
   void pop() { tail_.store(tail_.load(std::memory_order_relaxed) + 1, std::memory_order_release); }
 
-  size_t size() const { return head_.load(std::memory_order_acquire) - tail_.load(std::memory_order_acquire); }
+  size_t size() const {
+    return head_.load(std::memory_order_acquire) - tail_.load(std::memory_order_acquire);
+  }
   size_t capacity() const { return mask_ + 1; }
   uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
