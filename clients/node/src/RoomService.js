@@ -95,7 +95,7 @@ export class RoomService extends EventEmitter {
     } catch (cause) {
       this.breaker.failure();
       const why = cause?.name === 'TimeoutError' ? `timed out after ${this.timeoutMs} ms` :
-        (cause?.cause?.code ?? cause?.message ?? String(cause));
+        (cause?.cause?.code ?? cause?.cause?.message ?? cause?.message ?? String(cause));
       throw new ServiceUnavailable(`${what}: rooms service unreachable (${why})`, { code: 'unreachable', cause });
     }
     let json;

@@ -8,7 +8,7 @@ import {
   BadRequest, Conflict, decodeToken, RateLimited, RoomNotFound, RoomService, ServiceUnavailable, SummaryNotReady,
   Unauthorized,
 } from '../src/index.js';
-import { appointment, clientFor, collector, startRoomsd, waitUntil } from './helpers.mjs';
+import { appointment, clientFor, collector, freePort, startRoomsd, waitUntil } from './helpers.mjs';
 
 const T = { timeout: 60000 };
 let server;
@@ -156,7 +156,7 @@ describe('RoomService against roomsd', () => {
 
   it('unreachable service: ServiceUnavailable after retries', T, async () => {
     const client = new RoomService({
-      baseUrl: 'http://127.0.0.1:9', apiKey: 'k', retry: { retries: 2, baseDelayMs: 10, maxDelayMs: 20 }, timeoutMs: 1000,
+      baseUrl: `http://127.0.0.1:${await freePort()}`, apiKey: 'k', retry: { retries: 2, baseDelayMs: 10, maxDelayMs: 20 }, timeoutMs: 1000,
     });
     const retries = [];
     client.on('retry', (r) => retries.push(r.attempt));
