@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { startRoomsd, waitUntil } from '../integration/helpers/roomsd.mjs';
-import { closeBrowser, launchChromium, newParticipantPage, pageLog, screenshot } from './helpers/browser.mjs';
+import { closeBrowser, launchChromium, newParticipantPage, pageLog, receivedMedia, screenshot } from './helpers/browser.mjs';
 
 const T = { timeout: 150000 };
 let server;
@@ -60,6 +60,13 @@ describe('demo console', () => {
         const states = await Promise.all(roomFrames.map((f) => f.evaluate(() => window.__room?.state ?? null)));
         return states.every((s) => s === 'connected');
       }, { timeoutMs: 30000, intervalMs: 250, message: 'both room pages connected' });
+      // ... and each shows the other's video (frames decoded), so the screenshot shows a real call.
+      await waitUntil(async () => {
+        const media = await Promise.all(roomFrames.map((f) => receivedMedia(f)));
+        return media.every((m) => m.framesDecoded > 10 && m.audioPackets > 0);
+      }, { timeoutMs: 30000, intervalMs: 500, message: 'video and audio between the two frames' }).catch((e) => {
+        throw new Error(`${e.message}${diag(page)}`);
+      });
       await waitUntil(async () => (await page.locator('[data-testid=events] li[data-type=participant-joined]').count()) >= 2,
         { timeoutMs: 10000, message: 'two participant-joined events in the console' });
       assert.equal(await page.locator('[data-testid=events] li[data-type=room-started]').count(), 1);
