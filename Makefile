@@ -8,7 +8,7 @@ PORT ?= 3001
 FUZZ_SECONDS ?= 10
 LOOPBACK := ../shared/tools/loopback-only
 
-.PHONY: deps build run test test-unit test-asan test-integration test-client test-browser fuzz fuzz-build bench format tidy clean
+.PHONY: deps build run test test-unit test-asan test-integration test-client test-browser fuzz fuzz-build bench bench-summary format tidy clean
 
 deps:
 	@scripts/deps.sh
@@ -71,6 +71,12 @@ test-browser: build
 
 bench: build
 	bench/http/run.sh
+
+# The embedded summary engine on a synthetic 60-minute transcript (median of 5 runs, next to a tokenizing
+# baseline); fails when it takes a second or more.
+bench-summary: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target summary_bench
+	$(BUILD)/summary_bench
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'fuzz/*.cpp' 'bench/*.cpp')

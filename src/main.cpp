@@ -1,9 +1,13 @@
 // roomsd: one process, one control-plane thread (HTTP, WebSocket, signaling, room lifecycle), one media
-// thread (ICE, DTLS, SRTP, the SFU routers), one webhook delivery thread. See docs/architecture.md.
+// thread (ICE, DTLS, SRTP, the SFU routers), one webhook delivery thread, and the session intelligence's
+// threads (audio, speech recognition, the orb's voice, summaries). See docs/architecture.md.
 #include <boost/asio.hpp>
 #include <filesystem>
 #include <iostream>
 
+#include "ai/SessionIntelligence.h"
+#include "ai/speech/HttpSpeechRecognizer.h"
+#include "ai/speech/PocketsphinxRecognizer.h"
 #include "api/ApiService.h"
 #include "api/DemoRoom.h"
 #include "api/HttpServer.h"
@@ -37,6 +41,21 @@ void printWelcome(const Config& c, uint16_t port) {
             << c.publicUrl << "/api/webhooks\n"
             << "Create a room and open its connectionUrls in two browser windows (docs/signaling.md);\n"
             << "the API is described in docs/api.md and docs/openapi.yaml.\n\n";
+}
+
+// One recognizer per recognition thread: pocketsphinx, or the HTTP engine falling back to pocketsphinx.
+ai::RecognitionWorkers::Factory recognizerFactory(const Config& c) {
+  return [c]() -> std::unique_ptr<ai::SpeechRecognizer> {
+    if (c.asrUrl.empty()) return std::make_unique<ai::PocketsphinxRecognizer>(c.speechModelDir);
+    std::unique_ptr<ai::SpeechRecognizer> fallback;
+    try {
+      fallback = std::make_unique<ai::PocketsphinxRecognizer>(c.speechModelDir);
+    } catch (const std::exception& e) {
+      log::warn("asr_fallback_unavailable", {{"error", e.what()}});
+    }
+    return std::make_unique<ai::HttpSpeechRecognizer>(
+        ai::OpenAiEndpoint{c.asrUrl, c.asrKey, c.asrModel, c.asrTimeoutMs}, std::move(fallback));
+  };
 }
 
 int runServer(Config config) {
@@ -100,6 +119,17 @@ int runServer(Config config) {
   rooms.addObserver(&signaling);
   media.start(signaling);
   ctx.signaling = &signaling;
+
+  ai::SessionIntelligence::Options aiOptions;
+  aiOptions.asrThreads = config.asrThreads;
+  aiOptions.recognizerFactory = recognizerFactory(config);
+  aiOptions.orbTiming.checkInIntervalMs = config.orbCheckInSeconds * 1000;
+  aiOptions.orbTiming.firstCheckInMs = std::min<int64_t>(60000, config.orbCheckInSeconds * 1000);
+  ai::SessionIntelligence intelligence(io, config, aiOptions, rooms, roomStore, signaling, media);
+  rooms.addObserver(&intelligence);
+  signaling.setAudioListener(&intelligence);
+  intelligence.start();
+  ctx.intelligence = &intelligence;
   log::info("media_announced", {{"ip", signalingOptions.announcedIp}, {"port", media.port()}});
 
   ApiService api(ctx);
@@ -160,6 +190,8 @@ int runServer(Config config) {
     }
   }
   ctx.signaling = nullptr;
+  ctx.intelligence = nullptr;
+  intelligence.stop();
   media.stop();
   outbox.stop();
   db.exec("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -49,6 +49,7 @@ const room = {
   socketDown: false,
   iceDown: false,
   error: null, // {code, reason} of a final close
+  captions: [], // caption frames received (live transcription), newest last
 };
 
 let media = null;
@@ -80,6 +81,7 @@ window.__room = {
   },
   get negotiations() { return conn?.negotiations ?? 0; },
   get error() { return room.error; },
+  get captions() { return room.captions.map((c) => ({ ...c })); },
   get pc() { return conn?.pc ?? null; },
   stats: async () => (conn && !conn.closed ? conn.stats() : emptyStats()),
 };
@@ -200,6 +202,16 @@ function onFrame(type, data) {
       break;
     case 'room-ended':
       ended(data?.reason);
+      break;
+    case 'caption':
+      if (data?.text) {
+        room.captions.push(data);
+        if (room.captions.length > 200) room.captions.shift();
+        view.showCaption(data);
+      }
+      break;
+    case 'orb-state':
+      view.setOrbState(data?.state);
       break;
     case 'error':
       console.warn('signaling error:', data);

@@ -18,6 +18,9 @@
 
 namespace rooms {
 
+namespace ai {
+class SessionIntelligence;
+}
 namespace signaling {
 class SignalingServer;
 }
@@ -38,6 +41,7 @@ struct ApiContext {
   std::atomic<bool> draining{false};
   signaling::SignalingServer* signaling = nullptr;  // null until the media plane is up
   const WebAssets* web = nullptr;
+  ai::SessionIntelligence* intelligence = nullptr;  // null when session intelligence is off (unit tests)
 };
 
 }  // namespace rooms

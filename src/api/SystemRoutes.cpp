@@ -1,6 +1,7 @@
 // GET /health (no auth, spec section 8) and GET /metrics (Prometheus, API key).
 #include <cmath>
 
+#include "ai/SessionIntelligence.h"
 #include "api/ApiError.h"
 #include "api/Routes.h"
 #include "core/Clock.h"
@@ -47,6 +48,20 @@ void registerSystemRoutes(Router& router, ApiContext& ctx) {
           .gauge("rooms_media_datagrams_dropped",
                  "Datagrams no transport claimed (junk, scans, stale peers) since start")
           .set(static_cast<double>(media.datagramsDropped.load()));
+    }
+    if (ctx.intelligence) {
+      const auto ai = ctx.intelligence->stats();
+      ctx.metrics.gauge("rooms_ai_microphones", "Microphones the speech pipeline listens to")
+          .set(static_cast<double>(ai.microphones));
+      ctx.metrics.gauge("rooms_ai_recognition_queued", "Utterances waiting for speech recognition")
+          .set(static_cast<double>(ai.recognitionQueued));
+      ctx.metrics.gauge("rooms_ai_utterances_recognized", "Utterances recognised since start")
+          .set(static_cast<double>(ai.recognized));
+      ctx.metrics.gauge("rooms_ai_recognition_real_time_factor", "Recognition time per second of speech")
+          .set(ai.realTimeFactor);
+      ctx.metrics.gauge("rooms_ai_summaries", "Session summaries produced since start")
+          .set(static_cast<double>(ai.summaries));
+      ctx.metrics.gauge("rooms_ai_orbs", "AI Orbs in rooms now").set(static_cast<double>(ai.orbs));
     }
     ApiResponse r;
     r.body = ctx.metrics.render();

@@ -136,6 +136,9 @@ Config Config::load(int argc, char** argv) {
   app.add_option("--llm-timeout-ms", c.llmTimeoutMs, "Timeout of one chat request")
       ->envname("ROOMS_LLM_TIMEOUT_MS")
       ->check(CLI::Range(int64_t{100}, int64_t{300000}));
+  app.add_option("--orb-check-in", c.orbCheckInSeconds, "Seconds between the AI Orb's check-ins at pauses")
+      ->envname("ROOMS_ORB_CHECK_IN_SECONDS")
+      ->check(CLI::Range(int64_t{5}, int64_t{86400}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

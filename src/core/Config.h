@@ -64,6 +64,7 @@ struct Config {
   std::string llmKey;
   std::string llmModel = "gpt-4o-mini";
   int64_t llmTimeoutMs = 8000;
+  int64_t orbCheckInSeconds = 180;  // the orb checks in at a pause at most this often (aiAssistance on)
 
   // Parses flags and environment. Prints help and exits for --help; throws std::runtime_error with a
   // readable message for invalid values.

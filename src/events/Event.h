@@ -5,9 +5,10 @@
 
 namespace rooms {
 
-// The six event types of the spec.
+// The six event types of the spec, and `transcript` (a recognised sentence, issue 4).
 inline constexpr const char* kEventTypes[] = {"participant-joined", "participant-left", "room-started",
-                                              "room-ended",         "summary-ready",    "error"};
+                                              "room-ended",         "summary-ready",    "error",
+                                              "transcript"};
 bool isEventType(const std::string& type);
 
 struct Event {

@@ -1,5 +1,7 @@
 #include "rooms/RoomManager.h"
 
+#include <cmath>
+
 #include "core/Clock.h"
 #include "core/Log.h"
 
@@ -228,10 +230,11 @@ PresenceResult RoomManager::participantConnected(const std::string& roomId, cons
   Room next = *room;
   Participant& p = *next.seat(role);
   std::vector<Event> out;
+  bool starts = false;
   if (p.addConnection(connectionId)) {
     int64_t now = nowMs();
     auto tx = db_.transaction();
-    bool starts = isHuman(role) && next.state() != RoomState::Active;
+    starts = isHuman(role) && next.state() != RoomState::Active;
     if (starts) {
       next.transition(RoomState::Active);
       next.markStarted(now);
@@ -250,7 +253,60 @@ PresenceResult RoomManager::participantConnected(const std::string& roomId, cons
   *room = std::move(next);
   refreshGauges();
   publishAll(out);
+  if (starts) {
+    for (auto* o : observers_) o->onRoomStarted(*room);
+  }
   return PresenceResult::Ok;
+}
+
+int64_t RoomManager::recordTranscript(TranscriptSegmentRecord segment) {
+  auto room = load(segment.roomId);
+  if (!room) return 0;
+  std::vector<Event> out;
+  {
+    auto tx = db_.transaction();
+    segment.id = store_.appendSegment(segment);
+    // Speech with no recognised text is talk time only: stored, but not an event.
+    if (!segment.text.empty()) {
+      out.push_back(events_.append(segment.roomId, "transcript",
+                                   {{"roomId", segment.roomId},
+                                    {"participantId", segment.participantId},
+                                    {"participantType", segment.role},
+                                    {"name", segment.name},
+                                    {"text", segment.text},
+                                    {"startTime", formatIso8601(segment.startMs)},
+                                    {"endTime", formatIso8601(segment.endMs)},
+                                    {"confidence", std::round(segment.confidence * 1000) / 1000},
+                                    {"timestamp", formatIso8601(nowMs())}}));
+    }
+    tx.commit();
+  }
+  if (room->state() != RoomState::Ended) {
+    const auto talk = store_.talkTimeByRole(segment.roomId);
+    int64_t total = 0;
+    int64_t orb = 0;
+    for (const auto& [role, ms] : talk) {
+      total += ms;
+      if (role == "aiOrb") orb = ms;
+    }
+    room->setParticipationPercentage(total > 0 ? static_cast<int>(std::lround(100.0 * orb / total)) : 0);
+  }
+  publishAll(out);
+  return segment.id;
+}
+
+bool RoomManager::recordSummary(const std::string& roomId, const std::string& summaryJson, int64_t generatedAt) {
+  auto room = load(roomId);
+  if (!room) return false;
+  std::vector<Event> out;
+  {
+    auto tx = db_.transaction();
+    store_.saveSummary(roomId, summaryJson, generatedAt);
+    out.push_back(events_.append(roomId, "summary-ready", {{"roomId", roomId}, {"timestamp", formatIso8601(generatedAt)}}));
+    tx.commit();
+  }
+  publishAll(out);
+  return true;
 }
 
 PresenceResult RoomManager::participantDisconnected(const std::string& roomId, const std::string& role,

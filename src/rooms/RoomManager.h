@@ -60,6 +60,12 @@ class RoomManager : public PresenceSink {
                                          const std::string& connectionId, const std::string& reason,
                                          int64_t atMs = 0) override;
 
+  // Stores a transcript segment (talk time, and text when recognised) with its `transcript` event in one
+  // transaction, and updates the orb's participationPercentage. Returns the segment id (0: no such room).
+  int64_t recordTranscript(TranscriptSegmentRecord segment);
+  // Stores the session summary with its summary-ready event in one transaction.
+  bool recordSummary(const std::string& roomId, const std::string& summaryJson, int64_t generatedAt);
+
   // Once a second: ends rooms past maxDuration or never joined, and records the heartbeat.
   void tick(int64_t now);
 

@@ -7,6 +7,8 @@ class Room;
 class RoomObserver {
  public:
   virtual ~RoomObserver() = default;
+  // The first coach or client connected (once per room).
+  virtual void onRoomStarted(const Room& room) {}
   virtual void onRoomConfigChanged(const Room& room) {}
   virtual void onRoomEnded(const Room& room) {}
 };

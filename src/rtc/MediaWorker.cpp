@@ -150,6 +150,30 @@ void MediaWorker::closeRoom(std::string roomId) {
   asio::post(io_, [this, roomId = std::move(roomId)] { routers_.erase(roomId); });
 }
 
+void MediaWorker::setAudioTap(std::string roomId, std::string trackId, std::shared_ptr<RtpPacketRing> tap) {
+  asio::post(io_, [this, roomId = std::move(roomId), trackId = std::move(trackId), tap = std::move(tap)] {
+    auto it = routers_.find(roomId);
+    if (it != routers_.end()) it->second->setAudioTap(trackId, tap);
+  });
+}
+
+void MediaWorker::addLocalTrack(std::string roomId, ProducerSpec spec, std::shared_ptr<RtpPacketRing> source) {
+  asio::post(io_, [this, roomId = std::move(roomId), spec = std::move(spec), source = std::move(source)] {
+    auto& router = routers_[roomId];
+    if (!router) router = std::make_unique<Router>(roomId, *this, *this, certificate_, options_.maxVideoBitrate);
+    router->addLocalProducer(spec, source, steadyNowMs());
+  });
+}
+
+void MediaWorker::removeLocalTrack(std::string roomId, std::string trackId) {
+  asio::post(io_, [this, roomId = std::move(roomId), trackId = std::move(trackId)] {
+    auto it = routers_.find(roomId);
+    if (it == routers_.end()) return;
+    it->second->removeLocalProducer(trackId, steadyNowMs());
+    if (it->second->empty()) routers_.erase(it);
+  });
+}
+
 void MediaWorker::receive() {
   socket_.async_receive_from(asio::buffer(receiveBuffer_), remote_,
                              [this](const boost::system::error_code& ec, size_t size) {

@@ -77,6 +77,11 @@ class MediaWorker : public WebRtcTransport::Sender,
   void applyPlan(TransportPlan plan);
   void removeTransport(std::string roomId, std::string transportId);
   void closeRoom(std::string roomId);
+  // A copy of every payload of an audio track goes to tap (null stops it); see RtpPacketRing.
+  void setAudioTap(std::string roomId, std::string trackId, std::shared_ptr<RtpPacketRing> tap);
+  // A server-side participant's track (the AI Orb): packets read from source when due.
+  void addLocalTrack(std::string roomId, ProducerSpec spec, std::shared_ptr<RtpPacketRing> source);
+  void removeLocalTrack(std::string roomId, std::string trackId);
   // Runs fn on the media thread (tests and shutdown).
   void post(std::function<void()> fn);
 

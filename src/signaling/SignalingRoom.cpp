@@ -5,6 +5,7 @@ namespace rooms::signaling {
 std::vector<RemoteTrack> SignalingRoom::tracks() const {
   std::vector<RemoteTrack> out;
   for (const auto& [role, seat] : seats) {
+    if (seat.server) out.insert(out.end(), seat.serverTracks.begin(), seat.serverTracks.end());
     if (!seat.peer) continue;
     for (const auto& pub : seat.peer->publications) {
       RemoteTrack t;

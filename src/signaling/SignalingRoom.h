@@ -25,6 +25,10 @@ struct Seat {
   bool audioMuted = false;
   bool videoMuted = false;
   bool screenSharing = false;
+  // A server-side participant (the AI Orb): no socket, its tracks come from inside roomsd.
+  bool server = false;
+  std::vector<RemoteTrack> serverTracks;
+  bool connected() const { return peer != nullptr || server; }
 };
 
 struct SignalingRoom {

@@ -84,7 +84,7 @@ ojson SignalingServer::peerJson(const Seat& seat) const {
   return {{"participantId", seat.userId},
           {"role", seat.role},
           {"name", seat.name},
-          {"connected", seat.peer != nullptr},
+          {"connected", seat.connected()},
           {"audioMuted", seat.audioMuted},
           {"videoMuted", seat.videoMuted},
           {"screenSharing", seat.screenSharing}};
@@ -282,6 +282,7 @@ void SignalingServer::handleOffer(SignalingRoom& room, Seat& seat, SignalingPeer
   peer.remoteUfrag = result.remoteUfrag;
   std::vector<std::string> before;
   for (const auto& p : peer.publications) before.push_back(p.producer.trackId + "/" + toString(p.source));
+  const std::vector<Publication> previousPublications = std::move(peer.publications);
   peer.publications = result.publications;
   peer.slots = result.slots;
   std::vector<std::string> after;
@@ -325,6 +326,7 @@ void SignalingServer::handleOffer(SignalingRoom& room, Seat& seat, SignalingPeer
   for (const auto& p : peer.publications) plan.producers.push_back(p.producer);
   plan.consumers = std::move(result.consumers);
   media_.applyPlan(std::move(plan));
+  announceAudioTracks(room, seat, previousPublications, peer.publications);
 
   const bool screen = std::any_of(peer.publications.begin(), peer.publications.end(),
                                   [](const Publication& p) { return p.source == TrackSource::Screen; });
@@ -358,10 +360,36 @@ void SignalingServer::tracksChanged(SignalingRoom& room, const std::string& chan
   }
 }
 
+void SignalingServer::announceAudioTracks(const SignalingRoom& room, const Seat& seat,
+                                          const std::vector<Publication>& before,
+                                          const std::vector<Publication>& after) {
+  if (!audioListener_) return;
+  // Only microphones are transcribed: a screen share's audio is not someone speaking.
+  const auto isMic = [](const Publication& p) {
+    return p.producer.kind == rtc::MediaKind::Audio && p.source == TrackSource::Microphone && p.codec == "opus";
+  };
+  const auto contains = [&](const std::vector<Publication>& list, const Publication& p) {
+    return std::any_of(list.begin(), list.end(), [&](const Publication& q) {
+      return isMic(q) && q.producer.trackId == p.producer.trackId;
+    });
+  };
+  for (const auto& p : before) {
+    if (isMic(p) && !contains(after, p)) audioListener_->onAudioTrackEnded(room.roomId, p.producer.trackId);
+  }
+  for (const auto& p : after) {
+    if (isMic(p) && !contains(before, p)) {
+      audioListener_->onAudioTrackStarted({room.roomId, p.producer.trackId, seat.userId, seat.role, seat.name});
+    }
+  }
+}
+
 void SignalingServer::detach(SignalingRoom& room, SignalingPeer& peer) {
   if (peer.detached) return;
   peer.detached = true;
   media_.removeTransport(room.roomId, peer.connectionId);
+  if (auto seatIt = room.seats.find(peer.identity.role); seatIt != room.seats.end()) {
+    announceAudioTracks(room, seatIt->second, peer.publications, {});
+  }
   auto it = room.seats.find(peer.identity.role);
   if (it != room.seats.end() && it->second.peer.get() == &peer) {
     it->second.peer.reset();
@@ -453,6 +481,67 @@ size_t SignalingServer::connectedPeers() const {
   return n;
 }
 
+bool SignalingServer::addServerParticipant(const std::string& roomId, const ServerParticipant& participant,
+                                           std::shared_ptr<rtc::RtpPacketRing> source) {
+  SignalingRoom* room = findRoom(roomId);
+  if (!room) {
+    // Nobody has a socket open (presence came another way, or everyone is away): the orb still joins.
+    auto model = rooms_.find(roomId);
+    if (!model || model->state() == RoomState::Ended) return false;
+    room = &signalingRooms_[roomId];
+    room->roomId = roomId;
+  }
+  Seat& seat = room->seats[participant.role];
+  if (seat.connected()) return false;
+  seat.role = participant.role;
+  seat.userId = participant.userId;
+  seat.name = participant.name;
+  seat.server = true;
+  RemoteTrack track;
+  track.trackId = participant.track.trackId;
+  track.kind = participant.track.kind;
+  track.source = TrackSource::Microphone;
+  track.codec = "opus";
+  track.clockRate = participant.track.clockRate;
+  track.participantId = participant.userId;
+  track.role = participant.role;
+  track.name = participant.name;
+  seat.serverTracks = {track};
+  media_.addLocalTrack(roomId, participant.track, std::move(source));
+  if (!seat.present) {
+    seat.presenceConnectionId = randomId("stay");
+    const auto result = rooms_.participantConnected(roomId, participant.role, seat.presenceConnectionId);
+    seat.present = result == PresenceResult::Ok;
+  }
+  broadcast(*room, participant.role, "participant-joined", peerJson(seat));
+  tracksChanged(*room, participant.role);
+  log::info("server_participant_joined", {{"roomId", roomId}, {"role", participant.role}});
+  return true;
+}
+
+void SignalingServer::removeServerParticipant(const std::string& roomId, const std::string& role,
+                                              const std::string& reason) {
+  SignalingRoom* room = findRoom(roomId);
+  if (!room) return;
+  auto it = room->seats.find(role);
+  if (it == room->seats.end() || !it->second.server) return;
+  Seat& seat = it->second;
+  for (const auto& t : seat.serverTracks) media_.removeLocalTrack(roomId, t.trackId);
+  seat.server = false;
+  seat.serverTracks.clear();
+  if (seat.present) {
+    seat.present = false;
+    rooms_.participantDisconnected(roomId, role, seat.presenceConnectionId, reason);
+  }
+  broadcast(*room, role, "participant-left", {{"participantId", seat.userId}, {"role", role}, {"reason", reason}});
+  tracksChanged(*room, role);
+  log::info("server_participant_left", {{"roomId", roomId}, {"role", role}, {"reason", reason}});
+}
+
+void SignalingServer::sendToRoom(const std::string& roomId, std::string_view type, const ojson& data) {
+  if (SignalingRoom* room = findRoom(roomId)) broadcast(*room, "", type, data);
+}
+
 void SignalingServer::onMediaTransportState(const std::string& roomId, const std::string& transportId,
                                             WebRtcTransport::State state) {
   boost::asio::post(io_, [this, roomId, transportId, state] {
@@ -507,6 +596,8 @@ void SignalingServer::onRoomEnded(const Room& roomModel) {
   for (auto& [role, seat] : room->seats) {
     seat.present = false;  // the room model closed every stay itself
     seat.lostAtMs.reset();
+    seat.server = false;
+    seat.serverTracks.clear();
     if (!seat.peer) continue;
     auto peer = seat.peer;
     send(*peer, "room-ended", {{"reason", roomModel.endReason()}});

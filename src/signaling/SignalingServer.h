@@ -25,6 +25,30 @@ namespace rooms::signaling {
 
 class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
  public:
+  // A participant's microphone as the speech pipeline needs to know it.
+  struct AudioTrack {
+    std::string roomId;
+    std::string trackId;
+    std::string participantId;
+    std::string role;
+    std::string name;
+  };
+  // Told on the control-plane thread when a microphone track starts or stops being published.
+  class AudioListener {
+   public:
+    virtual ~AudioListener() = default;
+    virtual void onAudioTrackStarted(const AudioTrack& track) = 0;
+    virtual void onAudioTrackEnded(const std::string& roomId, const std::string& trackId) = 0;
+  };
+
+  // A participant that lives inside roomsd (the AI Orb): present in the room, publishing one audio track.
+  struct ServerParticipant {
+    std::string role;  // "aiOrb"
+    std::string userId;
+    std::string name;
+    rtc::ProducerSpec track;  // audio; extensions.audioLevel is the id the source writes levels with
+  };
+
   struct Options {
     std::string announcedIp = "127.0.0.1";
     uint16_t mediaPort = 40000;
@@ -56,6 +80,15 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   void shutdown();
 
   size_t connectedPeers() const;
+
+  void setAudioListener(AudioListener* listener) { audioListener_ = listener; }
+  // Joins a server-side participant to a live room; its packets come from source. False when the room has
+  // no signaling state (nobody connected yet) or the seat is already taken.
+  bool addServerParticipant(const std::string& roomId, const ServerParticipant& participant,
+                            std::shared_ptr<rtc::RtpPacketRing> source);
+  void removeServerParticipant(const std::string& roomId, const std::string& role, const std::string& reason);
+  // A frame to every connected page of the room (captions, the orb's state).
+  void sendToRoom(const std::string& roomId, std::string_view type, const nlohmann::ordered_json& data);
   const rtc::MediaWorker& media() const { return media_; }
 
   // rtc::MediaWorker::Listener (media thread: hop to ours)
@@ -80,6 +113,8 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   void tracksChanged(SignalingRoom& room, const std::string& changedRole);
   void sendPlan(SignalingRoom& room, SignalingPeer& peer);
   void flushAnalytics(SignalingRoom& room);
+  void announceAudioTracks(const SignalingRoom& room, const Seat& seat, const std::vector<Publication>& before,
+                           const std::vector<Publication>& after);
   SignalingRoom* findRoom(const std::string& roomId);
   std::pair<SignalingRoom*, Seat*> seatOf(const SignalingPeer& peer);
 
@@ -91,6 +126,7 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   std::vector<rooms::sdp::Candidate> candidates_;
   std::map<std::string, SignalingRoom> signalingRooms_;
   int64_t nextAnalyticsFlushMs_ = 0;
+  AudioListener* audioListener_ = nullptr;
 };
 
 }  // namespace rooms::signaling

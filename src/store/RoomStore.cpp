@@ -167,6 +167,24 @@ std::vector<TranscriptSegmentRecord> RoomStore::segments(const std::string& room
   return out;
 }
 
+std::vector<std::pair<std::string, int64_t>> RoomStore::talkTimeByRole(const std::string& roomId) {
+  auto st = db_.prepare("SELECT role, SUM(speech_ms) FROM transcript_segments WHERE room_id=? GROUP BY role");
+  st.bind(1, roomId);
+  std::vector<std::pair<std::string, int64_t>> out;
+  while (st.step()) out.emplace_back(st.getText(0), st.getInt(1));
+  return out;
+}
+
+std::vector<std::string> RoomStore::endedRoomsWithoutSummary(int64_t endedAfterMs) {
+  auto st = db_.prepare(
+      "SELECT r.room_id FROM rooms r LEFT JOIN summaries s ON s.room_id = r.room_id "
+      "WHERE r.state = 'ended' AND r.ended_at >= ? AND s.room_id IS NULL ORDER BY r.ended_at");
+  st.bind(1, endedAfterMs);
+  std::vector<std::string> out;
+  while (st.step()) out.push_back(st.getText(0));
+  return out;
+}
+
 void RoomStore::saveSummary(const std::string& roomId, const std::string& summaryJson, int64_t generatedAt) {
   auto st = db_.prepare(
       "INSERT INTO summaries (room_id, summary_json, generated_at) VALUES (?,?,?) "

@@ -69,6 +69,10 @@ class RoomStore {
 
   int64_t appendSegment(const TranscriptSegmentRecord& s);
   std::vector<TranscriptSegmentRecord> segments(const std::string& roomId);
+  // Sum of speech_ms per role.
+  std::vector<std::pair<std::string, int64_t>> talkTimeByRole(const std::string& roomId);
+  // Ended rooms with summaries enabled and none stored (a crash or stop came between the end and it).
+  std::vector<std::string> endedRoomsWithoutSummary(int64_t endedAfterMs);
 
   void saveSummary(const std::string& roomId, const std::string& summaryJson, int64_t generatedAt);
   std::optional<std::string> findSummary(const std::string& roomId);

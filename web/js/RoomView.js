@@ -92,6 +92,28 @@ export class RoomView {
     if (text) this.noticeTimer = setTimeout(() => this.setNotice(null), 6000);
   }
 
+  // Live captions: the last few recognised sentences, each fading after a while.
+  showCaption({ name, role, text }) {
+    const box = $('captions');
+    const line = el('p', { class: 'caption', 'data-role': role },
+      el('strong', { text: `${name || ROLE_LABEL[role] || role}: ` }), text);
+    box.append(line);
+    while (box.children.length > 3) box.firstElementChild.remove();
+    box.hidden = false;
+    setTimeout(() => {
+      line.remove();
+      box.hidden = box.children.length === 0;
+    }, 10000);
+  }
+
+  // listening | thinking | waiting | speaking: the orb's tile shows it.
+  setOrbState(state) {
+    this.orbState = state;
+    for (const t of this.tiles.values()) {
+      if (t.role === 'aiOrb') t.root.dataset.state = state;
+    }
+  }
+
   setWaiting(text) {
     $('waiting').hidden = !text;
     $('waiting-text').textContent = text ?? '';
@@ -206,8 +228,8 @@ export class RoomView {
     const meta = el('div', { class: 'meta' }, t.name, t.roleEl, t.mute, t.state, t.quality);
     if (role === 'aiOrb') {
       t.orb = el('div', { class: 'orb', 'aria-hidden': 'true' }, el('div', { class: 'orb-core' }));
-      t.root = el('article', { class: 'tile orb-tile', 'data-testid': 'tile-aiOrb', 'data-participant-id': peer.participantId },
-        t.orb, t.audio, meta);
+      t.root = el('article', { class: 'tile orb-tile', 'data-testid': 'tile-aiOrb', 'data-participant-id': peer.participantId,
+        'data-state': this.orbState ?? 'listening' }, t.orb, t.audio, meta);
       $('orb-slot').append(t.root);
     } else {
       t.video = el('video', { autoplay: true, playsinline: true, muted: true });

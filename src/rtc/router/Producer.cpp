@@ -4,7 +4,7 @@
 
 namespace rooms::rtc {
 
-Producer::Producer(ProducerSpec spec, WebRtcTransport& transport)
+Producer::Producer(ProducerSpec spec, WebRtcTransport* transport)
     : spec_(std::move(spec)), transport_(transport), stats_(spec_.clockRate) {
   consumers_.reserve(4);
 }

@@ -1,10 +1,13 @@
 #pragma once
 // One published track as the router receives it: its spec, reception statistics for our receiver reports,
-// and the consumers it feeds. Media thread only.
+// and the consumers it feeds. A producer either belongs to a participant's transport or is a server-side
+// source (the AI Orb) whose packets come from an RtpPacketRing. Media thread only.
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "rtc/WebRtcTransport.h"
+#include "rtc/router/RtpPacketRing.h"
 #include "rtc/router/TrackSpec.h"
 #include "rtc/rtp/RtpReceiveStats.h"
 
@@ -17,10 +20,12 @@ class Producer {
   // Browsers answer a PLI with a key frame of tens of packets; asking more often only wastes bandwidth.
   static constexpr int64_t kMinKeyFrameIntervalMs = 500;
 
-  Producer(ProducerSpec spec, WebRtcTransport& transport);
+  // transport is null for a server-side source.
+  Producer(ProducerSpec spec, WebRtcTransport* transport);
 
   const ProducerSpec& spec() const { return spec_; }
-  WebRtcTransport& transport() { return transport_; }
+  WebRtcTransport* transport() { return transport_; }
+  const WebRtcTransport* transport() const { return transport_; }
   RtpReceiveStats& stats() { return stats_; }
   const RtpReceiveStats& stats() const { return stats_; }
 
@@ -41,14 +46,23 @@ class Producer {
 
   void updateSpec(const ProducerSpec& spec) { spec_ = spec; }
 
+  // A copy of every received payload goes here (the speech pipeline's view of a microphone).
+  RtpPacketRing* tap() const { return tap_.get(); }
+  void setTap(std::shared_ptr<RtpPacketRing> tap) { tap_ = std::move(tap); }
+  // Where a server-side source's packets come from.
+  RtpPacketRing* source() const { return source_.get(); }
+  void setSource(std::shared_ptr<RtpPacketRing> source) { source_ = std::move(source); }
+
  private:
   ProducerSpec spec_;
-  WebRtcTransport& transport_;
+  WebRtcTransport* transport_;
   RtpReceiveStats stats_;
   std::vector<Consumer*> consumers_;
   int64_t lastKeyFrameRequestMs_ = -kMinKeyFrameIntervalMs;
   bool keyFrameWanted_ = false;
   uint8_t audioLevel_ = 127;
+  std::shared_ptr<RtpPacketRing> tap_;
+  std::shared_ptr<RtpPacketRing> source_;
 };
 
 }  // namespace rooms::rtc

@@ -1,6 +1,7 @@
 #include "rtc/router/Router.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/Log.h"
 #include "rtc/rtcp/Fir.h"
@@ -63,7 +64,7 @@ void Router::applyProducers(Member& member, const std::vector<ProducerSpec>& spe
       (*same)->updateSpec(spec);
       next.push_back(std::move(*same));
     } else {
-      next.push_back(std::make_unique<Producer>(spec, *member.transport));
+      next.push_back(std::make_unique<Producer>(spec, member.transport.get()));
     }
   }
   for (auto& old : member.producers) {
@@ -101,12 +102,16 @@ void Router::applyConsumers(Member& member, const std::vector<ConsumerSpec>& spe
 // incremental bookkeeping, and it never runs per packet.
 void Router::relink(int64_t nowMs) {
   std::unordered_map<std::string, Producer*> byTrack;
+  const auto index = [&](Producer& p) {
+    byTrack[p.spec().trackId] = &p;
+    p.consumers().clear();
+    auto tap = taps_.find(p.spec().trackId);
+    p.setTap(tap == taps_.end() ? nullptr : tap->second);
+  };
   for (auto& [id, m] : members_) {
-    for (auto& p : m->producers) {
-      byTrack[p->spec().trackId] = p.get();
-      p->consumers().clear();
-    }
+    for (auto& p : m->producers) index(*p);
   }
+  for (auto& p : localProducers_) index(*p);
   for (auto& [id, m] : members_) {
     for (auto& c : m->consumers) {
       auto found = byTrack.find(c->spec().trackId);
@@ -140,6 +145,72 @@ void Router::removeTransport(const std::string& transportId) {
   listener_.onRouterTransportRemoved(*member.transport);
   byTransport_.erase(member.transport.get());
   members_.erase(it);
+}
+
+void Router::setAudioTap(const std::string& trackId, std::shared_ptr<RtpPacketRing> tap) {
+  if (tap) {
+    taps_[trackId] = tap;
+  } else {
+    taps_.erase(trackId);
+  }
+  for (auto& [id, m] : members_) {
+    for (auto& p : m->producers) {
+      if (p->spec().trackId == trackId) p->setTap(tap);
+    }
+  }
+}
+
+void Router::addLocalProducer(const ProducerSpec& spec, std::shared_ptr<RtpPacketRing> source, int64_t nowMs) {
+  removeLocalProducer(spec.trackId, nowMs);
+  auto producer = std::make_unique<Producer>(spec, nullptr);
+  producer->setSource(std::move(source));
+  localProducers_.push_back(std::move(producer));
+  relink(nowMs);
+}
+
+void Router::removeLocalProducer(const std::string& trackId, int64_t nowMs) {
+  auto it = std::find_if(localProducers_.begin(), localProducers_.end(),
+                         [&](const auto& p) { return p->spec().trackId == trackId; });
+  if (it == localProducers_.end()) return;
+  for (Consumer* c : (*it)->consumers()) c->setProducer(nullptr);
+  localProducers_.erase(it);
+  relink(nowMs);
+}
+
+// A server-side source writes payloads ahead of time with the moment each is due; the 20 ms tick sends what
+// is due, so a browser's jitter buffer sees the same pacing as from a microphone.
+void Router::pumpLocalSources(int64_t nowMs) {
+  for (auto& producer : localProducers_) {
+    RtpPacketRing* source = producer->source();
+    if (!source) continue;
+    const ProducerSpec& spec = producer->spec();
+    while (const RtpPacketRing::Slot* slot = source->front()) {
+      if (slot->atMs > nowMs) break;
+      uint8_t* out = localBuffer_.data();
+      size_t n = RtpPacket::kFixedHeaderSize;
+      out[0] = 0x80;
+      out[1] = static_cast<uint8_t>((slot->marker ? 0x80 : 0) | (spec.payloadType & 0x7F));
+      out[2] = static_cast<uint8_t>(slot->sequence >> 8);
+      out[3] = static_cast<uint8_t>(slot->sequence);
+      for (int i = 0; i < 4; ++i) {
+        out[4 + i] = static_cast<uint8_t>(slot->timestamp >> (24 - 8 * i));
+        out[8 + i] = static_cast<uint8_t>(spec.ssrc >> (24 - 8 * i));
+      }
+      if (spec.extensions.audioLevel) {
+        // One-byte extension block with the RFC 6464 level, so pages can animate the speaker.
+        out[0] |= 0x10;
+        const uint8_t ext[8] = {0xBE, 0xDE, 0x00, 0x01, static_cast<uint8_t>(spec.extensions.audioLevel << 4),
+                                slot->audioLevel, 0, 0};
+        std::memcpy(out + n, ext, sizeof(ext));
+        n += sizeof(ext);
+      }
+      std::memcpy(out + n, slot->payload.data(), slot->size);
+      n += slot->size;
+      source->pop();
+      auto packet = RtpPacket::parse(out, n);
+      if (packet) forward(*producer, *packet, nowMs);
+    }
+  }
 }
 
 WebRtcTransport* Router::findTransport(const std::string& transportId) {
@@ -179,12 +250,21 @@ void Router::onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64
   auto it = producersBySsrc_.find(packet.ssrc());
   if (it == producersBySsrc_.end()) return;
   Producer& producer = *it->second;
-  if (&producer.transport() != &transport || packet.ssrc() != producer.spec().ssrc) return;
+  if (producer.transport() != &transport || packet.ssrc() != producer.spec().ssrc) return;
   producer.stats().onPacket(packet.sequenceNumber(), packet.timestamp(), nowMs, packet.size());
   if (const uint8_t id = producer.spec().extensions.audioLevel) {
     if (auto level = packet.extension(id); level && !level->empty())
       producer.setAudioLevel((*level)[0] & 0x7F);
   }
+  if (RtpPacketRing* tap = producer.tap()) {
+    // A copy for the speech pipeline; when it falls behind the ring refuses and counts, never blocks.
+    tap->push(nowMs, packet.sequenceNumber(), packet.timestamp(), packet.marker(), producer.audioLevel(),
+              packet.payload());
+  }
+  forward(producer, packet, nowMs);
+}
+
+void Router::forward(Producer& producer, const RtpPacket& packet, int64_t nowMs) {
   const auto& inIds = producer.spec().extensions;
   for (Consumer* consumer : producer.consumers()) {
     WebRtcTransport& out = consumer->transport();
@@ -286,8 +366,9 @@ void Router::requestKeyFrame(Producer& producer, int64_t nowMs) {
     producer.markKeyFrameWanted();  // tick() sends it once the interval has passed
     return;
   }
-  Member* publisher = memberOf(producer.transport());
+  Member* publisher = producer.transport() ? memberOf(*producer.transport()) : nullptr;
   if (!publisher || !publisher->transport->connected()) {
+    if (!producer.transport()) return;  // a server-side source has no key frames to ask for
     producer.markKeyFrameWanted();
     return;
   }
@@ -321,7 +402,8 @@ void Router::sendRtcpReports(Member& member, int64_t nowMs) {
       n = SenderReport::write(buffer.subspan(used), info, {});
     }
     used += n;
-    Member* publisher = memberOf(c->producer()->transport());
+    const WebRtcTransport* from = c->producer()->transport();
+    Member* publisher = from ? memberOf(*from) : nullptr;
     const std::string_view cname = publisher ? std::string_view(publisher->cname) : std::string_view("rooms");
     n = Sdes::writeCname(buffer.subspan(used), info.ssrc, cname);
     if (n == 0) {
@@ -370,6 +452,7 @@ void Router::sendRtcpReports(Member& member, int64_t nowMs) {
 }
 
 void Router::tick(int64_t nowMs) {
+  pumpLocalSources(nowMs);
   for (auto& [id, member] : members_) {
     member->transport->tick(nowMs);
     if (!member->transport->connected()) continue;

@@ -59,7 +59,13 @@ class Router : public WebRtcTransport::Listener {
   WebRtcTransport& applyPlan(const TransportPlan& plan, int64_t nowMs);
   void removeTransport(const std::string& transportId);
   WebRtcTransport* findTransport(const std::string& transportId);
-  bool empty() const { return members_.empty(); }
+  bool empty() const { return members_.empty() && localProducers_.empty(); }
+
+  // A copy of each payload of track trackId goes to tap (null removes it). Kept across renegotiations.
+  void setAudioTap(const std::string& trackId, std::shared_ptr<RtpPacketRing> tap);
+  // A server-side participant's track: packets read from source when due and forwarded like any other.
+  void addLocalProducer(const ProducerSpec& spec, std::shared_ptr<RtpPacketRing> source, int64_t nowMs);
+  void removeLocalProducer(const std::string& trackId, int64_t nowMs);
 
   void tick(int64_t nowMs);
   // Appends one entry per transport; resets the per-interval byte counters.
@@ -90,6 +96,8 @@ class Router : public WebRtcTransport::Listener {
   void applyProducers(Member& member, const std::vector<ProducerSpec>& specs);
   void applyConsumers(Member& member, const std::vector<ConsumerSpec>& specs);
   void relink(int64_t nowMs);
+  void forward(Producer& producer, const RtpPacket& packet, int64_t nowMs);
+  void pumpLocalSources(int64_t nowMs);
   void requestKeyFrame(Producer& producer, int64_t nowMs);
   void sendRtcpReports(Member& member, int64_t nowMs);
   void handleFeedback(Member& member, const RtcpPacketView& packet, int64_t nowMs);
@@ -103,8 +111,11 @@ class Router : public WebRtcTransport::Listener {
   std::unordered_map<std::string, std::unique_ptr<Member>> members_;
   std::unordered_map<const WebRtcTransport*, Member*> byTransport_;
   std::unordered_map<uint32_t, Producer*> producersBySsrc_;
+  std::vector<std::unique_ptr<Producer>> localProducers_;
+  std::unordered_map<std::string, std::shared_ptr<RtpPacketRing>> taps_;
   std::array<uint8_t, kPacketBufferSize> packetBuffer_{};
   std::array<uint8_t, kPacketBufferSize> rtcpBuffer_{};
+  std::array<uint8_t, kPacketBufferSize> localBuffer_{};
 };
 
 }  // namespace rooms::rtc

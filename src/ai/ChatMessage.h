@@ -1,0 +1,12 @@
+#pragma once
+#include <string>
+
+namespace rooms::ai {
+
+// One message of a chat completion request.
+struct ChatMessage {
+  std::string role;  // system | user | assistant
+  std::string content;
+};
+
+}  // namespace rooms::ai

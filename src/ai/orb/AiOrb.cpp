@@ -1,0 +1,151 @@
+#include "ai/orb/AiOrb.h"
+
+#include <random>
+#include <stdexcept>
+
+#include "ai/orb/OrbAddress.h"
+#include "core/Log.h"
+
+namespace rooms::ai {
+
+AiOrb::AiOrb(std::string roomId, OrbSettings settings, OrbTiming timing, std::shared_ptr<rtc::RtpPacketRing> ring,
+             Listener& listener, int64_t sessionStartMs)
+    : roomId_(std::move(roomId)),
+      settings_(std::move(settings)),
+      timing_(timing),
+      ring_(std::move(ring)),
+      listener_(listener),
+      sessionStartMs_(sessionStartMs),
+      lastSpokeMs_(sessionStartMs),
+      lastCheckInMs_(sessionStartMs) {
+  std::random_device rd;
+  sequence_ = static_cast<uint16_t>(rd());
+  timestampBase_ = rd();
+}
+
+void AiOrb::transition(OrbState to) {
+  if (!isAllowed(state_, to)) {
+    throw std::logic_error(std::string("orb: illegal transition ") + toString(state_) + " -> " + toString(to));
+  }
+  state_ = to;
+  listener_.onOrbStateChanged(roomId_, to);
+}
+
+void AiOrb::onTranscript(const TranscriptSegmentRecord& segment, int64_t nowMs) {
+  recent_.push_back(segment);
+  while (recent_.size() > kRecentSegments) recent_.pop_front();
+  if (segment.role == "aiOrb") return;
+  humanSpeechSinceSpokeMs_ += segment.speechMs;
+  if (state_ != OrbState::Listening || segment.text.empty()) return;
+  if (auto request = orbAddressedRequest(segment.text)) {
+    if (!settings_.assistance) return;  // a silent listener does not answer either
+    prompt(OrbTrigger::Addressed, *request, segment.name, segment.role, nowMs);
+  }
+}
+
+void AiOrb::prompt(OrbTrigger trigger, std::string utterance, const std::string& speakerName,
+                   const std::string& speakerRole, int64_t nowMs) {
+  OrbPrompt p;
+  p.roomId = roomId_;
+  p.trigger = trigger;
+  p.utterance = std::move(utterance);
+  p.speakerName = speakerName;
+  p.speakerRole = speakerRole;
+  p.personality = settings_.personality;
+  p.voiceModel = settings_.voiceModel;
+  p.recent.assign(recent_.begin(), recent_.end());
+  p.elapsedSeconds = std::max<int64_t>(0, (nowMs - sessionStartMs_) / 1000);
+  p.generation = ++generation_;
+  thinkingSinceMs_ = nowMs;
+  transition(OrbState::Thinking);
+  listener_.onOrbPrompt(std::move(p));
+}
+
+void AiOrb::replyReady(OrbReply reply, int64_t nowMs) {
+  if (state_ != OrbState::Thinking || reply.generation != generation_) return;
+  if (reply.frames.empty() || reply.text.empty()) {
+    transition(OrbState::Listening);
+    return;
+  }
+  reply_ = std::move(reply);
+  readySinceMs_ = nowMs;
+  transition(OrbState::WaitingForSilence);
+}
+
+void AiOrb::tick(int64_t nowMs, int64_t steadyNowMs, bool humanSpeaking, int64_t lastHumanVoiceMs) {
+  switch (state_) {
+    case OrbState::Listening: {
+      if (!settings_.assistance) return;
+      const bool pause = !humanSpeaking && nowMs - std::max(lastHumanVoiceMs, lastSpokeMs_) >= timing_.checkInPauseMs;
+      if (pause && nowMs - sessionStartMs_ >= timing_.firstCheckInMs &&
+          nowMs - std::max(lastSpokeMs_, lastCheckInMs_) >= timing_.checkInIntervalMs &&
+          humanSpeechSinceSpokeMs_ > 0) {
+        lastCheckInMs_ = nowMs;
+        humanSpeechSinceSpokeMs_ = 0;
+        prompt(OrbTrigger::CheckIn, "", "", "", nowMs);
+      }
+      return;
+    }
+    case OrbState::Thinking:
+      return;  // the reply comes back through replyReady
+    case OrbState::WaitingForSilence:
+      if (nowMs - readySinceMs_ > timing_.maxWaitForSilenceMs) {
+        log::info("orb_reply_dropped", {{"roomId", roomId_}, {"reason", "no silence"}});
+        transition(OrbState::Listening);
+        return;
+      }
+      if (!humanSpeaking && nowMs - lastHumanVoiceMs >= timing_.silenceBeforeSpeakingMs) {
+        startSpeaking(nowMs, steadyNowMs);
+      }
+      return;
+    case OrbState::Speaking: {
+      if (humanSpeaking) {
+        if (humanTalkSinceMs_ < 0) humanTalkSinceMs_ = nowMs;
+        if (nowMs - humanTalkSinceMs_ >= timing_.bargeInMs) {
+          finishSpeaking(nowMs, true);
+          return;
+        }
+      } else {
+        humanTalkSinceMs_ = -1;
+      }
+      // Queue what is due within the lead time; the media thread sends each frame at its moment.
+      while (nextFrame_ < reply_.frames.size()) {
+        const int64_t due = playStartSteadyMs_ + static_cast<int64_t>(nextFrame_) * kFrameMs;
+        if (due > steadyNowMs + kLeadMs) break;
+        if (timestampOriginSteadyMs_ < 0) timestampOriginSteadyMs_ = due;
+        // The RTP clock follows real time across silences, as a microphone's would.
+        const auto ts = static_cast<uint32_t>(timestampBase_ + (due - timestampOriginSteadyMs_) * 48);
+        const auto& frame = reply_.frames[nextFrame_];
+        const uint8_t level = nextFrame_ < reply_.levels.size() ? reply_.levels[nextFrame_] : 127;
+        if (!ring_->push(due, sequence_, ts, nextFrame_ == 0, level, frame)) break;  // full: try next tick
+        ++sequence_;
+        ++nextFrame_;
+      }
+      const int64_t endSteady = playStartSteadyMs_ + static_cast<int64_t>(reply_.frames.size()) * kFrameMs;
+      if (nextFrame_ >= reply_.frames.size() && steadyNowMs >= endSteady) finishSpeaking(nowMs, false);
+      return;
+    }
+  }
+}
+
+void AiOrb::startSpeaking(int64_t nowMs, int64_t steadyNowMs) {
+  nextFrame_ = 0;
+  playStartSteadyMs_ = steadyNowMs + kFrameMs;
+  playStartWallMs_ = nowMs + kFrameMs;
+  humanTalkSinceMs_ = -1;
+  transition(OrbState::Speaking);
+  log::info("orb_speaking", {{"roomId", roomId_}, {"frames", reply_.frames.size()}});
+}
+
+void AiOrb::finishSpeaking(int64_t nowMs, bool interrupted) {
+  const int64_t played = static_cast<int64_t>(nextFrame_) * kFrameMs;
+  const int64_t endMs = playStartWallMs_ + played;
+  if (interrupted) log::info("orb_interrupted", {{"roomId", roomId_}, {"playedMs", played}});
+  listener_.onOrbSpoke(roomId_, reply_.text, playStartWallMs_, endMs, played);
+  lastSpokeMs_ = std::max(nowMs, endMs);
+  humanSpeechSinceSpokeMs_ = 0;
+  reply_ = OrbReply{};
+  transition(OrbState::Listening);
+}
+
+}  // namespace rooms::ai
