@@ -28,7 +28,7 @@ after(async () => {
 async function allEvents(client, roomId, untilType = 'room-ended') {
   const sub = client.subscribeToRoomEvents(roomId, {}, { since: 0, stopOn: [untilType] });
   const c = collector(sub);
-  await c.waitForType(untilType, 1, 15000);
+  await c.waitForType(untilType, 1, 45000);
   await sub.close();
   return c.frames.map((f) => [f.id, f.type]);
 }
@@ -173,10 +173,11 @@ describe('event subscription across outages', () => {
       await server.start();
       await server.presence(room.roomId, 'client', 'connect', 'k2');
       await client.endRoom(room.roomId);
-      await seen.waitForType('room-ended', 1, 15000);
+      // The room's last event is summary-ready (generateSummary is on).
+      await seen.waitForType('summary-ready', 1, 45000);
       await sub.drain();
       assert.ok(sub.connections >= 3, `reconnected (${sub.connections} connections)`);
-      assertExactlyOnceInOrder(handled, await allEvents(client, room.roomId));
+      assertExactlyOnceInOrder(handled, await allEvents(client, room.roomId, 'summary-ready'));
       assert.equal(sub.lastEventId, handled.at(-1)[0]);
       await sub.close();
     } finally {
@@ -203,9 +204,9 @@ describe('event subscription across outages', () => {
         await waitUntil(() => sub.state === 'open' && sub.connections >= round + 2, { timeoutMs: 10000, message: `reconnect ${round}` });
       }
       await direct.endRoom(room.roomId);
-      await waitUntil(() => handled.some(([, t]) => t === 'room-ended'), { timeoutMs: 10000, message: 'room-ended' });
+      await waitUntil(() => handled.some(([, t]) => t === 'summary-ready'), { timeoutMs: 45000, message: 'summary-ready' });
       await sub.drain();
-      assertExactlyOnceInOrder(handled, await allEvents(direct, room.roomId));
+      assertExactlyOnceInOrder(handled, await allEvents(direct, room.roomId, 'summary-ready'));
       await sub.close();
     } finally {
       await client.close();
