@@ -39,7 +39,8 @@ describe('demo console', () => {
       const roomId = await waitUntil(async () => (await text(page, 'room-id')).trim(),
         { timeoutMs: 10000, message: 'the room id' });
       assert.match(roomId, /^[0-9a-f-]{36}$/);
-      assert.equal(await text(page, 'room-status'), 'waiting');
+      await waitUntil(async () => (await text(page, 'room-status')) === 'waiting',
+        { timeoutMs: 10000, message: 'the console to show the room waiting' });
       const status = await server.status(roomId);
       assert.equal(status.participants.aiOrb.enabled, true);
       // The chosen personality is the room's (the config PATCH answers the whole config).
