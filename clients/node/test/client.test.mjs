@@ -197,9 +197,11 @@ describe("the spec's schedule route flow with the package", () => {
     await server.presence(roomData.roomId, 'coach', 'connect', 'c1');
     await server.presence(roomData.roomId, 'client', 'connect', 'k1');
     await seen.waitForType('participant-joined', 2);
+    await sub.drain(); // 'event' fires as a frame is taken up; drain() waits for its handler
     assert.equal(session.status, 'active');
     await rooms.endRoom(roomData.roomId, appt.coachId);
     await seen.waitForType('room-ended');
+    await sub.drain();
     assert.equal(session.status, 'completed');
     // issue 4: a summary-ready event follows the end of a room with generateSummary on.
     await seen.waitForType('summary-ready', 1, 45000);
