@@ -8,7 +8,7 @@ PORT ?= 3001
 FUZZ_SECONDS ?= 10
 LOOPBACK := ../shared/tools/loopback-only
 
-.PHONY: deps build run test test-unit test-asan test-integration test-browser fuzz fuzz-build bench bench-summary bench-speech format tidy clean
+.PHONY: deps build run test test-unit test-asan test-integration test-client test-browser fuzz fuzz-build bench bench-summary bench-speech format tidy clean
 
 deps:
 	@scripts/deps.sh
@@ -28,6 +28,7 @@ test: build
 	$(MAKE) --no-print-directory test-asan
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory test-integration
+	$(MAKE) --no-print-directory test-client
 	$(MAKE) --no-print-directory test-browser
 	@echo "make test: all suites passed"
 
@@ -57,6 +58,11 @@ fuzz: fuzz-build
 
 test-integration: build
 	$(LOOPBACK) node --test --test-concurrency=1 tests/integration/
+
+# The Node client package (clients/node: RoomService, roomsctl) against the real build/roomsd, including
+# restarts and outages of roomsd; loopback only.
+test-client: build
+	$(LOOPBACK) node --test --test-concurrency=1 clients/node/test/
 
 # The room page (web/) in headless Chromium against the real roomsd: two participants, real media over
 # 127.0.0.1 only (the loopback-only namespace), screenshots under test-artifacts/.

@@ -17,10 +17,10 @@ std::string uuidV4() {
 
 }  // namespace
 
-DemoRoom createDemoRoom(ApiContext& ctx, int64_t nowMs) {
+DemoRoom createDemoRoom(ApiContext& ctx, int64_t nowMs, const DemoRoomOptions& options) {
   const std::string roomId = uuidV4();
   const std::string sessionId = uuidV4();
-  const int64_t maxDuration = 3600;
+  const int64_t maxDuration = options.maxDuration;
   const auto token = [&](const std::string& userId, const std::string& role, const std::string& name) {
     ParticipantClaims c;
     c.userId = userId;
@@ -36,18 +36,22 @@ DemoRoom createDemoRoom(ApiContext& ctx, int64_t nowMs) {
       {"roomId", roomId},
       {"sessionId", sessionId},
       {"participants",
-       {{"coach", {{"id", "demo-coach"}, {"token", token("demo-coach", "coach", "Demo Coach")}}},
-        {"client", {{"id", "demo-client"}, {"token", token("demo-client", "client", "Demo Client")}}},
-        {"aiOrb", {{"enabled", false}}}}},
+       {{"coach", {{"id", "demo-coach"}, {"token", token("demo-coach", "coach", options.coachName)}}},
+        {"client", {{"id", "demo-client"}, {"token", token("demo-client", "client", options.clientName)}}},
+        {"aiOrb",
+         {{"enabled", options.aiOrbEnabled}, {"personality", options.personality}, {"voiceModel", "default"}}}}},
       {"config",
        {{"scheduledStartTime", formatIso8601(nowMs)},
         {"maxDuration", maxDuration},
         {"features",
-         {{"recording", false}, {"transcription", true}, {"aiAssistance", false}, {"generateSummary", true}}}}}};
+         {{"recording", false},
+          {"transcription", true},
+          {"aiAssistance", options.aiOrbEnabled},
+          {"generateSummary", options.generateSummary}}}}}};
   auto result = ctx.rooms.create(parseCreateRoomRequest(body, ctx.tokens, nowMs));
   const Room& room = *result.room;
   const std::string base = ctx.config.publicUrl + "/room/" + room.id() + "?token=";
-  return {room.id(), base + room.participantTokens().value("coach", ""),
+  return {room.id(), room.sessionId(), base + room.participantTokens().value("coach", ""),
           base + room.participantTokens().value("client", "")};
 }
 

@@ -11,10 +11,22 @@ namespace rooms {
 
 struct DemoRoom {
   std::string roomId;
+  std::string sessionId;
   std::string coachUrl;
   std::string clientUrl;
 };
 
-DemoRoom createDemoRoom(ApiContext& ctx, int64_t nowMs);
+// What the demo console (POST /api/console/rooms) lets a newcomer choose; the defaults are the demo room's.
+struct DemoRoomOptions {
+  bool aiOrbEnabled = false;
+  std::string personality = "supportive";
+  int64_t maxDuration = 3600;
+  bool generateSummary = true;
+  std::string coachName = "Demo Coach";
+  std::string clientName = "Demo Client";
+};
+
+// Throws ApiError (400) for options that create-room refuses (e.g. an unknown personality).
+DemoRoom createDemoRoom(ApiContext& ctx, int64_t nowMs, const DemoRoomOptions& options = {});
 
 }  // namespace rooms

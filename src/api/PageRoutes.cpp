@@ -1,11 +1,21 @@
 // GET /room/{roomId}?token=...: the room page a participant's join link opens, and GET /web/... for its
 // files. The page itself is public (it holds no data); the token it carries is checked by the signaling
 // socket, whose close codes the page turns into readable screens (docs/signaling.md).
+//
+// The demo console (web/console/, docs/api.md "Demo console") when it is on (ROOMS_CONSOLE, default: only
+// with --dev): GET / serves it, GET /console/bootstrap tells it how to authenticate (in development mode it
+// hands the first API key to a browser on this machine's loopback; otherwise the operator pastes a key), and
+// POST /api/console/rooms (API key) creates a room with participant tokens minted here from
+// JWT_SIGNING_SECRET, since a browser must never hold that secret. All three answer 404 while it is off.
 #include "api/ApiError.h"
+#include "api/DemoRoom.h"
+#include "api/JsonBody.h"
 #include "api/Routes.h"
+#include "core/Clock.h"
 
 namespace rooms {
 namespace http = boost::beast::http;
+using ojson = nlohmann::ordered_json;
 
 namespace {
 
@@ -21,11 +31,22 @@ ApiResponse serve(const ApiContext& ctx, const std::string& path) {
   res.status = 200;
   res.body = asset->body;
   res.contentType = asset->contentType;
-  // The page must not be framed by other sites, and it talks only to us.
+  // The page must not be framed by other sites, and it talks only to us. The console (same origin) shows the
+  // room page in iframes, so while it is on, same-origin framing is allowed.
   res.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  res.headers.emplace_back("X-Frame-Options", "DENY");
+  res.headers.emplace_back("X-Frame-Options", ctx.config.consoleEnabled() ? "SAMEORIGIN" : "DENY");
   res.headers.emplace_back("Referrer-Policy", "no-referrer");
   return res;
+}
+
+void requireConsole(const ApiContext& ctx) {
+  if (!ctx.config.consoleEnabled()) {
+    throw ApiError(404, "not_found", "the demo console is off (ROOMS_CONSOLE=true or --dev turns it on)");
+  }
+}
+
+bool isLoopback(const std::string& ip) {
+  return ip.rfind("127.", 0) == 0 || ip == "::1" || ip.rfind("::ffff:127.", 0) == 0;
 }
 
 }  // namespace
@@ -37,6 +58,62 @@ void registerPageRoutes(Router& router, ApiContext& ctx) {
              [&ctx](ApiRequest& req) { return serve(ctx, std::string(req.param("file"))); });
   router.add(http::verb::get, "/web/:dir/:file", Auth::None, [&ctx](ApiRequest& req) {
     return serve(ctx, std::string(req.param("dir")) + "/" + std::string(req.param("file")));
+  });
+
+  router.add(http::verb::get, "/", Auth::None, [&ctx](ApiRequest&) {
+    requireConsole(ctx);
+    return serve(ctx, "console/index.html");
+  });
+
+  router.add(http::verb::get, "/console/bootstrap", Auth::None, [&ctx](ApiRequest& req) {
+    requireConsole(ctx);
+    ojson j = {{"console", true}, {"mode", ctx.config.dev ? "development" : "production"}};
+    // Development mode only, and only to a browser on this machine: the dev key, so that `make run` and
+    // opening http://localhost:3001/ is all a newcomer does. Production never hands out a key.
+    if (ctx.config.dev && isLoopback(req.clientIp)) {
+      const std::string& keys = ctx.config.apiKeys;
+      j["apiKey"] = keys.substr(0, keys.find(','));
+    }
+    return jsonResponse(200, j);
+  });
+
+  router.add(http::verb::post, "/api/console/rooms", Auth::ApiKey, [&ctx](ApiRequest& req) {
+    requireConsole(ctx);
+    auto body = parseJsonBody(req, true);
+    rejectUnknownFields(body, {"aiOrb", "maxDuration", "generateSummary", "coachName", "clientName"}, "");
+    DemoRoomOptions options;
+    if (body.contains("aiOrb")) {
+      const auto& orb = body["aiOrb"];
+      if (!orb.is_object()) throw ApiError(400, "invalid_field", "aiOrb must be an object");
+      rejectUnknownFields(orb, {"enabled", "personality"}, "aiOrb");
+      if (orb.contains("enabled")) {
+        if (!orb["enabled"].is_boolean()) throw ApiError(400, "invalid_field", "aiOrb.enabled must be a boolean");
+        options.aiOrbEnabled = orb["enabled"].get<bool>();
+      }
+      if (orb.contains("personality")) options.personality = requireString(orb, "personality", "aiOrb", 32);
+    }
+    if (body.contains("maxDuration")) {
+      if (!body["maxDuration"].is_number_integer())
+        throw ApiError(400, "invalid_field", "maxDuration must be an integer (seconds)");
+      options.maxDuration = body["maxDuration"].get<int64_t>();
+    }
+    if (body.contains("generateSummary")) {
+      if (!body["generateSummary"].is_boolean())
+        throw ApiError(400, "invalid_field", "generateSummary must be a boolean");
+      options.generateSummary = body["generateSummary"].get<bool>();
+    }
+    if (body.contains("coachName")) options.coachName = requireString(body, "coachName", "", 64);
+    if (body.contains("clientName")) options.clientName = requireString(body, "clientName", "", 64);
+    const DemoRoom room = createDemoRoom(ctx, nowMs(), options);
+    const std::string& pub = ctx.config.publicUrl;
+    const std::string ws = pub.rfind("https://", 0) == 0 ? "wss://" + pub.substr(8) : "ws://" + pub.substr(7);
+    ojson j = {{"success", true},
+               {"roomId", room.roomId},
+               {"sessionId", room.sessionId},
+               {"status", "ready"},
+               {"connectionUrls",
+                {{"coach", room.coachUrl}, {"client", room.clientUrl}, {"websocket", ws + "/events/" + room.roomId}}}};
+    return jsonResponse(201, j);
   });
 }
 

@@ -111,6 +111,9 @@ Config Config::load(int argc, char** argv) {
   app.add_option("--turn-ttl", c.turnCredentialTtlSeconds, "Lifetime of TURN credentials in seconds")
       ->envname("ROOMS_TURN_TTL_SECONDS");
   app.add_option("--web-dir", c.webDir, "Directory of the room page")->envname("ROOMS_WEB_DIR");
+  app.add_option("--console", c.console, "Demo console at /: auto (on with --dev), true, false")
+      ->envname("ROOMS_CONSOLE")
+      ->transform(CLI::IsMember({"auto", "true", "false"}, CLI::ignore_case));
   app.add_option("--max-video-bitrate", c.maxVideoBitrate, "Highest bitrate publishers are told to use")
       ->envname("ROOMS_MAX_VIDEO_BITRATE");
   app.add_option("--asr-url", c.asrUrl, "OpenAI-compatible transcription server (empty: pocketsphinx)")

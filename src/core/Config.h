@@ -48,6 +48,10 @@ struct Config {
   int64_t turnCredentialTtlSeconds = 86400;
   std::string webDir;                  // the room page's files; empty: found next to the binary
   uint32_t maxVideoBitrate = 2500000;  // cap of the REMB we give publishers, bit/s
+  // The demo console at / (web/console/): "auto" turns it on in development mode only; "true" or "false"
+  // decide explicitly. Its create endpoint (POST /api/console/rooms) exists only while it is on.
+  std::string console = "auto";
+  bool consoleEnabled() const { return console == "true" || (console == "auto" && dev); }
 
   // Session intelligence (docs/ai.md): speech recognition, the AI Orb's dialog and the summary.
   std::string asrUrl;  // OpenAI-compatible server for POST /v1/audio/transcriptions; empty: pocketsphinx

@@ -1,0 +1,434 @@
+#!/usr/bin/env node
+// roomsctl: the rooms service from a terminal. Run `roomsctl --help` (text below) for commands and exit codes.
+import crypto from 'node:crypto';
+import { parseArgs } from 'node:util';
+
+import {
+  BadRequest, Conflict, RateLimited, RoomNotFound, RoomService, ServiceUnavailable, Unauthorized,
+} from '../src/index.js';
+
+export const EXIT = Object.freeze({
+  OK: 0, USAGE: 1, NOT_FOUND: 2, AUTH: 3, UNAVAILABLE: 4, CONFLICT: 5, INVALID: 6, RATE_LIMITED: 7, TIMEOUT: 8,
+});
+
+const HELP = `roomsctl: operate the rooms service
+
+Usage: roomsctl [options] <command> [arguments]
+
+Commands:
+  create                      create a room (participant tokens minted from JWT_SIGNING_SECRET)
+      [--coach ID] [--client ID] [--coach-name NAME] [--client-name NAME]
+      [--start ISO|now] [--duration MINUTES | --max-duration SECONDS]
+      [--ai] [--personality supportive|direct|reflective] [--no-summary]
+      [--room-id UUID] [--session-id UUID] [--token-buffer SECONDS]
+  status ROOM_ID              a room's status and participants
+  bulk-status ROOM_ID...      the status of up to 100 rooms
+  end ROOM_ID [--reason R] [--by USER_ID]
+                              end a room (reason: session_completed|timeout|error|cancelled)
+  pre-warm ROOM_ID [--start ISO]
+                              pre-warm (and optionally reschedule) a room
+  events [tail] ROOM_ID [--since ID] [--count N] [--timeout SECONDS]
+                              print a room's events as they happen (from the start of the room with
+                              --since 0); stops after room-ended, after N events, or after the timeout
+  webhooks list
+  webhooks add URL [--events a,b|*] [--secret S]
+  webhooks remove WEBHOOK_ID
+  webhooks deliveries WEBHOOK_ID [--limit N]
+  analytics ROOM_ID           connection quality, bandwidth, reconnections, fallbacks
+  summary ROOM_ID             the session summary and attendance
+  transcript ROOM_ID [--format text|vtt|json]
+  health                      the service's health (needs no key)
+
+Options:
+  --url URL            the service (env ROOMS_URL, then ROOM_SERVICE_URL; default http://localhost:3001)
+  --api-key KEY        API key (env ROOM_SERVICE_API_KEY)
+  --jwt-secret SECRET  participant token secret, for create (env JWT_SIGNING_SECRET)
+  --json               machine-readable output (events: one JSON frame per line)
+  --timeout-ms MS      timeout of one HTTP request (default 10000)
+  --retries N          retries of idempotent requests when the service is unavailable (default 2)
+  -h, --help           this text
+
+Exit codes:
+  0 ok                 1 usage error              2 not found (room or webhook)
+  3 unauthorized (401/403: API key)               4 service unavailable (unreachable, 5xx, timeout)
+  5 conflict (409/410: room exists with another body, room ended, summary not ready)
+  6 invalid request (400, 413, 415)               7 rate limited (429)
+  8 events: the --timeout passed before room-ended or --count
+`;
+
+class UsageError extends Error {}
+
+const OPTIONS = {
+  url: { type: 'string' },
+  'api-key': { type: 'string' },
+  'jwt-secret': { type: 'string' },
+  json: { type: 'boolean' },
+  'timeout-ms': { type: 'string' },
+  retries: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  coach: { type: 'string' },
+  client: { type: 'string' },
+  'coach-name': { type: 'string' },
+  'client-name': { type: 'string' },
+  start: { type: 'string' },
+  duration: { type: 'string' },
+  'max-duration': { type: 'string' },
+  ai: { type: 'boolean' },
+  personality: { type: 'string' },
+  'no-summary': { type: 'boolean' },
+  'room-id': { type: 'string' },
+  'session-id': { type: 'string' },
+  'token-buffer': { type: 'string' },
+  reason: { type: 'string' },
+  by: { type: 'string' },
+  since: { type: 'string' },
+  count: { type: 'string' },
+  timeout: { type: 'string' },
+  events: { type: 'string' },
+  secret: { type: 'string' },
+  limit: { type: 'string' },
+  format: { type: 'string' },
+};
+
+// ------------------------------------------------------------------------------------------------------
+// Output
+
+const fmt = (v) => {
+  if (v === null || v === undefined) return '-';
+  if (Array.isArray(v)) return v.length ? v.join(', ') : '-';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+};
+
+export function table(headers, rows) {
+  const cells = rows.map((r) => r.map(fmt));
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
+  const line = (r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+const keyValues = (pairs) => {
+  const w = Math.max(...pairs.map(([k]) => k.length));
+  return pairs.map(([k, v]) => `${k.padEnd(w)}  ${fmt(v)}`).join('\n');
+};
+
+// ------------------------------------------------------------------------------------------------------
+
+const int = (v, name, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) => {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
+  return Number(v);
+};
+
+function need(positionals, n, what) {
+  if (positionals.length < n) throw new UsageError(`missing ${what}`);
+  return positionals;
+}
+
+async function main(argv, out, err) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(e.message);
+  }
+  const { values: o, positionals } = parsed;
+  if (o.help || positionals.length === 0) {
+    out(HELP);
+    return o.help ? EXIT.OK : EXIT.USAGE;
+  }
+  const [command, ...args] = positionals;
+  const json = Boolean(o.json);
+  const print = (data, human) => out(json ? JSON.stringify(data, null, 2) : human(data));
+  const apiKey = o['api-key'] ?? process.env.ROOM_SERVICE_API_KEY;
+  const rooms = new RoomService({
+    baseUrl: o.url ?? process.env.ROOMS_URL ?? process.env.ROOM_SERVICE_URL ?? 'http://localhost:3001',
+    apiKey,
+    jwtSecret: o['jwt-secret'] ?? process.env.JWT_SIGNING_SECRET,
+    timeoutMs: int(o['timeout-ms'], 'timeout-ms', { min: 1 }) ?? 10000,
+    retry: { retries: int(o.retries, 'retries', { max: 20 }) ?? 2, baseDelayMs: 200, maxDelayMs: 2000 },
+    breaker: { failureThreshold: 1000 },
+    degrade: false,
+    preWarmLeadMs: 0,
+    tokenBufferSeconds: int(o['token-buffer'], 'token-buffer') ?? 3600,
+  });
+  const requireKey = () => {
+    if (!apiKey) throw new UsageError('no API key: set ROOM_SERVICE_API_KEY or pass --api-key');
+  };
+  try {
+    switch (command) {
+      case 'create': {
+        requireKey();
+        if (!rooms.jwtSecret) throw new UsageError('create mints participant tokens: set JWT_SIGNING_SECRET or pass --jwt-secret');
+        const start = !o.start || o.start === 'now' ? new Date() : new Date(o.start);
+        if (Number.isNaN(start.getTime())) throw new UsageError(`--start is not a date: ${o.start}`);
+        if (o.personality && !['supportive', 'direct', 'reflective'].includes(o.personality)) {
+          throw new UsageError('--personality must be supportive, direct or reflective');
+        }
+        const appointment = {
+          roomId: o['room-id'],
+          sessionId: o['session-id'],
+          coachId: o.coach ?? `coach-${crypto.randomBytes(4).toString('hex')}`,
+          clientId: o.client ?? `client-${crypto.randomBytes(4).toString('hex')}`,
+          coach: { name: o['coach-name'] ?? 'Coach' },
+          client: { name: o['client-name'] ?? 'Client' },
+          startTime: start,
+          duration: int(o.duration, 'duration', { min: 1, max: 1440 }) ?? 60,
+          maxDuration: int(o['max-duration'], 'max-duration', { min: 1 }),
+          includeAI: Boolean(o.ai || o.personality),
+          personality: o.personality,
+          features: o['no-summary'] ? { generateSummary: false } : undefined,
+        };
+        const room = await rooms.createRoom(appointment);
+        print(room, (r) => keyValues([
+          ['roomId', r.roomId], ['sessionId', r.sessionId], ['status', r.status + (r.existing ? ' (existing)' : '')],
+          ['coach', r.connectionUrls.coach], ['client', r.connectionUrls.client], ['events', r.connectionUrls.websocket],
+        ]));
+        return EXIT.OK;
+      }
+      case 'status': {
+        requireKey();
+        const [roomId] = need(args, 1, 'ROOM_ID');
+        print(await rooms.getRoomStatus(roomId), (s) => [
+          keyValues([
+            ['roomId', s.roomId], ['sessionId', s.sessionId], ['status', s.status],
+            ['scheduledStart', s.scheduledStartTime], ['actualStart', s.actualStartTime],
+            ['duration', `${s.currentDuration} s`], ['ended', s.endedAt], ['endReason', s.endReason],
+          ].filter(([, v]) => v !== undefined)),
+          '',
+          table(['role', 'id', 'connected', 'joinedAt', 'leftAt', 'total'], [
+            ['coach', s.participants.coach.id, s.participants.coach.connected, s.participants.coach.joinedAt,
+              s.participants.coach.leftAt, `${s.participants.coach.totalDuration} s`],
+            ['client', s.participants.client.id, s.participants.client.connected, s.participants.client.joinedAt,
+              s.participants.client.leftAt, `${s.participants.client.totalDuration} s`],
+            ['aiOrb', s.participants.aiOrb.enabled === false ? '(off)' : 'ai-orb', s.participants.aiOrb.connected,
+              s.participants.aiOrb.joinedAt, s.participants.aiOrb.leftAt, `${s.participants.aiOrb.participationPercentage}%`],
+          ]),
+        ].join('\n'));
+        return EXIT.OK;
+      }
+      case 'bulk-status': {
+        requireKey();
+        need(args, 1, 'ROOM_ID...');
+        if (args.length > 100) throw new UsageError('at most 100 room ids');
+        const res = await rooms.getBulkRoomStatus(args);
+        print(res, (r) => table(['room', 'status', 'participants'],
+          Object.entries(r.rooms).map(([id, s]) => [id, s.status, s.participants])));
+        // Scripts asking about one room can rely on the exit code too.
+        return Object.values(res.rooms).every((s) => s.status === 'not_found') ? EXIT.NOT_FOUND : EXIT.OK;
+      }
+      case 'end': {
+        requireKey();
+        const [roomId] = need(args, 1, 'ROOM_ID');
+        const reason = o.reason ?? 'session_completed';
+        if (!['session_completed', 'timeout', 'error', 'cancelled'].includes(reason)) {
+          throw new UsageError('--reason must be session_completed, timeout, error or cancelled');
+        }
+        print(await rooms.endRoom(roomId, o.by ?? 'system', reason), (r) => keyValues([
+          ['roomId', r.roomId], ['endedAt', r.endedAt], ['finalDuration', `${r.finalDuration} s`],
+          ['reason', r.reason], ['requestedBy', r.requestedBy],
+        ]));
+        return EXIT.OK;
+      }
+      case 'pre-warm': {
+        requireKey();
+        const [roomId] = need(args, 1, 'ROOM_ID');
+        let start;
+        if (o.start) {
+          const d = new Date(o.start);
+          if (Number.isNaN(d.getTime())) throw new UsageError(`--start is not a date: ${o.start}`);
+          start = d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+        }
+        print(await rooms.preWarmRoom(roomId, start), (r) => keyValues([
+          ['roomId', r.roomId], ['resourcesAllocated', r.resourcesAllocated],
+        ]));
+        return EXIT.OK;
+      }
+      case 'events':
+        requireKey();
+        return await tail(rooms, args[0] === 'tail' ? args.slice(1) : args, o, out, err);
+      case 'webhooks':
+        requireKey();
+        return await webhooks(rooms, args, o, print);
+      case 'analytics': {
+        requireKey();
+        const [roomId] = need(args, 1, 'ROOM_ID');
+        print(await rooms.getRoomAnalytics(roomId), (a) => {
+          const m = a.metrics;
+          return [
+            table(['role', 'averageRTT (ms)', 'packetLoss (%)'],
+              Object.entries(m.connectionQuality).map(([role, q]) => [role, q.averageRTT, q.packetLoss])),
+            '',
+            keyValues([
+              ['peakUpload', `${m.bandwidth.peakUpload} bit/s`], ['peakDownload', `${m.bandwidth.peakDownload} bit/s`],
+              ['averageUpload', `${m.bandwidth.averageUpload} bit/s`],
+              ['averageDownload', `${m.bandwidth.averageDownload} bit/s`],
+              ['reconnections', m.reconnections], ['fallbacksUsed', m.fallbacksUsed],
+            ]),
+          ].join('\n');
+        });
+        return EXIT.OK;
+      }
+      case 'summary': {
+        requireKey();
+        const [roomId] = need(args, 1, 'ROOM_ID');
+        print(await rooms.getSessionSummary(roomId), (s) => {
+          const sum = s.summary ?? {};
+          return [
+            keyValues([['roomId', s.roomId], ['sessionId', s.sessionId], ['generatedAt', sum.generatedAt],
+              ['sentiment', sum.sentiment], ['keyTopics', sum.keyTopics]]),
+            '',
+            sum.textSummary ?? '',
+            '',
+            'Action items:',
+            ...(sum.actionItems?.length ? sum.actionItems.map((a, i) => `  ${i + 1}. ${a}`) : ['  (none)']),
+            '',
+            table(['role', 'talkTime (s)', 'talk %'],
+              Object.entries(sum.participantStats ?? {}).map(([r, v]) => [r, v.talkTime, v.talkPercentage])),
+            '',
+            table(['role', 'attended', 'duration (s)', 'joinTime', 'leaveTime'],
+              Object.entries(s.attendance ?? {}).map(([r, v]) => [r, v.attended, v.duration, v.joinTime, v.leaveTime])),
+          ].join('\n');
+        });
+        return EXIT.OK;
+      }
+      case 'transcript': {
+        requireKey();
+        const [roomId] = need(args, 1, 'ROOM_ID');
+        const format = o.format ?? 'text';
+        if (!['text', 'vtt', 'json'].includes(format)) throw new UsageError('--format must be text, vtt or json');
+        const t = await rooms.getRoomTranscription(roomId, format);
+        print(t, (r) => {
+          const c = r.transcription.content;
+          if (typeof c === 'string') return c.length ? c.replace(/\n$/, '') : '(no transcript yet)';
+          if (!c.length) return '(no transcript yet)';
+          return table(Object.keys(c[0]), c.map((seg) => Object.values(seg)));
+        });
+        return EXIT.OK;
+      }
+      case 'health': {
+        print(await rooms.getHealth(), (h) => keyValues([
+          ['status', h.status], ['version', h.version], ['uptime', `${h.uptime} s`], ['activeRooms', h.activeRooms],
+          ['cpu', `${h.resources.cpu}%`], ['memory', `${h.resources.memory}%`], ['connections', h.resources.connections],
+        ]));
+        return EXIT.OK;
+      }
+      default:
+        throw new UsageError(`unknown command: ${command}`);
+    }
+  } finally {
+    await rooms.close();
+  }
+}
+
+async function webhooks(rooms, args, o, print) {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'list':
+      print(await rooms.listWebhooks(), (r) => (r.webhooks.length === 0 ? '(no webhooks)' : table(
+        ['id', 'url', 'events', 'secret', 'createdAt'],
+        r.webhooks.map((w) => [w.id, w.url, w.events, w.hasSecret ? 'own' : 'default', w.createdAt]),
+      )));
+      return EXIT.OK;
+    case 'add': {
+      const [url] = need(rest, 1, 'URL');
+      const events = (o.events ?? '*').split(',').map((s) => s.trim()).filter(Boolean);
+      const r = await rooms.configureWebhook({ url, events, secret: o.secret });
+      print(r, (x) => keyValues([['id', x.webhook.id], ['url', x.webhook.url], ['events', x.webhook.events],
+        ['secret', x.webhook.hasSecret ? 'own' : 'default (ROOM_WEBHOOK_SECRET)']]));
+      return EXIT.OK;
+    }
+    case 'remove': {
+      const [id] = need(rest, 1, 'WEBHOOK_ID');
+      print(await rooms.deleteWebhook(id), (r) => `removed ${r.id}`);
+      return EXIT.OK;
+    }
+    case 'deliveries': {
+      const [id] = need(rest, 1, 'WEBHOOK_ID');
+      const limit = int(o.limit, 'limit', { min: 1, max: 1000 });
+      print(await rooms.getWebhookDeliveries(id, { limit }), (r) => (r.deliveries.length === 0 ? '(no deliveries)' : table(
+        ['id', 'event', 'type', 'state', 'attempts', 'lastStatus', 'lastError', 'createdAt'],
+        r.deliveries.map((d) => [d.id, d.eventId, d.eventType, d.state, d.attempts, d.lastStatus, d.lastError, d.createdAt]),
+      )));
+      return EXIT.OK;
+    }
+    default:
+      throw new UsageError(sub ? `unknown webhooks command: ${sub}` : 'webhooks needs list, add, remove or deliveries');
+  }
+}
+
+const eventLine = (f) => {
+  const d = f.data ?? {};
+  const details = [];
+  if (d.participantType) details.push(`${d.participantType} ${d.participantId ?? ''}`.trim());
+  if (d.reason) details.push(`reason=${d.reason}`);
+  if (d.duration !== undefined) details.push(`duration=${d.duration}s`);
+  if (d.finalDuration !== undefined) details.push(`finalDuration=${d.finalDuration}s`);
+  if (d.error) details.push(`${d.error}: ${d.message ?? ''}`);
+  return `${String(f.id).padStart(6)}  ${d.timestamp ?? '-'}  ${f.type.padEnd(18)}  ${details.join(' ')}`.trimEnd();
+};
+
+async function tail(rooms, args, o, out, err) {
+  const [roomId] = need(args, 1, 'ROOM_ID');
+  const since = o.since === undefined ? null : int(o.since, 'since');
+  const count = int(o.count, 'count', { min: 1 });
+  const timeout = int(o.timeout, 'timeout', { min: 1 });
+  const json = Boolean(o.json);
+  let seen = 0;
+  let outcome = EXIT.OK;
+  let refused = null;
+  const sub = rooms.subscribeToRoomEvents(roomId, {}, {
+    since,
+    onEvent: (f) => {
+      out(json ? JSON.stringify({ id: f.id, type: f.type, data: f.data }) : eventLine(f));
+      seen += 1;
+      if (f.type === 'room-ended' || (count !== undefined && seen >= count)) sub.close();
+    },
+  });
+  sub.on('error', (e) => {
+    if (e.status) refused = e; // the handshake was refused: the subscription closes itself
+  });
+  sub.on('reconnecting', ({ attempt, delayMs }) => {
+    if (attempt === 1 || attempt % 10 === 0) err(`roomsctl: events connection lost; reconnecting (attempt ${attempt}, ${delayMs} ms)`);
+  });
+  let timer;
+  if (timeout) {
+    timer = setTimeout(() => {
+      outcome = EXIT.TIMEOUT;
+      sub.close();
+    }, timeout * 1000);
+  }
+  const stop = () => sub.close();
+  process.once('SIGINT', stop);
+  await sub.closed();
+  clearTimeout(timer);
+  process.removeListener('SIGINT', stop);
+  if (refused) {
+    err(`roomsctl: ${refused.message}`);
+    if (refused.status === 404) return EXIT.NOT_FOUND;
+    if (refused.status === 401 || refused.status === 403) return EXIT.AUTH;
+    return EXIT.INVALID;
+  }
+  return outcome;
+}
+
+export function exitCodeFor(e) {
+  if (e instanceof UsageError) return EXIT.USAGE;
+  if (e instanceof RoomNotFound) return EXIT.NOT_FOUND;
+  if (e instanceof Unauthorized) return EXIT.AUTH;
+  if (e instanceof RateLimited) return EXIT.RATE_LIMITED;
+  if (e instanceof ServiceUnavailable) return EXIT.UNAVAILABLE;
+  if (e instanceof Conflict) return EXIT.CONFLICT;
+  if (e instanceof BadRequest) return EXIT.INVALID;
+  return EXIT.UNAVAILABLE;
+}
+
+const out = (s) => process.stdout.write(`${s}\n`);
+const err = (s) => process.stderr.write(`${s}\n`);
+try {
+  process.exitCode = await main(process.argv.slice(2), out, err);
+} catch (e) {
+  err(`roomsctl: ${e.message}`);
+  if (e instanceof UsageError) err('run roomsctl --help for usage');
+  process.exitCode = exitCodeFor(e);
+}

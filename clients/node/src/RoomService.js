@@ -1,0 +1,437 @@
+// The main app's client of the rooms service: the spec's RoomService (ROOM_HANDLER.md "RoomService
+// Client"), same method names and results, with what its "Error Handling & Recovery" and "Security
+// Considerations" sections ask for: retries with backoff and jitter for idempotent calls, a circuit
+// breaker, pending rooms while the service is down (kept in a pluggable store), event subscriptions that
+// resume from the last event id, webhook verification, participant tokens that expire after the session.
+import crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
+
+import { backoffDelay, setLongTimeout, sleep } from './backoff.js';
+import { CircuitBreaker } from './breaker.js';
+import { errorFromResponse, RateLimited, RoomServiceError, ServiceUnavailable } from './errors.js';
+import { RoomEventSubscription } from './events.js';
+import { MemoryPendingStore } from './store.js';
+import { DEFAULT_TOKEN_BUFFER_SECONDS, mintParticipantToken } from './tokens.js';
+import { verifyWebhook, verifyWebhookSignature, webhookMiddleware } from './webhooks.js';
+
+const env = (name) => (typeof process !== 'undefined' ? process.env[name] : undefined) || undefined;
+
+// Unavailable means "try again later": no answer, a timeout, or 5xx (502/503/504 during a restart or
+// drain; 500 is an internal error, which a retry may also get past).
+const isUnavailable = (err) => err instanceof ServiceUnavailable;
+
+export class RoomService extends EventEmitter {
+  /**
+   * options (each falls back to the spec's environment variable):
+   *   baseUrl (ROOM_SERVICE_URL, default http://localhost:3001), apiKey (ROOM_SERVICE_API_KEY),
+   *   webhookSecret (ROOM_WEBHOOK_SECRET), jwtSecret (JWT_SIGNING_SECRET)
+   *   timeoutMs = 10000               one HTTP attempt
+   *   retry = {retries: 3, baseDelayMs: 200, maxDelayMs: 5000, jitter: 0.5}  idempotent calls only
+   *   breaker = {failureThreshold: 5, resetTimeoutMs: 10000, halfOpenMaxCalls: 1}, or a CircuitBreaker
+   *   pendingStore = new MemoryPendingStore()   where createRoom keeps rooms while the service is down
+   *   degrade = true                  createRoom returns a pending room instead of throwing ServiceUnavailable
+   *   pendingRetryMs = 5000           how often pending rooms are retried (with jitter)
+   *   tokenBufferSeconds = 3600       participant tokens expire at start + maxDuration + this
+   *   preWarmLeadMs = 300000          pre-warm this long before the start (the spec's 5 minutes); 0 disables
+   *   publicUrl = baseUrl             base of the connection URLs predicted for pending rooms
+   *   events = {reconnect: {baseDelayMs, maxDelayMs}, heartbeatMs}  defaults for subscriptions
+   */
+  constructor(options = {}) {
+    super();
+    this.baseUrl = (options.baseUrl ?? env('ROOM_SERVICE_URL') ?? 'http://localhost:3001').replace(/\/+$/, '');
+    this.apiKey = options.apiKey ?? env('ROOM_SERVICE_API_KEY');
+    this.webhookSecret = options.webhookSecret ?? env('ROOM_WEBHOOK_SECRET');
+    this.jwtSecret = options.jwtSecret ?? env('JWT_SIGNING_SECRET');
+    this.publicUrl = (options.publicUrl ?? this.baseUrl).replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 10000;
+    this.retry = { retries: 3, baseDelayMs: 200, maxDelayMs: 5000, jitter: 0.5, ...(options.retry ?? {}) };
+    this.breaker = options.breaker instanceof CircuitBreaker ? options.breaker : new CircuitBreaker(options.breaker ?? {});
+    this.breaker.on('state', (change) => this.emit('circuit-state', change));
+    this.pendingStore = options.pendingStore ?? new MemoryPendingStore();
+    this.degrade = options.degrade ?? true;
+    this.pendingRetryMs = options.pendingRetryMs ?? 5000;
+    this.tokenBufferSeconds = options.tokenBufferSeconds ?? DEFAULT_TOKEN_BUFFER_SECONDS;
+    this.preWarmLeadMs = options.preWarmLeadMs ?? 5 * 60 * 1000;
+    this.eventDefaults = options.events ?? {};
+    this.userAgent = options.userAgent ?? 'rooms-client-node/0.1.0';
+    this.preWarmTimers = new Map();
+    this.subscriptions = new Set();
+    this.pendingTimer = null;
+    this.flushing = null;
+    this.closed = false;
+    // Rooms left pending by an earlier process: start retrying them now.
+    this.ready = this.pendingStore.list().then((entries) => {
+      if (entries.length > 0) this.#schedulePendingFlush(0);
+      return entries.length;
+    }).catch((err) => {
+      this.emit('error', err);
+      return 0;
+    });
+    this.on('error', () => {}); // never crash the main app through an unhandled 'error'
+  }
+
+  /** The circuit breaker's state: 'closed' | 'open' | 'half-open'. */
+  get circuitState() {
+    return this.breaker.state;
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // HTTP
+
+  async #attempt(method, path, body, what) {
+    this.breaker.acquire();
+    let res;
+    let text;
+    try {
+      const headers = { Authorization: `Bearer ${this.apiKey}`, 'User-Agent': this.userAgent };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      res = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      text = await res.text();
+    } catch (cause) {
+      this.breaker.failure();
+      const why = cause?.name === 'TimeoutError' ? `timed out after ${this.timeoutMs} ms` :
+        (cause?.cause?.code ?? cause?.cause?.message ?? cause?.message ?? String(cause));
+      throw new ServiceUnavailable(`${what}: rooms service unreachable (${why})`, { code: 'unreachable', cause });
+    }
+    let json;
+    if (text.length > 0 && (res.headers.get('content-type') ?? '').includes('json')) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+    }
+    if (res.status >= 500) this.breaker.failure();
+    else this.breaker.success();
+    if (!res.ok) throw errorFromResponse(res.status, json, res.headers, what);
+    return json ?? (text.length ? text : {});
+  }
+
+  /**
+   * One API call. idempotent calls are retried on ServiceUnavailable (not when the circuit is open) and on
+   * RateLimited (after its Retry-After), with exponential backoff and jitter.
+   */
+  async request(method, path, { body, idempotent = method === 'GET', what = `${method} ${path}` } = {}) {
+    const retries = idempotent ? this.retry.retries : 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#attempt(method, path, body, what);
+      } catch (err) {
+        const retryable = (isUnavailable(err) && !err.circuitOpen) || err instanceof RateLimited;
+        if (!retryable || attempt >= retries) throw err;
+        let delay = backoffDelay(attempt, this.retry);
+        if (err instanceof RateLimited && err.retryAfter !== undefined) {
+          if (err.retryAfter * 1000 > this.retry.maxDelayMs * 4) throw err; // not worth waiting here
+          delay = Math.max(delay, err.retryAfter * 1000);
+        }
+        this.emit('retry', { method, path, attempt: attempt + 1, delayMs: delay, error: err });
+        await sleep(delay);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Tokens
+
+  /**
+   * The spec's generateParticipantToken(payload): {userId, roomId, sessionId, role, name}. exp is
+   * scheduledStartTime + maxDuration + tokenBufferSeconds when options give them, else 2 hours (the spec's).
+   */
+  generateParticipantToken(payload, options = {}) {
+    return mintParticipantToken(payload, this.jwtSecret, { bufferSeconds: this.tokenBufferSeconds, ...options });
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // 1. Create room (idempotent by roomId), with graceful degradation.
+
+  /**
+   * The spec's body for an appointment: {coachId, clientId, coach: {name}, client: {name}, startTime,
+   * duration (minutes), includeAI}, plus optional roomId, sessionId, personality, voiceModel, features,
+   * maxDuration (seconds, instead of duration).
+   */
+  buildCreateRequest(appointment) {
+    const roomId = appointment.roomId ?? crypto.randomUUID();
+    const sessionId = appointment.sessionId ?? crypto.randomUUID();
+    const start = new Date(appointment.startTime ?? Date.now());
+    if (Number.isNaN(start.getTime())) throw new TypeError(`appointment.startTime is not a date: ${appointment.startTime}`);
+    const scheduledStartTime = start.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const maxDuration = appointment.maxDuration ?? Math.round((appointment.duration ?? 60) * 60);
+    const tokenOptions = { scheduledStartTime, maxDuration, bufferSeconds: this.tokenBufferSeconds };
+    const includeAI = Boolean(appointment.includeAI);
+    const seat = (role, userId, name) => ({
+      id: userId,
+      token: this.generateParticipantToken({ userId, roomId, sessionId, role, name }, tokenOptions),
+    });
+    return {
+      roomId,
+      sessionId,
+      participants: {
+        coach: seat('coach', appointment.coachId, appointment.coach?.name ?? 'Coach'),
+        client: seat('client', appointment.clientId, appointment.client?.name ?? 'Client'),
+        aiOrb: {
+          enabled: includeAI,
+          personality: appointment.personality ?? 'supportive',
+          voiceModel: appointment.voiceModel ?? 'default',
+        },
+      },
+      config: {
+        scheduledStartTime,
+        maxDuration,
+        features: {
+          recording: false,
+          transcription: true,
+          aiAssistance: includeAI,
+          generateSummary: true,
+          ...(appointment.features ?? {}),
+        },
+      },
+    };
+  }
+
+  /**
+   * Creates the room for an appointment. Returns the service's answer plus sessionId (as the spec's
+   * client). While the service is unavailable (after retries, or with the circuit open) and degrade is on,
+   * returns {success: true, pending: true, status: 'pending', roomId, sessionId, connectionUrls} at once:
+   * the request is kept in the pending store and sent when the service is back ('pending-created' event
+   * with the real answer; 'pending-failed' if the service refuses it). The predicted connection URLs are
+   * the service's own form ({publicUrl}/room/{roomId}?token=...).
+   */
+  async createRoom(appointment, { request } = {}) {
+    const body = request ?? this.buildCreateRequest(appointment);
+    try {
+      const roomData = await this.request('POST', '/api/rooms/create', {
+        body, idempotent: true, what: 'create room',
+      });
+      this.#schedulePreWarm(body.roomId, body.config.scheduledStartTime);
+      return { ...roomData, sessionId: roomData.sessionId ?? body.sessionId };
+    } catch (err) {
+      if (!this.degrade || !isUnavailable(err)) throw err;
+      await this.pendingStore.put({
+        roomId: body.roomId,
+        sessionId: body.sessionId,
+        request: body,
+        createdAt: new Date().toISOString(),
+        attempts: 1,
+        lastError: err.message,
+      });
+      this.emit('pending', { roomId: body.roomId, sessionId: body.sessionId, error: err });
+      this.#schedulePendingFlush();
+      return this.#pendingResult(body);
+    }
+  }
+
+  #pendingResult(body) {
+    const url = (role) => `${this.publicUrl}/room/${body.roomId}?token=${body.participants[role].token}`;
+    return {
+      success: true,
+      pending: true,
+      roomId: body.roomId,
+      sessionId: body.sessionId,
+      status: 'pending',
+      connectionUrls: {
+        coach: url('coach'),
+        client: url('client'),
+        websocket: `${this.publicUrl.replace(/^http/, 'ws')}/events/${body.roomId}`,
+      },
+    };
+  }
+
+  /** The rooms waiting for the service (entries of the pending store). */
+  async pendingRooms() {
+    return this.pendingStore.list();
+  }
+
+  #schedulePendingFlush(delayMs) {
+    if (this.closed || this.pendingTimer) return;
+    const d = delayMs ?? Math.round(this.pendingRetryMs * (0.75 + Math.random() * 0.5));
+    this.pendingTimer = setTimeout(async () => {
+      this.pendingTimer = null;
+      const left = await this.flushPending().catch(() => 1);
+      if (left > 0) this.#schedulePendingFlush();
+    }, d);
+    this.pendingTimer.unref?.();
+  }
+
+  /**
+   * Tries to create every pending room now (single attempt each, through the circuit breaker). Resolves
+   * with how many are still pending. Created rooms emit 'pending-created' {roomId, sessionId, roomData};
+   * refused ones (4xx: invalid, conflicting) are dropped with 'pending-failed' {roomId, sessionId, error}.
+   */
+  flushPending() {
+    if (this.flushing) return this.flushing;
+    this.flushing = (async () => {
+      try {
+        let left = 0;
+        for (const entry of await this.pendingStore.list()) {
+          if (this.closed) return left + 1;
+          try {
+            const roomData = await this.request('POST', '/api/rooms/create', {
+              body: entry.request, idempotent: false, what: 'create pending room',
+            });
+            await this.pendingStore.delete(entry.roomId);
+            this.#schedulePreWarm(entry.roomId, entry.request.config.scheduledStartTime);
+            this.emit('pending-created', { roomId: entry.roomId, sessionId: entry.sessionId, roomData });
+          } catch (err) {
+            if (isUnavailable(err) || err instanceof RateLimited) {
+              left += 1;
+              await this.pendingStore.put({ ...entry, attempts: (entry.attempts ?? 0) + 1, lastError: err.message });
+            } else {
+              await this.pendingStore.delete(entry.roomId);
+              this.emit('pending-failed', { roomId: entry.roomId, sessionId: entry.sessionId, error: err });
+            }
+          }
+        }
+        return left;
+      } finally {
+        this.flushing = null;
+      }
+    })();
+    return this.flushing;
+  }
+
+  #schedulePreWarm(roomId, scheduledStartTime) {
+    if (!this.preWarmLeadMs || this.closed) return;
+    const at = new Date(scheduledStartTime).getTime() - this.preWarmLeadMs;
+    const delay = at - Date.now();
+    if (delay <= 0) return; // starting within the lead time: the room is created ready anyway
+    this.preWarmTimers.get(roomId)?.();
+    const cancel = setLongTimeout(() => {
+      this.preWarmTimers.delete(roomId);
+      this.preWarmRoom(roomId).catch((error) => this.emit('error', Object.assign(error, { roomId })));
+    }, delay);
+    this.preWarmTimers.set(roomId, cancel);
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // 2-6, 8-12: the other endpoints.
+
+  getRoomStatus(roomId) {
+    return this.request('GET', `/api/rooms/${encodeURIComponent(roomId)}/status`, { what: 'room status' });
+  }
+
+  /** 409 summary_not_ready is thrown as SummaryNotReady. */
+  getSessionSummary(roomId) {
+    return this.request('GET', `/api/rooms/${encodeURIComponent(roomId)}/summary`, { what: 'session summary' });
+  }
+
+  preWarmRoom(roomId, scheduledStartTime) {
+    return this.request('POST', `/api/rooms/${encodeURIComponent(roomId)}/pre-warm`, {
+      body: scheduledStartTime ? { scheduledStartTime } : undefined,
+      idempotent: true,
+      what: 'pre-warm room',
+    });
+  }
+
+  /** Ending is idempotent (an ended room answers the first end's result), so it is retried. */
+  endRoom(roomId, userId = 'system', reason = 'session_completed') {
+    return this.request('POST', `/api/rooms/${encodeURIComponent(roomId)}/end`, {
+      body: { reason, requestedBy: userId ?? 'system' },
+      idempotent: true,
+      what: 'end room',
+    });
+  }
+
+  /** PATCH /config: {aiOrb?, features?, maxDuration?}, deep-merged; the same patch twice is harmless. */
+  updateRoomConfig(roomId, patch) {
+    return this.request('PATCH', `/api/rooms/${encodeURIComponent(roomId)}/config`, {
+      body: patch, idempotent: true, what: 'update room config',
+    });
+  }
+
+  /** format: 'text' | 'vtt' | 'json'. */
+  getRoomTranscription(roomId, format = 'text') {
+    return this.request('GET', `/api/rooms/${encodeURIComponent(roomId)}/transcription?format=${encodeURIComponent(format)}`,
+      { what: 'transcription' });
+  }
+
+  getHealth() {
+    return this.request('GET', '/health', { what: 'health' });
+  }
+
+  getBulkRoomStatus(roomIds) {
+    return this.request('POST', '/api/rooms/bulk-status', { body: { roomIds }, idempotent: true, what: 'bulk status' });
+  }
+
+  getRoomAnalytics(roomId) {
+    return this.request('GET', `/api/rooms/${encodeURIComponent(roomId)}/analytics`, { what: 'analytics' });
+  }
+
+  /** Registers a webhook {url, events, secret?}. Not retried: a retry could register it twice. */
+  configureWebhook({ url, events, secret }) {
+    return this.request('POST', '/api/webhooks', {
+      body: { url, events, ...(secret ? { secret } : {}) }, idempotent: false, what: 'configure webhook',
+    });
+  }
+
+  listWebhooks() {
+    return this.request('GET', '/api/webhooks', { what: 'list webhooks' });
+  }
+
+  deleteWebhook(id) {
+    return this.request('DELETE', `/api/webhooks/${encodeURIComponent(id)}`, { idempotent: false, what: 'delete webhook' });
+  }
+
+  getWebhookDeliveries(id, { limit } = {}) {
+    const q = limit ? `?limit=${Number(limit)}` : '';
+    return this.request('GET', `/api/webhooks/${encodeURIComponent(id)}/deliveries${q}`, { what: 'webhook deliveries' });
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // 7. Events
+
+  /**
+   * The spec's subscribeToRoomEvents(roomId, handlers): handlers[type](data, frame) for each event, once,
+   * in order, across reconnects. Returns a RoomEventSubscription (close() stops it, as ws.close() in the
+   * spec's example). options: {since = 0 (whole history; null = live only), stopOn: ['summary-ready'],
+   * onEvent(frame), reconnect, heartbeatMs}.
+   */
+  subscribeToRoomEvents(roomId, handlers = {}, options = {}) {
+    const sub = new RoomEventSubscription({
+      baseUrl: this.baseUrl,
+      apiKey: this.apiKey,
+      roomId,
+      handlers,
+      ...this.eventDefaults,
+      ...options,
+    });
+    this.subscriptions.add(sub);
+    sub.on('close', () => this.subscriptions.delete(sub));
+    return sub;
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Webhooks
+
+  /** The spec's verifyWebhookSignature(payload, signature): raw body or parsed payload; constant time. */
+  verifyWebhookSignature(payload, signature) {
+    return verifyWebhookSignature(payload, signature, this.webhookSecret);
+  }
+
+  /** Full check with replay tolerance; see webhooks.js verifyWebhook. */
+  verifyWebhook({ body, headers, toleranceSeconds, requireTimestamp, secret } = {}) {
+    return verifyWebhook({ body, headers, toleranceSeconds, requireTimestamp, secret: secret ?? this.webhookSecret });
+  }
+
+  /** Express-compatible middleware verifying deliveries with this client's webhook secret. */
+  webhookMiddleware(options = {}) {
+    return webhookMiddleware({ secret: this.webhookSecret, ...options });
+  }
+
+  /** Stops timers (pending retries, pre-warms) and subscriptions; the pending store keeps its entries. */
+  async close() {
+    this.closed = true;
+    clearTimeout(this.pendingTimer);
+    this.pendingTimer = null;
+    for (const cancel of this.preWarmTimers.values()) cancel();
+    this.preWarmTimers.clear();
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    await this.flushing?.catch(() => {});
+  }
+}
+
+export { RoomServiceError };

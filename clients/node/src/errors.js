@@ -1,0 +1,109 @@
+// Typed errors. Every error the client throws for an answer of the service is a RoomServiceError carrying
+// the HTTP status, the service's error code and message (docs/api.md "Errors") and the request id.
+
+export class RoomServiceError extends Error {
+  constructor(message, { status = 0, code = 'error', requestId, body, cause } = {}) {
+    super(message, cause ? { cause } : undefined);
+    this.name = 'RoomServiceError';
+    this.status = status;
+    this.code = code;
+    this.requestId = requestId;
+    this.body = body;
+  }
+}
+
+/** 400: the request was refused as invalid (the service says which field). Never retried. */
+export class BadRequest extends RoomServiceError {
+  constructor(message, details) {
+    super(message, details);
+    this.name = 'BadRequest';
+  }
+}
+
+/** 401 (missing or wrong API key) and 403. Never retried. */
+export class Unauthorized extends RoomServiceError {
+  constructor(message, details) {
+    super(message, details);
+    this.name = 'Unauthorized';
+  }
+}
+
+/** 404 room_not_found (and webhook_not_found). */
+export class RoomNotFound extends RoomServiceError {
+  constructor(message, details) {
+    super(message, details);
+    this.name = 'RoomNotFound';
+  }
+}
+
+/** 409: room_exists (same roomId, different body), room_ended, summary_not_ready. */
+export class Conflict extends RoomServiceError {
+  constructor(message, details) {
+    super(message, details);
+    this.name = 'Conflict';
+  }
+}
+
+/** 409 summary_not_ready: the room has not ended, the summary is being generated, or it is disabled. */
+export class SummaryNotReady extends Conflict {
+  constructor(message, details) {
+    super(message, details);
+    this.name = 'SummaryNotReady';
+  }
+}
+
+/** 429: retryAfter is the service's Retry-After in seconds (a number, or undefined when absent). */
+export class RateLimited extends RoomServiceError {
+  constructor(message, details = {}) {
+    super(message, details);
+    this.name = 'RateLimited';
+    this.retryAfter = details.retryAfter;
+  }
+}
+
+/**
+ * The service could not be reached or answered 5xx, a request timed out, or the circuit breaker is open
+ * (circuitOpen: true; the call was not attempted). Idempotent calls were retried before this is thrown.
+ */
+export class ServiceUnavailable extends RoomServiceError {
+  constructor(message, details = {}) {
+    super(message, details);
+    this.name = 'ServiceUnavailable';
+    this.circuitOpen = Boolean(details.circuitOpen);
+  }
+}
+
+/** A webhook whose signature or timestamp does not verify. reason: missing_signature, bad_signature, ... */
+export class WebhookVerificationError extends Error {
+  constructor(reason, message) {
+    super(message);
+    this.name = 'WebhookVerificationError';
+    this.reason = reason;
+  }
+}
+
+// The error for a non-2xx answer: status, parsed JSON body (may be undefined) and headers.
+export function errorFromResponse(status, body, headers, what) {
+  const code = body?.error?.code ?? `http_${status}`;
+  const message = `${what}: ${status} ${code}${body?.error?.message ? `: ${body.error.message}` : ''}`;
+  const details = { status, code, body, requestId: headers?.get?.('x-request-id') ?? undefined };
+  if (status === 400 || status === 413 || status === 415) return new BadRequest(message, details);
+  if (status === 401 || status === 403) return new Unauthorized(message, details);
+  if (status === 404) return new RoomNotFound(message, details);
+  if (status === 409 && code === 'summary_not_ready') return new SummaryNotReady(message, details);
+  if (status === 409 || status === 410) return new Conflict(message, details);
+  if (status === 429) {
+    return new RateLimited(message, { ...details, retryAfter: parseRetryAfter(headers?.get?.('retry-after')) });
+  }
+  if (status >= 500) return new ServiceUnavailable(message, details);
+  return new RoomServiceError(message, details);
+}
+
+// Retry-After as seconds: either delta-seconds or an HTTP date.
+export function parseRetryAfter(value, now = Date.now()) {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(String(value).trim())) return Number(value);
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) return undefined;
+  return Math.max(0, Math.ceil((t - now) / 1000));
+}

@@ -1,0 +1,420 @@
+// Type declarations of @rooms/client (the sources are plain ES modules).
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+// ------------------------------------------------------------------------------------------------------
+// The spec's shapes (ROOM_HANDLER.md; docs/openapi.yaml has every field).
+
+export type ParticipantRole = 'coach' | 'client';
+export type Personality = 'supportive' | 'direct' | 'reflective';
+export type EndReason = 'session_completed' | 'timeout' | 'error' | 'cancelled';
+export type RoomEventType =
+  | 'participant-joined' | 'participant-left' | 'room-started' | 'room-ended' | 'summary-ready' | 'error';
+
+export interface Features {
+  recording?: boolean;
+  transcription?: boolean;
+  aiAssistance?: boolean;
+  generateSummary?: boolean;
+}
+
+export interface CreateRoomRequest {
+  roomId: string;
+  sessionId: string;
+  participants: {
+    coach: { id: string; token: string };
+    client: { id: string; token: string };
+    aiOrb?: { enabled?: boolean; personality?: Personality; voiceModel?: string };
+  };
+  config: { scheduledStartTime: string; maxDuration: number; features?: Features };
+}
+
+export interface ConnectionUrls {
+  coach: string;
+  client: string;
+  websocket: string;
+}
+
+export interface CreateRoomResult {
+  success: true;
+  roomId: string;
+  sessionId: string;
+  status: 'ready' | 'active' | 'ended' | 'pending';
+  connectionUrls: ConnectionUrls;
+  /** true when the same roomId was created before with the same body. */
+  existing?: boolean;
+  /** true when the service was unavailable: the room will be created when it is back. */
+  pending?: boolean;
+}
+
+export interface Appointment {
+  coachId: string;
+  clientId: string;
+  coach?: { name?: string };
+  client?: { name?: string };
+  /** Scheduled start (Date or ISO string). */
+  startTime: string | Date;
+  /** Minutes (the spec's appointment.duration); maxDuration (seconds) wins when given. */
+  duration?: number;
+  maxDuration?: number;
+  includeAI?: boolean;
+  personality?: Personality;
+  voiceModel?: string;
+  features?: Features;
+  roomId?: string;
+  sessionId?: string;
+}
+
+export interface SeatStatus {
+  id: string;
+  connected: boolean;
+  joinedAt: string | null;
+  leftAt: string | null;
+  totalDuration: number;
+}
+
+export interface RoomStatus {
+  roomId: string;
+  sessionId: string;
+  status: 'waiting' | 'active' | 'ended';
+  participants: {
+    coach: SeatStatus;
+    client: SeatStatus;
+    aiOrb: { enabled?: boolean; connected: boolean; joinedAt: string | null; leftAt: string | null; participationPercentage: number };
+  };
+  actualStartTime: string | null;
+  currentDuration: number;
+  scheduledStartTime?: string;
+  endedAt?: string | null;
+  endReason?: string | null;
+}
+
+export interface SessionSummary {
+  roomId: string;
+  sessionId: string;
+  summary: {
+    generatedAt: string;
+    textSummary: string;
+    keyTopics: string[];
+    actionItems: string[];
+    sentiment: string;
+    transcriptionAvailable: boolean;
+    participantStats: Record<string, { talkTime: number; talkPercentage: number }>;
+  };
+  attendance: Record<string, { attended: boolean; duration: number; joinTime: string | null; leaveTime: string | null }>;
+}
+
+export interface EndRoomResult {
+  success: true;
+  roomId: string;
+  endedAt: string;
+  finalDuration: number;
+  reason?: string;
+  requestedBy?: string;
+}
+
+export interface Transcription {
+  roomId: string;
+  transcription: { format: 'text' | 'vtt' | 'json'; content: string | unknown[] };
+}
+
+export interface Health {
+  status: 'healthy' | 'draining';
+  version: string;
+  uptime: number;
+  activeRooms: number;
+  resources: { cpu: number; memory: number; connections: number };
+  [extra: string]: unknown;
+}
+
+export interface BulkStatus {
+  rooms: Record<string, { status: 'waiting' | 'active' | 'ended' | 'not_found'; participants: number }>;
+}
+
+export interface Analytics {
+  roomId: string;
+  metrics: {
+    connectionQuality: Record<string, { averageRTT: number; packetLoss: number }>;
+    bandwidth: { peakUpload: number; peakDownload: number; averageUpload: number; averageDownload: number };
+    reconnections: number;
+    fallbacksUsed: string[];
+  };
+}
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: Array<RoomEventType | '*'>;
+  hasSecret: boolean;
+  createdAt: string;
+}
+
+export interface Delivery {
+  id: string;
+  eventId: number;
+  eventType: RoomEventType;
+  state: 'pending' | 'delivered' | 'failed' | 'cancelled';
+  attempts: number;
+  createdAt: string;
+  nextAttemptAt: string | null;
+  lastAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+}
+
+export interface EventFrame<T = any> {
+  id: number;
+  type: RoomEventType | string;
+  data: T;
+}
+
+// ------------------------------------------------------------------------------------------------------
+// Errors
+
+export interface ErrorDetails {
+  status?: number;
+  code?: string;
+  requestId?: string;
+  body?: unknown;
+  cause?: unknown;
+}
+export class RoomServiceError extends Error {
+  constructor(message: string, details?: ErrorDetails);
+  status: number;
+  code: string;
+  requestId?: string;
+  body?: unknown;
+}
+export class BadRequest extends RoomServiceError {}
+export class Unauthorized extends RoomServiceError {}
+export class RoomNotFound extends RoomServiceError {}
+export class Conflict extends RoomServiceError {}
+export class SummaryNotReady extends Conflict {}
+export class RateLimited extends RoomServiceError {
+  /** Seconds, from Retry-After. */
+  retryAfter?: number;
+}
+export class ServiceUnavailable extends RoomServiceError {
+  /** true when the circuit breaker refused the call without trying. */
+  circuitOpen: boolean;
+}
+export type WebhookFailureReason =
+  | 'missing_body' | 'missing_signature' | 'bad_signature' | 'missing_timestamp' | 'stale_timestamp'
+  | 'invalid_json' | 'too_large';
+export class WebhookVerificationError extends Error {
+  reason: WebhookFailureReason;
+}
+
+// ------------------------------------------------------------------------------------------------------
+// Building blocks
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+export interface CircuitBreakerOptions {
+  failureThreshold?: number;
+  resetTimeoutMs?: number;
+  halfOpenMaxCalls?: number;
+  now?: () => number;
+}
+export class CircuitBreaker extends EventEmitter {
+  constructor(options?: CircuitBreakerOptions);
+  readonly state: CircuitState;
+  readonly retryInMs: number;
+  consecutiveFailures: number;
+  snapshot(): { state: CircuitState; consecutiveFailures: number; openedAt: number | null; retryInMs: number;
+    successes: number; failures: number; rejected: number; opened: number };
+  acquire(): CircuitState;
+  success(): void;
+  failure(): void;
+  reset(): void;
+  on(event: 'state', listener: (change: { from: CircuitState; to: CircuitState; at: string }) => void): this;
+}
+
+export interface PendingEntry {
+  roomId: string;
+  sessionId: string;
+  request: CreateRoomRequest;
+  createdAt: string;
+  attempts: number;
+  lastError?: string;
+}
+export interface PendingStore {
+  list(): Promise<PendingEntry[]>;
+  put(entry: PendingEntry): Promise<void>;
+  delete(roomId: string): Promise<void>;
+}
+export class MemoryPendingStore implements PendingStore {
+  list(): Promise<PendingEntry[]>;
+  put(entry: PendingEntry): Promise<void>;
+  delete(roomId: string): Promise<void>;
+}
+export class FilePendingStore implements PendingStore {
+  constructor(file: string);
+  readonly file: string;
+  list(): Promise<PendingEntry[]>;
+  put(entry: PendingEntry): Promise<void>;
+  delete(roomId: string): Promise<void>;
+}
+
+export interface BackoffOptions {
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  factor?: number;
+  /** 0..1: the random share of each delay (default 0.5). */
+  jitter?: number;
+}
+export function backoffDelay(attempt: number, options?: BackoffOptions, random?: () => number): number;
+
+export type EventHandler = (data: any, frame: EventFrame) => void | Promise<void>;
+export type EventHandlers = Partial<Record<RoomEventType | '*', EventHandler>> & Record<string, EventHandler>;
+export interface SubscriptionOptions {
+  /** Last event id already handled: 0 (default) replays the room's history, null means live events only. */
+  since?: number | null;
+  /** Event types after which the subscription closes itself, e.g. ['summary-ready']. */
+  stopOn?: string[];
+  onEvent?: (frame: EventFrame) => void | Promise<void>;
+  reconnect?: BackoffOptions;
+  /** WebSocket ping interval; a connection without a pong for this long is dropped and reopened. */
+  heartbeatMs?: number;
+  connectTimeoutMs?: number;
+}
+export class RoomEventSubscription extends EventEmitter {
+  constructor(options: SubscriptionOptions & { baseUrl: string; apiKey: string; roomId: string; handlers?: EventHandlers });
+  readonly roomId: string;
+  /** Id of the last event handed to the handlers (persist it to resume after a process restart). */
+  lastEventId: number | null;
+  state: 'connecting' | 'open' | 'reconnecting' | 'closed';
+  /** How many times a connection opened (1 + reconnections). */
+  connections: number;
+  drain(): Promise<void>;
+  close(): Promise<void>;
+  closed(): Promise<void>;
+  on(event: 'open', listener: (info: { reconnected: boolean; since: number | null }) => void): this;
+  on(event: 'event', listener: (frame: EventFrame) => void): this;
+  on(event: 'reconnecting', listener: (info: { attempt: number; delayMs: number; since: number | null }) => void): this;
+  on(event: 'disconnect', listener: (info: { code: number; reason: string }) => void): this;
+  on(event: 'handler-error', listener: (err: unknown, frame: EventFrame) => void): this;
+  on(event: 'error', listener: (err: Error & { status?: number; code?: string }) => void): this;
+  on(event: 'close', listener: () => void): this;
+}
+
+export interface ParticipantClaims {
+  userId: string;
+  roomId: string;
+  sessionId?: string;
+  role: ParticipantRole;
+  name?: string;
+  permissions?: string[];
+  exp?: number;
+}
+export interface TokenOptions {
+  exp?: number;
+  scheduledStartTime?: string | Date;
+  maxDuration?: number;
+  bufferSeconds?: number;
+}
+export const DEFAULT_PERMISSIONS: readonly string[];
+export function tokenExpiry(options: { scheduledStartTime?: string | Date; maxDuration: number; bufferSeconds?: number }): number;
+export function mintParticipantToken(claims: ParticipantClaims, secret: string, options?: TokenOptions): string;
+export function decodeToken(token: string): Record<string, unknown>;
+
+type HeaderBag = Record<string, string | string[] | undefined> | { get(name: string): string | null };
+export interface VerifyWebhookOptions {
+  body: Buffer | Uint8Array | string | object;
+  headers: HeaderBag;
+  secret: string;
+  /** Allowed distance of X-Room-Timestamp from now, seconds (default 300). */
+  toleranceSeconds?: number;
+  /** Refuse deliveries without X-Room-Timestamp / X-Room-Signature-Timestamped (default true). */
+  requireTimestamp?: boolean;
+  now?: number;
+}
+export interface VerifiedWebhook {
+  event: EventFrame;
+  deliveryId?: string;
+  timestamp?: number;
+}
+export function safeEqualHex(expectedHex: string, givenHex: unknown): boolean;
+export function verifyWebhookSignature(body: Buffer | string | object, signature: string | undefined, secret: string): boolean;
+export function verifyWebhook(options: VerifyWebhookOptions): VerifiedWebhook;
+
+export interface WebhookRequest extends IncomingMessage {
+  body?: unknown;
+  rawBody?: Buffer | string;
+  roomEvent?: EventFrame;
+  roomDelivery?: string;
+  roomTimestamp?: number;
+}
+export interface WebhookMiddlewareOptions {
+  secret: string;
+  toleranceSeconds?: number;
+  requireTimestamp?: boolean;
+  limitBytes?: number;
+  onError?: (err: WebhookVerificationError, req: WebhookRequest) => void;
+}
+export type Middleware = (req: WebhookRequest, res: ServerResponse, next: (err?: unknown) => void) => Promise<void>;
+export function webhookMiddleware(options: WebhookMiddlewareOptions): Middleware;
+
+// ------------------------------------------------------------------------------------------------------
+// RoomService
+
+export interface RoomServiceOptions {
+  baseUrl?: string;
+  apiKey?: string;
+  webhookSecret?: string;
+  jwtSecret?: string;
+  publicUrl?: string;
+  timeoutMs?: number;
+  retry?: BackoffOptions & { retries?: number };
+  breaker?: CircuitBreakerOptions | CircuitBreaker;
+  pendingStore?: PendingStore;
+  degrade?: boolean;
+  pendingRetryMs?: number;
+  tokenBufferSeconds?: number;
+  preWarmLeadMs?: number;
+  events?: SubscriptionOptions;
+  userAgent?: string;
+}
+
+export class RoomService extends EventEmitter {
+  constructor(options?: RoomServiceOptions);
+  readonly baseUrl: string;
+  readonly breaker: CircuitBreaker;
+  readonly circuitState: CircuitState;
+  readonly pendingStore: PendingStore;
+  /** Resolves (with the number of entries found) once the pending store was read at start. */
+  readonly ready: Promise<number>;
+
+  request<T = any>(method: string, path: string, options?: { body?: unknown; idempotent?: boolean; what?: string }): Promise<T>;
+  generateParticipantToken(payload: ParticipantClaims, options?: TokenOptions): string;
+  buildCreateRequest(appointment: Appointment): CreateRoomRequest;
+  createRoom(appointment: Appointment, options?: { request?: CreateRoomRequest }): Promise<CreateRoomResult>;
+  pendingRooms(): Promise<PendingEntry[]>;
+  flushPending(): Promise<number>;
+  getRoomStatus(roomId: string): Promise<RoomStatus>;
+  getSessionSummary(roomId: string): Promise<SessionSummary>;
+  preWarmRoom(roomId: string, scheduledStartTime?: string): Promise<{ success: true; roomId: string; resourcesAllocated: boolean }>;
+  endRoom(roomId: string, userId?: string, reason?: EndReason): Promise<EndRoomResult>;
+  updateRoomConfig(roomId: string, patch: { aiOrb?: { enabled?: boolean; personality?: Personality; voiceModel?: string };
+    features?: Features; maxDuration?: number }): Promise<{ success: true; roomId: string; config: unknown }>;
+  getRoomTranscription(roomId: string, format?: 'text' | 'vtt' | 'json'): Promise<Transcription>;
+  getHealth(): Promise<Health>;
+  getBulkRoomStatus(roomIds: string[]): Promise<BulkStatus>;
+  getRoomAnalytics(roomId: string): Promise<Analytics>;
+  configureWebhook(webhook: { url: string; events: Array<RoomEventType | '*'>; secret?: string }): Promise<{ success: true; webhook: Webhook }>;
+  listWebhooks(): Promise<{ webhooks: Webhook[] }>;
+  deleteWebhook(id: string): Promise<{ success: true; id: string }>;
+  getWebhookDeliveries(id: string, options?: { limit?: number }): Promise<{ deliveries: Delivery[]; [k: string]: unknown }>;
+  subscribeToRoomEvents(roomId: string, handlers?: EventHandlers, options?: SubscriptionOptions): RoomEventSubscription;
+  verifyWebhookSignature(payload: Buffer | string | object, signature: string | undefined): boolean;
+  verifyWebhook(options: Omit<VerifyWebhookOptions, 'secret'> & { secret?: string }): VerifiedWebhook;
+  webhookMiddleware(options?: Omit<WebhookMiddlewareOptions, 'secret'> & { secret?: string }): Middleware;
+  close(): Promise<void>;
+
+  on(event: 'circuit-state', listener: (change: { from: CircuitState; to: CircuitState; at: string }) => void): this;
+  on(event: 'retry', listener: (info: { method: string; path: string; attempt: number; delayMs: number; error: RoomServiceError }) => void): this;
+  on(event: 'pending', listener: (info: { roomId: string; sessionId: string; error: RoomServiceError }) => void): this;
+  on(event: 'pending-created', listener: (info: { roomId: string; sessionId: string; roomData: CreateRoomResult }) => void): this;
+  on(event: 'pending-failed', listener: (info: { roomId: string; sessionId: string; error: RoomServiceError }) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+}
