@@ -76,7 +76,7 @@ describe('TLS', () => {
   });
 
   it('streams events over WSS', T, async () => {
-    const { roomId } = await server.createRoom();
+    const { roomId } = await server.createRoom({ aiOrb: { enabled: false } });
     // The certificate names IP:127.0.0.1 too, so it is verified against the address.
     const ws = new WebSocket(`wss://${HOST}:${server.port}/events/${roomId}?token=${server.apiKey}`, {
       ca, handshakeTimeout: 5000,

@@ -4,7 +4,7 @@
 export class RoomServiceError extends Error {
   constructor(message, { status = 0, code = 'error', requestId, body, cause } = {}) {
     super(message, cause ? { cause } : undefined);
-    this.name = 'RoomServiceError';
+    this.name = new.target.name; // each subclass is named for itself without a constructor of its own
     this.status = status;
     this.code = code;
     this.requestId = requestId;
@@ -13,50 +13,24 @@ export class RoomServiceError extends Error {
 }
 
 /** 400: the request was refused as invalid (the service says which field). Never retried. */
-export class BadRequest extends RoomServiceError {
-  constructor(message, details) {
-    super(message, details);
-    this.name = 'BadRequest';
-  }
-}
+export class BadRequest extends RoomServiceError {}
 
 /** 401 (missing or wrong API key) and 403. Never retried. */
-export class Unauthorized extends RoomServiceError {
-  constructor(message, details) {
-    super(message, details);
-    this.name = 'Unauthorized';
-  }
-}
+export class Unauthorized extends RoomServiceError {}
 
 /** 404 room_not_found (and webhook_not_found). */
-export class RoomNotFound extends RoomServiceError {
-  constructor(message, details) {
-    super(message, details);
-    this.name = 'RoomNotFound';
-  }
-}
+export class RoomNotFound extends RoomServiceError {}
 
 /** 409: room_exists (same roomId, different body), room_ended, summary_not_ready. */
-export class Conflict extends RoomServiceError {
-  constructor(message, details) {
-    super(message, details);
-    this.name = 'Conflict';
-  }
-}
+export class Conflict extends RoomServiceError {}
 
 /** 409 summary_not_ready: the room has not ended, the summary is being generated, or it is disabled. */
-export class SummaryNotReady extends Conflict {
-  constructor(message, details) {
-    super(message, details);
-    this.name = 'SummaryNotReady';
-  }
-}
+export class SummaryNotReady extends Conflict {}
 
 /** 429: retryAfter is the service's Retry-After in seconds (a number, or undefined when absent). */
 export class RateLimited extends RoomServiceError {
   constructor(message, details = {}) {
     super(message, details);
-    this.name = 'RateLimited';
     this.retryAfter = details.retryAfter;
   }
 }
@@ -68,7 +42,6 @@ export class RateLimited extends RoomServiceError {
 export class ServiceUnavailable extends RoomServiceError {
   constructor(message, details = {}) {
     super(message, details);
-    this.name = 'ServiceUnavailable';
     this.circuitOpen = Boolean(details.circuitOpen);
   }
 }
