@@ -140,10 +140,21 @@ int runServer(Config config) {
   printWelcome(config, server.port());
   if (config.dev) {
     try {
-      const DemoRoom demo = createDemoRoom(ctx, nowMs());
-      std::cerr << "Demo room " << demo.roomId << " (one hour): open these two links in two browser windows\n"
+      // The demo room has the AI Orb with assistance on, so a first call shows all of it: say "Orb, ..." to
+      // it.
+      DemoRoomOptions demoOptions;
+      demoOptions.aiOrbEnabled = true;
+      const DemoRoom demo = createDemoRoom(ctx, nowMs(), demoOptions);
+      std::cerr << "Demo room " << demo.roomId << " (one hour, with the AI Orb): open these two links in two "
+                << "browser windows\n"
                 << "  coach:  " << demo.coachUrl << "\n"
-                << "  client: " << demo.clientUrl << "\n\n";
+                << "  client: " << demo.clientUrl << "\n";
+      if (config.consoleEnabled()) {
+        std::cerr << "Or open the demo console, which creates rooms and shows their events, transcript and "
+                     "summary:\n"
+                  << "  " << config.publicUrl << "/\n";
+      }
+      std::cerr << "\n";
     } catch (const std::exception& e) {
       log::warn("demo_room_failed", {{"error", e.what()}});
     }
