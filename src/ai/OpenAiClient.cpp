@@ -1,13 +1,12 @@
 #include "ai/OpenAiClient.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "ai/WavEncoder.h"
+#include "core/Curl.h"
 
 namespace rooms::ai {
 namespace {
@@ -16,33 +15,16 @@ constexpr size_t kMaxResponseBytes = 8 * 1024 * 1024;
 constexpr size_t kErrorBodyBytes = 200;
 constexpr uint32_t kSampleRate = 16000;
 
-// curl_global_init is not safe to race with itself or with curl_easy_init on every libcurl build; a
-// function-local static gives exactly-once initialisation.
-void ensureCurlGlobalInit() {
-  static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (rc != CURLE_OK) {
-    throw OpenAiError(OpenAiError::Kind::Connect, std::string("curl_global_init: ") + curl_easy_strerror(rc));
-  }
-}
-
-struct EasyDeleter {
-  void operator()(CURL* c) const noexcept { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
-};
 struct MimeDeleter {
   void operator()(curl_mime* m) const noexcept { curl_mime_free(m); }
 };
-using EasyPtr = std::unique_ptr<CURL, EasyDeleter>;
-using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
 using MimePtr = std::unique_ptr<curl_mime, MimeDeleter>;
+using SlistPtr = curl::Slist;
 
-void appendHeader(SlistPtr& list, const std::string& header) {
-  curl_slist* head = curl_slist_append(list.get(), header.c_str());
-  if (!head) throw OpenAiError(OpenAiError::Kind::Connect, "out of memory building request headers");
-  (void)list.release();  // curl_slist_append returned the same list, grown
-  list.reset(head);
+void addHeader(SlistPtr& list, const std::string& header) {
+  if (!curl::appendHeader(list, header)) {
+    throw OpenAiError(OpenAiError::Kind::Connect, "out of memory building request headers");
+  }
 }
 
 struct Body {
@@ -73,29 +55,25 @@ std::string printable(std::string s) {
 // the call in error messages ("chat completion").
 std::string perform(const OpenAiEndpoint& ep, const std::string& url, const std::string& what,
                     const std::function<void(CURL*, SlistPtr&)>& setBody) {
-  ensureCurlGlobalInit();
-  EasyPtr curl(curl_easy_init());
+  if (const CURLcode rc = curl::globalInit(); rc != CURLE_OK) {
+    throw OpenAiError(OpenAiError::Kind::Connect, std::string("curl_global_init: ") + curl_easy_strerror(rc));
+  }
+  curl::Easy curl(curl_easy_init());
   if (!curl) throw OpenAiError(OpenAiError::Kind::Connect, what + ": curl_easy_init failed");
   SlistPtr headers;
-  appendHeader(headers, "Accept: application/json");
+  addHeader(headers, "Accept: application/json");
   // Without this curl sends "Expect: 100-continue" for bodies over 1 KiB and waits for servers that never
   // answer it.
-  appendHeader(headers, "Expect:");
-  if (!ep.apiKey.empty()) appendHeader(headers, "Authorization: Bearer " + ep.apiKey);
+  addHeader(headers, "Expect:");
+  if (!ep.apiKey.empty()) addHeader(headers, "Authorization: Bearer " + ep.apiKey);
   setBody(curl.get(), headers);
 
   const long timeout = static_cast<long>(std::max<int64_t>(ep.timeoutMs, 1));
   char errbuf[CURL_ERROR_SIZE] = {0};
   Body body;
   CURL* c = curl.get();
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl::applyRequestPolicy(c, timeout, timeout, errbuf);
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  // Timeouts otherwise use SIGALRM for DNS, which is not safe in a multi-threaded process.
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_USERAGENT, "rooms/" ROOMS_VERSION);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
@@ -155,7 +133,7 @@ std::string OpenAiClient::chat(const std::vector<ChatMessage>& messages, double 
 
   const std::string body =
       perform(endpoint_, urlFor("chat/completions"), what, [&](CURL* c, SlistPtr& headers) {
-        appendHeader(headers, "Content-Type: application/json");
+        addHeader(headers, "Content-Type: application/json");
         curl_easy_setopt(c, CURLOPT_POST, 1L);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload.data());
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload.size()));

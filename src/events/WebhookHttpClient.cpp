@@ -1,10 +1,10 @@
 #include "events/WebhookHttpClient.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
+
+#include "core/Curl.h"
 
 namespace rooms {
 
@@ -12,31 +12,6 @@ namespace {
 
 constexpr size_t kSnippetBytes = 512;
 constexpr long kMaxConnectTimeoutMs = 10000;
-
-// curl_global_init is not safe to race with itself or with curl_easy_init on every libcurl build; a
-// function-local static gives exactly-once initialisation with the compiler's guard.
-void ensureCurlGlobalInit() {
-  static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (rc != CURLE_OK) {
-    throw std::runtime_error(std::string("curl_global_init: ") + curl_easy_strerror(rc));
-  }
-}
-
-struct SlistDeleter {
-  void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
-};
-using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
-
-bool appendHeader(SlistPtr& list, const char* header) {
-  // curl_slist_append returns the head of the grown list, or null (leaving the list untouched) on failure.
-  curl_slist* head = curl_slist_append(list.get(), header);
-  if (!head) {
-    return false;
-  }
-  (void)list.release();
-  list.reset(head);
-  return true;
-}
 
 size_t captureSnippet(char* data, size_t size, size_t nmemb, void* userdata) {
   auto* snippet = static_cast<std::string*>(userdata);
@@ -56,7 +31,9 @@ void WebhookHttpClient::CurlDeleter::operator()(void* handle) const noexcept {
 }
 
 WebhookHttpClient::WebhookHttpClient() {
-  ensureCurlGlobalInit();
+  if (const CURLcode rc = curl::globalInit(); rc != CURLE_OK) {
+    throw std::runtime_error(std::string("curl_global_init: ") + curl_easy_strerror(rc));
+  }
   curl_.reset(curl_easy_init());
   if (!curl_) {
     throw std::runtime_error("curl_easy_init failed");
@@ -73,32 +50,25 @@ HttpPostResult WebhookHttpClient::post(const std::string& url, const std::vector
   // handle is reused.
   curl_easy_reset(curl);
 
-  SlistPtr headerList;
+  curl::Slist headerList;
   for (const auto& h : headers) {
-    if (!appendHeader(headerList, h.c_str())) {
+    if (!curl::appendHeader(headerList, h)) {
       result.error = "out of memory building request headers";
       return result;
     }
   }
   // Without this curl sends "Expect: 100-continue" for bodies over 1 KiB and waits up to a second for
   // receivers that never answer it.
-  if (!appendHeader(headerList, "Expect:")) {
+  if (!curl::appendHeader(headerList, "Expect:")) {
     result.error = "out of memory building request headers";
     return result;
   }
 
   const long timeout = std::max(timeoutMs, 1L);
   char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+  // Webhook URLs come from API callers: the policy keeps them to http(s) without redirects (no SSRF).
+  curl::applyRequestPolicy(curl, timeout, std::min(timeout, kMaxConnectTimeoutMs), errbuf);
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  // Webhook URLs come from API callers: anything but http(s) (file://, gopher://, ...) would be an SSRF
-  // vector, and so would following a redirect to an internal address.
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  // Timeouts otherwise use SIGALRM for DNS, which is not safe in a multi-threaded process.
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, std::min(timeout, kMaxConnectTimeoutMs));
   curl_easy_setopt(curl, CURLOPT_POST, 1L);
   curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
   curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));

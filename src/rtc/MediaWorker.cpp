@@ -119,10 +119,7 @@ void MediaWorker::post(std::function<void()> fn) {
 
 void MediaWorker::applyPlan(TransportPlan plan) {
   asio::post(io_, [this, plan = std::move(plan)] {
-    auto& router = routers_[plan.roomId];
-    if (!router)
-      router = std::make_unique<Router>(plan.roomId, *this, *this, certificate_, options_.maxVideoBitrate);
-    WebRtcTransport& transport = router->applyPlan(plan, steadyNowMs());
+    WebRtcTransport& transport = routerFor(plan.roomId).applyPlan(plan, steadyNowMs());
     // An ICE restart adds the new ufrag; the old one keeps working until the browser switches.
     byUfrag_[transport.params().localUfrag] = &transport;
     if (known_.insert(&transport).second) ++counters_.transports;
@@ -142,6 +139,13 @@ void MediaWorker::closeRoom(std::string roomId) {
   asio::post(io_, [this, roomId = std::move(roomId)] { routers_.erase(roomId); });
 }
 
+Router& MediaWorker::routerFor(const std::string& roomId) {
+  auto& router = routers_[roomId];
+  if (!router)
+    router = std::make_unique<Router>(roomId, *this, *this, certificate_, options_.maxVideoBitrate);
+  return *router;
+}
+
 void MediaWorker::setAudioTap(std::string roomId, std::string trackId, std::shared_ptr<RtpPacketRing> tap) {
   asio::post(io_, [this, roomId = std::move(roomId), trackId = std::move(trackId), tap = std::move(tap)] {
     auto it = routers_.find(roomId);
@@ -152,10 +156,7 @@ void MediaWorker::setAudioTap(std::string roomId, std::string trackId, std::shar
 void MediaWorker::addLocalTrack(std::string roomId, ProducerSpec spec,
                                 std::shared_ptr<RtpPacketRing> source) {
   asio::post(io_, [this, roomId = std::move(roomId), spec = std::move(spec), source = std::move(source)] {
-    auto& router = routers_[roomId];
-    if (!router)
-      router = std::make_unique<Router>(roomId, *this, *this, certificate_, options_.maxVideoBitrate);
-    router->addLocalProducer(spec, source, steadyNowMs());
+    routerFor(roomId).addLocalProducer(spec, source, steadyNowMs());
   });
 }
 

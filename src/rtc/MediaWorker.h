@@ -105,6 +105,8 @@ class MediaWorker : public WebRtcTransport::Sender,
     size_t operator()(const ice::StunAddress& a) const;
   };
 
+  // The room's router, made on first use.
+  Router& routerFor(const std::string& roomId);
   void receive();
   void accept();
   // One datagram (UDP) or frame (ICE-TCP) from `from`; true when a transport took it.

@@ -389,10 +389,8 @@ void SignalingServer::detach(SignalingRoom& room, SignalingPeer& peer) {
   if (peer.detached) return;
   peer.detached = true;
   media_.removeTransport(room.roomId, peer.connectionId);
-  if (auto seatIt = room.seats.find(peer.identity.role); seatIt != room.seats.end()) {
-    announceAudioTracks(room, seatIt->second, peer.publications, {});
-  }
   auto it = room.seats.find(peer.identity.role);
+  if (it != room.seats.end()) announceAudioTracks(room, it->second, peer.publications, {});
   if (it != room.seats.end() && it->second.peer.get() == &peer) {
     it->second.peer.reset();
     if (!peer.publications.empty()) tracksChanged(room, peer.identity.role);
