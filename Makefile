@@ -1,14 +1,15 @@
 # The two commands of the README: `make run` and `make test`. Both install what is missing first.
 SHELL := /bin/bash
 BUILD ?= build
-ASAN_BUILD ?= build-asan
-FUZZ_BUILD ?= build-fuzz
+# One clang tree under AddressSanitizer, UBSan and libFuzzer's coverage instrumentation serves both the unit
+# tests (test-asan) and the fuzz targets: a third compile of everything cost CI about nine minutes.
+SANITIZE_BUILD ?= build-sanitize
 JOBS ?= $(shell nproc)
 PORT ?= 3001
 FUZZ_SECONDS ?= 10
 LOOPBACK := ../shared/tools/loopback-only
 
-.PHONY: deps build run test test-unit test-asan test-integration test-client test-browser fuzz fuzz-build bench bench-summary bench-speech format tidy clean
+.PHONY: deps build run test test-unit test-asan test-integration test-client test-browser fuzz fuzz-build bench bench-http bench-summary bench-speech format tidy clean
 
 deps:
 	@scripts/deps.sh
@@ -35,21 +36,21 @@ test: build
 test-unit: build
 	$(BUILD)/rooms_unit_tests
 
-# The unit tests, again under AddressSanitizer and UBSan.
-test-asan: deps
-	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DROOMS_SANITIZE=ON
-	cmake --build $(ASAN_BUILD) -j $(JOBS) --target rooms_unit_tests
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  $(ASAN_BUILD)/rooms_unit_tests
+$(SANITIZE_BUILD)/build.ninja:
+	CXX=clang++ CC=clang cmake -S . -B $(SANITIZE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROOMS_FUZZ=ON
 
-fuzz-build: deps
-	CXX=clang++ CC=clang cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DROOMS_FUZZ=ON -DROOMS_BUILD_TESTS=OFF
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+# The unit tests, again under AddressSanitizer and UBSan (clang, the fuzzers' tree).
+test-asan: deps $(SANITIZE_BUILD)/build.ninja
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target rooms_unit_tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(SANITIZE_BUILD)/rooms_unit_tests
+
+fuzz-build: deps $(SANITIZE_BUILD)/build.ninja
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target fuzzers
 
 # Every fuzz target for FUZZ_SECONDS over its seed corpus; a crash fails the run.
 fuzz: fuzz-build
-	@set -e; for f in $(FUZZ_BUILD)/*_fuzz; do \
+	@set -e; for f in $(SANITIZE_BUILD)/*_fuzz; do \
 	  name=$$(basename $$f); corpus=fuzz/corpus/$${name%_fuzz}; work=$$(mktemp -d); \
 	  echo "fuzz: $$name for $(FUZZ_SECONDS)s"; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $$work $$corpus >/tmp/$$name.log 2>&1 \
@@ -69,7 +70,14 @@ test-client: build
 test-browser: build
 	$(LOOPBACK) node --test --test-concurrency=1 tests/browser/
 
+# The media plane: the same WebRTC load (build/rooms-loadgen) against roomsd and Janus, then the SRTP floor; a
+# table of CPU per forwarded packet, capacity, latency and memory (bench/README.md). About 6 minutes.
 bench: build
+	@scripts/deps.sh bench
+	$(LOOPBACK) bench/media/compare.sh
+
+# The control plane: wrk against the status and create routes.
+bench-http: build
 	bench/http/run.sh
 
 # The embedded summary engine on a synthetic 60-minute transcript (median of 5 runs, next to a tokenizing
@@ -89,4 +97,4 @@ tidy: build
 	clang-tidy -p $(BUILD) --quiet $$(git ls-files 'src/*.cpp')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(SANITIZE_BUILD)

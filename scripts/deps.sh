@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs whatever the build, the service and the tests need and this machine lacks: Debian packages
 # through apt-get, JavaScript test dependencies through `npm ci`. Safe to run again: it only acts on
-# what is missing.
+# what is missing. `scripts/deps.sh bench` adds what only `make bench` needs (Janus, the server measured next
+# to ours).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,7 @@ packages=(
   libopus-dev libspeexdsp-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us libespeak-ng-dev
   flite openssl iproute2 util-linux wrk curl bc chromium coturn
 )
+[ "${1:-}" = bench ] && packages+=(janus)
 # Node.js may come from elsewhere than Debian (with npm bundled); only ask apt for it when it is absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

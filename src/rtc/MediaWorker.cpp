@@ -23,27 +23,6 @@ namespace {
 
 constexpr int64_t kTickMs = 20;
 
-ice::StunAddress toStunAddress(const udp::endpoint& ep) {
-  const auto address = ep.address();
-  if (address.is_v4()) return ice::StunAddress::v4(address.to_v4().to_bytes(), ep.port());
-  const auto v6 = address.to_v6();
-  if (v6.is_v4_mapped()) {
-    return ice::StunAddress::v4(asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_bytes(), ep.port());
-  }
-  return ice::StunAddress::v6(v6.to_bytes(), ep.port());
-}
-
-udp::endpoint toEndpoint(const ice::StunAddress& a) {
-  if (a.family == ice::StunAddress::Family::V4) {
-    asio::ip::address_v4::bytes_type b;
-    std::memcpy(b.data(), a.ip.data(), 4);
-    return {asio::ip::address_v4(b), a.port};
-  }
-  asio::ip::address_v6::bytes_type b;
-  std::memcpy(b.data(), a.ip.data(), 16);
-  return {asio::ip::address_v6(b), a.port};
-}
-
 }  // namespace
 
 size_t MediaWorker::TupleHash::operator()(const ice::StunAddress& a) const {
@@ -79,6 +58,7 @@ void MediaWorker::start(Listener& listener) {
   socket_.set_option(asio::socket_base::receive_buffer_size(4 << 20), ec);
   socket_.set_option(asio::socket_base::send_buffer_size(4 << 20), ec);
   port_ = socket_.local_endpoint().port();
+  udp_->setIpv6Socket(endpoint.protocol() == udp::v6());
   // ICE-TCP (passive) on the same port number, for networks that block UDP. Without it calls still work
   // wherever UDP or TURN does, so a failure here is a warning, not a reason not to start.
   const asio::ip::tcp::endpoint tcpEndpoint(address, port_);
@@ -102,6 +82,9 @@ void MediaWorker::start(Listener& listener) {
 void MediaWorker::stop() {
   if (!thread_.joinable()) return;
   asio::post(io_, [this] {
+    // A tick whose timer had already fired is queued with success, past the cancel below; without this it
+    // would re-arm the timer and io_.run() would never return.
+    stopping_ = true;
     routers_.clear();
     boost::system::error_code ec;
     timer_.cancel();
@@ -170,15 +153,35 @@ void MediaWorker::removeLocalTrack(std::string roomId, std::string trackId) {
 }
 
 void MediaWorker::receive() {
-  socket_.async_receive_from(asio::buffer(receiveBuffer_), remote_,
-                             [this](const boost::system::error_code& ec, size_t size) {
-                               if (ec == asio::error::operation_aborted || !socket_.is_open()) return;
-                               if (!ec) {
-                                 ++counters_.datagramsIn;
-                                 dispatch(receiveBuffer_.data(), size, toStunAddress(remote_), steadyNowMs());
-                               }
-                               receive();
-                             });
+  socket_.async_wait(udp::socket::wait_read, [this](const boost::system::error_code& ec) {
+    if (ec == asio::error::operation_aborted || !socket_.is_open() || stopping_) return;
+    if (!ec) receiveBatches();
+    receive();
+  });
+}
+
+void MediaWorker::receiveBatches() {
+  // Bounded, so that timers and posted control-plane work still get their turn under a flood.
+  constexpr int kMaxBatches = 16;
+  inReceiveBatch_ = true;
+  const int fd = socket_.native_handle();
+  for (int round = 0; round < kMaxBatches; ++round) {
+    const size_t n = udp_->receive(fd);
+    if (n == 0) break;
+    counters_.datagramsIn.fetch_add(n, std::memory_order_relaxed);
+    const int64_t now = steadyNowMs();
+    for (size_t i = 0; i < n; ++i) dispatch(udp_->data(i), udp_->size(i), udp_->from(i), now);
+    flushSends();
+    if (n < UdpBatchIo::kReceiveBatch) break;
+  }
+  inReceiveBatch_ = false;
+}
+
+void MediaWorker::flushSends() {
+  flushPosted_ = false;
+  if (udp_->queued() == 0 || !socket_.is_open()) return;
+  const size_t sent = udp_->flush(socket_.native_handle());
+  counters_.datagramsOut.fetch_add(sent, std::memory_order_relaxed);
 }
 
 void MediaWorker::accept() {
@@ -246,10 +249,13 @@ void MediaWorker::sendDatagram(const ice::StunAddress& to, const uint8_t* data, 
       return;
     }
   }
-  boost::system::error_code ec;
-  socket_.send_to(asio::buffer(data, size), toEndpoint(to), 0, ec);
   // A full send buffer drops the datagram, as the network would; RTP and its feedback cope with loss.
-  if (!ec) ++counters_.datagramsOut;
+  udp_->queue(socket_.native_handle(), to, data, size);
+  // Sent at the end of the receive batch; anything sent from a timer or posted work goes out right after it.
+  if (!inReceiveBatch_ && !flushPosted_) {
+    flushPosted_ = true;
+    asio::post(io_, [this] { flushSends(); });
+  }
 }
 
 void MediaWorker::onRouterTransportTuple(WebRtcTransport& transport, const ice::StunAddress& tuple) {
@@ -274,7 +280,7 @@ void MediaWorker::onRouterTransportRemoved(WebRtcTransport& transport) {
 void MediaWorker::scheduleTick() {
   timer_.expires_after(std::chrono::milliseconds(kTickMs));
   timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
+    if (ec || stopping_) return;
     tick();
     scheduleTick();
   });

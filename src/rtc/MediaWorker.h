@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "rtc/IceTcpConnection.h"
+#include "rtc/UdpBatchIo.h"
 #include "rtc/WebRtcTransport.h"
 #include "rtc/dtls/DtlsCertificate.h"
 #include "rtc/ice/StunMessage.h"
@@ -107,7 +108,11 @@ class MediaWorker : public WebRtcTransport::Sender,
 
   // The room's router, made on first use.
   Router& routerFor(const std::string& roomId);
+  // Waits until the socket is readable, then reads and dispatches batches (receiveBatches).
   void receive();
+  void receiveBatches();
+  // Writes what sendDatagram queued; posted once when something is queued outside a receive batch.
+  void flushSends();
   void accept();
   // One datagram (UDP) or frame (ICE-TCP) from `from`; true when a transport took it.
   bool dispatch(uint8_t* data, size_t size, const ice::StunAddress& from, int64_t nowMs);
@@ -137,8 +142,11 @@ class MediaWorker : public WebRtcTransport::Sender,
   };
   std::unordered_map<ice::StunAddress, TcpEntry, TupleHash> tcp_;
 
-  std::array<uint8_t, Router::kPacketBufferSize> receiveBuffer_{};
-  boost::asio::ip::udp::endpoint remote_;
+  // Large (two fixed arrays of datagram slots), hence held by pointer to keep MediaWorker itself small.
+  std::unique_ptr<UdpBatchIo> udp_ = std::make_unique<UdpBatchIo>();
+  bool inReceiveBatch_ = false;
+  bool stopping_ = false;  // media thread only
+  bool flushPosted_ = false;
   ice::StunMessage stun_;
 };
 

@@ -96,5 +96,40 @@ TEST(RtpRetransmissionBufferTest, ZeroCapacityIsUsable) {
   EXPECT_EQ(buffer.capacity(), 1u);
 }
 
+TEST(RtpRetransmissionBufferTest, PacketsShareOneByteRingAndGoWhenItsBytesAreWrittenOver) {
+  // Room for four 1000-byte packets (the floor is one maximum-size packet, 1500): 64 index slots, 4000 bytes.
+  RtpRetransmissionBuffer buffer(64, 1000, 4000);
+  EXPECT_EQ(buffer.byteCapacity(), 4000u);
+  std::vector<uint8_t> packet(1000);
+  for (uint16_t seq = 0; seq < 6; ++seq) {
+    std::fill(packet.begin(), packet.end(), static_cast<uint8_t>(seq));
+    buffer.store(seq, packet.data(), packet.size(), 0);
+  }
+  EXPECT_TRUE(buffer.find(0, 0).empty()) << "its index slot is intact but its bytes were reused";
+  EXPECT_TRUE(buffer.find(1, 0).empty());
+  for (uint16_t seq = 2; seq < 6; ++seq) {
+    const auto found = buffer.find(seq, 0);
+    ASSERT_EQ(found.size(), 1000u) << seq;
+    EXPECT_EQ(found.front(), seq);
+    EXPECT_EQ(found.back(), seq);
+  }
+}
+
+TEST(RtpRetransmissionBufferTest, SmallPacketsPackTightlyAndNeverSplitAtTheRingEnd) {
+  RtpRetransmissionBuffer buffer(64, 1000, 1500);
+  std::vector<uint8_t> packet(700);
+  for (uint16_t seq = 0; seq < 3; ++seq) {
+    std::fill(packet.begin(), packet.end(), static_cast<uint8_t>(0x40 + seq));
+    buffer.store(seq, packet.data(), packet.size(), 0);
+  }
+  // 0 at [0,700), 1 at [700,1400), 2 does not fit the 100-byte tail: it starts over at 0, replacing 0.
+  EXPECT_TRUE(buffer.find(0, 0).empty());
+  ASSERT_EQ(buffer.find(1, 0).size(), 700u);
+  EXPECT_EQ(buffer.find(1, 0).front(), 0x41);
+  const auto two = buffer.find(2, 0);
+  ASSERT_EQ(two.size(), 700u);
+  EXPECT_TRUE(std::all_of(two.begin(), two.end(), [](uint8_t b) { return b == 0x42; }));
+}
+
 }  // namespace
 }  // namespace rooms::rtc

@@ -10,7 +10,7 @@ namespace rooms::rtc {
 Consumer::Consumer(ConsumerSpec spec, WebRtcTransport& transport, Producer* producer)
     : spec_(std::move(spec)), transport_(transport), producer_(producer) {
   if (spec_.kind == MediaKind::Video) {
-    history_ = std::make_unique<RtpRetransmissionBuffer>(kVideoHistoryPackets, 1000);
+    history_ = std::make_unique<RtpRetransmissionBuffer>(kVideoHistoryPackets, 1000, kVideoHistoryBytes);
   }
   rewriter_.switchSource(spec_.clockRate);
 }

@@ -24,8 +24,10 @@ class Producer;
 
 class Consumer {
  public:
-  // About a second of 1-2 Mbit/s video; NACKs for older packets would arrive too late to help anyway.
+  // About a second of 1-2 Mbit/s video (256 KiB: 2 s at 1 Mbit/s, 0.8 s at the default 2.5 Mbit/s cap); NACKs
+  // for older packets would arrive too late to help anyway.
   static constexpr size_t kVideoHistoryPackets = 256;
+  static constexpr size_t kVideoHistoryBytes = 256 * 1024;
 
   Consumer(ConsumerSpec spec, WebRtcTransport& transport, Producer* producer);
 

@@ -8,28 +8,34 @@
 
 namespace rooms::rtc {
 
-RtpRetransmissionBuffer::RtpRetransmissionBuffer(size_t capacity, int64_t maxAgeMs)
-    : slots_(std::bit_ceil(std::clamp<size_t>(capacity, 1, kMaxCapacity))),
+RtpRetransmissionBuffer::RtpRetransmissionBuffer(size_t capacity, int64_t maxAgeMs, size_t bytes)
+    : entries_(std::bit_ceil(std::clamp<size_t>(capacity, 1, kMaxCapacity))),
+      bytes_(std::max(bytes, kMaxPacketSize)),
       maxAgeMs_(std::max<int64_t>(maxAgeMs, 0)) {}
 
 void RtpRetransmissionBuffer::store(uint16_t seq, const uint8_t* data, size_t size, int64_t nowMs) {
   if (data == nullptr || size == 0 || size > kMaxPacketSize) return;
-  Slot& slot = slots_[seq % slots_.size()];
-  std::memcpy(slot.data.data(), data, size);
-  slot.size = size;
-  slot.storedMs = nowMs;
-  slot.seq = seq;
+  size_t offset = static_cast<size_t>(written_ % bytes_.size());
+  if (offset + size > bytes_.size()) {
+    written_ += bytes_.size() - offset;  // a packet never wraps: skip the tail
+    offset = 0;
+  }
+  std::memcpy(bytes_.data() + offset, data, size);
+  entries_[seq % entries_.size()] = Entry{written_, nowMs, static_cast<uint16_t>(size), seq};
+  written_ += size;
 }
 
 std::span<const uint8_t> RtpRetransmissionBuffer::find(uint16_t seq, int64_t nowMs) const {
-  const Slot& slot = slots_[seq % slots_.size()];
-  if (slot.size == 0 || slot.seq != seq) return {};
-  if (elapsedMs(slot.storedMs, nowMs) > maxAgeMs_) return {};
-  return {slot.data.data(), slot.size};
+  const Entry& e = entries_[seq % entries_.size()];
+  if (e.size == 0 || e.seq != seq) return {};
+  if (elapsedMs(e.storedMs, nowMs) > maxAgeMs_) return {};
+  // Intact while nothing has been written a whole ring further on from its first byte.
+  if (written_ - e.position > bytes_.size()) return {};
+  return {bytes_.data() + e.position % bytes_.size(), e.size};
 }
 
 void RtpRetransmissionBuffer::clear() {
-  for (Slot& slot : slots_) slot.size = 0;
+  for (Entry& e : entries_) e.size = 0;
 }
 
 }  // namespace rooms::rtc

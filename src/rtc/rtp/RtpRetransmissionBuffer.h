@@ -1,10 +1,11 @@
 #pragma once
-// The last packets of one outgoing stream, kept to answer NACKs (RFC 4585). Every slot is allocated once at
-// construction: storing and finding run for every forwarded packet and every NACK on the media hot path,
-// where a heap allocation per packet would cost more than the copy itself. A packet lives in slot
-// seq % capacity, and the stored sequence number is checked on lookup because the slot may since have been
-// reused by a newer packet (or, after a wrap, by the same number 65536 packets later; the age limit catches
-// that and also keeps us from resending media too stale to be useful to the decoder).
+// The last packets of one outgoing stream, kept to answer NACKs (RFC 4585). Storing and finding run for every
+// forwarded packet and every NACK on the media hot path, so nothing is allocated after construction. Packets
+// are copied back to back into one byte ring sized for the stream's bitrate (a fixed MTU-sized slot per
+// packet wasted a third of the memory of a video subscriber: packets average well under the MTU), and indexed
+// by seq % capacity. A lookup checks the stored sequence number (the index slot may since have been reused by
+// a newer packet or, after a wrap, by the same number 65536 packets later), the age limit (media too stale to
+// help the decoder), and that the ring has not written over the packet's bytes since.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -19,9 +20,13 @@ class RtpRetransmissionBuffer {
   static constexpr size_t kMaxPacketSize = 1500;
   static constexpr size_t kMaxCapacity = 65536;  // one slot per sequence number
 
-  // The capacity is rounded up to a power of two (1..65536) so that it divides 65536: otherwise the slot
-  // index would jump at the sequence wrap and evict packets early.
-  explicit RtpRetransmissionBuffer(size_t capacity = 512, int64_t maxAgeMs = 1000);
+  static constexpr size_t kDefaultBytes = 256 * 1024;
+
+  // The capacity (packets) is rounded up to a power of two (1..65536) so that it divides 65536: otherwise the
+  // index would jump at the sequence wrap and evict packets early. bytes bounds the payload kept (at least
+  // one packet of kMaxPacketSize).
+  explicit RtpRetransmissionBuffer(size_t capacity = 512, int64_t maxAgeMs = 1000,
+                                   size_t bytes = kDefaultBytes);
 
   // Copies the packet into its slot, replacing whatever was there. Packets larger than kMaxPacketSize are
   // ignored (they cannot be retransmitted, which is better than truncating them).
@@ -33,18 +38,21 @@ class RtpRetransmissionBuffer {
 
   void clear();
 
-  size_t capacity() const { return slots_.size(); }
+  size_t capacity() const { return entries_.size(); }
+  size_t byteCapacity() const { return bytes_.size(); }
   int64_t maxAgeMs() const { return maxAgeMs_; }
 
  private:
-  struct Slot {
-    std::array<uint8_t, kMaxPacketSize> data;
-    size_t size = 0;  // 0: empty
+  struct Entry {
+    uint64_t position = 0;  // where the packet starts in the stream of bytes written to the ring
     int64_t storedMs = 0;
+    uint16_t size = 0;  // 0: empty
     uint16_t seq = 0;
   };
 
-  std::vector<Slot> slots_;
+  std::vector<Entry> entries_;
+  std::vector<uint8_t> bytes_;
+  uint64_t written_ = 0;  // bytes written to the ring so far (including tails skipped to keep packets whole)
   int64_t maxAgeMs_;
 };
 

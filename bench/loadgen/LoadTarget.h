@@ -1,0 +1,40 @@
+#pragma once
+// A media server under load: roomsd (RoomsTarget) or Janus's VideoRoom (JanusTarget). The run decides what
+// each room carries (RoomPlan); a target does its server's signaling and puts the resulting ClientPeers into
+// the MediaLoop. The peers then carry the same streams whichever server forwards them.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "SyntheticStream.h"
+
+namespace rooms::loadgen {
+
+struct ParticipantPlan {
+  std::string role;  // coach, client (roomsd's seats); Janus takes any display name
+  StreamSpec audio;
+  StreamSpec video;
+  std::vector<uint32_t> receives;  // the stream ids of everyone else in the room
+};
+
+struct RoomPlan {
+  int index = 0;
+  std::vector<ParticipantPlan> participants;
+};
+
+class LoadTarget {
+ public:
+  virtual ~LoadTarget() = default;
+  virtual const char* name() const = 0;
+  // Peer connections per participant: one where the server bundles sending and receiving.
+  virtual int peersPerParticipant() const { return 1; }
+  // Creates the room on the server and starts signaling for its participants; their peers join the
+  // MediaLoop when the server has answered. Throws std::runtime_error when the server refuses.
+  virtual void openRoom(const RoomPlan& plan) = 0;
+  // Signaling errors since the start (a refused offer, a closed socket), for the report.
+  virtual std::vector<std::string> errors() = 0;
+  // Ends every room it opened.
+  virtual void closeAll() = 0;
+};
+
+}  // namespace rooms::loadgen

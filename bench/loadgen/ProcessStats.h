@@ -1,0 +1,20 @@
+#pragma once
+// What /proc says about the server under test: CPU time (user + system, all threads), resident memory now
+// and at its peak, open file descriptors. Read at the edges of a window; never from inside the media loop.
+#include <cstdint>
+#include <optional>
+
+namespace rooms::loadgen {
+
+struct ProcessStats {
+  double cpuSeconds = 0;
+  uint64_t rssBytes = 0;
+  uint64_t peakRssBytes = 0;  // VmHWM
+  int openFds = 0;
+  bool valid = false;
+
+  // nullopt when the process is gone or /proc cannot be read.
+  static std::optional<ProcessStats> read(int pid);
+};
+
+}  // namespace rooms::loadgen

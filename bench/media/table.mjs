@@ -1,0 +1,64 @@
+// Prints the comparison table of `make bench` (Markdown) from the JSON that rooms-loadgen and srtp_floor wrote:
+//   node bench/media/table.mjs rooms.json janus.json floor.json
+// CPU per forwarded packet is compared at the largest load both servers carried within the thresholds, so
+// the two figures come from the same number of rooms and streams.
+import fs from 'node:fs';
+import os from 'node:os';
+
+const [roomsPath, janusPath, floorPath] = process.argv.slice(2);
+const rooms = JSON.parse(fs.readFileSync(roomsPath, 'utf8'));
+const janus = JSON.parse(fs.readFileSync(janusPath, 'utf8'));
+const floor = JSON.parse(fs.readFileSync(floorPath, 'utf8'));
+
+const measured = (run) => run.steps.filter((s) => s.received !== undefined);
+const passing = (run) => measured(run).filter((s) => s.withinThresholds);
+const common = passing(rooms)
+  .map((s) => s.rooms)
+  .filter((n) => passing(janus).some((j) => j.rooms === n))
+  .sort((a, b) => b - a)[0];
+const at = (run, n) => measured(run).find((s) => s.rooms === n);
+const cap = (run) => run.capacity;
+
+const fmt = (v, digits = 2) => (v === undefined || v === null || Number.isNaN(v) ? 'n/a' : v.toFixed(digits));
+const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : 'n/a');
+const mib = (bytes) => (bytes === undefined ? undefined : bytes / 1048576);
+const kib = (bytes) => (bytes === undefined ? undefined : bytes / 1024);
+
+const rows = [];
+const row = (what, r, j, rat, note = '') => rows.push(`| ${what} | ${r} | ${j} | ${rat} | ${note} |`);
+const rc = at(rooms, common);
+const jc = at(janus, common);
+row(`CPU per forwarded packet, us (at ${common ?? 'n/a'} rooms)`, fmt(rc?.cpuPerPacketUs, 3), fmt(jc?.cpuPerPacketUs, 3),
+    ratio(rc?.cpuPerPacketUs, jc?.cpuPerPacketUs), 'goal: rooms <= 0.5 x Janus');
+row('forwarded streams carried within thresholds', cap(rooms)?.forwardedStreams ?? 'none',
+    cap(janus)?.forwardedStreams ?? 'none', ratio(cap(rooms)?.forwardedStreams, cap(janus)?.forwardedStreams),
+    'the largest ramp step with loss < 0.5% and p99 < 5 ms');
+row('server cores used there', fmt(cap(rooms)?.serverCores), fmt(cap(janus)?.serverCores), '', '');
+row('streams per core (streams / cores used)', fmt(cap(rooms)?.streamsPerCore, 0), fmt(cap(janus)?.streamsPerCore, 0),
+    ratio(cap(rooms)?.streamsPerCore, cap(janus)?.streamsPerCore), 'goal: rooms >= 1000');
+row('loss at that step, %', fmt(cap(rooms)?.lossPercent, 3), fmt(cap(janus)?.lossPercent, 3), '', '');
+row('latency p99 at that step, ms', fmt(cap(rooms)?.latencyP99Ms, 3), fmt(cap(janus)?.latencyP99Ms, 3),
+    ratio(cap(rooms)?.latencyP99Ms, cap(janus)?.latencyP99Ms), 'goal: < 5 ms');
+row(`memory per room, KiB (${rooms.participants} parties, at ${common ?? 'n/a'} rooms)`, fmt(kib(rc?.memoryPerRoomBytes), 0),
+    fmt(kib(jc?.memoryPerRoomBytes), 0), ratio(rc?.memoryPerRoomBytes, jc?.memoryPerRoomBytes), 'goal: < 2048');
+row('server RSS there, MiB', fmt(mib(rc?.serverRssBytes), 1), fmt(mib(jc?.serverRssBytes), 1), '', '');
+row('floor: CPU per forwarded packet, us', fmt(floor.cpuPerPacketUs, 3), '', '',
+    `recvmmsg + SRTP decrypt + ${floor.subscribers} x encrypt + sendmmsg`);
+row('ratio to the floor', ratio(rc?.cpuPerPacketUs, floor.cpuPerPacketUs), ratio(jc?.cpuPerPacketUs, floor.cpuPerPacketUs),
+    '', 'goal: rooms <= 2');
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+console.log(`Machine: ${os.cpus().length} x ${cpu}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, ${os.type()} ${os.release()}`);
+console.log(`Load: ${rooms.participants} participants per room, each Opus-sized audio (50 pps) + VP8-shaped video at ` +
+            `${rooms.videoBitrate / 1e6} Mbit/s, every stream forwarded to the other participants; loadgen and server share the machine.`);
+console.log('');
+console.log('| | rooms | Janus | rooms / Janus | |');
+console.log('|---|---|---|---|---|');
+for (const r of rows) console.log(r);
+console.log('');
+const stepLine = (s) => `${s.rooms} rooms: ${s.forwardedStreams} streams, loss ${fmt(s.lossPercent, 3)}%, p99 ` +
+  `${fmt(s.latencyP99Ms, 3)} ms, ${fmt(s.serverCores)} cores, ${fmt(s.cpuPerPacketUs, 3)} us/pkt`;
+for (const [name, run] of [['rooms', rooms], ['Janus', janus]]) {
+  const last = run.steps[run.steps.length - 1];
+  console.log(`${name} ramp stopped at: ${last.connectFailure ? `${last.rooms} rooms (did not connect: ${last.connectFailure})` : stepLine(last)}`);
+}

@@ -1,0 +1,70 @@
+// The load generator's smoke run (issue: "used in make test ... so the tool itself stays working"): a few
+// rooms of real WebRTC peers (build/rooms-loadgen: our ICE/DTLS/SRTP from the client side, real signaling and
+// JWTs) against the real roomsd for a few seconds, which must forward every packet to the right subscriber.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { REPO_ROOT, startRoomsd } from './helpers/roomsd.mjs';
+
+const LOADGEN = process.env.ROOMS_LOADGEN_BIN || path.join(REPO_ROOT, 'build', 'rooms-loadgen');
+let server;
+
+before(async () => {
+  server = await startRoomsd();
+});
+
+after(async () => {
+  await server?.close();
+});
+
+function runLoadgen(args, { timeoutMs = 60000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(LOADGEN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    proc.stdout.on('data', (d) => { output += d; });
+    proc.stderr.on('data', (d) => { output += d; });
+    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`rooms-loadgen timed out:\n${output}`)); },
+      timeoutMs);
+    proc.on('error', reject);
+    proc.on('exit', (code) => { clearTimeout(timer); resolve({ code, output }); });
+  });
+}
+
+describe('rooms-loadgen smoke run', () => {
+  it('forwards every packet of 3 two-party rooms to the right subscriber, with no loss', { timeout: 90000 }, async () => {
+    const json = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'loadgen-')), 'run.json');
+    const { code, output } = await runLoadgen([
+      '--target', 'rooms', '--port', String(server.port), '--api-key', server.apiKey, '--jwt-secret', server.jwtSecret,
+      '--server-pid', String(server.proc.pid), '--rooms', '3', '--warmup', '1', '--window', '3',
+      '--expect-zero-loss', '--json', json,
+    ]);
+    assert.equal(code, 0, output);
+    const run = JSON.parse(fs.readFileSync(json, 'utf8'));
+    const [step] = run.steps;
+    assert.equal(step.rooms, 3);
+    assert.equal(step.peers, 6);
+    assert.equal(step.forwardedStreams, 12, 'each of 6 participants receives the other one\'s audio and video');
+    // 6 publishers x (50 audio + ~110-150 video packets/s) x 3 s.
+    assert.ok(step.sent > 6 * 150 * 3, `sent ${step.sent}`);
+    assert.equal(step.received, step.expected, 'every packet reached its subscriber');
+    assert.equal(step.misrouted, 0, 'nothing reached a participant of another room or its sender');
+    assert.equal(step.silentStreams, 0);
+    assert.ok(step.latencyP99Ms > 0 && step.latencyP99Ms < 100, `p99 ${step.latencyP99Ms} ms`);
+    assert.ok(step.serverCpuSeconds > 0, 'server CPU read from /proc');
+    assert.ok(step.serverRssBytes > 1 << 20, 'server RSS read from /proc');
+  });
+
+  it('fails, saying why, when the server refuses its tokens', { timeout: 60000 }, async () => {
+    const { code, output } = await runLoadgen([
+      '--target', 'rooms', '--port', String(server.port), '--api-key', server.apiKey,
+      '--jwt-secret', 'not-the-server-secret', '--rooms', '1', '--window', '1', '--connect-timeout', '5',
+      '--expect-zero-loss',
+    ]);
+    assert.notEqual(code, 0, output);
+    assert.match(output, /invalid_participant_token|token/i);
+  });
+});
