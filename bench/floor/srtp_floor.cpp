@@ -145,7 +145,11 @@ int main(int argc, char** argv) {
     SrtpSession out(SrtpSession::Direction::Outbound, profile, ingressKey);
     const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     const sockaddr_in to = loopback(ingressPort);
-    connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+    if (fd < 0 || connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0) {
+      std::perror("srtp_floor: generator socket");
+      running = false;
+      return;
+    }
     std::vector<std::unique_ptr<SyntheticStream>> streams;
     const int64_t start = nowNs();
     for (int p = 0; p < publishers; ++p) {

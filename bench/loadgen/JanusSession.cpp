@@ -44,7 +44,7 @@ uint64_t JanusSession::attachVideoRoom() {
 json JanusSession::request(uint64_t handle, const json& body) {
   const json r = post("/" + std::to_string(sessionId_) + "/" + std::to_string(handle),
                       {{"janus", "message"}, {"body", body}});
-  const json data = r.contains("plugindata") ? r["plugindata"]["data"] : json::object();
+  json data = r.contains("plugindata") ? r["plugindata"]["data"] : json::object();
   if (data.contains("error"))
     throw std::runtime_error("videoroom " + body.value("request", "") + ": " + data.dump());
   return data;

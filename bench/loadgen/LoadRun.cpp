@@ -19,7 +19,7 @@ void sleepSeconds(double s) {
 }  // namespace
 
 LoadRun::LoadRun(RunOptions options, LoadTarget& target, MediaLoop& loop)
-    : options_(std::move(options)), target_(target), loop_(loop) {}
+    : options_(options), target_(target), loop_(loop) {}
 
 void LoadRun::baseline() {
   if (options_.serverPid > 0) baseline_ = ProcessStats::read(options_.serverPid);

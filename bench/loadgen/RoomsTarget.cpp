@@ -83,7 +83,7 @@ void RoomsTarget::openRoom(const RoomPlan& plan) {
   const int64_t exp =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
           .count() +
-      48 * 3600;
+      int64_t{48} * 3600;
   json participants = json::object();
   std::vector<std::string> tokens;
   for (const auto& p : plan.participants) {
@@ -98,7 +98,9 @@ void RoomsTarget::openRoom(const RoomPlan& plan) {
     tokens.push_back(mintParticipantToken(options_.jwtSecret, claims));
     participants[p.role] = {{"id", claims.userId}, {"token", tokens.back()}};
   }
-  participants["aiOrb"] = {{"enabled", false}};
+  participants["aiOrb"] =
+      options_.orb ? json{{"enabled", true}, {"personality", "supportive"}, {"voiceModel", "default"}}
+                   : json{{"enabled", false}};
   const json body = {{"roomId", roomId},
                      {"sessionId", sessionId},
                      {"participants", participants},

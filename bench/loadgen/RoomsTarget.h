@@ -27,6 +27,9 @@ class RoomsTarget : public LoadTarget {
     std::string apiKey;
     std::string jwtSecret;
     std::string bindIp = "127.0.0.1";
+    // The AI Orb joins each room as its third party (a silent listener: the rooms are created without
+    // aiAssistance or transcription, so it hears and counts talk time but never speaks).
+    bool orb = false;
   };
 
   RoomsTarget(Options options, MediaLoop& loop, std::shared_ptr<const dtls::DtlsCertificate> certificate);

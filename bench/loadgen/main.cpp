@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
   double reportSeconds = 60;
   bool expectZeroLoss = false;
   std::string jsonPath;
+  bool orb = false;
   RunOptions run;
   app.add_option("--target", target, "rooms | janus")->check(CLI::IsMember({"rooms", "janus"}));
   app.add_option("--host", host, "roomsd API address");
@@ -99,6 +100,7 @@ int main(int argc, char** argv) {
   app.add_option("--report", reportSeconds, "seconds per soak report");
   app.add_flag("--expect-zero-loss", expectZeroLoss,
                "exit 1 unless every packet of the window reached every subscriber, and nothing else did");
+  app.add_flag("--orb", orb, "roomsd: the AI Orb joins every room as its third party (a silent listener)");
   app.add_option("--json", jsonPath, "write the steps as JSON here");
   CLI11_PARSE(app, argc, argv);
 
@@ -117,8 +119,8 @@ int main(int argc, char** argv) {
                    "JWT_SIGNING_SECRET)\n";
       return 2;
     }
-    server = std::make_unique<RoomsTarget>(RoomsTarget::Options{host, port, apiKey, jwtSecret, bindIp}, loop,
-                                           certificate);
+    server = std::make_unique<RoomsTarget>(RoomsTarget::Options{host, port, apiKey, jwtSecret, bindIp, orb},
+                                           loop, certificate);
   } else {
     server = std::make_unique<JanusTarget>(JanusTarget::Options{janusUrl, bindIp}, loop, certificate);
   }
@@ -191,6 +193,7 @@ int main(int argc, char** argv) {
   loop.stop();
   if (!jsonPath.empty()) {
     json out = {{"target", server->name()},
+                {"orb", orb},
                 {"participants", run.participants},
                 {"videoBitrate", run.videoBitrate},
                 {"steps", steps},

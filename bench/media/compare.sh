@@ -24,6 +24,16 @@ echo "== rooms =="
 echo "== janus =="
 "$root/bench/janus/run.sh" bash -c '"$0"/rooms-loadgen --target janus --janus-url "$JANUS_URL" --server-pid "$JANUS_PID" "${@}"' \
   "$build" "${common[@]}" --json "$out/janus.json"
+echo "== three-party rooms: memory =="
+# roomsd seats two people (coach and client, by the spec); its third party is the AI Orb. Janus gets three
+# publishers. One window at a fixed number of rooms each.
+three="${BENCH_THREE_PARTY_ROOMS:-20}"
+"$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
+  "$build" --orb --participants 2 --video-bitrate "$bitrate" --rooms "$three" --window "$window" --warmup 2 \
+  --json "$out/rooms-3.json"
+"$root/bench/janus/run.sh" bash -c '"$0"/rooms-loadgen --target janus --janus-url "$JANUS_URL" --server-pid "$JANUS_PID" "${@}"' \
+  "$build" --participants 3 --video-bitrate "$bitrate" --rooms "$three" --window "$window" --warmup 2 \
+  --json "$out/janus-3.json"
 echo "== floor =="
 # At the packet rate of the step the table compares (the largest both servers carried): batching, and so the
 # cost per packet, depends on the rate.
@@ -35,4 +45,5 @@ publishers="$(node -e '
 "$build/srtp_floor" --subscribers "$((participants - 1))" --publishers "$publishers" --video-bitrate "$bitrate" \
   --seconds 5 --json "$out/floor.json"
 echo
-node "$here/table.mjs" "$out/rooms.json" "$out/janus.json" "$out/floor.json" | tee "$out/table.md"
+node "$here/table.mjs" "$out/rooms.json" "$out/janus.json" "$out/floor.json" "$out/rooms-3.json" "$out/janus-3.json" \
+  | tee "$out/table.md"

@@ -5,10 +5,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 
-const [roomsPath, janusPath, floorPath] = process.argv.slice(2);
+const [roomsPath, janusPath, floorPath, rooms3Path, janus3Path] = process.argv.slice(2);
 const rooms = JSON.parse(fs.readFileSync(roomsPath, 'utf8'));
 const janus = JSON.parse(fs.readFileSync(janusPath, 'utf8'));
 const floor = JSON.parse(fs.readFileSync(floorPath, 'utf8'));
+const firstStep = (p) => (p && fs.existsSync(p) ? JSON.parse(fs.readFileSync(p, 'utf8')).steps[0] : undefined);
+const rooms3 = firstStep(rooms3Path);
+const janus3 = firstStep(janus3Path);
 
 const measured = (run) => run.steps.filter((s) => s.received !== undefined);
 const passing = (run) => measured(run).filter((s) => s.withinThresholds);
@@ -41,6 +44,9 @@ row('latency p99 at that step, ms', fmt(cap(rooms)?.latencyP99Ms, 3), fmt(cap(ja
     ratio(cap(rooms)?.latencyP99Ms, cap(janus)?.latencyP99Ms), 'goal: < 5 ms');
 row(`memory per room, KiB (${rooms.participants} parties, at ${common ?? 'n/a'} rooms)`, fmt(kib(rc?.memoryPerRoomBytes), 0),
     fmt(kib(jc?.memoryPerRoomBytes), 0), ratio(rc?.memoryPerRoomBytes, jc?.memoryPerRoomBytes), 'goal: < 2048');
+row(`memory per three-party room, KiB (at ${rooms3?.rooms ?? 'n/a'} rooms)`, fmt(kib(rooms3?.memoryPerRoomBytes), 0),
+    fmt(kib(janus3?.memoryPerRoomBytes), 0), ratio(rooms3?.memoryPerRoomBytes, janus3?.memoryPerRoomBytes),
+    'goal: < 2048; rooms: coach, client and the AI Orb; Janus: three publishers');
 row('server RSS there, MiB', fmt(mib(rc?.serverRssBytes), 1), fmt(mib(jc?.serverRssBytes), 1), '', '');
 row('floor: CPU per forwarded packet, us', fmt(floor.cpuPerPacketUs, 3), '', '',
     `recvmmsg + SRTP decrypt + ${floor.subscribers} x encrypt + sendmmsg`);
