@@ -17,16 +17,7 @@ sed "s#@DIR@#$dir#g" "$here/janus.jcfg.in" > "$dir/janus.jcfg"
 cp "$here/janus.transport.http.jcfg" "$here/janus.plugin.videoroom.jcfg" "$dir/"
 LD_PRELOAD="$build/libjanus_loopback_ifaddrs.so" janus -F "$dir" -o >"$dir/janus.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do
-  curl -sf http://127.0.0.1:8088/janus/info >/dev/null 2>&1 && break
-  kill -0 "$pid" 2>/dev/null || { cat "$dir/janus.log" >&2; exit 1; }
-  sleep 0.1
-done
-curl -sf http://127.0.0.1:8088/janus/info >/dev/null || { echo "janus did not start" >&2; cat "$dir/janus.log" >&2; exit 1; }
+. "$here/../media/server.sh"
+wait_for_http http://127.0.0.1:8088/janus/info "$pid" "$dir/janus.log" janus
 export JANUS_PID=$pid JANUS_URL=http://127.0.0.1:8088/janus
-set +e
-"$@"
-status=$?
-set -e
-if [ "$status" -ne 0 ]; then tail -20 "$dir/janus.log" >&2; fi
-exit "$status"
+run_next_to_server "$dir/janus.log" "$@"

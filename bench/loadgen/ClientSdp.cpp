@@ -48,39 +48,33 @@ std::string ClientSdp::offer(const OfferSpec& s) {
   o << "\r\n"
     << "a=msid-semantic: WMS " << s.streamId << "\r\n";
   int mid = 0;
-  const auto sending = [&](const char* kind, uint32_t ssrc, int pt, const char* track) {
+  // One section; ssrc 0 makes it a receiver.
+  const auto section = [&](const char* kind, int pt, uint32_t ssrc, const char* track) {
     o << "m=" << kind << " 9 UDP/TLS/RTP/SAVPF " << pt << "\r\n";
     transportLines(o, s, "actpass");
-    o << "a=mid:" << mid++ << "\r\n"
-      << "a=sendonly\r\n"
-      << "a=msid:" << s.streamId << ' ' << track << "\r\n"
-      << "a=rtcp-mux\r\n"
+    o << "a=mid:" << mid++ << "\r\n";
+    if (ssrc) {
+      o << "a=sendonly\r\n"
+        << "a=msid:" << s.streamId << ' ' << track << "\r\n";
+    } else {
+      o << "a=recvonly\r\n";
+    }
+    o << "a=rtcp-mux\r\n"
       << "a=rtcp-rsize\r\n";
     if (pt == kOpusPayloadType) {
       audioCodec(o, pt);
     } else {
       videoCodec(o, pt);
     }
-    o << "a=ssrc:" << ssrc << " cname:" << s.streamId << "\r\n"
-      << "a=ssrc:" << ssrc << " msid:" << s.streamId << ' ' << track << "\r\n";
-  };
-  const auto receiving = [&](const char* kind, int pt) {
-    o << "m=" << kind << " 9 UDP/TLS/RTP/SAVPF " << pt << "\r\n";
-    transportLines(o, s, "actpass");
-    o << "a=mid:" << mid++ << "\r\n"
-      << "a=recvonly\r\n"
-      << "a=rtcp-mux\r\n"
-      << "a=rtcp-rsize\r\n";
-    if (pt == kOpusPayloadType) {
-      audioCodec(o, pt);
-    } else {
-      videoCodec(o, pt);
+    if (ssrc) {
+      o << "a=ssrc:" << ssrc << " cname:" << s.streamId << "\r\n"
+        << "a=ssrc:" << ssrc << " msid:" << s.streamId << ' ' << track << "\r\n";
     }
   };
-  if (s.audioSsrc) sending("audio", s.audioSsrc, kOpusPayloadType, "mic");
-  if (s.videoSsrc) sending("video", s.videoSsrc, kVp8PayloadType, "cam");
-  for (int i = 0; i < s.recvAudio; ++i) receiving("audio", kOpusPayloadType);
-  for (int i = 0; i < s.recvVideo; ++i) receiving("video", kVp8PayloadType);
+  if (s.audioSsrc) section("audio", kOpusPayloadType, s.audioSsrc, "mic");
+  if (s.videoSsrc) section("video", kVp8PayloadType, s.videoSsrc, "cam");
+  for (int i = 0; i < s.recvAudio; ++i) section("audio", kOpusPayloadType, 0, "");
+  for (int i = 0; i < s.recvVideo; ++i) section("video", kVp8PayloadType, 0, "");
   return o.str();
 }
 

@@ -157,11 +157,11 @@ std::string LoadRun::describe(const StepResult& r) {
       line, sizeof line,
       "rooms %4d  streams %5llu  in %7.0f pps  out %7.0f pps (%6.1f Mbit/s)  loss %6.3f%%  "
       "latency p50 %6.3f p99 %6.3f max %7.3f ms  jitter %5.3f ms  server %5.3f cores, %6.2f us/pkt, "
-      "rss %6.1f MiB (%5.0f KiB/room)  loadgen %4.2f cores%s",
+      "rss %6.1f MiB (%5.0f KiB/room) fds %d  loadgen %4.2f cores%s",
       r.rooms, static_cast<unsigned long long>(r.forwardedStreams), r.ppsIn, r.ppsOut, r.mbitsOut,
       r.lossPercent, r.p50Ms, r.p99Ms, r.maxMs, r.jitterMs, r.serverCores, r.cpuPerPacketUs,
-      static_cast<double>(r.serverRssBytes) / 1048576.0, r.memoryPerRoomBytes / 1024.0, r.loadgenCores,
-      r.withinThresholds ? "" : "  [over threshold]");
+      static_cast<double>(r.serverRssBytes) / 1048576.0, r.memoryPerRoomBytes / 1024.0, r.serverFds,
+      r.loadgenCores, r.withinThresholds ? "" : "  [over threshold]");
   return line;
 }
 

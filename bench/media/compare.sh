@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # make bench: the same WebRTC load against roomsd and against Janus's VideoRoom, back to back on this machine,
 # then the SRTP floor, then one table (bench/media/table.mjs). Runs inside the loopback-only namespace.
-# Knobs (environment): BENCH_PARTICIPANTS (2), BENCH_VIDEO_BITRATE (1000000), BENCH_START (10 rooms),
-# BENCH_STEP (10), BENCH_MAX (200), BENCH_WINDOW (4 s), BENCH_OUT (test-artifacts/bench).
+# Knobs (environment): BENCH_PARTICIPANTS (2), BENCH_VIDEO_BITRATE (1000000), BENCH_START (20 rooms),
+# BENCH_STEP (20), BENCH_MAX (400), BENCH_WINDOW (4 s), BENCH_OUT (test-artifacts/bench).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$here/../.."
@@ -11,9 +11,9 @@ out="${BENCH_OUT:-$root/test-artifacts/bench}"
 mkdir -p "$out"
 participants="${BENCH_PARTICIPANTS:-2}"
 bitrate="${BENCH_VIDEO_BITRATE:-1000000}"
-start="${BENCH_START:-10}"
-step="${BENCH_STEP:-10}"
-max="${BENCH_MAX:-200}"
+start="${BENCH_START:-20}"
+step="${BENCH_STEP:-20}"
+max="${BENCH_MAX:-400}"
 window="${BENCH_WINDOW:-4}"
 common=(--participants "$participants" --video-bitrate "$bitrate" --rooms "$start" --ramp-step "$step"
         --max-rooms "$max" --window "$window" --warmup 2)

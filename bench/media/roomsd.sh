@@ -18,16 +18,7 @@ ROOMS_ANNOUNCED_IP=127.0.0.1 ROOMS_MEDIA_PORT=0 ROOMS_LOG_LEVEL="${ROOMS_LOG_LEV
 ROOMS_RATE_LIMIT_PER_KEY=0 ROOMS_RATE_LIMIT_PER_IP=0 ROOMS_CONSOLE=false \
   "$build/roomsd" >"$dir/roomsd.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
-  kill -0 "$pid" 2>/dev/null || { cat "$dir/roomsd.log" >&2; exit 1; }
-  sleep 0.1
-done
-curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "roomsd did not start" >&2; cat "$dir/roomsd.log" >&2; exit 1; }
+. "$here/server.sh"
+wait_for_http "http://127.0.0.1:$port/health" "$pid" "$dir/roomsd.log" roomsd
 export ROOMSD_PID=$pid ROOMSD_PORT=$port
-set +e
-"$@"
-status=$?
-set -e
-if [ "$status" -ne 0 ]; then tail -20 "$dir/roomsd.log" >&2; fi
-exit "$status"
+run_next_to_server "$dir/roomsd.log" "$@"

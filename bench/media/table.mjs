@@ -37,7 +37,9 @@ row('forwarded streams carried within thresholds', cap(rooms)?.forwardedStreams 
     cap(janus)?.forwardedStreams ?? 'none', ratio(cap(rooms)?.forwardedStreams, cap(janus)?.forwardedStreams),
     'the largest ramp step with loss < 0.5% and p99 < 5 ms');
 row('server cores used there', fmt(cap(rooms)?.serverCores), fmt(cap(janus)?.serverCores), '', '');
-row('streams per core (streams / cores used)', fmt(cap(rooms)?.streamsPerCore, 0), fmt(cap(janus)?.streamsPerCore, 0),
+row(`streams per core at ${common ?? 'n/a'} rooms (streams / cores used)`, fmt(rc?.streamsPerCore, 0),
+    fmt(jc?.streamsPerCore, 0), ratio(rc?.streamsPerCore, jc?.streamsPerCore), 'goal: rooms >= 1000');
+row('streams per core at the largest step (streams / cores used)', fmt(cap(rooms)?.streamsPerCore, 0), fmt(cap(janus)?.streamsPerCore, 0),
     ratio(cap(rooms)?.streamsPerCore, cap(janus)?.streamsPerCore), 'goal: rooms >= 1000');
 row('loss at that step, %', fmt(cap(rooms)?.lossPercent, 3), fmt(cap(janus)?.lossPercent, 3), '', '');
 row('latency p99 at that step, ms', fmt(cap(rooms)?.latencyP99Ms, 3), fmt(cap(janus)?.latencyP99Ms, 3),
