@@ -5,10 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <stdexcept>
 
+#include "SteadyClock.h"
 #include "rtc/ice/StunMessage.h"
 #include "rtc/ice/StunMessageBuilder.h"
 #include "rtc/rtcp/RtcpCompoundPacket.h"
@@ -111,6 +111,9 @@ void ClientPeer::start(const RemoteParams& remote, int64_t nowNs) {
     fail(std::string("connect: ") + std::strerror(errno));
     return;
   }
+  std::array<uint8_t, 4> ip{};
+  std::memcpy(ip.data(), &peer.sin_addr, 4);
+  remoteAddress_ = ice::StunAddress::v4(ip, remote.port);
   checkUsername_ = remote.iceUfrag + ":" + localUfrag_;
   dtls_.emplace(
       static_cast<dtls::DtlsTransport::Listener&>(*this), certificate_,
@@ -138,7 +141,7 @@ int64_t ClientPeer::poll(int64_t nowNs, WindowStats& window, TotalStats& totals)
   int64_t next = nowNs + 50'000'000;
   if (state_ == State::New || state_ == State::Failed || state_ == State::Closed) return next;
   if (nowMs >= nextCheckMs_) {
-    sendCheck(nowMs, totals);
+    sendCheck();
     nextCheckMs_ = nowMs + (iceAnswered_ ? kCheckIntervalConnectedMs : kCheckIntervalConnectingMs);
   }
   if (state_ == State::Checking && !iceAnswered_ && nowMs - startedMs_ > 20000) {
@@ -171,7 +174,6 @@ void ClientPeer::queue(const uint8_t* rtp, size_t size, int64_t nowNs, WindowSta
   ++totals.packetsSent;
   if (window.contains(nowNs)) {
     ++window.sent;
-    window.sentBytes += size;
     window.expected += static_cast<uint64_t>(subscribers);
   }
 }
@@ -194,7 +196,7 @@ void ClientPeer::sendNow(const uint8_t* data, size_t size) {
   (void)::send(fd_, data, size, 0);
 }
 
-void ClientPeer::sendCheck(int64_t nowMs, TotalStats& totals) {
+void ClientPeer::sendCheck() {
   std::array<uint8_t, 256> buffer{};
   ice::TransactionId tx{};
   for (auto& b : tx) b = static_cast<uint8_t>(random_());
@@ -207,22 +209,13 @@ void ClientPeer::sendCheck(int64_t nowMs, TotalStats& totals) {
       .addFingerprint();
   if (const size_t size = builder.finish()) {
     sendNow(buffer.data(), size);
-    ++totals.iceChecksSent;
   }
 }
 
-void ClientPeer::answerCheck(const uint8_t* data, size_t size) {
-  ice::StunMessage request;
-  if (ice::StunMessage::parse(data, size, request) != ice::StunError::None) return;
-  if (request.messageClass() != ice::StunClass::Request) return;
-  sockaddr_in peer{};
-  socklen_t length = sizeof peer;
-  getpeername(fd_, reinterpret_cast<sockaddr*>(&peer), &length);
-  std::array<uint8_t, 4> ip{};
-  std::memcpy(ip.data(), &peer.sin_addr, 4);
+void ClientPeer::answerCheck(const ice::StunMessage& request) {
   std::array<uint8_t, 256> buffer{};
-  const size_t n = ice::StunMessageBuilder::bindingSuccess(
-      buffer, request.transactionId(), ice::StunAddress::v4(ip, ntohs(peer.sin_port)), localPwd_);
+  const size_t n =
+      ice::StunMessageBuilder::bindingSuccess(buffer, request.transactionId(), remoteAddress_, localPwd_);
   if (n) sendNow(buffer.data(), n);
 }
 
@@ -233,7 +226,7 @@ void ClientPeer::onDatagram(uint8_t* data, size_t size, int64_t nowNs, WindowSta
     ice::StunMessage message;
     if (ice::StunMessage::parse(data, size, message) != ice::StunError::None) return;
     if (message.messageClass() == ice::StunClass::Request) {
-      answerCheck(data, size);
+      answerCheck(message);
     } else if (message.messageClass() == ice::StunClass::SuccessResponse && !iceAnswered_) {
       iceAnswered_ = true;
       if (state_ == State::Checking) {
@@ -360,8 +353,7 @@ void ClientPeer::onDtlsConnected(dtls::DtlsTransport&, dtls::SrtpProfile profile
     fail(std::string("SRTP: ") + e.what());
     return;
   }
-  const auto now = std::chrono::steady_clock::now().time_since_epoch();
-  const int64_t nowNs = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
+  const int64_t nowNs = steadyNowNs();
   for (auto& out : streams_) out.stream = std::make_unique<SyntheticStream>(out.spec, nowNs);
   state_ = State::Connected;
 }

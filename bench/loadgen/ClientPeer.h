@@ -18,6 +18,7 @@
 #include "rtc/dtls/DtlsCertificate.h"
 #include "rtc/dtls/DtlsTransport.h"
 #include "rtc/ice/StunAddress.h"
+#include "rtc/ice/StunMessage.h"
 #include "rtc/srtp/SrtpSession.h"
 
 namespace rooms::loadgen {
@@ -75,7 +76,6 @@ class ClientPeer : private dtls::DtlsTransport::Listener {
   std::vector<uint32_t> silentStreams() const;
   // Mean RFC 3550 interarrival jitter over the streams received, in milliseconds.
   double meanJitterMs() const;
-  size_t publishedStreams() const { return streams_.size(); }
 
  private:
   struct Outgoing {
@@ -100,8 +100,9 @@ class ClientPeer : private dtls::DtlsTransport::Listener {
   void onDtlsClosed(dtls::DtlsTransport& transport) override;
 
   void fail(std::string reason);
-  void sendCheck(int64_t nowMs, TotalStats& totals);
-  void answerCheck(const uint8_t* data, size_t size);
+  void sendCheck();
+  // Our answer to the peer's own check (a full-ICE server checks too); the peer is the connected address.
+  void answerCheck(const ice::StunMessage& request);
   void handleRtp(uint8_t* data, size_t size, int64_t nowNs, WindowStats& window, TotalStats& totals);
   void handleRtcp(uint8_t* data, size_t size, TotalStats& totals);
   void sendNow(const uint8_t* data, size_t size);
@@ -116,6 +117,7 @@ class ClientPeer : private dtls::DtlsTransport::Listener {
   std::string localUfrag_;
   std::string localPwd_;
   RemoteParams remote_;
+  ice::StunAddress remoteAddress_;
   std::string checkUsername_;
   State state_ = State::New;
   std::string failure_;

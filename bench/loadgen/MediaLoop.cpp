@@ -5,17 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <future>
 #include <stdexcept>
 
 namespace rooms::loadgen {
-
-int64_t steadyNowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 MediaLoop::MediaLoop() {
   epoll_ = epoll_create1(EPOLL_CLOEXEC);

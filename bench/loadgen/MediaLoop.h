@@ -14,11 +14,10 @@
 #include <vector>
 
 #include "ClientPeer.h"
+#include "SteadyClock.h"
 #include "WindowStats.h"
 
 namespace rooms::loadgen {
-
-int64_t steadyNowNs();
 
 class MediaLoop {
  public:

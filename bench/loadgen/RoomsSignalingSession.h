@@ -26,7 +26,6 @@ class RoomsSignalingSession : public std::enable_shared_from_this<RoomsSignaling
   RoomsSignalingSession(boost::asio::io_context& io, std::string host, uint16_t port, std::string target,
                         OfferSpec offer, Callbacks callbacks);
   void start();
-  int answers() const { return answers_; }
 
  private:
   void fail(const std::string& what, const boost::system::error_code& ec);

@@ -33,7 +33,6 @@ size_t SyntheticStream::writeHeader(bool marker) {
   buffer_[10] = static_cast<uint8_t>(spec_.ssrc >> 8);
   buffer_[11] = static_cast<uint8_t>(spec_.ssrc);
   ++sequenceNumber_;
-  ++packetsSent_;
   return 12;
 }
 

@@ -48,9 +48,6 @@ class SyntheticStream {
     return count;
   }
 
-  uint64_t packetsSent() const { return packetsSent_; }
-  uint64_t keyFramesSent() const { return keyFramesSent_; }
-
  private:
   template <typename Emit>
   size_t produceAudio(int64_t nowNs, Emit& emit) {
@@ -86,7 +83,6 @@ class SyntheticStream {
       ++count;
       first = false;
     }
-    if (key) ++keyFramesSent_;
     timestamp_ += 90000 / static_cast<uint32_t>(spec_.fps);
     nextDueNs_ += 1'000'000'000 / spec_.fps;
     return count;
@@ -103,8 +99,6 @@ class SyntheticStream {
   uint32_t stampSequence_ = 0;
   uint32_t random_;
   bool keyFrameWanted_ = true;  // a decoder needs one to start
-  uint64_t packetsSent_ = 0;
-  uint64_t keyFramesSent_ = 0;
   alignas(8) uint8_t buffer_[kBufferSize];
 };
 

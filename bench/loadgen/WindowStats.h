@@ -13,10 +13,9 @@ struct WindowStats {
   int64_t startNs = std::numeric_limits<int64_t>::max();
   int64_t endNs = std::numeric_limits<int64_t>::max();
 
-  uint64_t sent = 0;       // packets sent to the server with a stamp in the window
-  uint64_t sentBytes = 0;  // their size on the wire (SRTP)
-  uint64_t expected = 0;   // sent x subscribers of the stream
-  uint64_t received = 0;   // stamped in the window, arrived at a subscriber that should get them
+  uint64_t sent = 0;      // packets sent to the server with a stamp in the window
+  uint64_t expected = 0;  // sent x subscribers of the stream
+  uint64_t received = 0;  // stamped in the window, arrived at a subscriber that should get them
   uint64_t receivedBytes = 0;
   uint64_t misrouted = 0;  // a stream the receiver is not subscribed to (another room's, its own)
   uint64_t reordered = 0;  // older than the newest packet of its stream already seen
@@ -38,7 +37,6 @@ struct TotalStats {
   uint64_t keyFrameRequests = 0;  // PLI/FIR received from the server
   uint64_t srtpErrors = 0;
   uint64_t sendErrors = 0;
-  uint64_t iceChecksSent = 0;
 };
 
 }  // namespace rooms::loadgen
