@@ -63,16 +63,19 @@ class SyntheticStream {
   size_t produceVideo(int64_t nowNs, Emit& emit) {
     const bool key = keyFrameWanted_;
     keyFrameWanted_ = false;
-    size_t remaining = nextFrameSize(key);
+    // Split about equally, as libwebrtc's packetizer does: as few packets as fit, the last (size % packets)
+    // of them one byte larger than the others.
+    const size_t frame = nextFrameSize(key);
+    const size_t packets = (frame + kMaxVideoPayload - 1) / kMaxVideoPayload;
+    const size_t smaller = packets ? packets - frame % packets : 0;
     size_t count = 0;
     bool first = true;
-    while (remaining > 0) {
+    for (size_t i = 0; i < packets; ++i) {
       // The VP8 payload descriptor (RFC 7741): S on the first packet of the frame, then on that packet the
       // 3-byte frame tag whose lowest bit is 0 for a key frame. The stamp follows at offset 4 either way.
-      const size_t chunk = remaining > kMaxVideoPayload ? kMaxVideoPayload : remaining;
+      const size_t chunk = frame / packets + (i < smaller ? 0 : 1);
       const size_t payload = chunk < PayloadStamp::kSize + 4 ? PayloadStamp::kSize + 4 : chunk;
-      remaining -= chunk;
-      const size_t header = writeHeader(remaining == 0);
+      const size_t header = writeHeader(i + 1 == packets);
       uint8_t* p = buffer_ + header;
       p[0] = first ? 0x10 : 0x00;
       p[1] = first ? (key ? 0x00 : 0x01) : 0x00;

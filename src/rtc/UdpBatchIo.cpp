@@ -1,23 +1,22 @@
 #include "rtc/UdpBatchIo.h"
 
 #include <netinet/in.h>
+#include <netinet/udp.h>
 
 #include <cerrno>
 #include <cstring>
 
 namespace rooms::rtc {
 
+namespace {
+constexpr size_t kNone = UdpBatchIo::kSendBatch;
+}
+
 UdpBatchIo::UdpBatchIo() {
   for (size_t i = 0; i < kReceiveBatch; ++i) {
     receiveIov_[i] = {receiveBuffers_[i].data(), kDatagramSize};
     receiveHeaders_[i].msg_hdr.msg_iov = &receiveIov_[i];
     receiveHeaders_[i].msg_hdr.msg_iovlen = 1;
-  }
-  for (size_t i = 0; i < kSendBatch; ++i) {
-    sendIov_[i].iov_base = sendBuffers_[i].data();
-    sendHeaders_[i].msg_hdr.msg_iov = &sendIov_[i];
-    sendHeaders_[i].msg_hdr.msg_iovlen = 1;
-    sendHeaders_[i].msg_hdr.msg_name = &sendAddresses_[i];
   }
 }
 
@@ -68,7 +67,7 @@ bool UdpBatchIo::queue(int fd, const ice::StunAddress& to, const uint8_t* data, 
     a.sin_family = AF_INET;
     a.sin_port = htons(to.port);
     std::memcpy(&a.sin_addr, to.ip.data(), 4);
-    sendHeaders_[i].msg_hdr.msg_namelen = sizeof(sockaddr_in);
+    sendAddressLengths_[i] = sizeof(sockaddr_in);
   } else if (to.family != ice::StunAddress::Family::None) {
     auto& a = reinterpret_cast<sockaddr_in6&>(storage);
     a = sockaddr_in6{};
@@ -81,37 +80,132 @@ bool UdpBatchIo::queue(int fd, const ice::StunAddress& to, const uint8_t* data, 
     } else {
       std::memcpy(a.sin6_addr.s6_addr, to.ip.data(), 16);
     }
-    sendHeaders_[i].msg_hdr.msg_namelen = sizeof(sockaddr_in6);
+    sendAddressLengths_[i] = sizeof(sockaddr_in6);
   } else {
     ++dropped_;
     return false;
   }
   std::memcpy(sendBuffers_[i].data(), data, size);
-  sendIov_[i].iov_len = size;
+  sendSizes_[i] = size;
   ++sendQueued_;
   return true;
 }
 
+bool UdpBatchIo::sameDestination(size_t a, size_t b) const {
+  // Both addresses were written whole by queue() from a zeroed struct, so bytes compare as addresses.
+  return sendAddressLengths_[a] == sendAddressLengths_[b] &&
+         std::memcmp(&sendAddresses_[a], &sendAddresses_[b], sendAddressLengths_[a]) == 0;
+}
+
+size_t UdpBatchIo::buildRuns() {
+  size_t runs = 0;
+  for (size_t slot = 0; slot < sendQueued_; ++slot) {
+    const size_t size = sendSizes_[slot];
+    nextInRun_[slot] = kNone;
+    // Only the latest run of a destination may grow: joining an earlier one would reorder its datagrams.
+    size_t latest = kNone;
+    if (segmentation_ && size <= kMaxSegmentSize) {
+      for (size_t r = runs; r-- > 0;) {
+        if (sameDestination(runs_[r].first, slot)) {
+          latest = r;
+          break;
+        }
+      }
+    }
+    if (latest != kNone) {
+      Run& run = runs_[latest];
+      const bool fits = !run.closed && size <= run.segmentSize && run.count < kMaxSegments &&
+                        run.bytes + size <= kMaxSegmentedBytes;
+      if (fits) {
+        nextInRun_[run.last] = slot;
+        run.last = slot;
+        ++run.count;
+        run.bytes += size;
+        run.closed = size < run.segmentSize;
+        continue;
+      }
+    }
+    runs_[runs++] = Run{slot, slot, 1, size, size, size > kMaxSegmentSize};
+  }
+  return runs;
+}
+
+size_t UdpBatchIo::layOut(size_t runs) {
+  size_t iov = 0;
+  for (size_t r = 0; r < runs; ++r) {
+    const Run& run = runs_[r];
+    auto& header = sendHeaders_[r].msg_hdr;
+    header = msghdr{};
+    header.msg_name = &sendAddresses_[run.first];
+    header.msg_namelen = sendAddressLengths_[run.first];
+    header.msg_iov = &sendIov_[iov];
+    header.msg_iovlen = run.count;
+    for (size_t slot = run.first; slot != kNone; slot = nextInRun_[slot])
+      sendIov_[iov++] = {sendBuffers_[slot].data(), sendSizes_[slot]};
+    messageSlots_[r] = run.count;
+    if (run.count > 1) {
+      header.msg_control = sendControl_[r].bytes.data();
+      header.msg_controllen = sendControl_[r].bytes.size();
+      cmsghdr* control = CMSG_FIRSTHDR(&header);
+      control->cmsg_level = SOL_UDP;
+      control->cmsg_type = UDP_SEGMENT;
+      control->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+      const auto segment = static_cast<uint16_t>(run.segmentSize);
+      std::memcpy(CMSG_DATA(control), &segment, sizeof segment);
+    }
+  }
+  return runs;
+}
+
+// Replaces message `message` (a segmented run) by one message per datagram, shifting the messages after it;
+// returns the new number of messages. There is room: never more messages than datagrams, at most kSendBatch.
+size_t UdpBatchIo::splitRun(size_t message, size_t messages) {
+  const msghdr original = sendHeaders_[message].msg_hdr;
+  const size_t count = original.msg_iovlen;
+  for (size_t m = messages; m-- > message + 1;) {
+    sendHeaders_[m + count - 1] = sendHeaders_[m];
+    messageSlots_[m + count - 1] = messageSlots_[m];
+  }
+  for (size_t k = 0; k < count; ++k) {
+    auto& header = sendHeaders_[message + k].msg_hdr;
+    header = msghdr{};
+    header.msg_name = original.msg_name;
+    header.msg_namelen = original.msg_namelen;
+    header.msg_iov = original.msg_iov + k;
+    header.msg_iovlen = 1;
+    messageSlots_[message + k] = 1;
+  }
+  return messages + count - 1;
+}
+
 size_t UdpBatchIo::flush(int fd) {
+  size_t messages = layOut(buildRuns());
   size_t done = 0;
   size_t sent = 0;
-  while (done < sendQueued_) {
+  while (done < messages) {
     const int n =
-        sendmmsg(fd, sendHeaders_.data() + done, static_cast<unsigned>(sendQueued_ - done), MSG_DONTWAIT);
+        sendmmsg(fd, sendHeaders_.data() + done, static_cast<unsigned>(messages - done), MSG_DONTWAIT);
     if (n > 0) {
-      done += static_cast<size_t>(n);
-      sent += static_cast<size_t>(n);
+      for (int k = 0; k < n; ++k) sent += messageSlots_[done++];
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) {
-      dropped_ += sendQueued_ - done;  // the buffer is full: the rest would fail too
+      for (size_t m = done; m < messages; ++m) dropped_ += messageSlots_[m];  // the rest would fail too
       break;
     }
-    ++dropped_;  // this one datagram was refused (an unreachable address, say): skip it, send the rest
+    if (n < 0 && messageSlots_[done] > 1) {
+      // EIO: the route's device cannot checksum-offload, so the kernel cannot segment at all: stop trying.
+      // Anything else (EINVAL past a path MTU, say) concerns this run only: send its datagrams one by one.
+      if (errno == EIO || errno == ENOPROTOOPT || errno == EOPNOTSUPP) segmentation_ = false;
+      messages = splitRun(done, messages);
+      continue;
+    }
+    dropped_ += messageSlots_[done];  // refused (an unreachable address, say): skip it, send the rest
     ++done;
   }
   sendQueued_ = 0;
+  lastMessages_ = messages;
   return sent;
 }
 

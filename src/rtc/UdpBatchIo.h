@@ -3,6 +3,12 @@
 // and what the routers send while those are handled is queued and written with one sendmmsg. On loopback and
 // in VMs the per-call cost (entry, wakeups, paravirtual interrupt toggling) outweighs the per-byte cost, so
 // this is where most of the CPU per forwarded packet went. Fixed buffers: nothing is allocated per datagram.
+//
+// Where the kernel offers UDP segmentation offload (UDP_SEGMENT, Linux 4.18+), consecutive datagrams of one
+// destination with one size (the packets of a video frame to one subscriber) leave as a single message: the
+// kernel walks the IP stack once per run, not once per datagram. Datagrams to other destinations may go out
+// between them, but never is one destination's order changed. If the device cannot segment, this falls back
+// to one message per datagram for good.
 // Not thread-safe; one instance belongs to the socket's thread.
 #include <sys/socket.h>
 
@@ -19,6 +25,11 @@ class UdpBatchIo {
   static constexpr size_t kReceiveBatch = 32;
   static constexpr size_t kSendBatch = 64;
   static constexpr size_t kDatagramSize = 2048;
+  // A run is cut at this many datagrams or bytes: the kernel's limits are 64 segments (older kernels) and an
+  // IP datagram of 64 KiB; a segment over a typical path MTU is sent on its own.
+  static constexpr size_t kMaxSegments = 64;
+  static constexpr size_t kMaxSegmentedBytes = 60000;
+  static constexpr size_t kMaxSegmentSize = 1400;
 
   UdpBatchIo();
   UdpBatchIo(const UdpBatchIo&) = delete;
@@ -42,8 +53,28 @@ class UdpBatchIo {
 
   // The socket is IPv6 (bound to "::"): IPv4 destinations are written as v4-mapped addresses.
   void setIpv6Socket(bool v6) { ipv6Socket_ = v6; }
+  // Segmentation offload on or off (on by default; off for good after the kernel refuses it).
+  void setSegmentation(bool on) { segmentation_ = on; }
+  bool segmentation() const { return segmentation_; }
+  // Messages the last flush wrote: fewer than the datagrams when runs were segmented.
+  size_t lastMessages() const { return lastMessages_; }
 
  private:
+  // A run of datagrams to one destination leaving as one message.
+  struct Run {
+    size_t first = 0;  // slot of the first datagram; the rest follow through nextInRun_
+    size_t last = 0;   // slot of the last datagram so far
+    size_t count = 0;
+    size_t bytes = 0;
+    size_t segmentSize = 0;  // the size of every datagram but possibly the last
+    bool closed = false;     // a shorter datagram ended it: the kernel allows only the last one shorter
+  };
+
+  size_t buildRuns();
+  size_t layOut(size_t runs);
+  size_t splitRun(size_t message, size_t messages);
+  bool sameDestination(size_t a, size_t b) const;
+
   std::array<std::array<uint8_t, kDatagramSize>, kReceiveBatch> receiveBuffers_{};
   std::array<sockaddr_storage, kReceiveBatch> receiveAddresses_{};
   std::array<iovec, kReceiveBatch> receiveIov_{};
@@ -51,11 +82,23 @@ class UdpBatchIo {
 
   std::array<std::array<uint8_t, kDatagramSize>, kSendBatch> sendBuffers_{};
   std::array<sockaddr_storage, kSendBatch> sendAddresses_{};
+  std::array<socklen_t, kSendBatch> sendAddressLengths_{};
+  std::array<size_t, kSendBatch> sendSizes_{};
+  std::array<size_t, kSendBatch> nextInRun_{};
+  std::array<Run, kSendBatch> runs_{};
+  // Laid out per flush: a message per run (or per datagram after a split), its datagrams' iovecs contiguous.
   std::array<iovec, kSendBatch> sendIov_{};
   std::array<mmsghdr, kSendBatch> sendHeaders_{};
+  std::array<size_t, kSendBatch> messageSlots_{};  // datagrams in each message
+  struct alignas(cmsghdr) SegmentControl {
+    std::array<uint8_t, CMSG_SPACE(sizeof(uint16_t))> bytes{};
+  };
+  std::array<SegmentControl, kSendBatch> sendControl_{};
   size_t sendQueued_ = 0;
+  size_t lastMessages_ = 0;
   uint64_t dropped_ = 0;
   bool ipv6Socket_ = false;
+  bool segmentation_ = true;
 };
 
 }  // namespace rooms::rtc

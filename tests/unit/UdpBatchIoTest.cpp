@@ -137,5 +137,102 @@ TEST(UdpBatchIoTest, ADualStackSocketSendsToAndReportsIpv4PeersAsIpv4) {
   EXPECT_EQ(from[0].port, v4.port);
 }
 
+// Datagrams of `sizes`, each filled with its index in the whole test, queued to `to`.
+void queueSized(UdpBatchIo& out, int fd, uint16_t to, std::initializer_list<size_t> sizes, uint8_t& index) {
+  for (const size_t size : sizes) {
+    std::vector<uint8_t> d(size, index++);
+    ASSERT_TRUE(out.queue(fd, loopback(to), d.data(), d.size()));
+  }
+}
+
+void expectArrived(const std::vector<std::vector<uint8_t>>& got,
+                   std::initializer_list<std::pair<size_t, uint8_t>> want) {
+  ASSERT_EQ(got.size(), want.size());
+  size_t i = 0;
+  for (const auto& [size, index] : want) {
+    EXPECT_EQ(got[i].size(), size) << "datagram " << i;
+    EXPECT_EQ(got[i].front(), index) << "datagram " << i;
+    EXPECT_EQ(got[i].back(), index) << "datagram " << i;
+    ++i;
+  }
+}
+
+TEST(UdpBatchIoTest, RunsOfOneDestinationLeaveAsOneMessageAndArriveAsTheirDatagramsInOrder) {
+  Socket sender, a, b;
+  auto out = std::make_unique<UdpBatchIo>();
+  uint8_t index = 0;
+  // A video frame to a, one to b interleaved with the rest of a's, then more for a after a shorter datagram
+  // ended its run (only the last segment of a run may be shorter).
+  queueSized(*out, sender.fd, a.port, {1000, 1000}, index);
+  queueSized(*out, sender.fd, b.port, {500}, index);
+  queueSized(*out, sender.fd, a.port, {1000, 800}, index);
+  queueSized(*out, sender.fd, b.port, {500}, index);
+  queueSized(*out, sender.fd, a.port, {1000, 1000}, index);
+  EXPECT_EQ(out->flush(sender.fd), 8u);
+  EXPECT_EQ(out->lastMessages(), 3u) << "a: 1000 1000 1000 800; b: 500 500; a: 1000 1000";
+  auto in = std::make_unique<UdpBatchIo>();
+  expectArrived(receiveAll(*in, a.fd, 6), {{1000, 0}, {1000, 1}, {1000, 3}, {800, 4}, {1000, 6}, {1000, 7}});
+  expectArrived(receiveAll(*in, b.fd, 2), {{500, 2}, {500, 5}});
+  EXPECT_EQ(out->dropped(), 0u);
+}
+
+TEST(UdpBatchIoTest, ALargerDatagramStartsANewRunAsBrowsersSplitFramesSmallestFirst) {
+  Socket sender, a;
+  auto out = std::make_unique<UdpBatchIo>();
+  uint8_t index = 0;
+  queueSized(*out, sender.fd, a.port, {918, 918, 919, 919}, index);
+  EXPECT_EQ(out->flush(sender.fd), 4u);
+  EXPECT_EQ(out->lastMessages(), 2u);
+  auto in = std::make_unique<UdpBatchIo>();
+  expectArrived(receiveAll(*in, a.fd, 4), {{918, 0}, {918, 1}, {919, 2}, {919, 3}});
+}
+
+TEST(UdpBatchIoTest, RunsStopAtTheKernelsSizeLimitsAndLargeDatagramsGoAlone) {
+  Socket sender, a;
+  auto out = std::make_unique<UdpBatchIo>();
+  std::vector<uint8_t> d(1100, 7);
+  for (int i = 0; i < 60; ++i) ASSERT_TRUE(out->queue(sender.fd, loopback(a.port), d.data(), d.size()));
+  EXPECT_EQ(out->flush(sender.fd), 60u);
+  EXPECT_EQ(out->lastMessages(), 2u) << "60 x 1100 bytes is over one message's "
+                                     << UdpBatchIo::kMaxSegmentedBytes;
+  auto in = std::make_unique<UdpBatchIo>();
+  EXPECT_EQ(receiveAll(*in, a.fd, 60).size(), 60u);
+
+  std::vector<uint8_t> large(UdpBatchIo::kMaxSegmentSize + 1, 9);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(out->queue(sender.fd, loopback(a.port), large.data(), large.size()));
+  EXPECT_EQ(out->flush(sender.fd), 3u);
+  EXPECT_EQ(out->lastMessages(), 3u) << "past a typical path MTU, no segmentation";
+  EXPECT_EQ(receiveAll(*in, a.fd, 3).size(), 3u);
+}
+
+TEST(UdpBatchIoTest, ARunTheKernelWillNotSegmentIsSentDatagramByDatagram) {
+  Socket sender, a;
+  // Without UDP checksums the kernel refuses segmentation (EINVAL) but sends single datagrams.
+  const int one = 1;
+  ASSERT_EQ(setsockopt(sender.fd, SOL_SOCKET, SO_NO_CHECK, &one, sizeof one), 0);
+  auto out = std::make_unique<UdpBatchIo>();
+  uint8_t index = 0;
+  queueSized(*out, sender.fd, a.port, {600, 600, 600, 300}, index);
+  EXPECT_EQ(out->flush(sender.fd), 4u);
+  EXPECT_EQ(out->lastMessages(), 4u);
+  EXPECT_EQ(out->dropped(), 0u);
+  EXPECT_TRUE(out->segmentation()) << "a refusal of one run is not the device's lack of offload (EIO)";
+  auto in = std::make_unique<UdpBatchIo>();
+  expectArrived(receiveAll(*in, a.fd, 4), {{600, 0}, {600, 1}, {600, 2}, {300, 3}});
+}
+
+TEST(UdpBatchIoTest, WithoutSegmentationEveryDatagramIsItsOwnMessage) {
+  Socket sender, a;
+  auto out = std::make_unique<UdpBatchIo>();
+  out->setSegmentation(false);
+  uint8_t index = 0;
+  queueSized(*out, sender.fd, a.port, {700, 700, 700}, index);
+  EXPECT_EQ(out->flush(sender.fd), 3u);
+  EXPECT_EQ(out->lastMessages(), 3u);
+  auto in = std::make_unique<UdpBatchIo>();
+  expectArrived(receiveAll(*in, a.fd, 3), {{700, 0}, {700, 1}, {700, 2}});
+}
+
 }  // namespace
 }  // namespace rooms::rtc

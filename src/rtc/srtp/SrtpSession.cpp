@@ -2,6 +2,8 @@
 
 #include <srtp2/srtp.h>
 
+#include "rtc/srtp/OpenSslGcmCipher.h"
+
 #include <climits>
 #include <mutex>
 #include <stdexcept>
@@ -16,6 +18,10 @@ void SrtpSession::Deleter::operator()(srtp_ctx_t_* session) const {
   if (session) srtp_dealloc(session);
 }
 
+namespace {
+int gcmStatus = srtp_err_status_fail;
+}
+
 void SrtpSession::initLibrary() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -24,7 +30,19 @@ void SrtpSession::initLibrary() {
       // call_once lets the next caller try again after a throw.
       throw std::runtime_error(std::string("srtp_init failed: ") + errorString(status));
     }
+    // Should OpenSSL's AES-GCM fail libsrtp's self tests, libsrtp's own stays: slower, but correct.
+    gcmStatus = OpenSslGcmCipher::install();
   });
+}
+
+const char* SrtpSession::aesGcmImplementation() {
+  initLibrary();
+  return gcmStatus == srtp_err_status_ok ? "openssl" : "libsrtp";
+}
+
+int SrtpSession::aesGcmInstallStatus() {
+  initLibrary();
+  return gcmStatus;
 }
 
 const char* SrtpSession::errorString(int status) {

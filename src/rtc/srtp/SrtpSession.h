@@ -28,6 +28,10 @@ class SrtpSession {
 
   // srtp_init() once per process; thread-safe. The constructor calls it.
   static void initLibrary();
+  // Which AES-GCM computes AEAD_AES_128_GCM: "openssl" (OpenSslGcmCipher, installed by initLibrary) or
+  // "libsrtp" (its own, if ours failed libsrtp's self tests; aesGcmInstallStatus() says why).
+  static const char* aesGcmImplementation();
+  static int aesGcmInstallStatus();
 
   // keyMaterial is the master key||salt for profile (dtls::srtpKeyMaterialLength). Inbound sessions
   // accept any SSRC the peer sends; outbound ones protect any SSRC we send and allow the same sequence
