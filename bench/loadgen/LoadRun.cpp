@@ -94,9 +94,15 @@ StepResult LoadRun::measure() {
   r.rooms = rooms_;
   const auto self0 = ProcessStats::read(static_cast<int>(getpid()));
   const ProcessStats server0 = readServer();
-  const int64_t start = steadyNowNs();
-  const int64_t end = start + static_cast<int64_t>(options_.windowSeconds * 1e9);
-  loop_.call([&](MediaLoop& loop) { loop.window().reset(start, end); });
+  // The window's edges are read on the media thread: a packet sent between a start read here and the reset
+  // there would be stamped inside the window without being counted as sent.
+  int64_t start = 0;
+  int64_t end = 0;
+  loop_.call([&](MediaLoop& loop) {
+    start = steadyNowNs();
+    end = start + static_cast<int64_t>(options_.windowSeconds * 1e9);
+    loop.window().reset(start, end);
+  });
   sleepSeconds(options_.windowSeconds);
   const auto self1 = ProcessStats::read(static_cast<int>(getpid()));
   const ProcessStats server1 = readServer();

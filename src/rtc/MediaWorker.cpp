@@ -60,6 +60,7 @@ void MediaWorker::start(Listener& listener) {
   socket_.set_option(asio::socket_base::send_buffer_size(4 << 20), ec);
   port_ = socket_.local_endpoint().port();
   udp_->setIpv6Socket(endpoint.protocol() == udp::v6());
+  udp_->setSegmentation(UdpBatchIo::kernelSegments(socket_.native_handle()));
   // ICE-TCP (passive) on the same port number, for networks that block UDP. Without it calls still work
   // wherever UDP or TURN does, so a failure here is a warning, not a reason not to start.
   const asio::ip::tcp::endpoint tcpEndpoint(address, port_);

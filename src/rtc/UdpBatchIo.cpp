@@ -91,6 +91,12 @@ bool UdpBatchIo::queue(int fd, const ice::StunAddress& to, const uint8_t* data, 
   return true;
 }
 
+bool UdpBatchIo::kernelSegments(int fd) {
+  int segment = 0;
+  socklen_t length = sizeof segment;
+  return getsockopt(fd, SOL_UDP, UDP_SEGMENT, &segment, &length) == 0;
+}
+
 bool UdpBatchIo::sameDestination(size_t a, size_t b) const {
   // Both addresses were written whole by queue() from a zeroed struct, so bytes compare as addresses.
   return sendAddressLengths_[a] == sendAddressLengths_[b] &&

@@ -55,6 +55,9 @@ class UdpBatchIo {
   void setIpv6Socket(bool v6) { ipv6Socket_ = v6; }
   // Segmentation offload on or off (on by default; off for good after the kernel refuses it).
   void setSegmentation(bool on) { segmentation_ = on; }
+  // Whether this kernel knows UDP_SEGMENT on fd's socket (Linux 4.18+). One that did not would ignore the
+  // control message and send a run as one large datagram, so the media worker asks before it sends.
+  static bool kernelSegments(int fd);
   bool segmentation() const { return segmentation_; }
   // Messages the last flush wrote: fewer than the datagrams when runs were segmented.
   size_t lastMessages() const { return lastMessages_; }

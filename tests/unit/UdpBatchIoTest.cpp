@@ -222,6 +222,15 @@ TEST(UdpBatchIoTest, ARunTheKernelWillNotSegmentIsSentDatagramByDatagram) {
   expectArrived(receiveAll(*in, a.fd, 4), {{600, 0}, {600, 1}, {600, 2}, {300, 3}});
 }
 
+TEST(UdpBatchIoTest, KnowsWhetherTheKernelSegments) {
+  Socket udp;
+  EXPECT_TRUE(UdpBatchIo::kernelSegments(udp.fd)) << "Debian 12's kernel (6.1) has UDP_SEGMENT";
+  const int tcp = ::socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_FALSE(UdpBatchIo::kernelSegments(tcp)) << "not a UDP socket";
+  ::close(tcp);
+  EXPECT_FALSE(UdpBatchIo::kernelSegments(-1));
+}
+
 TEST(UdpBatchIoTest, WithoutSegmentationEveryDatagramIsItsOwnMessage) {
   Socket sender, a;
   auto out = std::make_unique<UdpBatchIo>();

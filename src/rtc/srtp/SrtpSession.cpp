@@ -4,6 +4,7 @@
 
 #include "rtc/srtp/OpenSslGcmCipher.h"
 
+#include <array>
 #include <climits>
 #include <mutex>
 #include <stdexcept>
@@ -20,7 +21,28 @@ void SrtpSession::Deleter::operator()(srtp_ctx_t_* session) const {
 
 namespace {
 int gcmStatus = srtp_err_status_fail;
+
+// libsrtp's NSS ciphers (the key derivation's AES-ICM, and AES-CM sessions) each open an NSS context, and NSS
+// unloads its modules when the last one closes. Since AES-GCM no longer holds one per session, nothing else
+// would keep NSS loaded, and each new session would load and unload its modules again: about 2 ms on the
+// media thread, against 10 us with a context held. An AES-CM session that protects nothing holds one for
+// the process's life.
+std::unique_ptr<srtp_ctx_t_, SrtpSession::Deleter> makeNssKeepAlive() {
+  srtp_policy_t policy{};
+  srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtp);
+  srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtcp);
+  policy.ssrc.type = ssrc_any_outbound;
+  std::array<unsigned char, SRTP_AES_ICM_128_KEY_LEN_WSALT> key{};
+  policy.key = key.data();
+  policy.next = nullptr;
+  srtp_t session = nullptr;
+  if (srtp_create(&session, &policy) != srtp_err_status_ok && session) {
+    srtp_dealloc(session);
+    session = nullptr;
+  }
+  return std::unique_ptr<srtp_ctx_t_, SrtpSession::Deleter>(session);
 }
+}  // namespace
 
 void SrtpSession::initLibrary() {
   static std::once_flag once;
@@ -32,6 +54,7 @@ void SrtpSession::initLibrary() {
     }
     // Should OpenSSL's AES-GCM fail libsrtp's self tests, libsrtp's own stays: slower, but correct.
     gcmStatus = OpenSslGcmCipher::install();
+    static const auto nssKeepAlive = makeNssKeepAlive();
   });
 }
 

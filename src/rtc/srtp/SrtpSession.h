@@ -56,14 +56,16 @@ class SrtpSession {
   int lastError() const { return lastError_; }
   static const char* errorString(int status);
 
+  struct Deleter {
+    void operator()(srtp_ctx_t_* session) const;  // srtp_dealloc
+  };
+
  private:
   bool finish(int status, int length, size_t& size);
 
   Direction direction_;
   dtls::SrtpProfile profile_;
-  struct Deleter {
-    void operator()(srtp_ctx_t_* session) const;  // srtp_dealloc
-  };
+
   std::unique_ptr<srtp_ctx_t_, Deleter> session_;
   int lastError_ = 0;
 };
