@@ -2,11 +2,15 @@
 // SRTP packets with recvmmsg, decrypts each, re-encrypts a copy for each of K subscribers (their own SSRC and
 // keys) and sends them with sendmmsg, nothing else: no routing tables, no RTCP, no per-subscriber rewriting
 // beyond the SSRC. Its CPU time per forwarded packet is the practical limit our router is compared with.
-// A generator thread feeds it the load generator's own packet mix (SyntheticStream) and sink threads drain
-// the subscribers' sockets, so neither is counted. Loopback only.
+// A generator thread feeds it the load generator's own packet mix (SyntheticStream) in the server's shape of
+// traffic (a socket and SRTP session per publisher, one sendmmsg per publisher's due packets; a socket and
+// session per subscriber), and a sink thread drains the subscribers' sockets; neither is counted. The
+// forwarder uses the media worker's UdpBatchIo (recvmmsg, sendmmsg, segmentation offload). Loopback only.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/rand.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,11 +27,14 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "SteadyClock.h"
 #include "SyntheticStream.h"
+#include "rtc/UdpBatchIo.h"
 #include "rtc/dtls/SrtpProfile.h"
+#include "rtc/ice/StunAddress.h"
 #include "rtc/srtp/SrtpSession.h"
 
 using rooms::srtp::SrtpSession;
@@ -100,60 +107,79 @@ int main(int argc, char** argv) {
   SrtpSession::initLibrary();
   const auto profile = profileName == "gcm" ? rooms::dtls::SrtpProfile::AeadAes128Gcm
                                             : rooms::dtls::SrtpProfile::Aes128CmSha1_80;
-  const auto ingressKey = randomKey(profile);
+  // The server's shape of traffic: each publisher its own socket and SRTP session, each subscriber (K per
+  // publisher) its own socket and session, as roomsd has with one peer per participant.
+  const auto pubs = static_cast<size_t>(publishers);
+  const auto k = static_cast<size_t>(subscribers);
+  std::vector<std::vector<uint8_t>> publisherKeys;
+  for (size_t p = 0; p < pubs; ++p) publisherKeys.push_back(randomKey(profile));
   uint16_t ingressPort = 0;
   const int ingress = udpSocket(ingressPort);
   std::vector<int> sinks;
-  std::vector<sockaddr_in> sinkAddresses;
-  for (int k = 0; k < subscribers; ++k) {
+  std::vector<rooms::ice::StunAddress> sinkAddresses;
+  for (size_t i = 0; i < pubs * k; ++i) {
     uint16_t port = 0;
     sinks.push_back(udpSocket(port));
-    sinkAddresses.push_back(loopback(port));
+    sinkAddresses.push_back(rooms::ice::StunAddress::v4({127, 0, 0, 1}, port));
   }
   std::atomic<bool> running{true};
+  std::atomic<bool> generatorReady{false};
 
-  // Sinks: drain each subscriber socket so the sends never back up.
-  std::vector<std::thread> sinkThreads;
-  for (int k = 0; k < subscribers; ++k) {
-    sinkThreads.emplace_back([&, k] {
-      std::vector<std::array<uint8_t, kSlot>> buffers(kBatch);
-      std::array<mmsghdr, kBatch> headers{};
-      std::array<iovec, kBatch> iov{};
-      for (size_t i = 0; i < kBatch; ++i) {
-        iov[i] = {buffers[i].data(), kSlot};
-        headers[i].msg_hdr.msg_iov = &iov[i];
-        headers[i].msg_hdr.msg_iovlen = 1;
-      }
-      while (running) {
-        recvmmsg(sinks[static_cast<size_t>(k)], headers.data(), kBatch, MSG_WAITFORONE, nullptr);
-      }
-    });
-  }
-
-  // Generator: the load generator's packet mix from `publishers` publishers, SRTP-protected, at real time.
-  std::thread generator([&] {
-    SrtpSession out(SrtpSession::Direction::Outbound, profile, ingressKey);
-    const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    const sockaddr_in to = loopback(ingressPort);
-    if (fd < 0 || connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0) {
-      std::perror("srtp_floor: generator socket");
-      running = false;
-      return;
+  // One sink thread drains every subscriber socket so the sends never back up.
+  std::thread sinkThread([&] {
+    const int ep = epoll_create1(EPOLL_CLOEXEC);
+    for (size_t i = 0; i < sinks.size(); ++i) {
+      epoll_event e{};
+      e.events = EPOLLIN;
+      e.data.u64 = i;
+      epoll_ctl(ep, EPOLL_CTL_ADD, sinks[i], &e);
     }
-    std::vector<std::unique_ptr<SyntheticStream>> streams;
+    auto io = std::make_unique<rooms::rtc::UdpBatchIo>();
+    std::array<epoll_event, 64> ready{};
+    while (running) {
+      const int n = epoll_wait(ep, ready.data(), static_cast<int>(ready.size()), 100);
+      for (int i = 0; i < n; ++i) {
+        while (io->receive(sinks[ready[static_cast<size_t>(i)].data.u64]) ==
+               rooms::rtc::UdpBatchIo::kReceiveBatch) {
+        }
+      }
+    }
+    close(ep);
+  });
+
+  // Generator: the load generator's packet mix, each publisher sending its due packets from its own socket
+  // in one sendmmsg, as the load generator's peers do, at real time.
+  std::vector<uint16_t> publisherPorts(pubs);
+  std::thread generator([&] {
+    struct Publisher {
+      int fd = -1;
+      std::unique_ptr<SrtpSession> out;
+      std::vector<std::unique_ptr<SyntheticStream>> streams;
+    };
+    std::vector<Publisher> senders(pubs);
+    const sockaddr_in to = loopback(ingressPort);
     const int64_t start = steadyNowNs();
-    for (int p = 0; p < publishers; ++p) {
+    for (size_t p = 0; p < pubs; ++p) {
+      auto& s = senders[p];
+      s.fd = udpSocket(publisherPorts[p]);
+      if (connect(s.fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0) {
+        std::perror("srtp_floor: generator socket");
+        running = false;
+        return;
+      }
+      s.out = std::make_unique<SrtpSession>(SrtpSession::Direction::Outbound, profile, publisherKeys[p]);
       const auto id = static_cast<uint32_t>(p * 2 + 1);
-      streams.push_back(std::make_unique<SyntheticStream>(
+      s.streams.push_back(std::make_unique<SyntheticStream>(
           StreamSpec{StreamKind::Audio, id, 0x20000000u + id, 111, 0, 30}, start));
-      streams.push_back(std::make_unique<SyntheticStream>(
+      s.streams.push_back(std::make_unique<SyntheticStream>(
           StreamSpec{StreamKind::Video, id + 1, 0x20000000u + id + 1, 96, videoBitrate, 30}, start));
     }
+    generatorReady = true;
     std::vector<std::array<uint8_t, kSlot>> slots(64);
     std::array<mmsghdr, 64> headers{};
     std::array<iovec, 64> iov{};
     size_t queued = 0;
-    const auto flush = [&] {
+    const auto flush = [&](int fd) {
       for (size_t i = 0; i < queued; ++i) {
         headers[i].msg_hdr.msg_iov = &iov[i];
         headers[i].msg_hdr.msg_iovlen = 1;
@@ -164,99 +190,87 @@ int main(int argc, char** argv) {
     while (running) {
       const int64_t now = steadyNowNs();
       int64_t next = now + 1'000'000;
-      for (auto& s : streams) {
-        s->produce(now, [&](uint8_t* rtp, size_t size) {
-          if (queued == slots.size()) flush();
-          std::memcpy(slots[queued].data(), rtp, size);
-          if (out.protectRtp(slots[queued].data(), size, kSlot)) {
-            iov[queued] = {slots[queued].data(), size};
-            ++queued;
-          }
-        });
-        next = std::min(next, s->nextDueNs());
+      for (auto& s : senders) {
+        for (auto& stream : s.streams) {
+          stream->produce(now, [&](uint8_t* rtp, size_t size) {
+            if (queued == slots.size()) flush(s.fd);
+            std::memcpy(slots[queued].data(), rtp, size);
+            if (s.out->protectRtp(slots[queued].data(), size, kSlot)) {
+              iov[queued] = {slots[queued].data(), size};
+              ++queued;
+            }
+          });
+          next = std::min(next, stream->nextDueNs());
+        }
+        flush(s.fd);
       }
-      flush();
       const int64_t wait = next - steadyNowNs();
       if (wait > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(wait));
     }
-    close(fd);
+    for (auto& s : senders) close(s.fd);
   });
+  while (!generatorReady && running) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 
-  // The forwarder, measured.
+  // The forwarder, measured: the media worker's own batched I/O (recvmmsg, sendmmsg, segmentation offload).
   uint64_t received = 0;
   uint64_t forwarded = 0;
   uint64_t sendErrors = 0;
   int lastErrno = 0;
   double cpu = 0;
   {
-    SrtpSession in(SrtpSession::Direction::Inbound, profile, ingressKey);
+    std::unordered_map<uint16_t, size_t> publisherByPort;
+    std::vector<std::unique_ptr<SrtpSession>> ins;
+    for (size_t p = 0; p < pubs; ++p) {
+      publisherByPort[publisherPorts[p]] = p;
+      ins.push_back(
+          std::make_unique<SrtpSession>(SrtpSession::Direction::Inbound, profile, publisherKeys[p]));
+    }
     std::vector<std::unique_ptr<SrtpSession>> outs;
-    for (int k = 0; k < subscribers; ++k)
+    for (size_t i = 0; i < pubs * k; ++i)
       outs.push_back(
           std::make_unique<SrtpSession>(SrtpSession::Direction::Outbound, profile, randomKey(profile)));
-    const int egress = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    std::vector<std::array<uint8_t, kSlot>> inBuffers(kBatch);
-    std::array<mmsghdr, kBatch> inHeaders{};
-    std::array<iovec, kBatch> inIov{};
-    for (size_t i = 0; i < kBatch; ++i) {
-      inIov[i] = {inBuffers[i].data(), kSlot};
-      inHeaders[i].msg_hdr.msg_iov = &inIov[i];
-      inHeaders[i].msg_hdr.msg_iovlen = 1;
-    }
-    const size_t outCapacity = kBatch * static_cast<size_t>(subscribers);
-    std::vector<std::array<uint8_t, kSlot>> outBuffers(outCapacity);
-    std::vector<mmsghdr> outHeaders(outCapacity);
-    std::vector<iovec> outIov(outCapacity);
+    auto io = std::make_unique<rooms::rtc::UdpBatchIo>();
+    io->setSegmentation(rooms::rtc::UdpBatchIo::kernelSegments(ingress));
+    std::array<uint8_t, kSlot> slot{};
     // Warm up before measuring: the generator's streams start spread over 20 ms.
     const int64_t warmEnd = steadyNowNs() + 500'000'000;
-    while (steadyNowNs() < warmEnd) recvmmsg(ingress, inHeaders.data(), kBatch, MSG_DONTWAIT, nullptr);
+    while (steadyNowNs() < warmEnd) io->receive(ingress);
+    const uint64_t dropped0 = io->dropped();
     const double cpu0 = threadCpuSeconds();
     const int64_t end = steadyNowNs() + static_cast<int64_t>(seconds * 1e9);
     while (steadyNowNs() < end) {
-      for (auto& h : inHeaders) h.msg_len = 0;
-      const int n = recvmmsg(ingress, inHeaders.data(), kBatch, MSG_WAITFORONE, nullptr);
-      if (n <= 0) continue;
-      size_t queued = 0;
-      for (int i = 0; i < n; ++i) {
-        uint8_t* data = inBuffers[static_cast<size_t>(i)].data();
-        size_t size = inHeaders[static_cast<size_t>(i)].msg_len;
-        if (!in.unprotectRtp(data, size)) continue;
+      pollfd readable{ingress, POLLIN, 0};
+      if (poll(&readable, 1, 100) <= 0) continue;
+      const size_t n = io->receive(ingress);
+      for (size_t i = 0; i < n; ++i) {
+        const auto from = publisherByPort.find(io->from(i).port);
+        if (from == publisherByPort.end()) continue;
+        uint8_t* data = io->data(i);
+        size_t size = io->size(i);
+        if (!ins[from->second]->unprotectRtp(data, size)) continue;
         ++received;
-        for (int k = 0; k < subscribers; ++k) {
-          auto& slot = outBuffers[queued];
+        for (size_t c = 0; c < k; ++c) {
+          const size_t subscriber = from->second * k + c;
           std::memcpy(slot.data(), data, size);
           // Each subscriber's copy of a stream gets its own SSRC, as a router's consumer does.
-          slot[8] = static_cast<uint8_t>(slot[8] ^ (0x40 + k));
+          slot[8] = static_cast<uint8_t>(slot[8] ^ (0x40 + c));
           size_t outSize = size;
-          if (!outs[static_cast<size_t>(k)]->protectRtp(slot.data(), outSize, kSlot)) continue;
-          outIov[queued] = {slot.data(), outSize};
-          outHeaders[queued].msg_hdr.msg_iov = &outIov[queued];
-          outHeaders[queued].msg_hdr.msg_iovlen = 1;
-          outHeaders[queued].msg_hdr.msg_name = &sinkAddresses[static_cast<size_t>(k)];
-          outHeaders[queued].msg_hdr.msg_namelen = sizeof(sockaddr_in);
-          ++queued;
+          if (!outs[subscriber]->protectRtp(slot.data(), outSize, kSlot)) continue;
+          if (io->queue(ingress, sinkAddresses[subscriber], slot.data(), outSize)) ++forwarded;
         }
       }
-      size_t sent = 0;
-      while (sent < queued) {
-        const int s = sendmmsg(egress, outHeaders.data() + sent, static_cast<unsigned>(queued - sent), 0);
-        if (s <= 0) {
-          ++sendErrors;
-          lastErrno = errno;
-          break;
-        }
-        sent += static_cast<size_t>(s);
-      }
-      forwarded += sent;
+      io->flush(ingress);
     }
     cpu = threadCpuSeconds() - cpu0;
-    close(egress);
+    sendErrors = io->dropped() - dropped0;
+    forwarded -= std::min(forwarded, sendErrors);
+    lastErrno = sendErrors ? ENOBUFS : 0;
   }
   running = false;
   generator.join();
-  for (auto& t : sinkThreads) t.join();
+  sinkThread.join();
   if (sendErrors)
-    std::printf("srtp_floor: %llu failed sendmmsg calls (%s)\n", static_cast<unsigned long long>(sendErrors),
+    std::printf("srtp_floor: %llu datagrams not sent (%s)\n", static_cast<unsigned long long>(sendErrors),
                 std::strerror(lastErrno));
   const double perPacketUs = forwarded ? cpu * 1e6 / static_cast<double>(forwarded) : 0;
   std::printf(
