@@ -82,12 +82,28 @@ void JanusSession::poll() {
     const json events = r.body.is_array() ? r.body : json::array({r.body});
     std::lock_guard lock(mutex_);
     for (const auto& e : events) {
+      if (e.value("janus", "") == "webrtcup" && e.contains("sender")) {
+        webrtcUp_.insert(e["sender"].get<uint64_t>());
+        continue;
+      }
       if (e.value("janus", "") != "event" || !e.contains("transaction") || !e.contains("plugindata"))
         continue;
       events_[e["transaction"].get<std::string>()] = e;
     }
     arrived_.notify_all();
   }
+}
+
+void JanusSession::waitWebrtcUp(const std::vector<uint64_t>& handles, int timeoutMs) {
+  std::unique_lock lock(mutex_);
+  const bool up = arrived_.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] {
+    for (uint64_t h : handles) {
+      if (webrtcUp_.count(h) == 0) return false;
+    }
+    return true;
+  });
+  if (!up)
+    throw std::runtime_error("Janus did not report webrtcup within " + std::to_string(timeoutMs) + " ms");
 }
 
 void JanusSession::destroy() {

@@ -9,8 +9,10 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "HttpJson.h"
 
@@ -33,6 +35,9 @@ class JanusSession {
   nlohmann::json requestAsync(uint64_t handle, const nlohmann::json& body,
                               const std::optional<nlohmann::json>& jsep = std::nullopt,
                               int timeoutMs = 15000);
+  // Waits until Janus has announced "webrtcup" on every handle (its side of the PeerConnection is up; only
+  // then does the VideoRoom offer a publisher's feed to subscribers). Throws after timeoutMs.
+  void waitWebrtcUp(const std::vector<uint64_t>& handles, int timeoutMs = 20000);
   void destroy();
 
  private:
@@ -47,6 +52,7 @@ class JanusSession {
   std::mutex mutex_;
   std::condition_variable arrived_;
   std::map<std::string, nlohmann::json> events_;  // by transaction
+  std::set<uint64_t> webrtcUp_;                   // handles
   std::atomic<bool> running_{true};
   std::thread poller_;
 };

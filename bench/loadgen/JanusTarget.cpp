@@ -52,6 +52,7 @@ void JanusTarget::openRoom(const RoomPlan& plan) {
   // Publishers first, so that each subscriber can ask for every other feed at once.
   std::vector<uint64_t> feeds;
   std::vector<ClientPeer*> publishers;
+  std::vector<uint64_t> publisherHandles;
   for (const auto& p : plan.participants) {
     const std::string name = "janus-" + std::to_string(room) + "/" + p.role + "/pub";
     OfferSpec offer;
@@ -65,6 +66,7 @@ void JanusTarget::openRoom(const RoomPlan& plan) {
       peer->addStream(p.video, subscribers);
     });
     const uint64_t handle = session_->attachVideoRoom();
+    publisherHandles.push_back(handle);
     const json event = session_->requestAsync(handle,
                                               {{"request", "joinandconfigure"},
                                                {"ptype", "publisher"},
@@ -81,9 +83,11 @@ void JanusTarget::openRoom(const RoomPlan& plan) {
     loop_.post([peer, remote = *remote](MediaLoop&) { peer->start(remote, steadyNowNs()); });
   }
 
-  // Janus offers a feed to subscribers only once its publisher's PeerConnection is up ("No such feed"
-  // before).
+  // Janus offers a feed to subscribers only once its publisher's PeerConnection is up on its side ("No such
+  // feed" before): our DTLS side finishing first is not enough (when Janus is the DTLS client it completes
+  // after our Finished reaches it), so wait for its webrtcup event too.
   waitConnected(publishers);
+  session_->waitWebrtcUp(publisherHandles);
 
   for (size_t i = 0; i < plan.participants.size(); ++i) {
     const auto& p = plan.participants[i];

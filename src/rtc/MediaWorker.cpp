@@ -218,6 +218,7 @@ void MediaWorker::onTcpFrame(IceTcpConnection& connection, uint8_t* data, size_t
 void MediaWorker::onTcpClosed(IceTcpConnection& connection) {
   const ice::StunAddress tuple = connection.remote();
   byTuple_.erase(tuple);
+  lastTransport_ = nullptr;
   if (tcp_.erase(tuple)) --counters_.tcpConnections;
 }
 
@@ -236,15 +237,19 @@ bool MediaWorker::dispatch(uint8_t* data, size_t size, const ice::StunAddress& f
     ++counters_.datagramsDropped;
     return false;
   }
-  auto it = byTuple_.find(from);
-  if (it == byTuple_.end()) {
-    ++counters_.datagramsDropped;
-    return false;
+  if (!lastTransport_ || !(from == lastTuple_)) {
+    auto it = byTuple_.find(from);
+    if (it == byTuple_.end()) {
+      ++counters_.datagramsDropped;
+      return false;
+    }
+    lastTuple_ = from;
+    lastTransport_ = it->second;
   }
   if (dtls::DtlsTransport::looksLikeDtls(data, size)) {
-    it->second->handleDtls(data, size, from, nowMs);
+    lastTransport_->handleDtls(data, size, from, nowMs);
   } else {
-    it->second->handleSrtp(data, size, from, nowMs);
+    lastTransport_->handleSrtp(data, size, from, nowMs);
   }
   return true;
 }
@@ -269,6 +274,7 @@ void MediaWorker::sendDatagram(const ice::StunAddress& to, const uint8_t* data, 
 
 void MediaWorker::onRouterTransportTuple(WebRtcTransport& transport, const ice::StunAddress& tuple) {
   byTuple_[tuple] = &transport;
+  lastTransport_ = nullptr;
 }
 
 void MediaWorker::onRouterTransportState(Router& router, WebRtcTransport& transport,
@@ -283,6 +289,7 @@ void MediaWorker::onRouterTransportRemoved(WebRtcTransport& transport) {
   for (auto it = byTuple_.begin(); it != byTuple_.end();) {
     it = it->second == &transport ? byTuple_.erase(it) : std::next(it);
   }
+  lastTransport_ = nullptr;
   if (known_.erase(&transport)) --counters_.transports;
 }
 

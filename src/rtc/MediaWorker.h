@@ -133,6 +133,10 @@ class MediaWorker : public WebRtcTransport::Sender,
   std::unordered_map<std::string, std::unique_ptr<Router>> routers_;
   std::unordered_map<std::string, WebRtcTransport*, StringHash, std::equal_to<>> byUfrag_;
   std::unordered_map<ice::StunAddress, WebRtcTransport*, TupleHash> byTuple_;
+  // byTuple_'s answer for the last datagram: a peer's packets arrive in runs (a frame's packets leave in one
+  // sendmmsg), so most datagrams skip the hash lookup. Reset whenever byTuple_ changes.
+  ice::StunAddress lastTuple_{};
+  WebRtcTransport* lastTransport_ = nullptr;
   std::unordered_set<const WebRtcTransport*> known_;  // what the transports gauge counts
   int64_t nextStatsMs_ = 0;
   struct TcpEntry {
