@@ -92,9 +92,10 @@ int main(int argc, char** argv) {
   app.add_option("--server-pid", run.serverPid, "pid of the server, for its CPU and memory from /proc");
   app.add_option("--warmup", run.warmupSeconds, "seconds before each measurement window");
   app.add_option("--window", run.windowSeconds, "seconds of each measurement window");
-  app.add_option("--windows", windows,
-                 "without a ramp: measure this many windows back to back at the fixed load (the median is the "
-                 "steadier figure on a shared machine)")
+  app.add_option(
+         "--windows", windows,
+         "without a ramp: measure this many windows back to back at the fixed load (the median is the "
+         "steadier figure on a shared machine)")
       ->check(CLI::Range(1, 100));
   app.add_option("--ramp-step", rampStep, "add this many rooms per step until a threshold is crossed");
   app.add_option("--max-rooms", maxRooms, "stop the ramp here");
