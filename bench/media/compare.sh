@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # make bench: the same WebRTC load against roomsd and against Janus's VideoRoom, back to back on this machine,
-# then the SRTP floor, then one table (bench/media/table.mjs). Runs inside the loopback-only namespace.
+# the SRTP floor, then one table (bench/media/table.mjs). Runs inside the loopback-only namespace.
 # Knobs (environment): BENCH_PARTICIPANTS (2), BENCH_VIDEO_BITRATE (1000000), BENCH_START (20 rooms),
-# BENCH_STEP (20), BENCH_MAX (400), BENCH_WINDOW (4 s), BENCH_WINDOWS (3: the fixed-load windows whose median
+# BENCH_STEP (20), BENCH_MAX (400), BENCH_WINDOW (4 s), BENCH_WINDOWS (5: the fixed-load windows whose median
 # is the CPU figure, and the floor's), BENCH_OUT (test-artifacts/bench).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -33,11 +33,17 @@ compared="$(node -e '
   const ok = (run) => run.steps.filter((s) => s.withinThresholds).map((s) => s.rooms);
   console.log(ok(r).filter((x) => ok(j).includes(x)).sort((a, b) => b - a)[0] ?? ok(r).sort((a, b) => b - a)[0] ?? 10);' \
   "$out/rooms.json" "$out/janus.json")"
-windows="${BENCH_WINDOWS:-3}"
+windows="${BENCH_WINDOWS:-5}"
 echo "== CPU per packet at $compared rooms: $windows windows each =="
 "$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
   "$build" --participants "$participants" --video-bitrate "$bitrate" --rooms "$compared" --windows "$windows" \
   --window "$window" --warmup 2 --json "$out/rooms-cpu.json"
+echo "== floor =="
+# At the same packet rate (batching, and so the cost per packet, depends on the rate), right after roomsd's
+# windows, since this VM's speed drifts over minutes.
+"$build/srtp_floor" --subscribers "$((participants - 1))" --publishers "$((compared * participants))" \
+  --video-bitrate "$bitrate" --seconds "$window" --repeats "$windows" --json "$out/floor.json"
+echo "== Janus at $compared rooms: $windows windows =="
 "$root/bench/janus/run.sh" bash -c '"$0"/rooms-loadgen --target janus --janus-url "$JANUS_URL" --server-pid "$JANUS_PID" "${@}"' \
   "$build" --participants "$participants" --video-bitrate "$bitrate" --rooms "$compared" --windows "$windows" \
   --window "$window" --warmup 2 --json "$out/janus-cpu.json"
@@ -51,10 +57,6 @@ three="${BENCH_THREE_PARTY_ROOMS:-20}"
 "$root/bench/janus/run.sh" bash -c '"$0"/rooms-loadgen --target janus --janus-url "$JANUS_URL" --server-pid "$JANUS_PID" "${@}"' \
   "$build" --participants 3 --video-bitrate "$bitrate" --rooms "$three" --window "$window" --warmup 2 \
   --json "$out/janus-3.json"
-echo "== floor =="
-# At the same packet rate: batching, and so the cost per packet, depends on the rate.
-"$build/srtp_floor" --subscribers "$((participants - 1))" --publishers "$((compared * participants))" \
-  --video-bitrate "$bitrate" --seconds "$window" --repeats "$windows" --json "$out/floor.json"
 echo
 node "$here/table.mjs" "$out/rooms.json" "$out/janus.json" "$out/floor.json" "$out/rooms-3.json" "$out/janus-3.json" \
   "$out/rooms-cpu.json" "$out/janus-cpu.json" \
