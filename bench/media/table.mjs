@@ -16,20 +16,21 @@ const janus3 = firstStep(janus3Path);
 
 const measured = (run) => run.steps.filter((s) => s.received !== undefined);
 const passing = (run) => measured(run).filter((s) => s.withinThresholds);
-const common = passing(rooms)
+const readIf = (p) => (p && fs.existsSync(p) ? JSON.parse(fs.readFileSync(p, 'utf8')) : undefined);
+const roomsFixed = readIf(roomsCpuPath);
+const janusFixed = readIf(janusCpuPath);
+// The compared step: the one compare.sh measured at a fixed load, else the largest both ramps carried.
+const common = measured(roomsFixed ?? { steps: [] })[0]?.rooms ?? passing(rooms)
   .map((s) => s.rooms)
   .filter((n) => passing(janus).some((j) => j.rooms === n))
   .sort((a, b) => b - a)[0];
 // A step the ramp measured twice (over a threshold once) counts with its passing window.
 const at = (run, n) => passing(run).filter((s) => s.rooms === n).pop() ?? measured(run).find((s) => s.rooms === n);
 // The median window (by CPU per packet) of a fixed-load run at the compared step.
-const medianWindow = (p, n) => {
-  if (!p || !fs.existsSync(p)) return undefined;
-  const windows = measured(JSON.parse(fs.readFileSync(p, 'utf8'))).filter((s) => s.rooms === n);
-  if (windows.length === 0) return undefined;
-  return [...windows].sort((a, b) => a.cpuPerPacketUs - b.cpuPerPacketUs)[Math.floor(windows.length / 2)];
+const medianWindow = (run) => {
+  const windows = run ? measured(run) : [];
+  return windows.length ? [...windows].sort((a, b) => a.cpuPerPacketUs - b.cpuPerPacketUs)[Math.floor(windows.length / 2)] : undefined;
 };
-const windowsOf = (p) => (p && fs.existsSync(p) ? measured(JSON.parse(fs.readFileSync(p, 'utf8'))).length : 0);
 const cap = (run) => run.capacity;
 
 const fmt = (v, digits = 2) => (v === undefined || v === null || Number.isNaN(v) ? 'n/a' : v.toFixed(digits));
@@ -39,11 +40,10 @@ const kib = (bytes) => (bytes === undefined ? undefined : bytes / 1024);
 
 const rows = [];
 const row = (what, r, j, rat, note = '') => rows.push(`| ${what} | ${r} | ${j} | ${rat} | ${note} |`);
-const rc = medianWindow(roomsCpuPath, common) ?? at(rooms, common);
-const jc = medianWindow(janusCpuPath, common) ?? at(janus, common);
-const medianNote = windowsOf(roomsCpuPath) > 1
-  ? `; median of ${windowsOf(roomsCpuPath)} windows at a fixed ${common} rooms`
-  : '';
+const rc = medianWindow(roomsFixed) ?? at(rooms, common);
+const jc = medianWindow(janusFixed) ?? at(janus, common);
+const fixedWindows = roomsFixed ? measured(roomsFixed).length : 0;
+const medianNote = fixedWindows > 1 ? `; median of ${fixedWindows} windows at a fixed ${common} rooms` : '';
 row(`CPU per forwarded packet, us (at ${common ?? 'n/a'} rooms)`, fmt(rc?.cpuPerPacketUs, 3), fmt(jc?.cpuPerPacketUs, 3),
     ratio(rc?.cpuPerPacketUs, jc?.cpuPerPacketUs), `goal: rooms <= 0.5 x Janus${medianNote}`);
 row('forwarded streams carried within thresholds', cap(rooms)?.forwardedStreams ?? 'none',

@@ -237,7 +237,7 @@ bool MediaWorker::dispatch(uint8_t* data, size_t size, const ice::StunAddress& f
     ++counters_.datagramsDropped;
     return false;
   }
-  if (!lastTransport_ || !(from == lastTuple_)) {
+  if (!lastTransport_ || from != lastTuple_) {
     auto it = byTuple_.find(from);
     if (it == byTuple_.end()) {
       ++counters_.datagramsDropped;
