@@ -48,6 +48,20 @@ void registerSystemRoutes(Router& router, ApiContext& ctx) {
           .gauge("rooms_media_datagrams_dropped",
                  "Datagrams no transport claimed (junk, scans, stale peers) since start")
           .set(static_cast<double>(media.datagramsDropped.load()));
+      const auto counter = [&](const char* name, const char* help, const std::atomic<uint64_t>& value) {
+        ctx.metrics.gauge(name, help).set(static_cast<double>(value.load(std::memory_order_relaxed)));
+      };
+      counter("rooms_media_nacks_sent", "Lost packets asked of publishers (generic NACK), retries included",
+              media.nacksSent);
+      counter("rooms_media_rtx_received", "Packets received on publishers' RTX streams", media.rtxReceived);
+      counter("rooms_media_packets_recovered",
+              "Gaps in publishers' video filled by retransmission or late arrival", media.packetsRecovered);
+      counter("rooms_media_key_frames_for_loss", "Key frames asked for because a gap could not be repaired",
+              media.keyFramesForLoss);
+      counter("rooms_media_retransmissions_sent", "Packets resent to subscribers from the history",
+              media.retransmissionsSent);
+      counter("rooms_media_retransmissions_refused",
+              "NACKed packets not resent: over the subscriber's budget", media.retransmissionsRefused);
     }
     if (ctx.intelligence) {
       const auto ai = ctx.intelligence->stats();

@@ -134,7 +134,8 @@ void MediaWorker::closeRoom(std::string roomId) {
 Router& MediaWorker::routerFor(const std::string& roomId) {
   auto& router = routers_[roomId];
   if (!router)
-    router = std::make_unique<Router>(roomId, *this, *this, certificate_, options_.maxVideoBitrate);
+    router =
+        std::make_unique<Router>(roomId, *this, *this, certificate_, options_.maxVideoBitrate, recovery_);
   return *router;
 }
 
@@ -315,6 +316,15 @@ void MediaWorker::tick() {
     }
   }
   for (auto& [roomId, router] : routers_) router->tick(now);
+  const auto publish = [](std::atomic<uint64_t>& to, uint64_t value) {
+    to.store(value, std::memory_order_relaxed);
+  };
+  publish(counters_.nacksSent, recovery_.nacksSent);
+  publish(counters_.rtxReceived, recovery_.rtxReceived);
+  publish(counters_.packetsRecovered, recovery_.packetsRecovered);
+  publish(counters_.keyFramesForLoss, recovery_.keyFramesForLoss);
+  publish(counters_.retransmissionsSent, recovery_.retransmissionsSent);
+  publish(counters_.retransmissionsRefused, recovery_.retransmissionsRefused);
   if (now >= nextStatsMs_) {
     nextStatsMs_ = now + options_.statsIntervalMs;
     for (auto& [roomId, router] : routers_) {

@@ -54,6 +54,13 @@ class MediaWorker : public WebRtcTransport::Sender,
     std::atomic<uint64_t> datagramsDropped{0};  // no transport wants them: junk, stale peers, scans
     std::atomic<uint64_t> transports{0};
     std::atomic<uint64_t> tcpConnections{0};
+    // Loss repair (RecoveryCounters), published from the media thread every tick.
+    std::atomic<uint64_t> nacksSent{0};
+    std::atomic<uint64_t> rtxReceived{0};
+    std::atomic<uint64_t> packetsRecovered{0};
+    std::atomic<uint64_t> keyFramesForLoss{0};
+    std::atomic<uint64_t> retransmissionsSent{0};
+    std::atomic<uint64_t> retransmissionsRefused{0};
   };
 
   // ICE-TCP connections that have not carried a valid STUN check for us within this long are closed.
@@ -129,6 +136,7 @@ class MediaWorker : public WebRtcTransport::Sender,
   std::thread thread_;
   uint16_t port_ = 0;
   Counters counters_;
+  RecoveryCounters recovery_;
 
   std::unordered_map<std::string, std::unique_ptr<Router>> routers_;
   std::unordered_map<std::string, WebRtcTransport*, StringHash, std::equal_to<>> byUfrag_;

@@ -220,6 +220,7 @@ NegotiationResult Negotiator::negotiate(const NegotiationInput& in) {
       continue;
     slots[i].trackId = track->trackId;
     slots[i].ssrc = prev->ssrc;
+    slots[i].rtxSsrc = prev->rtxSsrc;
     used.insert(track->trackId);
   }
   for (size_t i = 0; i < slotIndexes.size(); ++i) {
@@ -229,6 +230,7 @@ NegotiationResult Negotiator::negotiate(const NegotiationInput& in) {
         continue;
       slots[i].trackId = track.trackId;
       slots[i].ssrc = in.newSsrc ? in.newSsrc() : 0;
+      if (track.kind == rtc::MediaKind::Video && in.newSsrc) slots[i].rtxSsrc = in.newSsrc();
       used.insert(track.trackId);
       break;
     }
@@ -239,17 +241,29 @@ NegotiationResult Negotiator::negotiate(const NegotiationInput& in) {
     const RemoteTrack& track = *trackById(slot.trackId);
     const auto codec = *codecFor(slotOffers[i], track);
     MediaSection& a = answers[slotIndexes[i]];
-    keepOnlyCodec(a, codec.pt, std::nullopt);  // retransmissions go on the media SSRC: no RTX stream
+    // Resends go on our RTX stream when the subscriber can take one, else on the media SSRC.
+    const bool rtx = codec.rtxPt && slot.rtxSsrc != 0;
+    keepOnlyCodec(a, codec.pt, rtx ? codec.rtxPt : std::nullopt);
     a.direction = Direction::kSendOnly;
     a.msids = {sdp::Msid{track.participantId, track.trackId}};
-    a.ssrcs = {sdp::SsrcAttribute{slot.ssrc, "cname", in.cname},
-               sdp::SsrcAttribute{slot.ssrc, "msid", track.participantId + " " + track.trackId}};
+    const std::string msid = track.participantId + " " + track.trackId;
+    a.ssrcs = {sdp::SsrcAttribute{slot.ssrc, "cname", in.cname}, sdp::SsrcAttribute{slot.ssrc, "msid", msid}};
+    a.ssrcGroups.clear();
+    if (rtx) {
+      a.ssrcs.push_back(sdp::SsrcAttribute{slot.rtxSsrc, "cname", in.cname});
+      a.ssrcs.push_back(sdp::SsrcAttribute{slot.rtxSsrc, "msid", msid});
+      a.ssrcGroups.push_back(sdp::SsrcGroup{"FID", {slot.ssrc, slot.rtxSsrc}});
+    }
     rtc::ConsumerSpec spec;
     spec.trackId = track.trackId;
     spec.kind = track.kind;
     spec.mid = slot.mid;
     spec.ssrc = slot.ssrc;
     spec.payloadType = static_cast<uint8_t>(codec.pt);
+    if (rtx) {
+      spec.rtxSsrc = slot.rtxSsrc;
+      spec.rtxPayloadType = static_cast<uint8_t>(*codec.rtxPt);
+    }
     spec.clockRate = codec.clockRate;
     spec.extensions = extensionIds(a);
     r.consumers.push_back(std::move(spec));

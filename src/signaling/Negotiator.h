@@ -38,6 +38,7 @@ struct Slot {
   rtc::MediaKind kind = rtc::MediaKind::Audio;
   std::string trackId;  // empty: inactive
   uint32_t ssrc = 0;
+  uint32_t rtxSsrc = 0;  // video: our RTX stream for resends, used when the subscriber offered RTX
 };
 
 // One sending section of the publisher's offer.

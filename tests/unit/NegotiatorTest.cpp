@@ -404,9 +404,11 @@ TEST(NegotiatorTest, PublishesSendingSectionsAndLeavesEmptySlotsInactive) {
   EXPECT_EQ(r.publications[0].codec, "opus");
   EXPECT_EQ(r.publications[0].producer.payloadType, 111);
   EXPECT_EQ(r.publications[0].producer.extensions.audioLevel, 1);
-  EXPECT_EQ(r.publications[0].producer.extensions.absSendTime, 2);
+  // What a browser sends gets transport-wide feedback from the router (its send-side estimator sees its
+  // uplink); what it receives stays in REMB mode, with abs-send-time.
+  EXPECT_EQ(r.publications[0].producer.extensions.absSendTime, 0);
   EXPECT_EQ(r.publications[0].producer.extensions.mid, 4);
-  EXPECT_EQ(r.publications[0].producer.extensions.transportWideCc, 0) << "REMB mode: no transport-cc";
+  EXPECT_EQ(r.publications[0].producer.extensions.transportWideCc, 3);
   EXPECT_EQ(r.publications[1].codec, "VP8");
   EXPECT_EQ(r.publications[1].producer.ssrc, 3772144849u);
   EXPECT_EQ(r.publications[1].producer.rtxSsrc, 160848078u);
@@ -470,9 +472,16 @@ TEST(NegotiatorTest, AssignsRemoteTracksToSlotsWithTheSubscribersPayloadTypes) {
 
   const auto answer = parseAnswer(r);
   EXPECT_EQ(answer.media[3].direction, sdp::Direction::kSendOnly);
-  EXPECT_EQ(answer.media[3].formats, std::vector<std::string>{"96"});
-  ASSERT_EQ(answer.media[3].ssrcs.size(), 2u);
+  // VP8 and its RTX: resends go on our RTX stream, announced with FID.
+  EXPECT_EQ(answer.media[3].formats, (std::vector<std::string>{"96", "97"}));
+  ASSERT_EQ(answer.media[3].ssrcs.size(), 4u);
   EXPECT_EQ(answer.media[3].ssrcs[0].ssrc, video.ssrc);
+  ASSERT_TRUE(video.rtxSsrc);
+  EXPECT_EQ(video.rtxPayloadType, 97);
+  ASSERT_EQ(answer.media[3].ssrcGroups.size(), 1u);
+  EXPECT_EQ(answer.media[3].ssrcGroups[0].semantics, "FID");
+  EXPECT_EQ(answer.media[3].ssrcGroups[0].ssrcs, (std::vector<uint32_t>{video.ssrc, *video.rtxSsrc}));
+  EXPECT_FALSE(r.consumers[0].rtxSsrc) << "no RTX for audio";
   ASSERT_EQ(answer.media[3].msids.size(), 1u);
   EXPECT_EQ(answer.media[3].msids[0].streamId, "user-b");
 
@@ -482,6 +491,7 @@ TEST(NegotiatorTest, AssignsRemoteTracksToSlotsWithTheSubscribersPayloadTypes) {
   auto again = Negotiator::negotiate(in);
   ASSERT_EQ(again.consumers.size(), 2u);
   EXPECT_EQ(again.consumers[1].ssrc, video.ssrc);
+  EXPECT_EQ(again.consumers[1].rtxSsrc, video.rtxSsrc);
   EXPECT_EQ(again.slots[1].trackId, "conn_b:1");
 
   // A track gone frees its slot.

@@ -757,14 +757,25 @@ TEST(CodecMatcherTest, BuildsVideoAnswer) {
   EXPECT_EQ(answer.fingerprints.at(0).hex, "AA:BB:CC");
   EXPECT_EQ(answer.fmtp(107)->param("apt"), "106");
   EXPECT_EQ(answer.fmtp(106)->param("profile-level-id"), "42e01f");
-  // abs-send-time is offered, so REMB is kept and transport-cc feedback dropped.
+  // The browser sends on this section: transport-cc (the router writes the feedback), REMB kept as a cap.
   const auto fb = answer.rtcpFeedback(96);
-  EXPECT_EQ(fb.size(), 4u);
-  for (const auto& f : fb) EXPECT_NE(f.type, "transport-cc");
+  EXPECT_EQ(fb.size(), 5u);
+  const auto has = [](const std::vector<RtcpFb>& list, std::string_view type) {
+    return std::any_of(list.begin(), list.end(), [&](const RtcpFb& f) { return f.type == type; });
+  };
+  EXPECT_TRUE(has(fb, "transport-cc"));
+  EXPECT_TRUE(has(fb, "goog-remb"));
   ASSERT_EQ(answer.extmaps.size(), 2u);
   EXPECT_EQ(answer.extmaps[0].uri, CodecMatcher::kMidUri);
   EXPECT_EQ(answer.extmaps[0].id, 4);
-  EXPECT_EQ(answer.extmaps[1].uri, CodecMatcher::kAbsSendTimeUri);
+  EXPECT_EQ(answer.extmaps[1].uri, CodecMatcher::kTransportWideCcUri);
+  // A section the browser only receives on: abs-send-time is offered, so REMB mode and no transport-cc.
+  auto receiving = sd.media[1];
+  receiving.direction = Direction::kRecvOnly;
+  const MediaSection toBrowser = CodecMatcher::buildAnswer(receiving, ourParams());
+  EXPECT_EQ(toBrowser.rtcpFeedback(96).size(), 4u);
+  EXPECT_FALSE(has(toBrowser.rtcpFeedback(96), "transport-cc"));
+  EXPECT_EQ(toBrowser.extmaps.back().uri, CodecMatcher::kAbsSendTimeUri);
   EXPECT_EQ(answer.candidates.size(), 1u);
   EXPECT_TRUE(answer.endOfCandidates);
   EXPECT_TRUE(answer.ssrcs.empty());
@@ -804,15 +815,21 @@ TEST(CodecMatcherTest, BuildsAudioDataAndRejectedAnswers) {
 
   // Firefox offers abs-send-time and transport-cc: abs-send-time + REMB wins (the router relays REMB);
   // transport-cc only when abs-send-time is not offered.
+  // For what the browser sends, transport-cc whenever offered.
   auto ff = parseOk(kFirefoxOffer);
-  auto& v = ff.media[1];
+  auto v = ff.media[1];
+  v.direction = Direction::kSendOnly;
+  EXPECT_EQ(CodecMatcher::buildAnswer(v, ourParams()).extmaps.back().uri, CodecMatcher::kTransportWideCcUri);
+  v.direction = Direction::kRecvOnly;
   const MediaSection both = CodecMatcher::buildAnswer(v, ourParams());
   EXPECT_EQ(both.extmaps.back().uri, CodecMatcher::kAbsSendTimeUri);
   auto twccOnly = v;
-  twccOnly.extmaps.erase(std::remove_if(twccOnly.extmaps.begin(), twccOnly.extmaps.end(),
-                                        [](const Extmap& e) { return e.uri == CodecMatcher::kAbsSendTimeUri; }),
-                         twccOnly.extmaps.end());
-  EXPECT_EQ(CodecMatcher::buildAnswer(twccOnly, ourParams()).extmaps.back().uri, CodecMatcher::kTransportWideCcUri);
+  twccOnly.extmaps.erase(
+      std::remove_if(twccOnly.extmaps.begin(), twccOnly.extmaps.end(),
+                     [](const Extmap& e) { return e.uri == CodecMatcher::kAbsSendTimeUri; }),
+      twccOnly.extmaps.end());
+  EXPECT_EQ(CodecMatcher::buildAnswer(twccOnly, ourParams()).extmaps.back().uri,
+            CodecMatcher::kTransportWideCcUri);
   v.extmaps.erase(std::remove_if(v.extmaps.begin(), v.extmaps.end(),
                                  [](const Extmap& e) { return e.uri == CodecMatcher::kTransportWideCcUri; }),
                   v.extmaps.end());

@@ -1,14 +1,20 @@
 #include "rtc/router/Consumer.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "rtc/router/Producer.h"
 #include "rtc/rtp/ByteIo.h"
+#include "rtc/rtp/RtpTime.h"
 
 namespace rooms::rtc {
 
 Consumer::Consumer(ConsumerSpec spec, WebRtcTransport& transport, Producer* producer)
-    : spec_(std::move(spec)), transport_(transport), producer_(producer) {
+    : spec_(std::move(spec)),
+      transport_(transport),
+      producer_(producer),
+      // Any start will do for RFC 4588; one derived from the SSRC keeps runs reproducible.
+      rtxSeq_(static_cast<uint16_t>(spec_.rtxSsrc.value_or(0) * 2654435761u >> 16)) {
   if (spec_.kind == MediaKind::Video) {
     history_ = std::make_unique<RtpRetransmissionBuffer>(kVideoHistoryPackets, 1000, kVideoHistoryBytes);
   }
@@ -76,9 +82,21 @@ void Consumer::onSent(const uint8_t* data, size_t size, int64_t nowMs) {
   if (history_) history_->store(read16(data + 2), data, size, nowMs);
 }
 
-std::span<const uint8_t> Consumer::retransmission(uint16_t seq, int64_t nowMs) const {
+std::span<const uint8_t> Consumer::retransmission(uint16_t seq, int64_t nowMs) {
   if (!history_) return {};
-  return history_->find(seq, nowMs);
+  // A receiver NACKs again after its own RTT estimate; ours is the same path measured from our side.
+  const double rtt = rtt_.averageRttMs();
+  const int64_t minInterval = std::clamp<int64_t>(rtt > 0 ? static_cast<int64_t>(rtt * 0.75) : 50, 10, 200);
+  return history_->findForResend(seq, nowMs, minInterval);
+}
+
+bool Consumer::takeRetransmissionBudget(size_t size, int64_t nowMs) {
+  const int64_t elapsed = elapsedMs(budgetAtMs_, nowMs);
+  budgetAtMs_ = nowMs;
+  budgetBytes_ = std::min(kRetransmitBurstBytes, budgetBytes_ + kRetransmitBytesPerSecond * elapsed / 1000.0);
+  if (budgetBytes_ < static_cast<double>(size)) return false;
+  budgetBytes_ -= static_cast<double>(size);
+  return true;
 }
 
 bool Consumer::senderInfo(int64_t nowMs, SenderInfo& info) {

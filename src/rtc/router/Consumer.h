@@ -28,6 +28,8 @@ class Consumer {
   // for older packets would arrive too late to help anyway.
   static constexpr size_t kVideoHistoryPackets = 256;
   static constexpr size_t kVideoHistoryBytes = 256 * 1024;
+  static constexpr double kRetransmitBytesPerSecond = 2'000'000 / 8.0;
+  static constexpr double kRetransmitBurstBytes = 96 * 1024;
 
   Consumer(ConsumerSpec spec, WebRtcTransport& transport, Producer* producer);
 
@@ -43,8 +45,15 @@ class Consumer {
                  int64_t nowMs, uint16_t twccSeq);
   // Remembers a packet just written (before encryption) for retransmission.
   void onSent(const uint8_t* data, size_t size, int64_t nowMs);
-  // The stored packet with our sequence number seq, empty when gone.
-  std::span<const uint8_t> retransmission(uint16_t seq, int64_t nowMs) const;
+  // The stored packet with our sequence number seq for answering a NACK: empty when gone, never sent, or
+  // resent less than about a round trip ago.
+  std::span<const uint8_t> retransmission(uint16_t seq, int64_t nowMs);
+  // Takes size bytes from the subscriber's retransmission budget (a token bucket of
+  // kRetransmitBytesPerSecond, kRetransmitBurstBytes deep); false when it is spent. Bounds what a NACK storm,
+  // or a receiver lying about loss, can make us send.
+  bool takeRetransmissionBudget(size_t size, int64_t nowMs);
+  // The next sequence number of our RTX stream.
+  uint16_t nextRtxSequenceNumber() { return rtxSeq_++; }
 
   // Our SR for this stream at nowMs; false before the first packet.
   bool senderInfo(int64_t nowMs, SenderInfo& info);
@@ -73,6 +82,9 @@ class Consumer {
   uint64_t rembBitrate_ = 0;
   double reportedLoss_ = 0;
   uint64_t retransmitted_ = 0;
+  uint16_t rtxSeq_ = 0;
+  double budgetBytes_ = kRetransmitBurstBytes;
+  int64_t budgetAtMs_ = 0;
 };
 
 }  // namespace rooms::rtc

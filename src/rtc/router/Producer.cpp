@@ -7,6 +7,7 @@ namespace rooms::rtc {
 Producer::Producer(ProducerSpec spec, WebRtcTransport* transport)
     : spec_(std::move(spec)), transport_(transport), stats_(spec_.clockRate) {
   consumers_.reserve(4);
+  if (transport_ && spec_.kind == MediaKind::Video) nack_ = std::make_unique<NackGenerator>();
 }
 
 void Producer::addConsumer(Consumer* consumer) {

@@ -9,6 +9,7 @@
 #include "rtc/WebRtcTransport.h"
 #include "rtc/router/RtpPacketRing.h"
 #include "rtc/router/TrackSpec.h"
+#include "rtc/rtp/NackGenerator.h"
 #include "rtc/rtp/RtpReceiveStats.h"
 
 namespace rooms::rtc {
@@ -46,6 +47,13 @@ class Producer {
 
   void updateSpec(const ProducerSpec& spec) { spec_ = spec; }
 
+  // Loss detection for a browser's video (null for audio, whose losses Opus conceals better than a late
+  // retransmission would, and for server-side sources, which do not lose packets).
+  NackGenerator* nack() { return nack_.get(); }
+  // Packets that came on the RTX stream: restored ones, and padding-only probes that carry nothing.
+  uint64_t rtxReceived() const { return rtxReceived_; }
+  void countRtx() { ++rtxReceived_; }
+
   // A copy of every received payload goes here (the speech pipeline's view of a microphone).
   RtpPacketRing* tap() const { return tap_.get(); }
   void setTap(std::shared_ptr<RtpPacketRing> tap) { tap_ = std::move(tap); }
@@ -63,6 +71,8 @@ class Producer {
   uint8_t audioLevel_ = 127;
   std::shared_ptr<RtpPacketRing> tap_;
   std::shared_ptr<RtpPacketRing> source_;
+  std::unique_ptr<NackGenerator> nack_;
+  uint64_t rtxReceived_ = 0;
 };
 
 }  // namespace rooms::rtc

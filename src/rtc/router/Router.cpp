@@ -1,6 +1,7 @@
 #include "rtc/router/Router.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 #include "core/Log.h"
@@ -12,21 +13,32 @@
 #include "rtc/rtcp/RtcpCompoundPacket.h"
 #include "rtc/rtcp/Sdes.h"
 #include "rtc/rtcp/SenderReport.h"
+#include "rtc/rtp/RtxPacket.h"
 
 namespace rooms::rtc {
 
 namespace {
 // libsrtp appends at most this much (auth tag plus MKI); every write leaves it free.
 constexpr size_t kSrtpTrailer = 148;
+
+// Arrival times for transport-wide feedback: the estimator looks at delay changes of a millisecond or
+// less, finer than the media thread's millisecond clock.
+int64_t steadyNowUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 }  // namespace
 
 Router::Router(std::string roomId, Listener& listener, WebRtcTransport::Sender& sender,
-               std::shared_ptr<const dtls::DtlsCertificate> certificate, uint64_t maxVideoBitrate)
+               std::shared_ptr<const dtls::DtlsCertificate> certificate, uint64_t maxVideoBitrate,
+               RecoveryCounters& recovery)
     : roomId_(std::move(roomId)),
       listener_(listener),
       sender_(sender),
       certificate_(std::move(certificate)),
-      maxVideoBitrate_(maxVideoBitrate) {}
+      maxVideoBitrate_(maxVideoBitrate),
+      recovery_(recovery) {}
 
 Router::~Router() {
   for (auto& [id, member] : members_) listener_.onRouterTransportRemoved(*member->transport);
@@ -252,9 +264,54 @@ void Router::onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64
   auto it = producersBySsrc_.find(packet.ssrc());
   if (it == producersBySsrc_.end()) return;
   Producer& producer = *it->second;
-  if (producer.transport() != &transport || packet.ssrc() != producer.spec().ssrc) return;
+  if (producer.transport() != &transport) return;
+  const ProducerSpec& spec = producer.spec();
+  if (const uint8_t id = spec.extensions.transportWideCc) {
+    // Every packet counts for the estimator, the RTX stream's probes included.
+    const auto value = packet.extension(id);
+    const auto seq = value ? readTransportWideSequenceNumber(*value) : std::nullopt;
+    if (seq) {
+      if (Member* member = memberOf(transport)) {
+        member->twccFeedback.onPacket(*seq, steadyNowUs());
+        if (member->twccFeedback.pending() >= TransportCcFeedbackGenerator::kEagerPackets)
+          sendTransportFeedback(*member, nowMs);
+      }
+    }
+  }
+  if (packet.ssrc() != spec.ssrc) {
+    // The RTX stream: a retransmission we asked for (or the sender's own probing) becomes the original
+    // packet again and is forwarded like any other; subscribers that NACKed it from us get it this way.
+    if (!spec.rtxSsrc || (spec.rtxPayloadType && packet.payloadType() != *spec.rtxPayloadType)) return;
+    producer.countRtx();
+    ++recovery_.rtxReceived;
+    auto restored = RtxPacket::restore(packet, spec.ssrc, spec.payloadType);
+    if (!restored) return;  // padding only: bandwidth probing
+    if (NackGenerator* nack = producer.nack();
+        nack && nack->onPacket(restored->sequenceNumber(), nowMs) == NackGenerator::Arrival::Recovered) {
+      ++recovery_.packetsRecovered;
+    }
+    // Not counted in the reception statistics: our receiver reports tell the publisher the loss of its
+    // link, as a browser's do, so its loss-based rate control sees the real uplink.
+    forward(producer, *restored, nowMs);
+    return;
+  }
   producer.stats().onPacket(packet.sequenceNumber(), packet.timestamp(), nowMs, packet.size());
-  if (const uint8_t id = producer.spec().extensions.audioLevel) {
+  if (NackGenerator* nack = producer.nack()) {
+    switch (nack->onPacket(packet.sequenceNumber(), nowMs)) {
+      case NackGenerator::Arrival::Gap:
+        sendNacks(producer, nowMs);  // at once: every round trip of waiting is a frame the decoder misses
+        break;
+      case NackGenerator::Arrival::Recovered:
+        ++recovery_.packetsRecovered;  // reordered, not lost
+        break;
+      case NackGenerator::Arrival::Reset:
+        sendNacks(producer, nowMs);  // sends nothing, asks for the key frame
+        break;
+      default:
+        break;
+    }
+  }
+  if (const uint8_t id = spec.extensions.audioLevel) {
     if (auto level = packet.extension(id); level && !level->empty())
       producer.setAudioLevel((*level)[0] & 0x7F);
   }
@@ -264,6 +321,36 @@ void Router::onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64
               packet.payload());
   }
   forward(producer, packet, nowMs);
+}
+
+int64_t Router::rttMsOf(const Member& member) const {
+  double sum = 0;
+  int count = 0;
+  for (const auto& c : member.consumers) {
+    if (c->rtt().averageRttMs() > 0) {
+      sum += c->rtt().averageRttMs();
+      ++count;
+    }
+  }
+  return count ? static_cast<int64_t>(sum / count) : -1;
+}
+
+void Router::sendNacks(Producer& producer, int64_t nowMs) {
+  NackGenerator* nack = producer.nack();
+  Member* publisher = producer.transport() ? memberOf(*producer.transport()) : nullptr;
+  if (!nack || !publisher) return;
+  const size_t n = nack->collect(nowMs, rttMsOf(*publisher), nackScratch_);
+  if (nack->takeKeyFrameNeeded()) {
+    ++recovery_.keyFramesForLoss;
+    producer.markKeyFrameWanted();
+    requestKeyFrame(producer, nowMs);
+  }
+  if (n == 0 || !publisher->transport->connected()) return;
+  const size_t size = GenericNack::write({rtcpBuffer_.data(), rtcpBuffer_.size() - kSrtpTrailer},
+                                         publisher->rtcpSsrc, producer.spec().ssrc, {nackScratch_.data(), n});
+  if (size && publisher->transport->sendRtcp(rtcpBuffer_.data(), size, rtcpBuffer_.size())) {
+    recovery_.nacksSent += n;
+  }
 }
 
 void Router::forward(Producer& producer, const RtpPacket& packet, int64_t nowMs) {
@@ -323,13 +410,31 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
       if (!nack) return;
       Consumer* c = findConsumer(member, nack->mediaSsrc());
       if (!c) return;
+      const size_t capacity = packetBuffer_.size() - kSrtpTrailer;
       nack->forEachLost([&](uint16_t seq) {
+        // A packet we never received is not in the history: the publisher is being asked for it, and its
+        // repair is forwarded to every subscriber like the original would have been.
         auto stored = c->retransmission(seq, nowMs);
-        if (stored.empty() || stored.size() > packetBuffer_.size() - kSrtpTrailer) return;
-        // Encrypt a copy: the history keeps the clear packet for the next NACK.
-        std::copy(stored.begin(), stored.end(), packetBuffer_.begin());
-        if (member.transport->sendRtp(packetBuffer_.data(), stored.size(), packetBuffer_.size())) {
+        if (stored.empty() || stored.size() + RtxPacket::kOsnSize > capacity) return;
+        if (!c->takeRetransmissionBudget(stored.size(), nowMs)) {
+          ++recovery_.retransmissionsRefused;
+          return;
+        }
+        // Write a copy (encryption is in place): the history keeps the clear packet for the next NACK.
+        const ConsumerSpec& spec = c->spec();
+        size_t size = 0;
+        if (spec.rtxSsrc && spec.rtxPayloadType) {
+          // On the RTX stream, browsers count it as a retransmission, not as media, which keeps their
+          // receive statistics and bandwidth estimates right.
+          size = RtxPacket::wrap(stored, *spec.rtxSsrc, *spec.rtxPayloadType, c->nextRtxSequenceNumber(),
+                                 packetBuffer_.data(), capacity);
+        } else {
+          std::copy(stored.begin(), stored.end(), packetBuffer_.begin());
+          size = stored.size();
+        }
+        if (size && member.transport->sendRtp(packetBuffer_.data(), size, packetBuffer_.size())) {
           c->countRetransmission();
+          ++recovery_.retransmissionsSent;
         }
       });
       return;
@@ -453,12 +558,33 @@ void Router::sendRtcpReports(Member& member, int64_t nowMs) {
   flush();
 }
 
+void Router::sendTransportFeedback(Member& member, int64_t nowMs) {
+  if (!member.transport->connected()) return;
+  uint32_t mediaSsrc = 0;
+  for (const auto& p : member.producers) {
+    if (p->spec().extensions.transportWideCc) {
+      mediaSsrc = p->spec().ssrc;
+      break;
+    }
+  }
+  // More than one packet only after a long silence or a burst; bounded all the same.
+  for (int i = 0; i < 4; ++i) {
+    const size_t n = member.twccFeedback.write({rtcpBuffer_.data(), rtcpBuffer_.size() - kSrtpTrailer},
+                                               member.rtcpSsrc, mediaSsrc, nowMs);
+    if (n == 0) return;
+    member.transport->sendRtcp(rtcpBuffer_.data(), n, rtcpBuffer_.size());
+    if (member.twccFeedback.pending() < TransportCcFeedbackGenerator::kEagerPackets) return;
+  }
+}
+
 void Router::tick(int64_t nowMs) {
   pumpLocalSources(nowMs);
   for (auto& [id, member] : members_) {
     member->transport->tick(nowMs);
     if (!member->transport->connected()) continue;
+    if (member->twccFeedback.due(nowMs)) sendTransportFeedback(*member, nowMs);
     for (auto& p : member->producers) {
+      if (p->nack() && p->nack()->pending()) sendNacks(*p, nowMs);
       if (p->keyFrameWanted()) requestKeyFrame(*p, nowMs);
     }
     if (nowMs >= member->nextRtcpMs) {

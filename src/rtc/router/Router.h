@@ -16,6 +16,7 @@
 #include "rtc/router/Producer.h"
 #include "rtc/router/TrackSpec.h"
 #include "rtc/rtcp/RtcpHeader.h"
+#include "rtc/rtp/TransportCcFeedbackGenerator.h"
 
 namespace rooms::rtc {
 
@@ -30,6 +31,16 @@ struct TransportStats {
   uint64_t bytesIn = 0;
   uint64_t bytesOut = 0;
   std::vector<std::pair<std::string, uint8_t>> audioLevels;  // trackId, RFC 6464 level
+};
+
+// What the routers of one media worker did to repair loss. Media thread only; MediaWorker publishes it.
+struct RecoveryCounters {
+  uint64_t nacksSent = 0;               // sequence numbers asked of publishers, retries included
+  uint64_t rtxReceived = 0;             // packets on publishers' RTX streams
+  uint64_t packetsRecovered = 0;        // gaps filled (by retransmission or late arrival)
+  uint64_t keyFramesForLoss = 0;        // key frames asked for because a gap could not be repaired in time
+  uint64_t retransmissionsSent = 0;     // to subscribers, from our history
+  uint64_t retransmissionsRefused = 0;  // over a subscriber's retransmission budget
 };
 
 class Router : public WebRtcTransport::Listener {
@@ -47,8 +58,10 @@ class Router : public WebRtcTransport::Listener {
   static constexpr size_t kPacketBufferSize = 2048;  // an MTU plus the SRTP trailer, with room to spare
   static constexpr int64_t kRtcpIntervalMs = 1000;
 
+  // recovery is shared by every router of a media worker and outlives them.
   Router(std::string roomId, Listener& listener, WebRtcTransport::Sender& sender,
-         std::shared_ptr<const dtls::DtlsCertificate> certificate, uint64_t maxVideoBitrate);
+         std::shared_ptr<const dtls::DtlsCertificate> certificate, uint64_t maxVideoBitrate,
+         RecoveryCounters& recovery);
   ~Router() override;
   Router(const Router&) = delete;
   Router& operator=(const Router&) = delete;
@@ -85,6 +98,8 @@ class Router : public WebRtcTransport::Listener {
     std::vector<std::unique_ptr<Producer>> producers;
     std::vector<std::unique_ptr<Consumer>> consumers;
     uint16_t twccSeq = 1;
+    // Arrivals of what it publishes, for its send-side bandwidth estimator.
+    TransportCcFeedbackGenerator twccFeedback;
     int64_t nextRtcpMs = 0;
     int64_t statsSinceMs = 0;
     uint64_t statsBytesIn = 0;
@@ -99,7 +114,12 @@ class Router : public WebRtcTransport::Listener {
   void forward(Producer& producer, const RtpPacket& packet, int64_t nowMs);
   void pumpLocalSources(int64_t nowMs);
   void requestKeyFrame(Producer& producer, int64_t nowMs);
+  // NACKs what the producer's generator says is due, and asks for a key frame when it gave up.
+  void sendNacks(Producer& producer, int64_t nowMs);
+  // The member's round trip as its receiver reports measure it, -1 before any.
+  int64_t rttMsOf(const Member& member) const;
   void sendRtcpReports(Member& member, int64_t nowMs);
+  void sendTransportFeedback(Member& member, int64_t nowMs);
   void handleFeedback(Member& member, const RtcpPacketView& packet, int64_t nowMs);
   uint64_t rembFor(const Producer& producer) const;
 
@@ -116,6 +136,8 @@ class Router : public WebRtcTransport::Listener {
   std::array<uint8_t, kPacketBufferSize> packetBuffer_{};
   std::array<uint8_t, kPacketBufferSize> rtcpBuffer_{};
   std::array<uint8_t, kPacketBufferSize> localBuffer_{};
+  std::array<uint16_t, 128> nackScratch_{};
+  RecoveryCounters& recovery_;
 };
 
 }  // namespace rooms::rtc

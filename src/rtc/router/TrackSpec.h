@@ -34,6 +34,9 @@ struct ConsumerSpec {
   std::string mid;          // the subscriber's mid, written into the mid header extension
   uint32_t ssrc = 0;        // ours, announced in the answer
   uint8_t payloadType = 0;  // the subscriber's payload type for the producer's codec
+  // Our RTX stream (RFC 4588) when the subscriber offered RTX for that codec; else resends use ssrc.
+  std::optional<uint32_t> rtxSsrc;
+  std::optional<uint8_t> rtxPayloadType;
   uint32_t clockRate = 48000;
   RtpHeaderExtensionIds extensions;  // the subscriber's ids
   bool operator==(const ConsumerSpec&) const = default;

@@ -33,6 +33,23 @@ class TransportFeedback {
   template <typename Fn>
   bool forEachPacket(Fn&& fn) const;
 
+  // One packet's fate for write(): received, and when, in microseconds on the receiver's clock.
+  struct Arrival {
+    bool received = false;
+    int64_t atUs = 0;
+  };
+  struct Written {
+    size_t bytes = 0;    // 0: nothing written
+    size_t packets = 0;  // how many of arrivals it covers: a prefix; the caller sends the rest in another
+  };
+  // Feedback for arrivals[i] = the packet with sequence number baseSequenceNumber + i; the first received
+  // one sets the reference time, and without any nothing is written. Losses at the end are left out (the
+  // packets may still arrive). Stops early, reporting fewer packets, when the next
+  // receive delta does not fit in 16 bits of 250 us (about 8 s) or out is full; never splits a packet.
+  static Written write(std::span<uint8_t> out, uint32_t senderSsrc, uint32_t mediaSsrc,
+                       uint16_t baseSequenceNumber, uint8_t feedbackPacketCount,
+                       std::span<const Arrival> arrivals);
+
  private:
   explicit TransportFeedback(std::span<const uint8_t> body) : body_(body) {}
 

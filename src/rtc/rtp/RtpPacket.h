@@ -61,6 +61,7 @@ class RtpPacket {
   uint8_t paddingSize() const { return paddingSize_; }
   size_t size() const { return size_; }
   const uint8_t* data() const { return data_; }
+  uint8_t* mutableData() { return data_; }
 
   void setMarker(bool marker);
   void setPayloadType(uint8_t payloadType);

@@ -21,7 +21,7 @@ void RtpRetransmissionBuffer::store(uint16_t seq, const uint8_t* data, size_t si
     offset = 0;
   }
   std::memcpy(bytes_.data() + offset, data, size);
-  entries_[seq % entries_.size()] = Entry{written_, nowMs, static_cast<uint16_t>(size), seq};
+  entries_[seq % entries_.size()] = Entry{written_, nowMs, 0, false, static_cast<uint16_t>(size), seq};
   written_ += size;
 }
 
@@ -32,6 +32,17 @@ std::span<const uint8_t> RtpRetransmissionBuffer::find(uint16_t seq, int64_t now
   // Intact while nothing has been written a whole ring further on from its first byte.
   if (written_ - e.position > bytes_.size()) return {};
   return {bytes_.data() + e.position % bytes_.size(), e.size};
+}
+
+std::span<const uint8_t> RtpRetransmissionBuffer::findForResend(uint16_t seq, int64_t nowMs,
+                                                                int64_t minIntervalMs) {
+  const auto packet = find(seq, nowMs);
+  if (packet.empty()) return packet;
+  Entry& e = entries_[seq % entries_.size()];
+  if (e.resent && elapsedMs(e.resentMs, nowMs) < minIntervalMs) return {};
+  e.resent = true;
+  e.resentMs = nowMs;
+  return packet;
 }
 
 void RtpRetransmissionBuffer::clear() {

@@ -35,6 +35,10 @@ class RtpRetransmissionBuffer {
   // The stored packet, or an empty span if it was never stored, was overwritten, or is older than
   // maxAgeMs. Valid until the next store() or clear().
   std::span<const uint8_t> find(uint16_t seq, int64_t nowMs) const;
+  // find() for answering a NACK: also empty when the packet was resent less than minIntervalMs ago (a
+  // receiver that NACKs again before our copy could have arrived gets nothing new from a second copy), and
+  // otherwise records the resend.
+  std::span<const uint8_t> findForResend(uint16_t seq, int64_t nowMs, int64_t minIntervalMs);
 
   void clear();
 
@@ -46,6 +50,8 @@ class RtpRetransmissionBuffer {
   struct Entry {
     uint64_t position = 0;  // where the packet starts in the stream of bytes written to the ring
     int64_t storedMs = 0;
+    int64_t resentMs = 0;
+    bool resent = false;
     uint16_t size = 0;  // 0: empty
     uint16_t seq = 0;
   };

@@ -138,10 +138,16 @@ MediaSection CodecMatcher::buildAnswer(const MediaSection& offer, const AnswerPa
     // browser two bandwidth estimators fighting each other). With REMB the receiving browsers estimate
     // their own downlinks and the router relays the lowest estimate to the publisher, which is the
     // feedback an SFU without its own send-side estimator can give honestly.
-    const bool useTwcc = ids.transportWideCc.has_value() && !ids.absSendTime.has_value();
+    //
+    // A section the browser sends on is the exception: there the router is the receiver and writes
+    // transport-wide feedback itself, so the browser's send-side estimator sees the publisher's own uplink
+    // (delay growth before loss), and REMB stays on to cap it by what its subscribers can take.
+    const Direction offered = offer.direction.value_or(Direction::kSendRecv);
+    const bool browserSends = offered == Direction::kSendOnly || offered == Direction::kSendRecv;
+    const bool useTwcc = ids.transportWideCc.has_value() && (browserSends || !ids.absSendTime.has_value());
     const auto keepFeedback = [&](const RtcpFb& fb) {
       if (fb.type == "transport-cc") return useTwcc;
-      if (fb.type == "goog-remb") return !useTwcc;
+      if (fb.type == "goog-remb") return !useTwcc || browserSends;
       return true;
     };
     const auto copyCodec = [&](int pt) {
@@ -150,7 +156,15 @@ MediaSection CodecMatcher::buildAnswer(const MediaSection& offer, const AnswerPa
       for (const auto& fb : offer.rtcpFbs) {
         if (fb.pt == pt && keepFeedback(fb)) answer.rtcpFbs.push_back(fb);
       }
-      if (const Fmtp* f = offer.fmtp(pt)) answer.fmtps.push_back(*f);
+      const Rtpmap* r = offer.rtpmap(pt);
+      if (const Fmtp* f = offer.fmtp(pt)) {
+        answer.fmtps.push_back(*f);
+      } else if (r && equalsIgnoreCase(r->codec, "opus")) {
+        answer.fmtps.push_back(Fmtp{pt, {}, {}});
+      }
+      // Opus in-band FEC (RFC 7587): we decode it and so do the browsers we forward to. It is what lets a
+      // lossy uplink's audio survive, since audio is never retransmitted.
+      if (r && equalsIgnoreCase(r->codec, "opus")) answer.fmtps.back().params["useinbandfec"] = "1";
     };
     for (const auto& c : codecs) {
       copyCodec(c.pt);
