@@ -232,6 +232,7 @@ export class ImpairedLink {
     if (!target?.port) throw new Error('ImpairedLink needs target.port');
     this.target = { host: HOST, ...target };
     this.requestedPort = port;
+    this.seed = seed;
     this.up = new Direction(up, seed * 2 + 1);
     this.down = new Direction(down, seed * 2 + 2);
     this.heap = new MinHeap();
@@ -264,6 +265,13 @@ export class ImpairedLink {
   setProfile({ up, down } = {}) {
     if (up) this.up.set(up);
     if (down) this.down.set(down);
+  }
+
+  // A new profile with the state (queue, Gilbert-Elliott chain, PRNG) back at its start: the same seed then
+  // drops the same datagrams of two calls that send the same sequence.
+  reset({ up = {}, down = {} } = {}) {
+    this.up = new Direction(up, this.seed * 2 + 1);
+    this.down = new Direction(down, this.seed * 2 + 2);
   }
 
   resetCounters() {
