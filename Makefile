@@ -9,7 +9,7 @@ PORT ?= 3001
 FUZZ_SECONDS ?= 10
 LOOPBACK := ../shared/tools/loopback-only
 
-.PHONY: deps build run test test-unit test-asan test-integration test-client test-browser fuzz fuzz-build bench bench-http bench-summary bench-speech format tidy clean
+.PHONY: deps build run test test-unit test-asan test-integration test-client test-browser fuzz fuzz-build bench bench-quality bench-http bench-summary bench-speech format tidy clean
 
 deps:
 	@scripts/deps.sh
@@ -75,6 +75,12 @@ test-browser: build
 bench: build
 	@scripts/deps.sh bench
 	$(LOOPBACK) bench/media/compare.sh
+
+# Call quality over an impaired link (tests/browser/helpers/impaired-link.mjs + coturn): the room page through
+# roomsd against a direct browser-to-browser call, per loss/jitter/cap profile; a table and
+# test-artifacts/bench-quality.json (bench/README.md). About 14 minutes; BENCH_QUALITY_PROFILES, _WINDOW.
+bench-quality: build
+	$(LOOPBACK) node bench/quality/run.mjs
 
 # The control plane: wrk against the status and create routes.
 bench-http: build
