@@ -65,8 +65,8 @@ test-integration: build
 test-client: build
 	$(LOOPBACK) node --test --test-concurrency=1 clients/node/test/
 
-# The room page (web/) in headless Chromium against the real roomsd: two participants, real media over
-# 127.0.0.1 only (the loopback-only namespace), screenshots under test-artifacts/.
+# The room page (web/) in headless Chromium and Firefox ESR against the real roomsd: two participants, real
+# media over 127.0.0.1 only (the loopback-only namespace), screenshots under test-artifacts/.
 test-browser: build
 	$(LOOPBACK) node --test --test-concurrency=1 tests/browser/
 

@@ -11,7 +11,7 @@ packages=(
   libboost1.81-dev libssl-dev libsqlite3-dev libjwt-dev libcurl4-openssl-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev libgtest-dev libsrtp2-dev
   libopus-dev libspeexdsp-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us libespeak-ng-dev
-  flite openssl iproute2 util-linux wrk curl bc chromium coturn
+  flite openssl iproute2 util-linux wrk curl bc chromium firefox-esr coturn
 )
 [ "${1:-}" = bench ] && packages+=(janus)
 # Node.js may come from elsewhere than Debian (with npm bundled); only ask apt for it when it is absent.

@@ -303,6 +303,7 @@ export class RoomConnection extends EventTarget {
           packetsReceived: s.packetsReceived ?? 0,
           packetsLost: s.packetsLost ?? 0,
           bytesReceived: s.bytesReceived ?? 0,
+          codec: report.get(s.codecId)?.mimeType ?? null,
         };
         if (s.kind === 'video') {
           out.inboundVideo.push({ ...common, framesDecoded: s.framesDecoded ?? 0,
