@@ -406,7 +406,7 @@ TEST(NegotiatorTest, PublishesSendingSectionsAndLeavesEmptySlotsInactive) {
   EXPECT_EQ(r.publications[0].producer.extensions.audioLevel, 1);
   // What a browser sends gets transport-wide feedback from the router (its send-side estimator sees its
   // uplink); what it receives stays in REMB mode, with abs-send-time.
-  EXPECT_EQ(r.publications[0].producer.extensions.absSendTime, 0);
+  EXPECT_EQ(r.publications[0].producer.extensions.absSendTime, 2);
   EXPECT_EQ(r.publications[0].producer.extensions.mid, 4);
   EXPECT_EQ(r.publications[0].producer.extensions.transportWideCc, 3);
   EXPECT_EQ(r.publications[1].codec, "VP8");

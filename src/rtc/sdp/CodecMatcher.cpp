@@ -175,11 +175,11 @@ MediaSection CodecMatcher::buildAnswer(const MediaSection& offer, const AnswerPa
     };
     addExtension(ids.mid, kMidUri);
     if (offer.kind == "audio") addExtension(ids.audioLevel, kAudioLevelUri);
-    if (useTwcc) {
-      addExtension(ids.transportWideCc, kTransportWideCcUri);
-    } else {
-      addExtension(ids.absSendTime, kAbsSendTimeUri);
-    }
+    // A publisher keeps abs-send-time next to transport-cc: the router copies it into what it forwards, and
+    // the subscribers' REMB estimators need it (without it they fall back to a per-stream estimate that
+    // held a lossy downlink at a tenth of its rate).
+    if (useTwcc) addExtension(ids.transportWideCc, kTransportWideCcUri);
+    if (!useTwcc || browserSends) addExtension(ids.absSendTime, kAbsSendTimeUri);
     answer.rtcpRsize = offer.rtcpRsize;
     answer.direction = mirror(offer.direction.value_or(Direction::kSendRecv));
   }
