@@ -267,8 +267,8 @@ export class ImpairedLink {
     if (down) this.down.set(down);
   }
 
-  // A new profile with the state (queue, Gilbert-Elliott chain, PRNG) back at its start: the same seed then
-  // drops the same datagrams of two calls that send the same sequence.
+  // A new profile with the state (queue, Gilbert-Elliott chain, PRNG) back at its start, so two calls measured
+  // one after the other meet the same random sequence (not the same datagrams: they send different ones).
   reset({ up = {}, down = {} } = {}) {
     this.up = new Direction(up, this.seed * 2 + 1);
     this.down = new Direction(down, this.seed * 2 + 2);
