@@ -183,7 +183,8 @@ describe('impaired link: datagrams on 127.0.0.1', () => {
     console.log(`jitter 30 ms: one-way min ${fmt(Math.min(...d))} p50 ${fmt(quantile(d, 0.5))} max ${fmt(Math.max(...d))} ms`);
     assert.equal(echo.arrivals.length, 1000);
     assert.ok(echo.arrivals.every((a, i) => a.seq === i), 'jitter alone keeps the order');
-    assert.ok(Math.min(...d) >= 39.5 && Math.max(...d) < 73, `delays ${Math.min(...d)}..${Math.max(...d)}`);
+    // 70 ms at most, plus what the timer fires late (a few ms when the machine is busy).
+    assert.ok(Math.min(...d) >= 39.5 && Math.max(...d) < 80, `delays ${Math.min(...d)}..${Math.max(...d)}`);
     assert.ok(quantile(d, 0.9) - quantile(d, 0.1) > 5, 'delays vary');
 
     await fresh({ up: { delayMs: 10, reorder: 0.05, reorderMs: 20 } }, 4);

@@ -267,8 +267,8 @@ export class ImpairedLink {
     if (down) this.down.set(down);
   }
 
-  // A new profile with the state (queue, Gilbert-Elliott chain, PRNG) back at its start: the same seed then
-  // drops the same datagrams of two calls that send the same sequence.
+  // A new profile with the state (queue, Gilbert-Elliott chain, PRNG) back at its start, so two calls measured
+  // one after the other meet the same random sequence (not the same datagrams: they send different ones).
   reset({ up = {}, down = {} } = {}) {
     this.up = new Direction(up, this.seed * 2 + 1);
     this.down = new Direction(down, this.seed * 2 + 2);
@@ -376,7 +376,7 @@ export const PROFILES = {
   'burst3-40ms': both({ burst: gilbertElliott({ meanLoss: 0.03, meanBurst: 4 }), delayMs: 40 }),
   // 40 ms plus 0..30 ms, in order.
   'jitter30-40ms': both({ delayMs: 40, jitterMs: 30 }),
-  // Bottlenecks with the default queue of 100 ms at their rate.
+  // Bottlenecks with the default queue (10 kB here: 133 and 267 ms at these rates).
   'cap600k-40ms': both({ rateBps: 600000, delayMs: 40 }),
   'cap300k-40ms': both({ rateBps: 300000, delayMs: 40 }),
   'loss5-cap600k-40ms': both({ loss: 0.05, rateBps: 600000, delayMs: 40 }),
