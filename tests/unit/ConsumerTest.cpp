@@ -71,7 +71,7 @@ TEST_F(ConsumerTest, WritesOurSsrcPayloadTypeAndTheSubscribersExtensionIds) {
   auto parsed = RtpPacket::parse(in.data(), in.size());
   ASSERT_TRUE(parsed);
   std::array<uint8_t, 1500> out{};
-  const size_t n = consumer.rewrite(*parsed, inIds_, out.data(), out.size(), 0, 0);
+  const size_t n = consumer.rewrite(*parsed, inIds_, out.data(), out.size(), 0, 0, 0x123456);
   ASSERT_GT(n, 0u);
   auto rewritten = RtpPacket::parse(out.data(), n);
   ASSERT_TRUE(rewritten);
@@ -83,6 +83,8 @@ TEST_F(ConsumerTest, WritesOurSsrcPayloadTypeAndTheSubscribersExtensionIds) {
   EXPECT_EQ((*rewritten->extension(5))[0], 0x85);
   ASSERT_TRUE(rewritten->extension(7));
   EXPECT_EQ(rewritten->extension(7)->size(), 3u);
+  EXPECT_EQ((*rewritten->extension(7))[0], 0x12) << "our send time, not the publisher's";
+  EXPECT_EQ((*rewritten->extension(7))[2], 0x56);
   EXPECT_FALSE(rewritten->extension(4)) << "the publisher's mid id must not leak";
   ASSERT_EQ(rewritten->payload().size(), 3u);
   EXPECT_EQ(rewritten->payload()[2], 0xCC);
@@ -92,7 +94,7 @@ TEST_F(ConsumerTest, WritesOurSsrcPayloadTypeAndTheSubscribersExtensionIds) {
   const uint32_t firstTs = rewritten->timestamp();
   auto next = publisherPacket(1001, 1920, {0x01});
   auto nextParsed = RtpPacket::parse(next.data(), next.size());
-  const size_t m = consumer.rewrite(*nextParsed, inIds_, out.data(), out.size(), 20, 0);
+  const size_t m = consumer.rewrite(*nextParsed, inIds_, out.data(), out.size(), 20, 0, 0x123456);
   auto second = RtpPacket::parse(out.data(), m);
   ASSERT_TRUE(second);
   EXPECT_EQ(static_cast<uint16_t>(second->sequenceNumber() - firstSeq), 1);
@@ -113,11 +115,11 @@ TEST_F(ConsumerTest, DropsPaddingOnlyPacketsAndKeepsVideoHistoryForNacks) {
   auto empty = publisherPacket(5, 0, {});
   auto parsedEmpty = RtpPacket::parse(empty.data(), empty.size());
   ASSERT_TRUE(parsedEmpty);
-  EXPECT_EQ(consumer.rewrite(*parsedEmpty, inIds_, out.data(), out.size(), 0, 0), 0u);
+  EXPECT_EQ(consumer.rewrite(*parsedEmpty, inIds_, out.data(), out.size(), 0, 0, 0x123456), 0u);
 
   auto in = publisherPacket(6, 3000, {1, 2, 3, 4});
   auto parsed = RtpPacket::parse(in.data(), in.size());
-  const size_t n = consumer.rewrite(*parsed, inIds_, out.data(), out.size(), 0, 0);
+  const size_t n = consumer.rewrite(*parsed, inIds_, out.data(), out.size(), 0, 0, 0x123456);
   ASSERT_GT(n, 0u);
   consumer.onSent(out.data(), n, 0);
   const uint16_t seq = read16(out.data() + 2);
@@ -126,7 +128,7 @@ TEST_F(ConsumerTest, DropsPaddingOnlyPacketsAndKeepsVideoHistoryForNacks) {
   EXPECT_EQ(std::memcmp(stored.data(), out.data(), n), 0);
   EXPECT_TRUE(consumer.retransmission(static_cast<uint16_t>(seq + 1), 10).empty());
   // Too small a buffer is refused rather than overrun.
-  EXPECT_EQ(consumer.rewrite(*parsed, inIds_, out.data(), 16, 0, 0), 0u);
+  EXPECT_EQ(consumer.rewrite(*parsed, inIds_, out.data(), 16, 0, 0, 0x123456), 0u);
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ void Consumer::setProducer(Producer* producer) {
 }
 
 size_t Consumer::rewrite(const RtpPacket& in, const RtpHeaderExtensionIds& inIds, uint8_t* out,
-                         size_t capacity, int64_t nowMs, uint16_t twccSeq) {
+                         size_t capacity, int64_t nowMs, uint16_t twccSeq, uint32_t absSendTime) {
   const auto payload = in.payload();
   if (payload.empty()) return 0;  // padding-only probes are the publisher's business, not the subscriber's
   const auto mapped = rewriter_.map(in.sequenceNumber(), in.timestamp(), nowMs);
@@ -50,8 +50,10 @@ size_t Consumer::rewrite(const RtpPacket& in, const RtpHeaderExtensionIds& inIds
   if (outIds.audioLevel && inIds.audioLevel) {
     if (auto v = in.extension(inIds.audioLevel); v && v->size() == 1) put(outIds.audioLevel, v->data(), 1);
   }
-  if (outIds.absSendTime && inIds.absSendTime) {
-    if (auto v = in.extension(inIds.absSendTime); v && v->size() == 3) put(outIds.absSendTime, v->data(), 3);
+  if (outIds.absSendTime) {
+    const uint8_t ast[3] = {static_cast<uint8_t>(absSendTime >> 16), static_cast<uint8_t>(absSendTime >> 8),
+                            static_cast<uint8_t>(absSendTime)};
+    put(outIds.absSendTime, ast, 3);
   }
   if (outIds.transportWideCc) {
     const uint8_t seq[2] = {static_cast<uint8_t>(twccSeq >> 8), static_cast<uint8_t>(twccSeq)};

@@ -39,10 +39,12 @@ class Consumer {
   void setProducer(Producer* producer);
 
   // Writes the subscriber's copy of `in` (with the publisher's extension ids inIds) to out. twccSeq is this
-  // transport's next transport-wide sequence number, used when the subscriber negotiated that extension.
+  // transport's next transport-wide sequence number, used when the subscriber negotiated that extension;
+  // absSendTime (6.18 fixed-point seconds, 24 bits) is our send time for abs-send-time, so the subscriber's
+  // REMB estimate measures our link to it, not the publisher's, and never sees a resend's stale time.
   // Returns the size, or 0 when the packet is not forwarded (padding only, or older than the current source).
   size_t rewrite(const RtpPacket& in, const RtpHeaderExtensionIds& inIds, uint8_t* out, size_t capacity,
-                 int64_t nowMs, uint16_t twccSeq);
+                 int64_t nowMs, uint16_t twccSeq, uint32_t absSendTime);
   // Remembers a packet just written (before encryption) for retransmission.
   void onSent(const uint8_t* data, size_t size, int64_t nowMs);
   // The stored packet with our sequence number seq for answering a NACK: empty when gone, never sent, or

@@ -28,6 +28,23 @@ int64_t steadyNowUs() {
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
+
+// abs-send-time: 6.18 fixed-point seconds, 24 bits.
+uint32_t absSendTimeNow() {
+  return static_cast<uint32_t>((steadyNowUs() << 18) / 1'000'000) & 0xFFFFFF;
+}
+
+// Restamps the abs-send-time of a packet about to be resent: a resend with its first send time looks to the
+// subscriber's estimator like a packet delayed by a round trip, which it reads as congestion.
+void restampAbsSendTime(uint8_t* data, size_t size, uint8_t id) {
+  if (id == 0) return;
+  auto packet = RtpPacket::parse(data, size);
+  if (!packet) return;
+  const uint32_t now = absSendTimeNow();
+  const uint8_t value[3] = {static_cast<uint8_t>(now >> 16), static_cast<uint8_t>(now >> 8),
+                            static_cast<uint8_t>(now)};
+  packet->setExtension(id, value);
+}
 }  // namespace
 
 Router::Router(std::string roomId, Listener& listener, WebRtcTransport::Sender& sender,
@@ -355,13 +372,15 @@ void Router::sendNacks(Producer& producer, int64_t nowMs) {
 
 void Router::forward(Producer& producer, const RtpPacket& packet, int64_t nowMs) {
   const auto& inIds = producer.spec().extensions;
+  const uint32_t absSendTime = absSendTimeNow();
   for (Consumer* consumer : producer.consumers()) {
     WebRtcTransport& out = consumer->transport();
     if (!out.connected()) continue;
     Member* sub = memberOf(out);
     if (!sub) continue;
-    const size_t size = consumer->rewrite(packet, inIds, packetBuffer_.data(),
-                                          packetBuffer_.size() - kSrtpTrailer, nowMs, sub->twccSeq);
+    const size_t size =
+        consumer->rewrite(packet, inIds, packetBuffer_.data(), packetBuffer_.size() - kSrtpTrailer, nowMs,
+                          sub->twccSeq, absSendTime);
     if (size == 0) continue;
     if (consumer->spec().extensions.transportWideCc) ++sub->twccSeq;
     consumer->onSent(packetBuffer_.data(), size, nowMs);
@@ -432,6 +451,7 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
           std::copy(stored.begin(), stored.end(), packetBuffer_.begin());
           size = stored.size();
         }
+        if (size) restampAbsSendTime(packetBuffer_.data(), size, spec.extensions.absSendTime);
         if (size && member.transport->sendRtp(packetBuffer_.data(), size, packetBuffer_.size())) {
           c->countRetransmission();
           ++recovery_.retransmissionsSent;
