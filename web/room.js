@@ -198,6 +198,7 @@ function onFrame(type, data) {
     }
     case 'quality':
       room.quality = data?.participants ?? {};
+      conn?.applyPlayoutFloors(room.quality);
       render();
       break;
     case 'room-ended':

@@ -185,6 +185,8 @@ async function main() {
     env.link = await startImpairedLink({ target: { port: env.turn.port }, seed: SEED });
     if (SYSTEMS.includes('rooms')) env.server = await startRoomsd({
       env: { ROOMS_TURN_URLS: `turn:127.0.0.1:${env.link.port}?transport=udp`, ROOMS_TURN_SECRET: env.turn.secret },
+      // debug: the media thread's transport_stats (estimates, loss) every 2 s, for reading a run afterwards
+      logLevel: process.env.BENCH_QUALITY_LOG_LEVEL ?? 'info',
     });
     env.pages = await startPageServer();
     env.browser = await launchChromium();
@@ -211,6 +213,10 @@ async function main() {
     await closeBrowser(env.browser);
     await env.pages?.close();
     await env.server?.close();
+    if (env.server) {
+      fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+      fs.writeFileSync(path.join(ARTIFACTS_DIR, 'bench-quality-roomsd.log'), env.server.log);
+    }
     await env.link?.close();
     await env.turn?.close();
   }

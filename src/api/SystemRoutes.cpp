@@ -62,6 +62,8 @@ void registerSystemRoutes(Router& router, ApiContext& ctx) {
               media.retransmissionsSent);
       counter("rooms_media_retransmissions_refused",
               "NACKed packets not resent: over the subscriber's budget", media.retransmissionsRefused);
+      counter("rooms_media_audio_recovered", "Lost Opus packets rebuilt from the RED redundancy after them",
+              media.audioRecovered);
     }
     if (ctx.intelligence) {
       const auto ai = ctx.intelligence->stats();

@@ -325,6 +325,7 @@ void MediaWorker::tick() {
   publish(counters_.keyFramesForLoss, recovery_.keyFramesForLoss);
   publish(counters_.retransmissionsSent, recovery_.retransmissionsSent);
   publish(counters_.retransmissionsRefused, recovery_.retransmissionsRefused);
+  publish(counters_.audioRecovered, recovery_.audioRecovered);
   if (now >= nextStatsMs_) {
     nextStatsMs_ = now + options_.statsIntervalMs;
     for (auto& [roomId, router] : routers_) {

@@ -61,6 +61,7 @@ class MediaWorker : public WebRtcTransport::Sender,
     std::atomic<uint64_t> keyFramesForLoss{0};
     std::atomic<uint64_t> retransmissionsSent{0};
     std::atomic<uint64_t> retransmissionsRefused{0};
+    std::atomic<uint64_t> audioRecovered{0};
   };
 
   // ICE-TCP connections that have not carried a valid STUN check for us within this long are closed.

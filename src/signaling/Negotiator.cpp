@@ -38,8 +38,8 @@ bool hasAttribute(const MediaSection& m, std::string_view name) {
 
 // Narrows an answer section to one codec (and its RTX), so the browser cannot switch payload types under
 // the router's feet.
-void keepOnlyCodec(MediaSection& a, int pt, std::optional<int> rtxPt) {
-  const auto keep = [&](int x) { return x == pt || (rtxPt && x == *rtxPt); };
+void keepOnlyCodec(MediaSection& a, int pt, std::optional<int> rtxPt, std::optional<int> redPt) {
+  const auto keep = [&](int x) { return x == pt || (rtxPt && x == *rtxPt) || (redPt && x == *redPt); };
   std::erase_if(a.formats, [&](const std::string& f) { return !keep(std::atoi(f.c_str())); });
   std::erase_if(a.rtpmaps, [&](const sdp::Rtpmap& r) { return !keep(r.pt); });
   std::erase_if(a.fmtps, [&](const sdp::Fmtp& f) { return !keep(f.pt); });
@@ -162,7 +162,7 @@ NegotiationResult Negotiator::negotiate(const NegotiationInput& in) {
         continue;
       }
       const auto& codec = codecs.front();
-      keepOnlyCodec(a, codec.pt, codec.rtxPt);
+      keepOnlyCodec(a, codec.pt, codec.rtxPt, codec.redPt);
       a.direction = Direction::kRecvOnly;
       Publication pub;
       pub.mid = section.mid;
@@ -175,6 +175,7 @@ NegotiationResult Negotiator::negotiate(const NegotiationInput& in) {
       pub.producer.rtxSsrc = ssrcs->second;
       pub.producer.payloadType = static_cast<uint8_t>(codec.pt);
       if (codec.rtxPt) pub.producer.rtxPayloadType = static_cast<uint8_t>(*codec.rtxPt);
+      if (codec.redPt) pub.producer.redPayloadType = static_cast<uint8_t>(*codec.redPt);
       pub.producer.clockRate = codec.clockRate;
       pub.producer.extensions = extensionIds(a);
       r.publications.push_back(std::move(pub));
@@ -243,7 +244,7 @@ NegotiationResult Negotiator::negotiate(const NegotiationInput& in) {
     MediaSection& a = answers[slotIndexes[i]];
     // Resends go on our RTX stream when the subscriber can take one, else on the media SSRC.
     const bool rtx = codec.rtxPt && slot.rtxSsrc != 0;
-    keepOnlyCodec(a, codec.pt, rtx ? codec.rtxPt : std::nullopt);
+    keepOnlyCodec(a, codec.pt, rtx ? codec.rtxPt : std::nullopt, codec.redPt);
     a.direction = Direction::kSendOnly;
     a.msids = {sdp::Msid{track.participantId, track.trackId}};
     const std::string msid = track.participantId + " " + track.trackId;
@@ -264,6 +265,7 @@ NegotiationResult Negotiator::negotiate(const NegotiationInput& in) {
       spec.rtxSsrc = slot.rtxSsrc;
       spec.rtxPayloadType = static_cast<uint8_t>(*codec.rtxPt);
     }
+    if (codec.redPt) spec.redPayloadType = static_cast<uint8_t>(*codec.redPt);
     spec.clockRate = codec.clockRate;
     spec.extensions = extensionIds(a);
     r.consumers.push_back(std::move(spec));

@@ -584,7 +584,8 @@ void SignalingServer::onMediaStats(const std::string& roomId, std::vector<rtc::T
                                                               : "good";
       participants[peer->identity.userId] = {{"rtt", s.rttMs < 0 ? 0 : std::lround(s.rttMs)},
                                              {"packetLoss", std::round(s.packetLoss * 10) / 10},
-                                             {"level", level}};
+                                             {"level", level},
+                                             {"playoutDelayMs", s.playoutDelayMs}};
     }
     if (!participants.empty()) broadcast(*room, "", "quality", {{"participants", participants}});
   });

@@ -423,7 +423,7 @@ TEST(NegotiatorTest, PublishesSendingSectionsAndLeavesEmptySlotsInactive) {
   ASSERT_EQ(answer.media.size(), 4u);
   EXPECT_EQ(answer.bundleMids(), (std::vector<std::string>{"0", "1", "2", "3"}));
   EXPECT_EQ(answer.media[0].direction, sdp::Direction::kRecvOnly);
-  EXPECT_EQ(answer.media[0].formats, std::vector<std::string>{"111"});
+  EXPECT_EQ(answer.media[0].formats, (std::vector<std::string>{"63", "111"})) << "RED first, then Opus";
   EXPECT_EQ(answer.media[1].formats, (std::vector<std::string>{"96", "97"}));
   EXPECT_EQ(answer.media[1].setup, sdp::Setup::kPassive);
   EXPECT_EQ(answer.media[1].iceUfrag, "ourufrag");
@@ -467,7 +467,8 @@ TEST(NegotiatorTest, AssignsRemoteTracksToSlotsWithTheSubscribersPayloadTypes) {
   EXPECT_EQ(video.mid, "3");
   EXPECT_EQ(video.payloadType, 96);
   EXPECT_EQ(video.extensions.mid, 4);
-  EXPECT_EQ(video.extensions.absSendTime, 2);
+  EXPECT_EQ(video.extensions.transportWideCc, 3) << "our estimator of its downlink";
+  EXPECT_EQ(video.extensions.absSendTime, 0);
   EXPECT_EQ(r.assigned.at("3").participantId, "user-b");
 
   const auto answer = parseAnswer(r);

@@ -18,10 +18,13 @@
 #include "rtc/ice/StunMessageBuilder.h"
 #include "rtc/rtcp/GenericNack.h"
 #include "rtc/rtcp/Pli.h"
+#include "rtc/rtcp/Remb.h"
 #include "rtc/rtcp/RtcpCompoundPacket.h"
 #include "rtc/rtcp/TransportFeedback.h"
 #include "rtc/rtp/RtpPacket.h"
+#include "rtc/rtp/RedPacket.h"
 #include "rtc/rtp/RtxPacket.h"
+#include "rtc/rtp/TransportCcFeedbackGenerator.h"
 #include "rtc/srtp/SrtpSession.h"
 
 namespace rooms::rtc {
@@ -379,6 +382,160 @@ TEST_F(RouterTest, PublisherGetsTransportWideFeedback) {
   EXPECT_EQ(reported.front(), std::make_pair(uint16_t{1}, true));
   EXPECT_EQ(reported[4], std::make_pair(uint16_t{5}, false));
   EXPECT_EQ(reported.back(), std::make_pair(uint16_t{10}, true));
+}
+
+
+TEST_F(RouterTest, SubscribersFeedbackSetsThePublishersRemb) {
+  // The subscriber negotiated transport-cc: each packet it gets carries our transport-wide number, and its
+  // feedback feeds our estimate of its link. Half of everything lost is beyond what loss alone may cost.
+  TransportPlan sub = subscriber_->plan();
+  ConsumerSpec consumer;
+  consumer.trackId = "pub:1";
+  consumer.kind = MediaKind::Video;
+  consumer.mid = "3";
+  consumer.ssrc = kConsumerSsrc;
+  consumer.payloadType = 100;
+  consumer.clockRate = 90000;
+  consumer.extensions.transportWideCc = 5;
+  sub.consumers.push_back(consumer);
+  router_->applyPlan(sub, now_);
+  tickFor(600);
+  publisher_->take(sender_);
+  subscriber_->take(sender_);
+
+  TransportCcFeedbackGenerator browser;
+  std::vector<uint16_t> numbers;
+  uint16_t seq = 1;
+  for (int frame = 0; frame < 120; ++frame) {
+    for (int i = 0; i < 4; ++i) publish(seq++);
+    for (const auto& bytes : subscriber_->take(sender_).rtp) {
+      auto copy = bytes;
+      auto p = RtpPacket::parse(copy.data(), copy.size());
+      ASSERT_TRUE(p);
+      auto ext = p->extension(5);
+      ASSERT_TRUE(ext && ext->size() == 2);
+      const auto n = static_cast<uint16_t>((*ext)[0] << 8 | (*ext)[1]);
+      numbers.push_back(n);
+      if (n % 2 == 0) browser.onPacket(n, now_ * 1000);  // every other packet arrives
+    }
+    tickFor(20);
+    if (browser.due(now_)) {
+      std::array<uint8_t, 1500> fb{};
+      const size_t n = browser.write(fb, 0x5555, kConsumerSsrc, now_);
+      if (n) subscriber_->sendRtcp(*router_, {fb.begin(), fb.begin() + static_cast<std::ptrdiff_t>(n)}, now_);
+    }
+  }
+  ASSERT_EQ(numbers.size(), 480u);
+  for (size_t i = 1; i < numbers.size(); ++i) EXPECT_EQ(numbers[i], static_cast<uint16_t>(numbers[i - 1] + 1));
+
+  const Received got = publisher_->take(sender_);
+  const auto rembs = rtcpOf<Remb>(got, [](const RtcpPacketView& v) { return Remb::parse(v); });
+  ASSERT_FALSE(rembs.empty());
+  // The loss-based cut, told at once: what arrived (about 125 kbit/s of small packets with their overhead)
+  // less half the loss rate, instead of the 2.5 Mbit/s cap; growing again from there at most to 1.5 times
+  // what arrives.
+  EXPECT_LT(rembs.back().bitrate(), 250'000u);
+  EXPECT_GE(rembs.back().bitrate(), SendSideBandwidthEstimator::kMinBps);
+}
+
+// An Opus packet with RED (pt 63): one redundant block (the previous packet's payload, 960 samples earlier)
+// and the primary. Payload bytes are the sequence number they belong to.
+std::vector<uint8_t> redAudioPacket(uint16_t seq, uint32_t ssrc) {
+  const uint32_t ts = seq * 960u;
+  std::vector<uint8_t> p = {0x80,
+                            63,
+                            static_cast<uint8_t>(seq >> 8),
+                            static_cast<uint8_t>(seq),
+                            static_cast<uint8_t>(ts >> 24),
+                            static_cast<uint8_t>(ts >> 16),
+                            static_cast<uint8_t>(ts >> 8),
+                            static_cast<uint8_t>(ts),
+                            static_cast<uint8_t>(ssrc >> 24),
+                            static_cast<uint8_t>(ssrc >> 16),
+                            static_cast<uint8_t>(ssrc >> 8),
+                            static_cast<uint8_t>(ssrc)};
+  const uint16_t offset = 960;
+  const uint16_t length = 20;
+  p.insert(p.end(), {static_cast<uint8_t>(0x80 | 111), static_cast<uint8_t>(offset >> 6),
+                     static_cast<uint8_t>((offset & 0x3F) << 2), static_cast<uint8_t>(length), 111});
+  for (int i = 0; i < length; ++i) p.push_back(static_cast<uint8_t>(seq - 1));
+  for (int i = 0; i < 30; ++i) p.push_back(static_cast<uint8_t>(seq));
+  return p;
+}
+
+TEST_F(RouterTest, RedIsUnwrappedForPlainSubscribersAndFillsTheirLosses) {
+  constexpr uint32_t kAudioSsrc = 0xA0D10;
+  TransportPlan pub = publisher_->plan();
+  ProducerSpec audio;
+  audio.trackId = "pub:0";
+  audio.kind = MediaKind::Audio;
+  audio.mid = "0";
+  audio.ssrc = kAudioSsrc;
+  audio.payloadType = 111;
+  audio.redPayloadType = 63;
+  pub.producers.push_back(audio);
+  router_->applyPlan(pub, now_);
+  TransportPlan sub = subscriber_->plan();
+  ConsumerSpec plain;
+  plain.trackId = "pub:0";
+  plain.mid = "5";
+  plain.ssrc = 0x1111;
+  plain.payloadType = 109;
+  ConsumerSpec red = plain;
+  red.mid = "6";
+  red.ssrc = 0x2222;
+  red.redPayloadType = 120;
+  sub.consumers = {plain, red};
+  router_->applyPlan(sub, now_);
+  subscriber_->take(sender_);
+
+  for (uint16_t seq : {100, 101, 103}) publisher_->sendRtp(*router_, redAudioPacket(seq, kAudioSsrc), now_);
+  Received got = subscriber_->take(sender_);
+  std::vector<std::pair<uint8_t, uint8_t>> toPlain;  // payload type, first payload byte
+  std::vector<uint8_t> toRed;
+  for (auto& bytes : got.rtp) {
+    auto p = RtpPacket::parse(bytes.data(), bytes.size());
+    ASSERT_TRUE(p);
+    if (p->ssrc() == 0x1111) toPlain.emplace_back(p->payloadType(), p->payload()[0]);
+    if (p->ssrc() == 0x2222 && p->payloadType() == 109) toRed.push_back(p->payload()[0]);  // rebuilt
+    if (p->ssrc() == 0x2222 && p->payloadType() != 109) {
+      EXPECT_EQ(p->payloadType(), 120);
+      auto blocks = RedPacket::parse(p->payload());
+      ASSERT_TRUE(blocks);
+      EXPECT_EQ(blocks->primary().payloadType, 109) << "blocks renumbered to the subscriber's Opus";
+      toRed.push_back(blocks->primary().data[0]);
+    }
+  }
+  // The plain subscriber gets Opus only, with 102 rebuilt from 103's redundant block before 103.
+  const std::vector<std::pair<uint8_t, uint8_t>> wantPlain = {{109, 100}, {109, 101}, {109, 102}, {109, 103}};
+  EXPECT_EQ(toPlain, wantPlain);
+  // The RED subscriber gets the rebuilt packet as Opus, and RED as sent.
+  EXPECT_EQ(toRed, (std::vector<uint8_t>{100, 101, 102, 103}));
+  EXPECT_EQ(recovery_.audioRecovered, 1u);
+}
+
+TEST_F(RouterTest, LossyPublisherRaisesTheSubscribersPlayoutDelay) {
+  const auto delayOfPublisher = [&]() {
+    std::vector<TransportStats> stats;
+    router_->collectStats(now_, stats);
+    for (const auto& s : stats) {
+      if (s.transportId == "pub") return s.playoutDelayMs;
+    }
+    return uint32_t{9999};
+  };
+  uint16_t seq = 1;
+  for (int i = 0; i < 50; ++i) {  // a clean second
+    publish(seq++);
+    tickFor(20);
+  }
+  EXPECT_EQ(delayOfPublisher(), 0u);
+  for (int i = 0; i < 100; ++i) {  // then one packet in ten lost
+    if (i % 10 == 0) ++seq;
+    publish(seq++);
+    tickFor(20);
+  }
+  // No RTT measured here: 1.5 x 100 ms + 40.
+  EXPECT_EQ(delayOfPublisher(), 190u);
 }
 
 }  // namespace

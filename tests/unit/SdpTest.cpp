@@ -770,13 +770,19 @@ TEST(CodecMatcherTest, BuildsVideoAnswer) {
   EXPECT_EQ(answer.extmaps[0].id, 4);
   EXPECT_EQ(answer.extmaps[1].uri, CodecMatcher::kTransportWideCcUri);
   EXPECT_EQ(answer.extmaps[2].uri, CodecMatcher::kAbsSendTimeUri) << "forwarded for the subscribers' REMB";
-  // A section the browser only receives on: abs-send-time is offered, so REMB mode and no transport-cc.
+  // A section the browser only receives on: transport-cc for the router's own estimator of the downlink,
+  // without REMB and abs-send-time (the browser's receive-side estimator would fight ours).
   auto receiving = sd.media[1];
   receiving.direction = Direction::kRecvOnly;
   const MediaSection toBrowser = CodecMatcher::buildAnswer(receiving, ourParams());
   EXPECT_EQ(toBrowser.rtcpFeedback(96).size(), 4u);
-  EXPECT_FALSE(has(toBrowser.rtcpFeedback(96), "transport-cc"));
-  EXPECT_EQ(toBrowser.extmaps.back().uri, CodecMatcher::kAbsSendTimeUri);
+  EXPECT_TRUE(has(toBrowser.rtcpFeedback(96), "transport-cc"));
+  EXPECT_FALSE(has(toBrowser.rtcpFeedback(96), "goog-remb"));
+  const auto hasExtension = [](const MediaSection& m, std::string_view uri) {
+    return std::any_of(m.extmaps.begin(), m.extmaps.end(), [&](const Extmap& e) { return e.uri == uri; });
+  };
+  EXPECT_TRUE(hasExtension(toBrowser, CodecMatcher::kTransportWideCcUri));
+  EXPECT_FALSE(hasExtension(toBrowser, CodecMatcher::kAbsSendTimeUri));
   EXPECT_EQ(answer.candidates.size(), 1u);
   EXPECT_TRUE(answer.endOfCandidates);
   EXPECT_TRUE(answer.ssrcs.empty());
@@ -793,9 +799,18 @@ TEST(CodecMatcherTest, BuildsAudioDataAndRejectedAnswers) {
   auto sd = parseOk(kChromeOffer);
   sd.media[0].direction = Direction::kSendOnly;
   const MediaSection audio = CodecMatcher::buildAnswer(sd.media[0], ourParams());
-  EXPECT_EQ(audio.formats, std::vector<std::string>{"111"});
+  // RED for Opus first (the browser sends the answer's first codec), with its block list kept.
+  EXPECT_EQ(audio.formats, (std::vector<std::string>{"63", "111"}));
+  ASSERT_TRUE(audio.fmtp(63));
+  EXPECT_EQ(audio.fmtp(63)->opaque, "111/111");
   EXPECT_EQ(audio.direction, Direction::kRecvOnly);
   EXPECT_EQ(audio.fmtp(111)->param("useinbandfec"), "1");
+  // RED of anything but the Opus we chose is not taken.
+  auto otherRed = sd.media[0];
+  for (auto& f : otherRed.fmtps) {
+    if (f.pt == 63) f.opaque = "111/0";
+  }
+  EXPECT_EQ(CodecMatcher::buildAnswer(otherRed, ourParams()).formats, std::vector<std::string>{"111"});
   ASSERT_EQ(audio.extmaps.size(), 4u);
   EXPECT_EQ(audio.extmaps[1].uri, CodecMatcher::kAudioLevelUri);
 
@@ -814,9 +829,8 @@ TEST(CodecMatcherTest, BuildsAudioDataAndRejectedAnswers) {
   EXPECT_EQ(rejected.mid, "7");
   EXPECT_EQ(rejected.formats, std::vector<std::string>{"9"});
 
-  // Firefox offers abs-send-time and transport-cc: abs-send-time + REMB wins (the router relays REMB);
-  // transport-cc only when abs-send-time is not offered.
-  // For what the browser sends, transport-cc whenever offered.
+  // Firefox offers abs-send-time and transport-cc: transport-cc both ways; abs-send-time and REMB only
+  // when transport-cc is not offered (or, on what the browser sends, next to it).
   auto ff = parseOk(kFirefoxOffer);
   auto v = ff.media[1];
   v.direction = Direction::kSendOnly;
@@ -824,20 +838,24 @@ TEST(CodecMatcherTest, BuildsAudioDataAndRejectedAnswers) {
   EXPECT_TRUE(std::any_of(sending.extmaps.begin(), sending.extmaps.end(),
                           [](const Extmap& e) { return e.uri == CodecMatcher::kTransportWideCcUri; }));
   v.direction = Direction::kRecvOnly;
+  const auto hasExtension = [](const MediaSection& m, std::string_view uri) {
+    return std::any_of(m.extmaps.begin(), m.extmaps.end(), [&](const Extmap& e) { return e.uri == uri; });
+  };
   const MediaSection both = CodecMatcher::buildAnswer(v, ourParams());
-  EXPECT_EQ(both.extmaps.back().uri, CodecMatcher::kAbsSendTimeUri);
+  EXPECT_TRUE(hasExtension(both, CodecMatcher::kTransportWideCcUri));
+  EXPECT_FALSE(hasExtension(both, CodecMatcher::kAbsSendTimeUri));
   auto twccOnly = v;
   twccOnly.extmaps.erase(
       std::remove_if(twccOnly.extmaps.begin(), twccOnly.extmaps.end(),
                      [](const Extmap& e) { return e.uri == CodecMatcher::kAbsSendTimeUri; }),
       twccOnly.extmaps.end());
-  EXPECT_EQ(CodecMatcher::buildAnswer(twccOnly, ourParams()).extmaps.back().uri,
-            CodecMatcher::kTransportWideCcUri);
+  EXPECT_TRUE(hasExtension(CodecMatcher::buildAnswer(twccOnly, ourParams()), CodecMatcher::kTransportWideCcUri));
   v.extmaps.erase(std::remove_if(v.extmaps.begin(), v.extmaps.end(),
                                  [](const Extmap& e) { return e.uri == CodecMatcher::kTransportWideCcUri; }),
                   v.extmaps.end());
   const MediaSection remb = CodecMatcher::buildAnswer(v, ourParams());
-  EXPECT_EQ(remb.extmaps.back().uri, CodecMatcher::kAbsSendTimeUri);
+  EXPECT_TRUE(hasExtension(remb, CodecMatcher::kAbsSendTimeUri));
+  EXPECT_FALSE(hasExtension(remb, CodecMatcher::kTransportWideCcUri));
   const auto fb = remb.rtcpFeedback(120);
   EXPECT_TRUE(std::any_of(fb.begin(), fb.end(), [](const RtcpFb& f) { return f.type == "goog-remb"; }));
   EXPECT_TRUE(std::none_of(fb.begin(), fb.end(), [](const RtcpFb& f) { return f.type == "transport-cc"; }));

@@ -187,6 +187,25 @@ export class RoomConnection extends EventTarget {
     this.#emit('tracks', { remote });
   }
 
+  // The server's playout floor per publishing participant (the `quality` frame's playoutDelayMs): while a
+  // publisher's uplink loses packets, its repairs come one uplink round trip late, which this page's jitter
+  // buffer cannot see from its own short hop to the server; a floor of about that round trip lets frames
+  // wait for the repair instead of freezing. 0 gives the buffer back to the browser. Video receivers only:
+  // lip sync holds the audio with it.
+  applyPlayoutFloors(quality) {
+    for (const r of this.remote) {
+      if (r.kind !== 'video' || !r.receiver || !('jitterBufferTarget' in r.receiver)) continue;
+      const ms = quality?.[r.participantId]?.playoutDelayMs ?? 0;
+      const target = ms > 0 ? ms : null;
+      if (r.receiver.jitterBufferTarget === target) continue;
+      try {
+        r.receiver.jitterBufferTarget = target;
+      } catch {
+        // out of the browser's range: its own choice stays
+      }
+    }
+  }
+
   // A new microphone or camera track (device switch); null sends nothing.
   async replaceTrack(source, track) {
     const t = this.send[source];

@@ -5,6 +5,7 @@
 
 #include "rtc/router/Producer.h"
 #include "rtc/rtp/ByteIo.h"
+#include "rtc/rtp/RedPacket.h"
 #include "rtc/rtp/RtpTime.h"
 
 namespace rooms::rtc {
@@ -32,6 +33,10 @@ size_t Consumer::rewrite(const RtpPacket& in, const RtpHeaderExtensionIds& inIds
                          size_t capacity, int64_t nowMs, uint16_t twccSeq, uint32_t absSendTime) {
   const auto payload = in.payload();
   if (payload.empty()) return 0;  // padding-only probes are the publisher's business, not the subscriber's
+  // RED goes only to a subscriber that negotiated it; the router gives the others the unwrapped Opus.
+  const ProducerSpec* from = producer_ ? &producer_->spec() : nullptr;
+  const bool red = from && from->redPayloadType && in.payloadType() == *from->redPayloadType;
+  if (red && !spec_.redPayloadType) return 0;
   const auto mapped = rewriter_.map(in.sequenceNumber(), in.timestamp(), nowMs);
   if (!mapped) return 0;
 
@@ -65,7 +70,8 @@ size_t Consumer::rewrite(const RtpPacket& in, const RtpHeaderExtensionIds& inIds
   if (total > capacity) return 0;
 
   out[0] = static_cast<uint8_t>(0x80 | (extSize ? 0x10 : 0));
-  out[1] = static_cast<uint8_t>((in.marker() ? 0x80 : 0) | (spec_.payloadType & 0x7F));
+  const uint8_t payloadType = red ? *spec_.redPayloadType : spec_.payloadType;
+  out[1] = static_cast<uint8_t>((in.marker() ? 0x80 : 0) | (payloadType & 0x7F));
   write16(out + 2, mapped->seq);
   write32(out + 4, mapped->timestamp);
   write32(out + 8, spec_.ssrc);
@@ -76,6 +82,9 @@ size_t Consumer::rewrite(const RtpPacket& in, const RtpHeaderExtensionIds& inIds
     std::memset(out + 16 + extSize, 0, extPadded - extSize);
   }
   std::memcpy(out + headerSize, payload.data(), payload.size());
+  if (red && from->payloadType != spec_.payloadType) {
+    RedPacket::rewritePayloadTypes({out + headerSize, payload.size()}, from->payloadType, spec_.payloadType);
+  }
   rewriter_.onSent(payload.size());  // the router sends every packet it has rewritten
   return total;
 }

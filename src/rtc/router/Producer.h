@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "rtc/WebRtcTransport.h"
+#include "rtc/router/PlayoutDelayPolicy.h"
 #include "rtc/router/RtpPacketRing.h"
 #include "rtc/router/TrackSpec.h"
 #include "rtc/rtp/NackGenerator.h"
@@ -47,12 +48,30 @@ class Producer {
 
   void updateSpec(const ProducerSpec& spec) { spec_ = spec; }
 
+  // For RED: how many sequence numbers were skipped before seq since the newest packet so far (0 when in
+  // order, older or the first), and seq becomes the newest when it is newer.
+  int advanceSequence(uint16_t seq) {
+    if (!seenSequence_) {
+      seenSequence_ = true;
+      newestSequence_ = seq;
+      return 0;
+    }
+    const auto ahead = static_cast<int16_t>(static_cast<uint16_t>(seq - newestSequence_));
+    if (ahead <= 0) return 0;
+    newestSequence_ = seq;
+    return ahead - 1;
+  }
+
   // Loss detection for a browser's video (null for audio, whose losses Opus conceals better than a late
   // retransmission would, and for server-side sources, which do not lose packets).
   NackGenerator* nack() { return nack_.get(); }
   // Packets that came on the RTX stream: restored ones, and padding-only probes that carry nothing.
   uint64_t rtxReceived() const { return rtxReceived_; }
   void countRtx() { ++rtxReceived_; }
+
+  // The playout delay its subscribers are asked to keep at least (video from a browser).
+  PlayoutDelayPolicy& playoutDelay() { return playoutDelay_; }
+  const PlayoutDelayPolicy& playoutDelay() const { return playoutDelay_; }
 
   // A copy of every received payload goes here (the speech pipeline's view of a microphone).
   RtpPacketRing* tap() const { return tap_.get(); }
@@ -73,6 +92,9 @@ class Producer {
   std::shared_ptr<RtpPacketRing> source_;
   std::unique_ptr<NackGenerator> nack_;
   uint64_t rtxReceived_ = 0;
+  PlayoutDelayPolicy playoutDelay_;
+  uint16_t newestSequence_ = 0;
+  bool seenSequence_ = false;
 };
 
 }  // namespace rooms::rtc

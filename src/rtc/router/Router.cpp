@@ -13,6 +13,9 @@
 #include "rtc/rtcp/RtcpCompoundPacket.h"
 #include "rtc/rtcp/Sdes.h"
 #include "rtc/rtcp/SenderReport.h"
+#include "rtc/rtcp/TransportFeedback.h"
+#include "rtc/rtp/ByteIo.h"
+#include "rtc/rtp/RedPacket.h"
 #include "rtc/rtp/RtxPacket.h"
 
 namespace rooms::rtc {
@@ -30,9 +33,8 @@ int64_t steadyNowUs() {
 }
 
 // abs-send-time: 6.18 fixed-point seconds, 24 bits.
-uint32_t absSendTimeNow() {
-  return static_cast<uint32_t>((steadyNowUs() << 18) / 1'000'000) & 0xFFFFFF;
-}
+uint32_t absSendTimeAt(int64_t us) { return static_cast<uint32_t>((us << 18) / 1'000'000) & 0xFFFFFF; }
+uint32_t absSendTimeNow() { return absSendTimeAt(steadyNowUs()); }
 
 // Restamps the abs-send-time of a packet about to be resent: a resend with its first send time looks to the
 // subscriber's estimator like a packet delayed by a round trip, which it reads as congestion.
@@ -43,6 +45,15 @@ void restampAbsSendTime(uint8_t* data, size_t size, uint8_t id) {
   const uint32_t now = absSendTimeNow();
   const uint8_t value[3] = {static_cast<uint8_t>(now >> 16), static_cast<uint8_t>(now >> 8),
                             static_cast<uint8_t>(now)};
+  packet->setExtension(id, value);
+}
+
+// A resend gets a transport-wide sequence number of its own: the subscriber's feedback reports each number
+// once, and the estimator must see the resend as the new packet it is.
+void restampTransportSequence(uint8_t* data, size_t size, uint8_t id, uint16_t seq) {
+  auto packet = RtpPacket::parse(data, size);
+  if (!packet) return;
+  const uint8_t value[2] = {static_cast<uint8_t>(seq >> 8), static_cast<uint8_t>(seq)};
   packet->setExtension(id, value);
 }
 }  // namespace
@@ -332,12 +343,65 @@ void Router::onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64
     if (auto level = packet.extension(id); level && !level->empty())
       producer.setAudioLevel((*level)[0] & 0x7F);
   }
+  if (spec.redPayloadType) {
+    if (packet.payloadType() == *spec.redPayloadType) {
+      forwardRed(producer, packet, nowMs);
+      return;
+    }
+    producer.advanceSequence(packet.sequenceNumber());
+  }
+  tapAudio(producer, packet, nowMs);
+  forward(producer, packet, nowMs);
+}
+
+void Router::tapAudio(Producer& producer, const RtpPacket& packet, int64_t nowMs) {
   if (RtpPacketRing* tap = producer.tap()) {
     // A copy for the speech pipeline; when it falls behind the ring refuses and counts, never blocks.
     tap->push(nowMs, packet.sequenceNumber(), packet.timestamp(), packet.marker(), producer.audioLevel(),
               packet.payload());
   }
-  forward(producer, packet, nowMs);
+}
+
+std::optional<RtpPacket> Router::plainCopy(const RtpPacket& red, std::span<const uint8_t> payload, uint16_t seq,
+                                           uint32_t timestamp, bool marker, uint8_t payloadType) {
+  const size_t header = red.headerSize();
+  if (header + payload.size() > redBuffer_.size() - kSrtpTrailer) return std::nullopt;
+  uint8_t* out = redBuffer_.data();
+  std::memcpy(out, red.data(), header);
+  out[0] &= static_cast<uint8_t>(~0x20);  // the RED packet's padding stays behind
+  out[1] = static_cast<uint8_t>((marker ? 0x80 : 0) | (payloadType & 0x7F));
+  write16(out + 2, seq);
+  write32(out + 4, timestamp);
+  std::memcpy(out + header, payload.data(), payload.size());
+  return RtpPacket::parse(out, header + payload.size());
+}
+
+void Router::forwardRed(Producer& producer, const RtpPacket& packet, int64_t nowMs) {
+  const ProducerSpec& spec = producer.spec();
+  const uint16_t seq = packet.sequenceNumber();
+  const int missing = producer.advanceSequence(seq);
+  const auto red = RedPacket::parse(packet.payload());
+  if (!red) return;  // malformed: none of its blocks can be trusted
+  // Block i of n redundant ones is the packet n - i before this one. Those lost on the way are rebuilt
+  // from their copies and forwarded first, in order, so every subscriber (and the speech pipeline) gets
+  // them: the ones without RED could not otherwise.
+  const size_t redundant = red->redundantCount();
+  for (size_t i = 0; i < redundant; ++i) {
+    const auto distance = static_cast<int>(redundant - i);
+    const RedPacket::Block& block = red->block(i);
+    if (distance > missing || block.payloadType != spec.payloadType || block.data.empty()) continue;
+    auto recovered = plainCopy(packet, block.data, static_cast<uint16_t>(seq - distance),
+                               packet.timestamp() - block.timestampOffset, false, spec.payloadType);
+    if (!recovered) continue;
+    ++recovery_.audioRecovered;
+    tapAudio(producer, *recovered, nowMs);
+    forward(producer, *recovered, nowMs);
+  }
+  if (red->primary().payloadType != spec.payloadType) return;
+  auto primary = plainCopy(packet, red->primary().data, seq, packet.timestamp(), packet.marker(), spec.payloadType);
+  if (!primary) return;
+  tapAudio(producer, *primary, nowMs);
+  forward(producer, packet, nowMs, &*primary);
 }
 
 int64_t Router::rttMsOf(const Member& member) const {
@@ -370,19 +434,21 @@ void Router::sendNacks(Producer& producer, int64_t nowMs) {
   }
 }
 
-void Router::forward(Producer& producer, const RtpPacket& packet, int64_t nowMs) {
+void Router::forward(Producer& producer, const RtpPacket& packet, int64_t nowMs, const RtpPacket* plain) {
   const auto& inIds = producer.spec().extensions;
-  const uint32_t absSendTime = absSendTimeNow();
+  const int64_t sendUs = steadyNowUs();
+  const uint32_t absSendTime = absSendTimeAt(sendUs);
   for (Consumer* consumer : producer.consumers()) {
     WebRtcTransport& out = consumer->transport();
     if (!out.connected()) continue;
     Member* sub = memberOf(out);
     if (!sub) continue;
+    const RtpPacket& in = plain && !consumer->spec().redPayloadType ? *plain : packet;
     const size_t size =
-        consumer->rewrite(packet, inIds, packetBuffer_.data(), packetBuffer_.size() - kSrtpTrailer, nowMs,
+        consumer->rewrite(in, inIds, packetBuffer_.data(), packetBuffer_.size() - kSrtpTrailer, nowMs,
                           sub->twccSeq, absSendTime);
     if (size == 0) continue;
-    if (consumer->spec().extensions.transportWideCc) ++sub->twccSeq;
+    if (consumer->spec().extensions.transportWideCc) sub->bwe.onPacketSent(sub->twccSeq++, sendUs, size);
     consumer->onSent(packetBuffer_.data(), size, nowMs);
     out.sendRtp(packetBuffer_.data(), size, packetBuffer_.size());
   }
@@ -424,6 +490,13 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
       return;
     }
     case RtcpType::kRtpFeedback: {
+      if (packet.count == kFmtTransportFeedback) {
+        auto feedback = TransportFeedback::parse(packet);
+        if (!feedback) return;
+        member.bwe.onFeedback(*feedback, nowMs, rttMsOf(member));
+        if (member.bwe.dropped()) announceEstimate(member);
+        return;
+      }
       if (packet.count != kFmtGenericNack) return;
       auto nack = GenericNack::parse(packet);
       if (!nack) return;
@@ -452,6 +525,10 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
           size = stored.size();
         }
         if (size) restampAbsSendTime(packetBuffer_.data(), size, spec.extensions.absSendTime);
+        if (size && spec.extensions.transportWideCc) {
+          restampTransportSequence(packetBuffer_.data(), size, spec.extensions.transportWideCc, member.twccSeq);
+          member.bwe.onPacketSent(member.twccSeq++, steadyNowUs(), size);
+        }
         if (size && member.transport->sendRtp(packetBuffer_.data(), size, packetBuffer_.size())) {
           c->countRetransmission();
           ++recovery_.retransmissionsSent;
@@ -504,12 +581,64 @@ void Router::requestKeyFrame(Producer& producer, int64_t nowMs) {
   if (n) publisher->transport->sendRtcp(rtcpBuffer_.data(), n, rtcpBuffer_.size());
 }
 
+// One encoding per publisher (no simulcast): the slowest subscriber sets the rate for all. Sending it more
+// than its link carries would queue and lose frames it cannot decode past; in the rooms this serves (a coach,
+// a client, the orb) the subscribers of a video are one or two people, so the slowest is the one to serve.
 uint64_t Router::rembFor(const Producer& producer) const {
   uint64_t estimate = maxVideoBitrate_;
-  for (const Consumer* c : producer.consumers()) {
-    if (c->rembBitrate() > 0) estimate = std::min(estimate, c->rembBitrate());
+  for (Consumer* c : producer.consumers()) {
+    auto sub = byTransport_.find(&c->transport());
+    uint64_t limit = c->rembBitrate();
+    if (sub != byTransport_.end() && sub->second->bwe.active()) limit = videoShareOf(*sub->second);
+    if (limit > 0) estimate = std::min(estimate, limit);
   }
   return estimate;
+}
+
+uint64_t Router::videoShareOf(const Member& subscriber) const {
+  uint64_t videos = 0;
+  uint64_t audios = 0;
+  for (const auto& c : subscriber.consumers) {
+    if (!c->producer()) continue;
+    if (c->spec().kind == MediaKind::Video) {
+      ++videos;
+    } else {
+      ++audios;
+    }
+  }
+  const uint64_t estimate = subscriber.bwe.estimate();
+  const uint64_t audio = std::min(audios * kAudioReserveBps, estimate / 2);
+  return (estimate - audio) / std::max<uint64_t>(videos, 1);
+}
+
+size_t Router::writeRemb(Member& member, std::span<uint8_t> buffer) {
+  std::array<uint32_t, 16> videoSsrcs{};
+  size_t videoCount = 0;
+  uint64_t remb = maxVideoBitrate_;
+  for (auto& p : member.producers) {
+    if (p->stats().packetsReceived() == 0 || p->spec().kind != MediaKind::Video) continue;
+    if (videoCount < videoSsrcs.size()) {
+      videoSsrcs[videoCount++] = p->spec().ssrc;
+      remb = std::min(remb, rembFor(*p));
+    }
+  }
+  if (videoCount == 0) return 0;
+  return Remb::write(buffer, member.rtcpSsrc, remb, {videoSsrcs.data(), videoCount});
+}
+
+void Router::announceEstimate(Member& subscriber) {
+  subscriber.bwe.markAnnounced();
+  std::array<Member*, 8> done{};
+  size_t doneCount = 0;
+  for (auto& c : subscriber.consumers) {
+    const WebRtcTransport* from = c->producer() ? c->producer()->transport() : nullptr;
+    Member* publisher = from ? memberOf(*from) : nullptr;
+    if (!publisher || !publisher->transport->connected()) continue;
+    if (std::find(done.begin(), done.begin() + doneCount, publisher) != done.begin() + doneCount) continue;
+    if (doneCount < done.size()) done[doneCount++] = publisher;
+    const size_t n = writeRemb(*publisher, {rtcpBuffer_.data(), rtcpBuffer_.size() - kSrtpTrailer});
+    if (n) publisher->transport->sendRtcp(rtcpBuffer_.data(), n, rtcpBuffer_.size());
+  }
 }
 
 void Router::sendRtcpReports(Member& member, int64_t nowMs) {
@@ -542,16 +671,9 @@ void Router::sendRtcpReports(Member& member, int64_t nowMs) {
   // One RR covering what it publishes, and REMB for its video.
   std::array<ReportBlock, SenderReport::kMaxReportBlocks> blocks{};
   size_t blockCount = 0;
-  std::array<uint32_t, 16> videoSsrcs{};
-  size_t videoCount = 0;
-  uint64_t remb = maxVideoBitrate_;
   for (auto& p : member.producers) {
     if (p->stats().packetsReceived() == 0) continue;
     if (blockCount < blocks.size()) blocks[blockCount++] = p->stats().reportBlock(p->spec().ssrc, nowMs);
-    if (p->spec().kind == MediaKind::Video && videoCount < videoSsrcs.size()) {
-      videoSsrcs[videoCount++] = p->spec().ssrc;
-      remb = std::min(remb, rembFor(*p));
-    }
   }
   if (blockCount || used == 0) {
     size_t n = ReceiverReport::write(buffer.subspan(used), member.rtcpSsrc, {blocks.data(), blockCount});
@@ -567,14 +689,12 @@ void Router::sendRtcpReports(Member& member, int64_t nowMs) {
     }
     used += n;
   }
-  if (videoCount) {
-    size_t n = Remb::write(buffer.subspan(used), member.rtcpSsrc, remb, {videoSsrcs.data(), videoCount});
-    if (n == 0) {
-      flush();
-      n = Remb::write(buffer.subspan(used), member.rtcpSsrc, remb, {videoSsrcs.data(), videoCount});
-    }
-    used += n;
+  size_t n = writeRemb(member, buffer.subspan(used));
+  if (n == 0 && used > 0) {
+    flush();
+    n = writeRemb(member, buffer.subspan(used));
   }
+  used += n;
   flush();
 }
 
@@ -609,7 +729,15 @@ void Router::tick(int64_t nowMs) {
     }
     if (nowMs >= member->nextRtcpMs) {
       member->nextRtcpMs = nowMs + kRtcpIntervalMs;
+      for (auto& p : member->producers) {
+        if (const NackGenerator* nack = p->nack()) {
+          p->playoutDelay().update(nack->counters().packetsMissing, p->stats().packetsReceived(),
+                                   rttMsOf(*member), nowMs);
+        }
+      }
       sendRtcpReports(*member, nowMs);
+      // Its estimate goes out with the publishers' reports within this interval.
+      member->bwe.markAnnounced();
     }
   }
 }
@@ -639,6 +767,7 @@ void Router::collectStats(int64_t nowMs, std::vector<TransportStats>& out) {
       loss = std::max(loss, c->reportedLoss());
     }
     for (auto& p : member->producers) {
+      s.playoutDelayMs = std::max(s.playoutDelayMs, p->playoutDelay().minDelayMs());
       loss = std::max(loss, p->stats().lossRatio());
       if (p->spec().kind == MediaKind::Audio) s.audioLevels.emplace_back(p->spec().trackId, p->audioLevel());
     }
@@ -651,6 +780,11 @@ void Router::collectStats(int64_t nowMs, std::vector<TransportStats>& out) {
                   {"srtpErrors", counters.srtpErrors},
                   {"producers", member->producers.size()},
                   {"consumers", member->consumers.size()},
+                  {"bweActive", member->bwe.active()},
+                  {"bweBps", member->bwe.estimate()},
+                  {"bweAckedBps", member->bwe.ackedBps()},
+                  {"bweLoss", member->bwe.lossRatio()},
+                  {"playoutDelayMs", s.playoutDelayMs},
                   {"linked", std::count_if(member->consumers.begin(), member->consumers.end(),
                                            [](const auto& c) { return c->producer() != nullptr; })}});
     }

@@ -2,16 +2,20 @@
 // The SFU of one room: the transports of its participants, the tracks they publish (Producers) and what each
 // subscriber receives (Consumers). RTP from a publisher is rewritten per subscriber and sent on; RTCP is
 // terminated here: we answer NACKs from our history, turn PLI/FIR into one rate-limited PLI to the
-// publisher, send our own SR/RR/SDES, and give publishers REMB from what their subscribers report.
+// publisher, send our own SR/RR/SDES, and give publishers REMB: the lowest of their subscribers' shares of
+// our send-side estimates (from the subscribers' transport-cc feedback), or of their own REMBs.
 // Media thread only.
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "rtc/WebRtcTransport.h"
+#include "rtc/bwe/SendSideBandwidthEstimator.h"
 #include "rtc/router/Consumer.h"
 #include "rtc/router/Producer.h"
 #include "rtc/router/TrackSpec.h"
@@ -31,6 +35,8 @@ struct TransportStats {
   uint64_t bytesIn = 0;
   uint64_t bytesOut = 0;
   std::vector<std::pair<std::string, uint8_t>> audioLevels;  // trackId, RFC 6464 level
+  // How long subscribers of its video should buffer at least (PlayoutDelayPolicy), 0: their own choice.
+  uint32_t playoutDelayMs = 0;
 };
 
 // What the routers of one media worker did to repair loss. Media thread only; MediaWorker publishes it.
@@ -41,6 +47,7 @@ struct RecoveryCounters {
   uint64_t keyFramesForLoss = 0;        // key frames asked for because a gap could not be repaired in time
   uint64_t retransmissionsSent = 0;     // to subscribers, from our history
   uint64_t retransmissionsRefused = 0;  // over a subscriber's retransmission budget
+  uint64_t audioRecovered = 0;          // lost Opus packets rebuilt from the redundancy (RED) after them
 };
 
 class Router : public WebRtcTransport::Listener {
@@ -57,6 +64,9 @@ class Router : public WebRtcTransport::Listener {
 
   static constexpr size_t kPacketBufferSize = 2048;  // an MTU plus the SRTP trailer, with room to spare
   static constexpr int64_t kRtcpIntervalMs = 1000;
+  // Kept out of a subscriber's estimate before it is split among its video streams: Opus at the rates
+  // browsers send, with packet overhead.
+  static constexpr uint64_t kAudioReserveBps = 48'000;
 
   // recovery is shared by every router of a media worker and outlives them.
   Router(std::string roomId, Listener& listener, WebRtcTransport::Sender& sender,
@@ -98,6 +108,8 @@ class Router : public WebRtcTransport::Listener {
     std::vector<std::unique_ptr<Producer>> producers;
     std::vector<std::unique_ptr<Consumer>> consumers;
     uint16_t twccSeq = 1;
+    // Our estimate of the link to it, from its transport-cc feedback on what we send.
+    SendSideBandwidthEstimator bwe;
     // Arrivals of what it publishes, for its send-side bandwidth estimator.
     TransportCcFeedbackGenerator twccFeedback;
     int64_t nextRtcpMs = 0;
@@ -111,7 +123,15 @@ class Router : public WebRtcTransport::Listener {
   void applyProducers(Member& member, const std::vector<ProducerSpec>& specs);
   void applyConsumers(Member& member, const std::vector<ConsumerSpec>& specs);
   void relink(int64_t nowMs);
-  void forward(Producer& producer, const RtpPacket& packet, int64_t nowMs);
+  // plain, when given, is what subscribers without RED get instead of packet (RED).
+  void forward(Producer& producer, const RtpPacket& packet, int64_t nowMs, const RtpPacket* plain = nullptr);
+  // A RED packet from a publisher: copies of packets lost before it are forwarded first (as Opus), then the
+  // packet itself, as RED to subscribers that take it and unwrapped to the others.
+  void forwardRed(Producer& producer, const RtpPacket& packet, int64_t nowMs);
+  // An Opus packet in redBuffer_ with red's header and the given fields and payload.
+  std::optional<RtpPacket> plainCopy(const RtpPacket& red, std::span<const uint8_t> payload, uint16_t seq,
+                                     uint32_t timestamp, bool marker, uint8_t payloadType);
+  void tapAudio(Producer& producer, const RtpPacket& packet, int64_t nowMs);
   void pumpLocalSources(int64_t nowMs);
   void requestKeyFrame(Producer& producer, int64_t nowMs);
   // NACKs what the producer's generator says is due, and asks for a key frame when it gave up.
@@ -122,6 +142,12 @@ class Router : public WebRtcTransport::Listener {
   void sendTransportFeedback(Member& member, int64_t nowMs);
   void handleFeedback(Member& member, const RtcpPacketView& packet, int64_t nowMs);
   uint64_t rembFor(const Producer& producer) const;
+  // What one video stream sent to this subscriber may take of its estimate; 0 when there is none.
+  uint64_t videoShareOf(const Member& subscriber) const;
+  // Appends our REMB for the member's video to buffer at used; 0 when it publishes no video.
+  size_t writeRemb(Member& member, std::span<uint8_t> buffer);
+  // Tells the publishers of what this subscriber receives at once that its estimate fell.
+  void announceEstimate(Member& subscriber);
 
   std::string roomId_;
   Listener& listener_;
@@ -136,6 +162,7 @@ class Router : public WebRtcTransport::Listener {
   std::array<uint8_t, kPacketBufferSize> packetBuffer_{};
   std::array<uint8_t, kPacketBufferSize> rtcpBuffer_{};
   std::array<uint8_t, kPacketBufferSize> localBuffer_{};
+  std::array<uint8_t, kPacketBufferSize> redBuffer_{};
   std::array<uint16_t, 128> nackScratch_{};
   RecoveryCounters& recovery_;
 };

@@ -22,6 +22,9 @@ struct ProducerSpec {
   std::optional<uint32_t> rtxSsrc;
   uint8_t payloadType = 0;
   std::optional<uint8_t> rtxPayloadType;
+  // Audio with RFC 2198 redundancy (audio/red whose blocks are payloadType): the router unwraps it for
+  // subscribers without RED and fills single losses from the redundant copies.
+  std::optional<uint8_t> redPayloadType;
   uint32_t clockRate = 48000;
   RtpHeaderExtensionIds extensions;  // the publisher's ids
   bool operator==(const ProducerSpec&) const = default;
@@ -37,6 +40,8 @@ struct ConsumerSpec {
   // Our RTX stream (RFC 4588) when the subscriber offered RTX for that codec; else resends use ssrc.
   std::optional<uint32_t> rtxSsrc;
   std::optional<uint8_t> rtxPayloadType;
+  // The subscriber's audio/red payload type when it takes RED: RED from the publisher goes to it as is.
+  std::optional<uint8_t> redPayloadType;
   uint32_t clockRate = 48000;
   RtpHeaderExtensionIds extensions;  // the subscriber's ids
   bool operator==(const ConsumerSpec&) const = default;

@@ -20,8 +20,29 @@ std::optional<int> findRtx(const MediaSection& offer, int pt) {
   return std::nullopt;
 }
 
+// RED whose fmtp lists only pt, as "pt/pt" (one redundant block) or longer: the router unwraps and repairs
+// RED of Opus only.
+std::optional<int> findRed(const MediaSection& offer, int pt) {
+  for (int candidate : offer.payloadTypes()) {
+    const Rtpmap* r = offer.rtpmap(candidate);
+    if (!r || !equalsIgnoreCase(r->codec, "red") || r->clockRate != 48000) continue;
+    const Fmtp* f = offer.fmtp(candidate);
+    if (!f || f->opaque.empty()) continue;
+    bool onlyPt = true;
+    size_t start = 0;
+    const std::string& list = f->opaque;
+    while (start <= list.size()) {
+      const size_t slash = std::min(list.find('/', start), list.size());
+      if (list.substr(start, slash - start) != std::to_string(pt)) onlyPt = false;
+      start = slash + 1;
+    }
+    if (onlyPt) return candidate;
+  }
+  return std::nullopt;
+}
+
 CodecChoice choiceFor(const MediaSection& offer, const Rtpmap& r) {
-  return CodecChoice{r.pt, findRtx(offer, r.pt), r.codec, r.clockRate, r.channels};
+  return CodecChoice{r.pt, findRtx(offer, r.pt), std::nullopt, r.codec, r.clockRate, r.channels};
 }
 
 // The offered codec with the given name and clock rate that scores highest, ties going to the browser's
@@ -51,7 +72,9 @@ std::optional<int> extensionId(const MediaSection& offer, const char* uri) {
 }  // namespace
 
 std::optional<CodecChoice> CodecMatcher::findOpus(const MediaSection& offer) {
-  return best(offer, "opus", 48000, [](const Rtpmap& r, const Fmtp*) { return r.channels == 2 ? 0 : -1; });
+  auto opus = best(offer, "opus", 48000, [](const Rtpmap& r, const Fmtp*) { return r.channels == 2 ? 0 : -1; });
+  if (opus) opus->redPt = findRed(offer, opus->pt);
+  return opus;
 }
 
 std::optional<CodecChoice> CodecMatcher::findVp8(const MediaSection& offer) {
@@ -134,17 +157,16 @@ MediaSection CodecMatcher::buildAnswer(const MediaSection& offer, const AnswerPa
     const auto codecs = selectCodecs(offer);
     if (codecs.empty()) return reject();
     const ExtensionIds ids = findExtensions(offer);
-    // abs-send-time with REMB when offered, transport-wide CC only as the fallback (using both would give the
-    // browser two bandwidth estimators fighting each other). With REMB the receiving browsers estimate
-    // their own downlinks and the router relays the lowest estimate to the publisher, which is the
-    // feedback an SFU without its own send-side estimator can give honestly.
-    //
-    // A section the browser sends on is the exception: there the router is the receiver and writes
-    // transport-wide feedback itself, so the browser's send-side estimator sees the publisher's own uplink
-    // (delay growth before loss), and REMB stays on to cap it by what its subscribers can take.
+    // Transport-wide CC wherever it is offered, so both legs have a send-side estimator. On a section the
+    // browser sends on, the router is the receiver and writes the feedback, so the browser's estimator
+    // sees the publisher's own uplink; REMB stays on there, to cap it by what its subscribers can take.
+    // On a section the browser receives on, the browser writes the feedback and the router's estimator
+    // (rtc/bwe) measures the downlink to it; REMB is left out there, since the browser would otherwise
+    // run a second, receive-side estimator whose figure fights ours. abs-send-time and REMB remain the
+    // fallback for a browser that offers no transport-cc.
     const Direction offered = offer.direction.value_or(Direction::kSendRecv);
     const bool browserSends = offered == Direction::kSendOnly || offered == Direction::kSendRecv;
-    const bool useTwcc = ids.transportWideCc.has_value() && (browserSends || !ids.absSendTime.has_value());
+    const bool useTwcc = ids.transportWideCc.has_value();
     const auto keepFeedback = [&](const RtcpFb& fb) {
       if (fb.type == "transport-cc") return useTwcc;
       if (fb.type == "goog-remb") return !useTwcc || browserSends;
@@ -167,6 +189,9 @@ MediaSection CodecMatcher::buildAnswer(const MediaSection& offer, const AnswerPa
       if (r && equalsIgnoreCase(r->codec, "opus")) answer.fmtps.back().params["useinbandfec"] = "1";
     };
     for (const auto& c : codecs) {
+      // RED first: the browser sends the first codec of the answer, and with RED a lost packet's audio
+      // comes again with the next one.
+      if (c.redPt) copyCodec(*c.redPt);
       copyCodec(c.pt);
       if (c.rtxPt) copyCodec(*c.rtxPt);
     }
@@ -175,8 +200,8 @@ MediaSection CodecMatcher::buildAnswer(const MediaSection& offer, const AnswerPa
     };
     addExtension(ids.mid, kMidUri);
     if (offer.kind == "audio") addExtension(ids.audioLevel, kAudioLevelUri);
-    // A publisher keeps abs-send-time next to transport-cc: the router copies it into what it forwards, and
-    // the subscribers' REMB estimators need it (without it they fall back to a per-stream estimate that
+    // A publisher keeps abs-send-time next to transport-cc: the router copies it into what it forwards to
+    // subscribers that have only REMB (without it their estimators fall back to a per-stream estimate that
     // held a lossy downlink at a tenth of its rate).
     if (useTwcc) addExtension(ids.transportWideCc, kTransportWideCcUri);
     if (!useTwcc || browserSends) addExtension(ids.absSendTime, kAbsSendTimeUri);

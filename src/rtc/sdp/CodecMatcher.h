@@ -14,6 +14,7 @@ namespace rooms::sdp {
 struct CodecChoice {
   int pt = 0;
   std::optional<int> rtxPt;  // the offered "rtx" payload type whose fmtp apt names pt
+  std::optional<int> redPt;  // audio: the offered "red" (RFC 2198) payload type whose blocks are all pt
   std::string name;          // as offered, e.g. "VP8" or "opus"
   uint32_t clockRate = 0;
   int channels = 0;
@@ -43,7 +44,8 @@ class CodecMatcher {
       "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
   static constexpr const char* kAbsSendTimeUri = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
 
-  // Opus at 48000 Hz with 2 channels, the only form WebRTC uses (RFC 7587).
+  // Opus at 48000 Hz with 2 channels, the only form WebRTC uses (RFC 7587), with its RED companion when
+  // offered (red/48000/2 with fmtp "pt/pt"...).
   static std::optional<CodecChoice> findOpus(const MediaSection& offer);
   static std::optional<CodecChoice> findVp8(const MediaSection& offer);
   // packetization-mode=1 only (mode 0 cannot carry frames larger than one packet); among those,

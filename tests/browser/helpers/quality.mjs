@@ -21,7 +21,8 @@ export async function qualitySnapshot(page, pcExpr) {
       t: performance.now(),
       video: { framesDecoded: 0, framesReceived: 0, framesDropped: 0, freezeCount: 0, totalFreezesDuration: 0,
         packetsReceived: 0, packetsLost: 0, nackCount: 0, pliCount: 0, firCount: 0, keyFramesDecoded: 0,
-        bytesReceived: 0, retransmittedPacketsReceived: 0, frameWidth: 0, frameHeight: 0 },
+        bytesReceived: 0, retransmittedPacketsReceived: 0, frameWidth: 0, frameHeight: 0,
+        jitterBufferDelay: 0, jitterBufferEmittedCount: 0, jitterBufferMinimumDelay: 0 },
       audio: { packetsReceived: 0, packetsLost: 0, concealedSamples: 0, totalSamplesReceived: 0,
         jitterBufferDelay: 0, jitterBufferEmittedCount: 0 },
       sent: { frameWidth: 0, frameHeight: 0, framesEncoded: 0, bytesSent: 0, nackCount: 0, pliCount: 0,
@@ -72,6 +73,7 @@ export function figures(a, b, stallMs = 0) {
   const unrecovered = Math.max(0, lost - rtx);
   const openFreeze = stallMs >= 500 ? stallMs / 1000 : 0;
   const emitted = d('audio', 'jitterBufferEmittedCount');
+  const videoEmitted = d('video', 'jitterBufferEmittedCount');
   return {
     seconds: s,
     fps: d('video', 'framesDecoded') / s,
@@ -91,6 +93,9 @@ export function figures(a, b, stallMs = 0) {
     audioConcealedPct: pct(d('audio', 'concealedSamples'), d('audio', 'totalSamplesReceived')),
     audioLossPct: pct(Math.max(0, d('audio', 'packetsLost')), d('audio', 'packetsReceived') + Math.max(0, d('audio', 'packetsLost'))),
     audioJitterBufferMs: emitted > 0 ? (1000 * d('audio', 'jitterBufferDelay')) / emitted : 0,
+    videoJitterBufferMs: videoEmitted > 0 ? (1000 * d('video', 'jitterBufferDelay')) / videoEmitted : 0,
+    // The floor the receiver kept under its target (its own minimum: the playout-delay extension, lip sync).
+    videoMinimumDelayMs: videoEmitted > 0 ? (1000 * d('video', 'jitterBufferMinimumDelay')) / videoEmitted : 0,
     stallAtEndMs: Math.round(stallMs),
   };
 }
@@ -130,4 +135,5 @@ export const formatFigures = (f) =>
   `fps ${f.fps.toFixed(1)}, freezes ${f.freezes} (${f.freezeSeconds.toFixed(1)} s), ` +
   `video packets lost ${f.videoPacketsLost} of ${f.videoPacketsLost + f.videoPacketsReceived} (${f.videoLossRawPct.toFixed(2)}%), ` +
   `unrecovered ${f.videoPacketsUnrecovered} (${f.videoLossPct.toFixed(2)}%), nacks ${f.nacks}, rtx ${f.retransmittedReceived}, plis ${f.plis}, ${f.resolution} at ${Math.round(f.videoKbps)} kbit/s, ` +
+  `video jitter buffer ${f.videoJitterBufferMs.toFixed(0)} ms (floor ${f.videoMinimumDelayMs.toFixed(0)}), ` +
   `audio concealed ${f.audioConcealedPct.toFixed(2)}%, jitter buffer ${f.audioJitterBufferMs.toFixed(0)} ms`;

@@ -1,0 +1,248 @@
+// The send-side estimator (rtc/bwe) part by part, then whole against a simulated link: a sender that
+// follows the estimate, a bottleneck with a drop-tail queue and random loss, and feedback written by our own
+// TransportCcFeedbackGenerator, as a browser would write it, and parsed by our parser.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <random>
+
+#include "rtc/bwe/AckedBitrate.h"
+#include "rtc/bwe/AimdRateControl.h"
+#include "rtc/bwe/InterArrivalGroups.h"
+#include "rtc/bwe/SendSideBandwidthEstimator.h"
+#include "rtc/bwe/SentPacketHistory.h"
+#include "rtc/bwe/TrendlineEstimator.h"
+#include "rtc/rtcp/RtcpCompoundPacket.h"
+#include "rtc/rtcp/TransportFeedback.h"
+#include "rtc/rtp/TransportCcFeedbackGenerator.h"
+
+namespace rooms::rtc {
+namespace {
+
+TEST(BandwidthEstimatorTest, HistoryFindsOnlyWhatWasSentUnderThatNumber) {
+  SentPacketHistory h;
+  EXPECT_EQ(h.find(7), nullptr);
+  h.onSent(7, 1000, 1200);
+  ASSERT_NE(h.find(7), nullptr);
+  EXPECT_EQ(h.find(7)->sendUs, 1000);
+  h.onSent(static_cast<uint16_t>(7 + SentPacketHistory::kCapacity), 2000, 100);  // same slot, newer
+  EXPECT_EQ(h.find(7), nullptr);
+  EXPECT_EQ(h.find(static_cast<uint16_t>(7 + SentPacketHistory::kCapacity))->size, 100u);
+}
+
+TEST(BandwidthEstimatorTest, PacketsOfOneBurstFormOneGroup) {
+  InterArrivalGroups g;
+  // Frame 1 at 0 ms (three packets), frame 2 at 33 ms, frame 3 at 66 ms, each arriving 2 ms later than
+  // the one before it relative to its send time.
+  EXPECT_FALSE(g.onPacket(0, 10'000));
+  EXPECT_FALSE(g.onPacket(100, 10'500));
+  EXPECT_FALSE(g.onPacket(200, 11'000));
+  EXPECT_FALSE(g.onPacket(33'000, 45'000));  // second group starts; no previous complete pair yet
+  EXPECT_FALSE(g.onPacket(33'100, 45'400));
+  auto d = g.onPacket(66'000, 80'000);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->sendDeltaUs, 33'100 - 200);
+  EXPECT_EQ(d->arrivalDeltaUs, 45'400 - 11'000);
+}
+
+TEST(BandwidthEstimatorTest, TrendlineSeesAGrowingQueueAndItsDraining) {
+  TrendlineEstimator steady;
+  for (int i = 0; i < 100; ++i) steady.update(33, 33 + (i % 2 ? 1.0 : -1.0), i * 33);
+  EXPECT_EQ(steady.state(), BandwidthUsage::Normal);
+
+  TrendlineEstimator growing;
+  bool overused = false;
+  for (int i = 0; i < 60; ++i) {
+    growing.update(33, 36, i * 36);  // each group 3 ms later: a queue building at ~9% over capacity
+    overused = overused || growing.state() == BandwidthUsage::Overusing;
+  }
+  EXPECT_TRUE(overused);
+
+  bool underused = false;
+  for (int i = 0; i < 60; ++i) {
+    growing.update(33, 29, 60 * 36 + i * 29);
+    underused = underused || growing.state() == BandwidthUsage::Underusing;
+  }
+  EXPECT_TRUE(underused);
+}
+
+TEST(BandwidthEstimatorTest, AimdGrowsMultiplicativelyAndCutsToWhatArrived) {
+  AimdRateControl aimd(80'000, 10'000'000, 500'000);
+  aimd.update(BandwidthUsage::Normal, 500'000, 0, 50);
+  for (int t = 100; t <= 1000; t += 100) aimd.update(BandwidthUsage::Normal, 500'000, t, 50);
+  EXPECT_NEAR(static_cast<double>(aimd.estimate()), 500'000 * 1.08, 2'000);  // 8% in a second
+  aimd.update(BandwidthUsage::Overusing, 400'000, 1100, 50);
+  EXPECT_EQ(aimd.estimate(), 340'000u);  // 0.85 x what arrived
+  EXPECT_TRUE(aimd.nearCapacity());
+  // Near the capacity it found, growth is additive: a packet per response time (here 150 ms).
+  aimd.update(BandwidthUsage::Normal, 340'000, 1200, 50);
+  aimd.update(BandwidthUsage::Normal, 340'000, 2200, 50);
+  EXPECT_NEAR(static_cast<double>(aimd.estimate()), 340'000 + 1.1 * 9600 / 0.150, 1'000);  // 1.1 s since the cut
+}
+
+TEST(BandwidthEstimatorTest, AimdDoesNotOutgrowWhatArrives) {
+  AimdRateControl aimd(80'000, 10'000'000, 300'000);
+  for (int t = 0; t <= 20'000; t += 100) aimd.update(BandwidthUsage::Normal, 200'000, t, 50);
+  EXPECT_EQ(aimd.estimate(), 310'000u);  // 1.5 x 200k + 10k
+  // But an estimate already above the ceiling is not pulled down by a quiet sender.
+  AimdRateControl high(80'000, 10'000'000, 2'000'000);
+  for (int t = 0; t <= 2'000; t += 100) high.update(BandwidthUsage::Normal, 100'000, t, 50);
+  EXPECT_EQ(high.estimate(), 2'000'000u);
+}
+
+TEST(BandwidthEstimatorTest, AckedBitrateIsTheArrivalRateOverHalfASecond) {
+  AckedBitrate acked;
+  // 1200-byte packets every 10 ms: 960 kbit/s.
+  for (int i = 0; i < 40; ++i) acked.onAcked(i * 10'000, 1200);
+  EXPECT_EQ(acked.bps(), 0u);  // less than a window seen
+  for (int i = 40; i < 200; ++i) acked.onAcked(i * 10'000, 1200);
+  EXPECT_NEAR(static_cast<double>(acked.bps()), 960'000, 1);
+  acked.onAcked(5'000'000, 1200);  // after a 3 s silence the old buckets are gone
+  EXPECT_LT(acked.bps(), 50'000u);
+}
+
+// A sender that follows the estimate through a bottleneck link, in 1 ms steps.
+class LinkSimulation {
+ public:
+  struct Link {
+    uint64_t capacityBps = 100'000'000;
+    int64_t queueLimitUs = 300'000;  // drop-tail: a packet that would wait longer is dropped
+    int64_t propagationUs = 20'000;
+    double randomLoss = 0;
+  };
+
+  explicit LinkSimulation(Link link) : link_(link) {}
+  void setLink(Link link) { link_ = link; }
+
+  void run(int64_t untilMs) {
+    for (; nowMs_ < untilMs; ++nowMs_) {
+      const int64_t nowUs = nowMs_ * 1000;
+      if (nowMs_ % 33 == 0) sendFrame(nowUs);
+      while (!inFlight_.empty() && inFlight_.front().arrivalUs <= nowUs) {
+        receiver_.onPacket(inFlight_.front().seq, inFlight_.front().arrivalUs);
+        inFlight_.pop_front();
+      }
+      if (receiver_.due(nowMs_)) {
+        std::array<uint8_t, 1500> buf{};
+        for (int i = 0; i < 4; ++i) {
+          const size_t n = receiver_.write(buf, 1, 2, nowMs_);
+          if (n == 0) break;
+          auto compound = RtcpCompoundPacket::parse(buf.data(), n);
+          ASSERT_TRUE(compound);
+          auto feedback = TransportFeedback::parse(*compound->begin());
+          ASSERT_TRUE(feedback);
+          estimator_.onFeedback(*feedback, nowMs_, 2 * link_.propagationUs / 1000);
+          if (receiver_.pending() < TransportCcFeedbackGenerator::kEagerPackets) break;
+        }
+      }
+    }
+  }
+
+  const SendSideBandwidthEstimator& estimator() const { return estimator_; }
+  uint64_t sendingBps() const { return sendingBps_; }
+  int64_t lastQueueUs() const { return lastQueueUs_; }
+
+ private:
+  struct InFlight {
+    uint16_t seq;
+    int64_t arrivalUs;
+  };
+
+  void sendFrame(int64_t nowUs) {
+    // The publisher's encoder follows our REMB, up to the room page's cap.
+    sendingBps_ = std::min<uint64_t>(estimator_.estimate(), 2'500'000);
+    int64_t bytes = static_cast<int64_t>(sendingBps_ / 8 / 30);
+    int64_t sendUs = nowUs;
+    while (bytes > 0) {
+      const int64_t size = std::min<int64_t>(bytes, 1200);
+      bytes -= size;
+      const uint16_t seq = seq_++;
+      estimator_.onPacketSent(seq, sendUs, static_cast<size_t>(size));
+      const int64_t wireBits = (size + 38) * 8;
+      const int64_t serviceUs = wireBits * 1'000'000 / static_cast<int64_t>(link_.capacityBps);
+      const int64_t start = std::max(sendUs, linkFreeUs_);
+      const bool dropped = start - sendUs > link_.queueLimitUs || uniform_(rng_) < link_.randomLoss;
+      if (start - sendUs <= link_.queueLimitUs) {
+        linkFreeUs_ = start + serviceUs;
+        lastQueueUs_ = start - sendUs;
+      }
+      if (!dropped) inFlight_.push_back({seq, linkFreeUs_ + link_.propagationUs});
+      sendUs += 50;  // the router forwards a frame's packets as they come, a few tens of us apart
+    }
+  }
+
+  Link link_;
+  SendSideBandwidthEstimator estimator_;
+  TransportCcFeedbackGenerator receiver_;
+  std::deque<InFlight> inFlight_;
+  std::mt19937 rng_{7};
+  std::uniform_real_distribution<double> uniform_{0, 1};
+  int64_t nowMs_ = 0;
+  int64_t linkFreeUs_ = 0;
+  int64_t lastQueueUs_ = 0;
+  uint64_t sendingBps_ = 0;
+  uint16_t seq_ = 0;
+};
+
+TEST(BandwidthEstimatorTest, ACleanFastLinkIsNotLimited) {
+  LinkSimulation sim({});
+  sim.run(20'000);
+  EXPECT_TRUE(sim.estimator().active());
+  EXPECT_GE(sim.estimator().estimate(), 2'500'000u);
+}
+
+TEST(BandwidthEstimatorTest, RandomLossAloneIsNotCongestion) {
+  LinkSimulation sim({.randomLoss = 0.05});
+  sim.run(20'000);
+  EXPECT_NEAR(sim.estimator().lossRatio(), 0.05, 0.04);
+  EXPECT_GE(sim.estimator().estimate(), 2'500'000u);
+}
+
+TEST(BandwidthEstimatorTest, LossThatSendingLessDoesNotCureIsTheLinks) {
+  // 30% whatever the rate: one cut, then the loss is taken as the link's and the rate comes back.
+  LinkSimulation sim({.randomLoss = 0.30});
+  sim.run(3'000);
+  EXPECT_LT(sim.estimator().estimate(), 2'500'000u);
+  sim.run(20'000);
+  EXPECT_NEAR(sim.estimator().inherentLoss(), 0.30, 0.06);
+  EXPECT_GT(sim.estimator().estimate(), 1'500'000u);
+}
+
+TEST(BandwidthEstimatorTest, LossFromAPolicerLowersTheRate) {
+  // A policer drops what exceeds 800 kbit/s with almost no queue, so there is no delay to see: the loss is
+  // the only signal, and it goes away when the rate comes down.
+  LinkSimulation sim({.capacityBps = 800'000, .queueLimitUs = 3'000});
+  sim.run(20'000);
+  EXPECT_LT(sim.estimator().estimate(), 1'200'000u);
+  EXPECT_LT(sim.estimator().inherentLoss(), 0.05);
+}
+
+TEST(BandwidthEstimatorTest, SettlesBelowACappedLinkWithAShortQueue) {
+  LinkSimulation sim({.capacityBps = 600'000});
+  sim.run(30'000);
+  const uint64_t estimate = sim.estimator().estimate();
+  EXPECT_GT(estimate, 350'000u);
+  EXPECT_LT(estimate, 720'000u);
+  // What the sender puts through over the last seconds keeps the queue short.
+  int64_t worstQueueUs = 0;
+  for (int step = 0; step < 50; ++step) {
+    sim.run(30'000 + (step + 1) * 100);
+    worstQueueUs = std::max(worstQueueUs, sim.lastQueueUs());
+  }
+  EXPECT_LT(worstQueueUs, 250'000);
+}
+
+TEST(BandwidthEstimatorTest, FollowsACapacityDrop) {
+  LinkSimulation sim({.capacityBps = 2'000'000});
+  sim.run(10'000);
+  EXPECT_GT(sim.estimator().estimate(), 1'200'000u);
+  sim.setLink({.capacityBps = 500'000});
+  sim.run(13'000);
+  EXPECT_LT(sim.estimator().estimate(), 600'000u);
+}
+
+}  // namespace
+}  // namespace rooms::rtc
