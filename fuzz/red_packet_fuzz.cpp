@@ -19,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t covered = 0;
   for (size_t i = 0; i < red->blockCount(); ++i) {
     const auto& b = red->block(i);
-    if (!b.data.empty() && (b.data.data() < data || b.data.data() + b.data.size() > data + size)) __builtin_trap();
+    if (!b.data.empty() && (b.data.data() < data || b.data.data() + b.data.size() > data + size))
+      __builtin_trap();
     covered += b.data.size();
   }
   const size_t headers = red->redundantCount() * RedPacket::kBlockHeaderSize + 1;

@@ -80,7 +80,8 @@ TEST(BandwidthEstimatorTest, AimdGrowsMultiplicativelyAndCutsToWhatArrived) {
   // Near the capacity it found, growth is additive: a packet per response time (here 150 ms).
   aimd.update(BandwidthUsage::Normal, 340'000, 1200, 50);
   aimd.update(BandwidthUsage::Normal, 340'000, 2200, 50);
-  EXPECT_NEAR(static_cast<double>(aimd.estimate()), 340'000 + 1.1 * 9600 / 0.150, 1'000);  // 1.1 s since the cut
+  EXPECT_NEAR(static_cast<double>(aimd.estimate()), 340'000 + 1.1 * 9600 / 0.150,
+              1'000);  // 1.1 s since the cut
 }
 
 TEST(BandwidthEstimatorTest, AimdDoesNotOutgrowWhatArrives) {

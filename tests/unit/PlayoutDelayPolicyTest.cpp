@@ -2,15 +2,14 @@
 
 #include <gtest/gtest.h>
 
-
 namespace rooms::rtc {
 namespace {
 
 TEST(PlayoutDelayPolicyTest, RaisedWhileTheUplinkLosesAndDroppedAfterTheHold) {
   PlayoutDelayPolicy p;
   p.update(0, 100, 80, 1000);
-  EXPECT_EQ(p.minDelayMs(), 0u);  // clean
-  p.update(3, 200, 80, 2000);     // 3 of 103: lossy
+  EXPECT_EQ(p.minDelayMs(), 0u);    // clean
+  p.update(3, 200, 80, 2000);       // 3 of 103: lossy
   EXPECT_EQ(p.minDelayMs(), 160u);  // 1.5 x 80 + 40
   p.update(6, 300, 40, 3000);       // still lossy, shorter round trip: the floor does not wander down
   EXPECT_EQ(p.minDelayMs(), 160u);

@@ -21,8 +21,8 @@
 #include "rtc/rtcp/Remb.h"
 #include "rtc/rtcp/RtcpCompoundPacket.h"
 #include "rtc/rtcp/TransportFeedback.h"
-#include "rtc/rtp/RtpPacket.h"
 #include "rtc/rtp/RedPacket.h"
+#include "rtc/rtp/RtpPacket.h"
 #include "rtc/rtp/RtxPacket.h"
 #include "rtc/rtp/TransportCcFeedbackGenerator.h"
 #include "rtc/srtp/SrtpSession.h"
@@ -384,7 +384,6 @@ TEST_F(RouterTest, PublisherGetsTransportWideFeedback) {
   EXPECT_EQ(reported.back(), std::make_pair(uint16_t{10}, true));
 }
 
-
 TEST_F(RouterTest, SubscribersFeedbackSetsThePublishersRemb) {
   // The subscriber negotiated transport-cc: each packet it gets carries our transport-wide number, and its
   // feedback feeds our estimate of its link. Half of everything lost is beyond what loss alone may cost.
@@ -426,7 +425,8 @@ TEST_F(RouterTest, SubscribersFeedbackSetsThePublishersRemb) {
     }
   }
   ASSERT_EQ(numbers.size(), 480u);
-  for (size_t i = 1; i < numbers.size(); ++i) EXPECT_EQ(numbers[i], static_cast<uint16_t>(numbers[i - 1] + 1));
+  for (size_t i = 1; i < numbers.size(); ++i)
+    EXPECT_EQ(numbers[i], static_cast<uint16_t>(numbers[i - 1] + 1));
 
   const Received got = publisher_->take(sender_);
   const auto rembs = rtcpOf<Remb>(got, [](const RtcpPacketView& v) { return Remb::parse(v); });

@@ -849,7 +849,8 @@ TEST(CodecMatcherTest, BuildsAudioDataAndRejectedAnswers) {
       std::remove_if(twccOnly.extmaps.begin(), twccOnly.extmaps.end(),
                      [](const Extmap& e) { return e.uri == CodecMatcher::kAbsSendTimeUri; }),
       twccOnly.extmaps.end());
-  EXPECT_TRUE(hasExtension(CodecMatcher::buildAnswer(twccOnly, ourParams()), CodecMatcher::kTransportWideCcUri));
+  EXPECT_TRUE(
+      hasExtension(CodecMatcher::buildAnswer(twccOnly, ourParams()), CodecMatcher::kTransportWideCcUri));
   v.extmaps.erase(std::remove_if(v.extmaps.begin(), v.extmaps.end(),
                                  [](const Extmap& e) { return e.uri == CodecMatcher::kTransportWideCcUri; }),
                   v.extmaps.end());

@@ -4,7 +4,9 @@ namespace rooms::rtc {
 
 namespace {
 constexpr int64_t kSlots = static_cast<int64_t>(AckedBitrate::kBuckets) + 1;
-size_t slotOf(int64_t index) { return static_cast<size_t>(((index % kSlots) + kSlots) % kSlots); }
+size_t slotOf(int64_t index) {
+  return static_cast<size_t>(((index % kSlots) + kSlots) % kSlots);
+}
 }  // namespace
 
 void AckedBitrate::onAcked(int64_t arrivalUs, size_t bytes) {

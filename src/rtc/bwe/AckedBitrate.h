@@ -19,7 +19,7 @@ class AckedBitrate {
 
  private:
   std::array<uint64_t, kBuckets + 1> bytes_{};  // one more: the bucket still filling
-  int64_t current_ = 0;                          // index of the newest bucket (arrival / kBucketUs)
+  int64_t current_ = 0;                         // index of the newest bucket (arrival / kBucketUs)
   int64_t first_ = 0;
   bool started_ = false;
 };

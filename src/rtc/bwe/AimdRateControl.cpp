@@ -77,11 +77,13 @@ void AimdRateControl::updateCapacity(double ackedBps) {
   }
   capacity = (1 - kAlpha) * capacity + kAlpha * acked;
   const double error = capacity - acked;
-  capacityVariance_ =
-      std::clamp((1 - kAlpha) * capacityVariance_ + kAlpha * error * error / std::max(capacity, 1.0), 0.4, 2.5);
+  capacityVariance_ = std::clamp(
+      (1 - kAlpha) * capacityVariance_ + kAlpha * error * error / std::max(capacity, 1.0), 0.4, 2.5);
   capacityBps_ = capacity * 1000;
 }
 
-void AimdRateControl::limit(uint64_t bps) { rate_ = std::clamp(std::min(rate_, bps), minBps_, maxBps_); }
+void AimdRateControl::limit(uint64_t bps) {
+  rate_ = std::clamp(std::min(rate_, bps), minBps_, maxBps_);
+}
 
 }  // namespace rooms::rtc

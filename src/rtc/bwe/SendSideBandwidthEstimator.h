@@ -7,9 +7,9 @@
 // Loss alone is not read as congestion below kHighLoss: on the links this is for (wi-fi, mobile) random loss
 // is common, NACK/RTX repairs it, and a queue that overflows shows as delay first. Above it the rate is cut;
 // if in the next loss window, at the lower rate, the loss stays (at least kSameLoss of it), it was the
-// link's, not our rate's, and becomes the link's inherent loss: only loss kLossMargin above that cuts again. Until the first
-// congestion the estimate is "unlimited" (kMaxBps): the publisher's own estimator ramps up, with probing,
-// and this one only caps it where the downlink says so. Media thread only; nothing allocates.
+// link's, not our rate's, and becomes the link's inherent loss: only loss kLossMargin above that cuts again.
+// Until the first congestion the estimate is "unlimited" (kMaxBps): the publisher's own estimator ramps up,
+// with probing, and this one only caps it where the downlink says so. Media thread only; nothing allocates.
 #include <cstddef>
 #include <cstdint>
 

@@ -78,8 +78,10 @@ void TrendlineEstimator::adaptThreshold(double modifiedTrend, int64_t arrivalMs)
     return;
   }
   const double k = magnitude < threshold_ ? kThresholdDown : kThresholdUp;
-  const double elapsedMs = static_cast<double>(std::clamp<int64_t>(arrivalMs - lastThresholdUpdateMs_, 0, 100));
-  threshold_ = std::clamp(threshold_ + k * (magnitude - threshold_) * elapsedMs, kMinThreshold, kMaxThreshold);
+  const double elapsedMs =
+      static_cast<double>(std::clamp<int64_t>(arrivalMs - lastThresholdUpdateMs_, 0, 100));
+  threshold_ =
+      std::clamp(threshold_ + k * (magnitude - threshold_) * elapsedMs, kMinThreshold, kMaxThreshold);
   lastThresholdUpdateMs_ = arrivalMs;
 }
 

@@ -24,9 +24,9 @@ class TrendlineEstimator {
   static constexpr double kInitialThreshold = 12.5;
   static constexpr double kMinThreshold = 6;
   static constexpr double kMaxThreshold = 600;
-  static constexpr double kThresholdUp = 0.0087;    // per ms, while the trend is above the threshold
-  static constexpr double kThresholdDown = 0.039;   // per ms, while below
-  static constexpr double kMaxThresholdJump = 15;   // a spike beyond threshold + this does not move it
+  static constexpr double kThresholdUp = 0.0087;   // per ms, while the trend is above the threshold
+  static constexpr double kThresholdDown = 0.039;  // per ms, while below
+  static constexpr double kMaxThresholdJump = 15;  // a spike beyond threshold + this does not move it
 
   void update(double sendDeltaMs, double arrivalDeltaMs, int64_t arrivalMs);
   BandwidthUsage state() const { return state_; }

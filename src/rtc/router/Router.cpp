@@ -33,8 +33,12 @@ int64_t steadyNowUs() {
 }
 
 // abs-send-time: 6.18 fixed-point seconds, 24 bits.
-uint32_t absSendTimeAt(int64_t us) { return static_cast<uint32_t>((us << 18) / 1'000'000) & 0xFFFFFF; }
-uint32_t absSendTimeNow() { return absSendTimeAt(steadyNowUs()); }
+uint32_t absSendTimeAt(int64_t us) {
+  return static_cast<uint32_t>((us << 18) / 1'000'000) & 0xFFFFFF;
+}
+uint32_t absSendTimeNow() {
+  return absSendTimeAt(steadyNowUs());
+}
 
 // Restamps the abs-send-time of a packet about to be resent: a resend with its first send time looks to the
 // subscriber's estimator like a packet delayed by a round trip, which it reads as congestion.
@@ -362,8 +366,9 @@ void Router::tapAudio(Producer& producer, const RtpPacket& packet, int64_t nowMs
   }
 }
 
-std::optional<RtpPacket> Router::plainCopy(const RtpPacket& red, std::span<const uint8_t> payload, uint16_t seq,
-                                           uint32_t timestamp, bool marker, uint8_t payloadType) {
+std::optional<RtpPacket> Router::plainCopy(const RtpPacket& red, std::span<const uint8_t> payload,
+                                           uint16_t seq, uint32_t timestamp, bool marker,
+                                           uint8_t payloadType) {
   const size_t header = red.headerSize();
   if (header + payload.size() > redBuffer_.size() - kSrtpTrailer) return std::nullopt;
   uint8_t* out = redBuffer_.data();
@@ -398,7 +403,8 @@ void Router::forwardRed(Producer& producer, const RtpPacket& packet, int64_t now
     forward(producer, *recovered, nowMs);
   }
   if (red->primary().payloadType != spec.payloadType) return;
-  auto primary = plainCopy(packet, red->primary().data, seq, packet.timestamp(), packet.marker(), spec.payloadType);
+  auto primary =
+      plainCopy(packet, red->primary().data, seq, packet.timestamp(), packet.marker(), spec.payloadType);
   if (!primary) return;
   tapAudio(producer, *primary, nowMs);
   forward(producer, packet, nowMs, &*primary);
@@ -526,7 +532,8 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
         }
         if (size) restampAbsSendTime(packetBuffer_.data(), size, spec.extensions.absSendTime);
         if (size && spec.extensions.transportWideCc) {
-          restampTransportSequence(packetBuffer_.data(), size, spec.extensions.transportWideCc, member.twccSeq);
+          restampTransportSequence(packetBuffer_.data(), size, spec.extensions.transportWideCc,
+                                   member.twccSeq);
           member.bwe.onPacketSent(member.twccSeq++, steadyNowUs(), size);
         }
         if (size && member.transport->sendRtp(packetBuffer_.data(), size, packetBuffer_.size())) {

@@ -72,7 +72,8 @@ std::optional<int> extensionId(const MediaSection& offer, const char* uri) {
 }  // namespace
 
 std::optional<CodecChoice> CodecMatcher::findOpus(const MediaSection& offer) {
-  auto opus = best(offer, "opus", 48000, [](const Rtpmap& r, const Fmtp*) { return r.channels == 2 ? 0 : -1; });
+  auto opus =
+      best(offer, "opus", 48000, [](const Rtpmap& r, const Fmtp*) { return r.channels == 2 ? 0 : -1; });
   if (opus) opus->redPt = findRed(offer, opus->pt);
   return opus;
 }
