@@ -140,6 +140,9 @@ void Router::applyConsumers(Member& member, const std::vector<ConsumerSpec>& spe
     if (old && old->producer()) old->producer()->removeConsumer(old.get());
   }
   member.consumers = std::move(next);
+  const bool numbered = std::any_of(member.consumers.begin(), member.consumers.end(),
+                                    [](const auto& c) { return c->spec().extensions.transportWideCc != 0; });
+  if (numbered && !member.bwe) member.bwe = std::make_unique<SendSideBandwidthEstimator>();
 }
 
 // Rooms hold a handful of tracks, so recomputing every link after a negotiation is cheaper to get right than
@@ -454,7 +457,7 @@ void Router::forward(Producer& producer, const RtpPacket& packet, int64_t nowMs,
         consumer->rewrite(in, inIds, packetBuffer_.data(), packetBuffer_.size() - kSrtpTrailer, nowMs,
                           sub->twccSeq, absSendTime);
     if (size == 0) continue;
-    if (consumer->spec().extensions.transportWideCc) sub->bwe.onPacketSent(sub->twccSeq++, sendUs, size);
+    if (consumer->spec().extensions.transportWideCc) sub->bwe->onPacketSent(sub->twccSeq++, sendUs, size);
     consumer->onSent(packetBuffer_.data(), size, nowMs);
     out.sendRtp(packetBuffer_.data(), size, packetBuffer_.size());
   }
@@ -499,8 +502,9 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
       if (packet.count == kFmtTransportFeedback) {
         auto feedback = TransportFeedback::parse(packet);
         if (!feedback) return;
-        member.bwe.onFeedback(*feedback, nowMs, rttMsOf(member));
-        if (member.bwe.dropped()) announceEstimate(member);
+        if (!member.bwe) return;  // feedback on packets we never numbered
+        member.bwe->onFeedback(*feedback, nowMs, rttMsOf(member));
+        if (member.bwe->dropped()) announceEstimate(member);
         return;
       }
       if (packet.count != kFmtGenericNack) return;
@@ -534,7 +538,7 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
         if (size && spec.extensions.transportWideCc) {
           restampTransportSequence(packetBuffer_.data(), size, spec.extensions.transportWideCc,
                                    member.twccSeq);
-          member.bwe.onPacketSent(member.twccSeq++, steadyNowUs(), size);
+          member.bwe->onPacketSent(member.twccSeq++, steadyNowUs(), size);
         }
         if (size && member.transport->sendRtp(packetBuffer_.data(), size, packetBuffer_.size())) {
           c->countRetransmission();
@@ -596,7 +600,7 @@ uint64_t Router::rembFor(const Producer& producer) const {
   for (Consumer* c : producer.consumers()) {
     auto sub = byTransport_.find(&c->transport());
     uint64_t limit = c->rembBitrate();
-    if (sub != byTransport_.end() && sub->second->bwe.active()) limit = videoShareOf(*sub->second);
+    if (sub != byTransport_.end() && sub->second->bwe && sub->second->bwe->active()) limit = videoShareOf(*sub->second);
     if (limit > 0) estimate = std::min(estimate, limit);
   }
   return estimate;
@@ -613,7 +617,7 @@ uint64_t Router::videoShareOf(const Member& subscriber) const {
       ++audios;
     }
   }
-  const uint64_t estimate = subscriber.bwe.estimate();
+  const uint64_t estimate = subscriber.bwe ? subscriber.bwe->estimate() : maxVideoBitrate_;
   const uint64_t audio = std::min(audios * kAudioReserveBps, estimate / 2);
   return (estimate - audio) / std::max<uint64_t>(videos, 1);
 }
@@ -634,7 +638,7 @@ size_t Router::writeRemb(Member& member, std::span<uint8_t> buffer) {
 }
 
 void Router::announceEstimate(Member& subscriber) {
-  subscriber.bwe.markAnnounced();
+  if (subscriber.bwe) subscriber.bwe->markAnnounced();
   std::array<Member*, 8> done{};
   size_t doneCount = 0;
   for (auto& c : subscriber.consumers) {
@@ -744,7 +748,7 @@ void Router::tick(int64_t nowMs) {
       }
       sendRtcpReports(*member, nowMs);
       // Its estimate goes out with the publishers' reports within this interval.
-      member->bwe.markAnnounced();
+      if (member->bwe) member->bwe->markAnnounced();
     }
   }
 }
@@ -787,10 +791,10 @@ void Router::collectStats(int64_t nowMs, std::vector<TransportStats>& out) {
                   {"srtpErrors", counters.srtpErrors},
                   {"producers", member->producers.size()},
                   {"consumers", member->consumers.size()},
-                  {"bweActive", member->bwe.active()},
-                  {"bweBps", member->bwe.estimate()},
-                  {"bweAckedBps", member->bwe.ackedBps()},
-                  {"bweLoss", member->bwe.lossRatio()},
+                  {"bweActive", member->bwe && member->bwe->active()},
+                  {"bweBps", member->bwe ? member->bwe->estimate() : 0},
+                  {"bweAckedBps", member->bwe ? member->bwe->ackedBps() : 0},
+                  {"bweLoss", member->bwe ? member->bwe->lossRatio() : 0.0},
                   {"playoutDelayMs", s.playoutDelayMs},
                   {"linked", std::count_if(member->consumers.begin(), member->consumers.end(),
                                            [](const auto& c) { return c->producer() != nullptr; })}});

@@ -108,8 +108,10 @@ class Router : public WebRtcTransport::Listener {
     std::vector<std::unique_ptr<Producer>> producers;
     std::vector<std::unique_ptr<Consumer>> consumers;
     uint16_t twccSeq = 1;
-    // Our estimate of the link to it, from its transport-cc feedback on what we send.
-    SendSideBandwidthEstimator bwe;
+    // Our estimate of the link to it, from its transport-cc feedback on what we send; made when a
+    // consumer first negotiates transport-cc (its send history is 32 KiB, which a transport without
+    // feedback should not carry).
+    std::unique_ptr<SendSideBandwidthEstimator> bwe;
     // Arrivals of what it publishes, for its send-side bandwidth estimator.
     TransportCcFeedbackGenerator twccFeedback;
     int64_t nextRtcpMs = 0;
