@@ -23,7 +23,9 @@ void AckedBitrate::onAcked(int64_t arrivalUs, size_t bytes) {
     if (steps >= kSlots) {
       bytes_.fill(0);
     } else {
-      for (int64_t i = 1; i <= steps; ++i) bytes_[slotOf(current_ + i)] = 0;
+      for (int64_t i = 1; i <= steps; ++i) {
+        bytes_[slotOf(current_ + i)] = 0;
+      }
     }
     current_ = index;
   } else if (index <= current_ - kSlots) {
@@ -33,9 +35,13 @@ void AckedBitrate::onAcked(int64_t arrivalUs, size_t bytes) {
 }
 
 uint64_t AckedBitrate::bps() const {
-  if (!started_ || current_ - first_ < static_cast<int64_t>(kBuckets)) return 0;
+  if (!started_ || current_ - first_ < static_cast<int64_t>(kBuckets)) {
+    return 0;
+  }
   uint64_t sum = 0;
-  for (int64_t i = 1; i <= static_cast<int64_t>(kBuckets); ++i) sum += bytes_[slotOf(current_ - i)];
+  for (int64_t i = 1; i <= static_cast<int64_t>(kBuckets); ++i) {
+    sum += bytes_[slotOf(current_ - i)];
+  }
   constexpr int64_t kWindowUs = kBucketUs * static_cast<int64_t>(kBuckets);
   return sum * 8 * 1'000'000 / kWindowUs;
 }

@@ -11,7 +11,9 @@ AimdRateControl::AimdRateControl(uint64_t minBps, uint64_t maxBps, uint64_t star
 uint64_t AimdRateControl::update(BandwidthUsage usage, uint64_t ackedBps, int64_t nowMs, int64_t rttMs) {
   switch (usage) {
     case BandwidthUsage::Normal:
-      if (state_ == State::Hold || state_ == State::Decrease) state_ = State::Increase;
+      if (state_ == State::Hold || state_ == State::Decrease) {
+        state_ = State::Increase;
+      }
       break;
     case BandwidthUsage::Overusing:
       state_ = State::Decrease;
@@ -26,12 +28,16 @@ uint64_t AimdRateControl::update(BandwidthUsage usage, uint64_t ackedBps, int64_
     onDecrease(ackedBps, nowMs);
     return rate_;
   }
-  if (state_ != State::Increase || elapsedMs == 0) return rate_;
+  if (state_ != State::Increase || elapsedMs == 0) {
+    return rate_;
+  }
 
   if (capacityBps_ > 0 && ackedBps > 0) {
     // Clearly above where it congested before: the path changed, search multiplicatively again.
     const double sigmaBps = std::sqrt(capacityVariance_ * capacityBps_ / 1000) * 1000;
-    if (static_cast<double>(ackedBps) > capacityBps_ + 3 * sigmaBps) capacityBps_ = 0;
+    if (static_cast<double>(ackedBps) > capacityBps_ + 3 * sigmaBps) {
+      capacityBps_ = 0;
+    }
   }
   double next = static_cast<double>(rate_);
   if (capacityBps_ > 0) {
@@ -45,7 +51,9 @@ uint64_t AimdRateControl::update(BandwidthUsage usage, uint64_t ackedBps, int64_
     // Growth stops at what the measurement supports, but an estimate already above it is not pulled down:
     // a sender pausing (camera off) says nothing about the path.
     const double ceiling = kMaxOverAcked * static_cast<double>(ackedBps) + kOverAckedSlackBps;
-    if (next > ceiling) next = std::max(static_cast<double>(rate_), ceiling);
+    if (next > ceiling) {
+      next = std::max(static_cast<double>(rate_), ceiling);
+    }
   }
   rate_ = std::clamp(static_cast<uint64_t>(next), minBps_, maxBps_);
   return rate_;
@@ -54,8 +62,12 @@ uint64_t AimdRateControl::update(BandwidthUsage usage, uint64_t ackedBps, int64_
 void AimdRateControl::onDecrease(uint64_t ackedBps, int64_t /*nowMs*/) {
   const double base = ackedBps > 0 ? static_cast<double>(ackedBps) : static_cast<double>(rate_);
   const auto next = static_cast<uint64_t>(kBeta * base);
-  if (next < rate_) rate_ = std::max(next, minBps_);
-  if (ackedBps > 0) updateCapacity(static_cast<double>(ackedBps));
+  if (next < rate_) {
+    rate_ = std::max(next, minBps_);
+  }
+  if (ackedBps > 0) {
+    updateCapacity(static_cast<double>(ackedBps));
+  }
   // One decision per overuse: wait for the detector's next verdict before changing the rate again.
   state_ = State::Hold;
 }

@@ -18,7 +18,9 @@ std::optional<InterArrivalGroups::Delta> InterArrivalGroups::onPacket(int64_t se
     hasCurrent_ = true;
     return std::nullopt;
   }
-  if (sendUs < current_.firstSendUs) return std::nullopt;  // reordered in send order: too old to group
+  if (sendUs < current_.firstSendUs) {
+    return std::nullopt;  // reordered in send order: too old to group
+  }
   if (sendUs - current_.firstSendUs <= kGroupSpanUs || belongsToBurst(sendUs, arrivalUs)) {
     current_.lastSendUs = std::max(current_.lastSendUs, sendUs);
     current_.lastArrivalUs = std::max(current_.lastArrivalUs, arrivalUs);

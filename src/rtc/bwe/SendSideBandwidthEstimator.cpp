@@ -16,9 +16,13 @@ void SendSideBandwidthEstimator::onFeedback(const TransportFeedback& feedback, i
   int64_t arrivalUs = feedback.referenceTimeUs();
   // A malformed tail is dropped by forEachPacket after what could be read; that part is still good data.
   feedback.forEachPacket([&](uint16_t sequence, bool received, int64_t deltaUs) {
-    if (received) arrivalUs += deltaUs;
+    if (received) {
+      arrivalUs += deltaUs;
+    }
     SentPacketHistory::Entry* sent = history_.find(sequence);
-    if (!sent || sent->acknowledged) return;
+    if (!sent || sent->acknowledged) {
+      return;
+    }
     if (!received) {
       ++lossLost_;
       return;
@@ -35,7 +39,9 @@ void SendSideBandwidthEstimator::onFeedback(const TransportFeedback& feedback, i
   const uint64_t acked = acked_.bps();
   rate_.update(trendline_.state(), acked, nowMs, rttMs);
 
-  if (lossSinceMs_ < 0) lossSinceMs_ = nowMs;
+  if (lossSinceMs_ < 0) {
+    lossSinceMs_ = nowMs;
+  }
   const uint32_t total = lossReceived_ + lossLost_;
   if (nowMs - lossSinceMs_ >= kLossIntervalMs && total >= kMinLossSamples) {
     loss_ = static_cast<double>(lossLost_) / total;
@@ -47,7 +53,9 @@ void SendSideBandwidthEstimator::onFeedback(const TransportFeedback& feedback, i
 }
 
 void SendSideBandwidthEstimator::onLossWindow(uint64_t ackedBps) {
-  if (loss_ < inherentLoss_) inherentLoss_ = std::max(loss_, inherentLoss_ * 0.95);  // forget slowly
+  if (loss_ < inherentLoss_) {
+    inherentLoss_ = std::max(loss_, inherentLoss_ * 0.95);  // forget slowly
+  }
   if (watchingCut_) {
     // The first window after a cut: sending less and losing as much means the loss is the link's own.
     watchingCut_ = false;
@@ -57,7 +65,9 @@ void SendSideBandwidthEstimator::onLossWindow(uint64_t ackedBps) {
     }
   }
   const double threshold = std::max(kHighLoss, inherentLoss_ + kLossMargin);
-  if (loss_ <= threshold || ackedBps == 0) return;
+  if (loss_ <= threshold || ackedBps == 0) {
+    return;
+  }
   rate_.limit(static_cast<uint64_t>(static_cast<double>(ackedBps) * (1 - 0.5 * loss_)));
   watchingCut_ = true;
   lossAtCut_ = loss_;

@@ -31,14 +31,18 @@ double slopeOf(const Points& points, size_t count) {
 void TrendlineEstimator::update(double sendDeltaMs, double arrivalDeltaMs, int64_t arrivalMs) {
   const double delta = arrivalDeltaMs - sendDeltaMs;
   samples_ = std::min(samples_ + 1, 1000);
-  if (firstArrivalMs_ < 0) firstArrivalMs_ = arrivalMs;
+  if (firstArrivalMs_ < 0) {
+    firstArrivalMs_ = arrivalMs;
+  }
   accumulatedDelay_ += delta;
   smoothedDelay_ = kSmoothing * smoothedDelay_ + (1 - kSmoothing) * accumulatedDelay_;
   window_[windowNext_] = {static_cast<double>(arrivalMs - firstArrivalMs_), smoothedDelay_};
   windowNext_ = (windowNext_ + 1) % kWindow;
   windowCount_ = std::min(windowCount_ + 1, kWindow);
   // Until the window is full the previous trend stands (0 at first): a few points give a noisy slope.
-  if (windowCount_ == kWindow) trend_ = slopeOf(window_, windowCount_);
+  if (windowCount_ == kWindow) {
+    trend_ = slopeOf(window_, windowCount_);
+  }
   detect(trend_, sendDeltaMs, arrivalMs);
 }
 
@@ -70,7 +74,9 @@ void TrendlineEstimator::detect(double trend, double sendDeltaMs, int64_t arriva
 }
 
 void TrendlineEstimator::adaptThreshold(double modifiedTrend, int64_t arrivalMs) {
-  if (lastThresholdUpdateMs_ < 0) lastThresholdUpdateMs_ = arrivalMs;
+  if (lastThresholdUpdateMs_ < 0) {
+    lastThresholdUpdateMs_ = arrivalMs;
+  }
   const double magnitude = std::fabs(modifiedTrend);
   if (magnitude > threshold_ + kMaxThresholdJump) {
     // A single spike (a route change, a paused sender) must not teach the detector to ignore queues.

@@ -10,7 +10,9 @@ void PlayoutDelayPolicy::update(uint64_t packetsMissing, uint64_t packetsReceive
   const uint64_t received = packetsReceived - lastReceived_;
   lastMissing_ = packetsMissing;
   lastReceived_ = packetsReceived;
-  if (received == 0) return;  // nothing sent: nothing learned
+  if (received == 0) {
+    return;  // nothing sent: nothing learned
+  }
   const double ratio = static_cast<double>(missing) / static_cast<double>(received + missing);
   if (ratio >= kLossyRatio) {
     const int64_t rtt = publisherRttMs > 0 ? publisherRttMs : kDefaultRttMs;

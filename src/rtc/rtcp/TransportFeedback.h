@@ -67,24 +67,29 @@ size_t TransportFeedback::walkChunks(Fn&& symbol) const {
   size_t seen = 0;
   size_t i = 16;
   while (seen < count) {
-    if (i + 2 > body_.size()) return 0;
+    if (i + 2 > body_.size()) { return 0;
+}
     const uint16_t chunk = read16(body_.data() + i);
     i += 2;
     if ((chunk & 0x8000) == 0) {
       // Run length chunk: one 2-bit status repeated up to 8191 times.
       const uint8_t status = (chunk >> 13) & 0x03;
-      if (status == 3) return 0;
+      if (status == 3) { return 0;
+}
       const size_t run = chunk & 0x1FFF;
-      for (size_t k = 0; k < run && seen < count; ++k, ++seen) symbol(status);
+      for (size_t k = 0; k < run && seen < count; ++k, ++seen) { symbol(status);
+}
     } else if ((chunk & 0x4000) == 0) {
       // Status vector chunk of fourteen 1-bit symbols: received (small delta) or not.
-      for (int bit = 13; bit >= 0 && seen < count; --bit, ++seen)
+      for (int bit = 13; bit >= 0 && seen < count; --bit, ++seen) {
         symbol(static_cast<uint8_t>((chunk >> bit) & 1));
+}
     } else {
       // Status vector chunk of seven 2-bit symbols.
       for (int shift = 12; shift >= 0 && seen < count; shift -= 2, ++seen) {
         const uint8_t status = (chunk >> shift) & 0x03;
-        if (status == 3) return 0;
+        if (status == 3) { return 0;
+}
         symbol(status);
       }
     }
@@ -96,11 +101,13 @@ template <typename Fn>
 bool TransportFeedback::forEachPacket(Fn&& fn) const {
   // First pass finds where the receive deltas start.
   size_t deltas = walkChunks([](uint8_t) {});
-  if (deltas == 0) return false;
+  if (deltas == 0) { return false;
+}
   bool ok = true;
   uint16_t sequenceNumber = baseSequenceNumber();
   walkChunks([&](uint8_t status) {
-    if (!ok) return;
+    if (!ok) { return;
+}
     int64_t delta = 0;
     if (status == 1) {
       if (deltas + 1 > body_.size()) {
