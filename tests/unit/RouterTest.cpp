@@ -211,6 +211,18 @@ std::vector<uint16_t> nackedSeqs(const Received& r) {
   return seqs;
 }
 
+// The subscriber's view of the publisher's video; SetUp adds RTX to it.
+ConsumerSpec videoConsumer() {
+  ConsumerSpec consumer;
+  consumer.trackId = "pub:1";
+  consumer.kind = MediaKind::Video;
+  consumer.mid = "3";
+  consumer.ssrc = kConsumerSsrc;
+  consumer.payloadType = 100;
+  consumer.clockRate = 90000;
+  return consumer;
+}
+
 class RouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -234,15 +246,9 @@ class RouterTest : public ::testing::Test {
     router_->applyPlan(pub, now_);
 
     TransportPlan sub = subscriber_->plan();
-    ConsumerSpec consumer;
-    consumer.trackId = "pub:1";
-    consumer.kind = MediaKind::Video;
-    consumer.mid = "3";
-    consumer.ssrc = kConsumerSsrc;
-    consumer.payloadType = 100;
+    ConsumerSpec consumer = videoConsumer();
     consumer.rtxSsrc = kConsumerRtxSsrc;
     consumer.rtxPayloadType = 101;
-    consumer.clockRate = 90000;
     sub.consumers.push_back(consumer);
     router_->applyPlan(sub, now_);
 
@@ -388,13 +394,7 @@ TEST_F(RouterTest, SubscribersFeedbackSetsThePublishersRemb) {
   // The subscriber negotiated transport-cc: each packet it gets carries our transport-wide number, and its
   // feedback feeds our estimate of its link. Half of everything lost is beyond what loss alone may cost.
   TransportPlan sub = subscriber_->plan();
-  ConsumerSpec consumer;
-  consumer.trackId = "pub:1";
-  consumer.kind = MediaKind::Video;
-  consumer.mid = "3";
-  consumer.ssrc = kConsumerSsrc;
-  consumer.payloadType = 100;
-  consumer.clockRate = 90000;
+  ConsumerSpec consumer = videoConsumer();
   consumer.extensions.transportWideCc = 5;
   sub.consumers.push_back(consumer);
   router_->applyPlan(sub, now_);
