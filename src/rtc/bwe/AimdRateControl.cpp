@@ -11,9 +11,7 @@ AimdRateControl::AimdRateControl(uint64_t minBps, uint64_t maxBps, uint64_t star
 uint64_t AimdRateControl::update(BandwidthUsage usage, uint64_t ackedBps, int64_t nowMs, int64_t rttMs) {
   switch (usage) {
     case BandwidthUsage::Normal:
-      if (state_ == State::Hold || state_ == State::Decrease) {
-        state_ = State::Increase;
-      }
+      state_ = State::Increase;  // from Hold; Decrease never outlasts the update that made it
       break;
     case BandwidthUsage::Overusing:
       state_ = State::Decrease;
@@ -25,7 +23,7 @@ uint64_t AimdRateControl::update(BandwidthUsage usage, uint64_t ackedBps, int64_
   const int64_t elapsedMs = lastUpdateMs_ < 0 ? 0 : std::clamp<int64_t>(nowMs - lastUpdateMs_, 0, 1000);
   lastUpdateMs_ = nowMs;
   if (state_ == State::Decrease) {
-    onDecrease(ackedBps, nowMs);
+    onDecrease(ackedBps);
     return rate_;
   }
   if (state_ != State::Increase || elapsedMs == 0) {
@@ -59,7 +57,7 @@ uint64_t AimdRateControl::update(BandwidthUsage usage, uint64_t ackedBps, int64_
   return rate_;
 }
 
-void AimdRateControl::onDecrease(uint64_t ackedBps, int64_t /*nowMs*/) {
+void AimdRateControl::onDecrease(uint64_t ackedBps) {
   const double base = ackedBps > 0 ? static_cast<double>(ackedBps) : static_cast<double>(rate_);
   const auto next = static_cast<uint64_t>(kBeta * base);
   if (next < rate_) {

@@ -29,11 +29,10 @@ class AimdRateControl {
   void limit(uint64_t bps);
 
   uint64_t estimate() const { return rate_; }
-  State state() const { return state_; }
   bool nearCapacity() const { return capacityBps_ > 0; }
 
  private:
-  void onDecrease(uint64_t ackedBps, int64_t nowMs);
+  void onDecrease(uint64_t ackedBps);
   void updateCapacity(double ackedBps);
 
   uint64_t minBps_;

@@ -52,7 +52,6 @@ class SendSideBandwidthEstimator {
   double lossRatio() const { return loss_; }
   double inherentLoss() const { return inherentLoss_; }
   uint64_t ackedBps() const { return acked_.bps(); }
-  BandwidthUsage usage() const { return trendline_.state(); }
 
   // The estimate fell notably since it was last announced to the publishers.
   bool dropped() const {

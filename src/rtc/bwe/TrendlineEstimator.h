@@ -30,8 +30,6 @@ class TrendlineEstimator {
 
   void update(double sendDeltaMs, double arrivalDeltaMs, int64_t arrivalMs);
   BandwidthUsage state() const { return state_; }
-  double trend() const { return trend_; }
-  double threshold() const { return threshold_; }
 
  private:
   void detect(double trend, double sendDeltaMs, int64_t arrivalMs);

@@ -36,29 +36,26 @@ int64_t steadyNowUs() {
 uint32_t absSendTimeAt(int64_t us) {
   return static_cast<uint32_t>((us << 18) / 1'000'000) & 0xFFFFFF;
 }
-uint32_t absSendTimeNow() {
-  return absSendTimeAt(steadyNowUs());
-}
-
-// Restamps the abs-send-time of a packet about to be resent: a resend with its first send time looks to the
-// subscriber's estimator like a packet delayed by a round trip, which it reads as congestion.
-void restampAbsSendTime(uint8_t* data, size_t size, uint8_t id) {
-  if (id == 0) return;
+// Restamps a packet about to be resent with what the subscriber negotiated. abs-send-time: a resend with its
+// first send time looks to the subscriber's REMB estimator like a packet delayed by a round trip, which it
+// reads as congestion. The transport-wide number (twccSeq): the feedback reports each number once, and our
+// estimator must see the resend as the new packet it is.
+void restampResend(uint8_t* data, size_t size, const RtpHeaderExtensionIds& ids, int64_t sendUs,
+                   uint16_t twccSeq) {
+  if (ids.absSendTime == 0 && ids.transportWideCc == 0) return;
   auto packet = RtpPacket::parse(data, size);
   if (!packet) return;
-  const uint32_t now = absSendTimeNow();
-  const uint8_t value[3] = {static_cast<uint8_t>(now >> 16), static_cast<uint8_t>(now >> 8),
-                            static_cast<uint8_t>(now)};
-  packet->setExtension(id, value);
-}
-
-// A resend gets a transport-wide sequence number of its own: the subscriber's feedback reports each number
-// once, and the estimator must see the resend as the new packet it is.
-void restampTransportSequence(uint8_t* data, size_t size, uint8_t id, uint16_t seq) {
-  auto packet = RtpPacket::parse(data, size);
-  if (!packet) return;
-  const uint8_t value[2] = {static_cast<uint8_t>(seq >> 8), static_cast<uint8_t>(seq)};
-  packet->setExtension(id, value);
+  if (ids.absSendTime) {
+    const uint32_t at = absSendTimeAt(sendUs);
+    const uint8_t value[3] = {static_cast<uint8_t>(at >> 16), static_cast<uint8_t>(at >> 8),
+                              static_cast<uint8_t>(at)};
+    packet->setExtension(ids.absSendTime, value);
+  }
+  if (ids.transportWideCc) {
+    std::array<uint8_t, 2> value{};
+    writeTransportWideSequenceNumber(value, twccSeq);
+    packet->setExtension(ids.transportWideCc, value);
+  }
 }
 }  // namespace
 
@@ -534,11 +531,10 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
           std::copy(stored.begin(), stored.end(), packetBuffer_.begin());
           size = stored.size();
         }
-        if (size) restampAbsSendTime(packetBuffer_.data(), size, spec.extensions.absSendTime);
-        if (size && spec.extensions.transportWideCc) {
-          restampTransportSequence(packetBuffer_.data(), size, spec.extensions.transportWideCc,
-                                   member.twccSeq);
-          member.bwe->onPacketSent(member.twccSeq++, steadyNowUs(), size);
+        if (size) {
+          const int64_t sendUs = steadyNowUs();
+          restampResend(packetBuffer_.data(), size, spec.extensions, sendUs, member.twccSeq);
+          if (spec.extensions.transportWideCc) member.bwe->onPacketSent(member.twccSeq++, sendUs, size);
         }
         if (size && member.transport->sendRtp(packetBuffer_.data(), size, packetBuffer_.size())) {
           c->countRetransmission();
@@ -600,13 +596,14 @@ uint64_t Router::rembFor(const Producer& producer) const {
   for (Consumer* c : producer.consumers()) {
     auto sub = byTransport_.find(&c->transport());
     uint64_t limit = c->rembBitrate();
-    if (sub != byTransport_.end() && sub->second->bwe && sub->second->bwe->active()) limit = videoShareOf(*sub->second);
+    if (sub != byTransport_.end() && sub->second->bwe && sub->second->bwe->active())
+      limit = videoShareOf(*sub->second, sub->second->bwe->estimate());
     if (limit > 0) estimate = std::min(estimate, limit);
   }
   return estimate;
 }
 
-uint64_t Router::videoShareOf(const Member& subscriber) const {
+uint64_t Router::videoShareOf(const Member& subscriber, uint64_t estimate) const {
   uint64_t videos = 0;
   uint64_t audios = 0;
   for (const auto& c : subscriber.consumers) {
@@ -617,7 +614,6 @@ uint64_t Router::videoShareOf(const Member& subscriber) const {
       ++audios;
     }
   }
-  const uint64_t estimate = subscriber.bwe ? subscriber.bwe->estimate() : maxVideoBitrate_;
   const uint64_t audio = std::min(audios * kAudioReserveBps, estimate / 2);
   return (estimate - audio) / std::max<uint64_t>(videos, 1);
 }

@@ -144,8 +144,8 @@ class Router : public WebRtcTransport::Listener {
   void sendTransportFeedback(Member& member, int64_t nowMs);
   void handleFeedback(Member& member, const RtcpPacketView& packet, int64_t nowMs);
   uint64_t rembFor(const Producer& producer) const;
-  // What one video stream sent to this subscriber may take of its estimate; 0 when there is none.
-  uint64_t videoShareOf(const Member& subscriber) const;
+  // What one video stream sent to this subscriber may take of its estimate (bits/s for everything).
+  uint64_t videoShareOf(const Member& subscriber, uint64_t estimate) const;
   // Appends our REMB for the member's video to buffer at used; 0 when it publishes no video.
   size_t writeRemb(Member& member, std::span<uint8_t> buffer);
   // Tells the publishers of what this subscriber receives at once that its estimate fell.
