@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -11,8 +12,11 @@
 #include "SteadyClock.h"
 #include "rtc/ice/StunMessage.h"
 #include "rtc/ice/StunMessageBuilder.h"
+#include "rtc/rtcp/GenericNack.h"
+#include "rtc/rtcp/Pli.h"
 #include "rtc/rtcp/RtcpCompoundPacket.h"
 #include "rtc/rtcp/RtcpHeader.h"
+#include "rtc/rtp/ByteIo.h"
 #include "rtc/rtp/RtpPacket.h"
 
 namespace rooms::loadgen {
@@ -59,6 +63,7 @@ ClientPeer::ClientPeer(std::string name, const std::string& bindIp,
                        std::shared_ptr<const dtls::DtlsCertificate> cert)
     : name_(std::move(name)), certificate_(std::move(cert)), random_(std::random_device{}()) {
   tieBreaker_ = random_();
+  rtcpSsrc_ = static_cast<uint32_t>(random_());
   localUfrag_ = randomToken(random_, 8);
   localPwd_ = randomToken(random_, 24);
   fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -90,11 +95,17 @@ ClientPeer::~ClientPeer() {
 }
 
 void ClientPeer::addStream(const StreamSpec& spec, int subscribers) {
-  streams_.push_back(Outgoing{nullptr, spec, subscribers});
+  Outgoing out;
+  out.spec = spec;
+  out.subscribers = subscribers;
+  streams_.push_back(std::move(out));
 }
 
-void ClientPeer::expectStream(uint32_t streamId) {
-  incoming_.push_back(Incoming{streamId});
+void ClientPeer::expectStream(uint32_t streamId, StreamKind kind) {
+  Incoming in;
+  in.streamId = streamId;
+  in.kind = kind;
+  incoming_.push_back(std::move(in));
 }
 
 void ClientPeer::start(const RemoteParams& remote, int64_t nowNs) {
@@ -151,31 +162,103 @@ int64_t ClientPeer::poll(int64_t nowNs, WindowStats& window, TotalStats& totals)
   if (state_ == State::Handshaking && dtls_) dtls_->tick(nowMs);
   if (state_ != State::Connected) return std::min(next, nowNs + 10'000'000);
   for (auto& out : streams_) {
-    const int subscribers = out.subscribers;
-    out.stream->produce(
-        nowNs, [&](uint8_t* rtp, size_t size) { queue(rtp, size, nowNs, window, totals, subscribers); });
+    out.stream->produce(nowNs,
+                        [&](uint8_t* rtp, size_t size) { queue(rtp, size, nowNs, window, totals, out); });
     next = std::min(next, out.stream->nextDueNs());
   }
   flush(totals);
+  if (impairment_.active()) {
+    if (nowMs >= nextNackMs_) {
+      sendNacks(nowMs, totals);
+      nextNackMs_ = nowMs + kNackIntervalMs;
+    }
+    const bool pending = std::any_of(incoming_.begin(), incoming_.end(),
+                                     [](const Incoming& in) { return in.nack && in.nack->pending(); });
+    if (pending) next = std::min(next, nextNackMs_ * 1'000'000);
+  }
   return next;
 }
 
 void ClientPeer::queue(const uint8_t* rtp, size_t size, int64_t nowNs, WindowStats& window,
-                       TotalStats& totals, int subscribers) {
+                       TotalStats& totals, Outgoing& out) {
+  if (out.history) {
+    out.history->store(rtc::read16(rtp + 2), rtp, size, nowNs / 1'000'000);
+  }
+  // A packet the link loses still counts as sent: its subscribers expect it, and only recovery gets it there.
+  if (impairment_.dropSent()) {
+    ++totals.droppedSent;
+  } else if (!enqueue(rtp, size, totals)) {
+    return;
+  }
+  ++totals.packetsSent;
+  if (window.contains(nowNs)) {
+    ++window.sent;
+    window.expected += static_cast<uint64_t>(out.subscribers);
+    if (out.spec.kind == StreamKind::Video) window.videoExpected += static_cast<uint64_t>(out.subscribers);
+  }
+}
+
+bool ClientPeer::enqueue(const uint8_t* rtp, size_t size, TotalStats& totals) {
   if (queued_ == kBatch) flush(totals);
   auto& slot = slots_[queued_];
   std::memcpy(slot.data(), rtp, size);
   if (!srtpOut_->protectRtp(slot.data(), size, slot.size())) {
     ++totals.srtpErrors;
-    return;
+    return false;
   }
   iovecs_[queued_].iov_len = size;
   ++queued_;
-  ++totals.packetsSent;
-  if (window.contains(nowNs)) {
-    ++window.sent;
-    window.expected += static_cast<uint64_t>(subscribers);
+  return true;
+}
+
+void ClientPeer::retransmit(Outgoing& out, uint16_t seq, int64_t nowMs, TotalStats& totals) {
+  ++totals.nacksReceived;
+  if (!out.history) return;
+  // A second NACK within a round trip would only duplicate the copy already on its way.
+  const auto stored = out.history->findForResend(seq, nowMs, kLoopbackRttMs);
+  if (stored.empty()) return;
+  ++totals.retransmissionsSent;
+  if (impairment_.dropSent()) {
+    ++totals.droppedSent;
+    return;
   }
+  enqueue(stored.data(), stored.size(), totals);
+}
+
+void ClientPeer::sendNacks(int64_t nowMs, TotalStats& totals) {
+  std::array<uint8_t, 512 + srtp::SrtpSession::kMaxRtcpOverhead> buffer{};
+  const size_t capacity = buffer.size();
+  for (auto& in : incoming_) {
+    if (!in.nack) continue;
+    if (in.nack->pending()) {
+      const size_t n = in.nack->collect(nowMs, kLoopbackRttMs, nackScratch_);
+      if (n) {
+        totals.nacksSent += n;
+        const std::span<uint8_t> room(buffer.data(), capacity - srtp::SrtpSession::kMaxRtcpOverhead);
+        const size_t size = rtc::GenericNack::write(room, rtcpSsrc_, in.ssrc,
+                                                    std::span<const uint16_t>(nackScratch_.data(), n));
+        if (size) sendRtcp(buffer.data(), size, capacity, totals);
+      }
+    }
+    if (in.nack->takeKeyFrameNeeded()) {
+      ++totals.keyFrameRequestsSent;
+      const std::span<uint8_t> room(buffer.data(), capacity - srtp::SrtpSession::kMaxRtcpOverhead);
+      const size_t size = rtc::Pli::write(room, rtcpSsrc_, in.ssrc);
+      if (size) sendRtcp(buffer.data(), size, capacity, totals);
+    }
+  }
+}
+
+void ClientPeer::sendRtcp(uint8_t* data, size_t size, size_t capacity, TotalStats& totals) {
+  if (impairment_.dropSent()) {
+    ++totals.droppedSent;
+    return;
+  }
+  if (!srtpOut_->protectRtcp(data, size, capacity)) {
+    ++totals.srtpErrors;
+    return;
+  }
+  sendNow(data, size);
 }
 
 void ClientPeer::flush(TotalStats& totals) {
@@ -249,7 +332,9 @@ void ClientPeer::onDatagram(uint8_t* data, size_t size, int64_t nowNs, WindowSta
   }
   if (state_ != State::Connected) return;
   if (rtc::RtpPacket::looksLikeRtcp(data, size)) {
-    handleRtcp(data, size, totals);
+    handleRtcp(data, size, nowNs, totals);
+  } else if (impairment_.dropReceived()) {
+    ++totals.droppedReceived;
   } else {
     handleRtp(data, size, nowNs, window, totals);
   }
@@ -279,6 +364,15 @@ void ClientPeer::handleRtp(uint8_t* data, size_t size, int64_t nowNs, WindowStat
     if (counted) ++window.misrouted;
     return;
   }
+  if (impairment_.active() && in->kind == StreamKind::Video) {
+    if (!in->nack) in->nack = std::make_unique<rtc::NackGenerator>();
+    in->ssrc = packet->ssrc();
+    // A copy of what already arrived (a retransmission that crossed the original) is not received twice.
+    if (in->nack->onPacket(packet->sequenceNumber(), nowNs / 1'000'000) ==
+        rtc::NackGenerator::Arrival::Duplicate) {
+      return;
+    }
+  }
   const int64_t transit = nowNs - stamp->sentNs;
   if (in->seen) {
     const int64_t d = transit > in->lastTransitNs ? transit - in->lastTransitNs : in->lastTransitNs - transit;
@@ -296,19 +390,31 @@ void ClientPeer::handleRtp(uint8_t* data, size_t size, int64_t nowNs, WindowStat
   ++in->packets;
   if (counted) {
     ++window.received;
+    if (in->kind == StreamKind::Video) ++window.videoReceived;
     window.receivedBytes += size;
     window.latency.record(transit);
   }
 }
 
-void ClientPeer::handleRtcp(uint8_t* data, size_t size, TotalStats& totals) {
+void ClientPeer::handleRtcp(uint8_t* data, size_t size, int64_t nowNs, TotalStats& totals) {
   if (!srtpIn_->unprotectRtcp(data, size)) {
     ++totals.srtpErrors;
     return;
   }
   const auto compound = rtc::RtcpCompoundPacket::parse(data, size);
   if (!compound) return;
+  bool retransmitted = false;
   for (const auto& p : *compound) {
+    if (p.rtcpType() == rtc::RtcpType::kRtpFeedback && p.count == rtc::kFmtGenericNack) {
+      const auto nack = rtc::GenericNack::parse(p);
+      if (!nack) continue;
+      for (auto& out : streams_) {
+        if (out.spec.ssrc != nack->mediaSsrc()) continue;
+        nack->forEachLost([&](uint16_t seq) { retransmit(out, seq, nowNs / 1'000'000, totals); });
+        retransmitted = true;
+      }
+      continue;
+    }
     if (p.rtcpType() != rtc::RtcpType::kPayloadFeedback) continue;
     if (p.count != rtc::kFmtPli && p.count != rtc::kFmtFir) continue;
     ++totals.keyFrameRequests;
@@ -316,6 +422,7 @@ void ClientPeer::handleRtcp(uint8_t* data, size_t size, TotalStats& totals) {
       if (out.spec.kind == StreamKind::Video) out.stream->requestKeyFrame();
     }
   }
+  if (retransmitted) flush(totals);
 }
 
 std::vector<uint32_t> ClientPeer::silentStreams() const {
@@ -354,7 +461,12 @@ void ClientPeer::onDtlsConnected(dtls::DtlsTransport&, dtls::SrtpProfile profile
     return;
   }
   const int64_t nowNs = steadyNowNs();
-  for (auto& out : streams_) out.stream = std::make_unique<SyntheticStream>(out.spec, nowNs);
+  for (auto& out : streams_) {
+    out.stream = std::make_unique<SyntheticStream>(out.spec, nowNs);
+    if (impairment_.active() && out.spec.kind == StreamKind::Video) {
+      out.history = std::make_unique<rtc::RtpRetransmissionBuffer>();
+    }
+  }
   state_ = State::Connected;
 }
 

@@ -13,12 +13,15 @@
 #include <string>
 #include <vector>
 
+#include "LinkImpairment.h"
 #include "SyntheticStream.h"
 #include "WindowStats.h"
 #include "rtc/dtls/DtlsCertificate.h"
 #include "rtc/dtls/DtlsTransport.h"
 #include "rtc/ice/StunAddress.h"
 #include "rtc/ice/StunMessage.h"
+#include "rtc/rtp/NackGenerator.h"
+#include "rtc/rtp/RtpRetransmissionBuffer.h"
 #include "rtc/srtp/SrtpSession.h"
 
 namespace rooms::loadgen {
@@ -41,6 +44,10 @@ class ClientPeer : private dtls::DtlsTransport::Listener {
   static constexpr int64_t kCheckIntervalConnectingMs = 200;
   static constexpr int64_t kCheckIntervalConnectedMs = 2000;  // consent freshness, RFC 7675
   static constexpr size_t kBatch = 64;                        // datagrams per sendmmsg
+  // How often a peer with receive loss looks for NACKs due. On loopback the round trip is well under a
+  // millisecond, so retries go at the NACK generator's floor.
+  static constexpr int64_t kNackIntervalMs = 10;
+  static constexpr int64_t kLoopbackRttMs = rtc::NackGenerator::kMinRetryMs;
 
   // Binds a UDP socket on bindIp, port 0. Throws std::runtime_error if it cannot.
   ClientPeer(std::string name, const std::string& bindIp, std::shared_ptr<const dtls::DtlsCertificate> cert);
@@ -60,7 +67,9 @@ class ClientPeer : private dtls::DtlsTransport::Listener {
   // count of a window). Before start().
   void addStream(const StreamSpec& spec, int subscribers);
   // Streams this peer should receive; anything else it receives is misrouted.
-  void expectStream(uint32_t streamId);
+  void expectStream(uint32_t streamId, StreamKind kind);
+  // Loss on this peer's own link, and the recovery a browser would do about it. Before start().
+  void setImpairment(const LinkImpairment& impairment) { impairment_ = impairment; }
 
   // The remote description arrived: connect the socket, start checks and, once ICE answers, DTLS.
   void start(const RemoteParams& remote, int64_t nowNs);
@@ -82,9 +91,15 @@ class ClientPeer : private dtls::DtlsTransport::Listener {
     std::unique_ptr<SyntheticStream> stream;
     StreamSpec spec;
     int subscribers = 0;
+    // What it sent, to answer the server's NACKs: video on an impaired link only.
+    std::unique_ptr<rtc::RtpRetransmissionBuffer> history;
   };
   struct Incoming {
     uint32_t streamId = 0;
+    StreamKind kind = StreamKind::Audio;
+    uint32_t ssrc = 0;  // as the server sends it, for our NACKs
+    // Video on an impaired link: the gaps we ask the server to fill.
+    std::unique_ptr<rtc::NackGenerator> nack;
     bool seen = false;
     uint32_t highestSequence = 0;
     int64_t lastTransitNs = 0;
@@ -104,10 +119,17 @@ class ClientPeer : private dtls::DtlsTransport::Listener {
   // Our answer to the peer's own check (a full-ICE server checks too); the peer is the connected address.
   void answerCheck(const ice::StunMessage& request);
   void handleRtp(uint8_t* data, size_t size, int64_t nowNs, WindowStats& window, TotalStats& totals);
-  void handleRtcp(uint8_t* data, size_t size, TotalStats& totals);
+  void handleRtcp(uint8_t* data, size_t size, int64_t nowNs, TotalStats& totals);
+  // Answers a NACK of the server from the stream's history.
+  void retransmit(Outgoing& out, uint16_t seq, int64_t nowMs, TotalStats& totals);
+  // NACKs (and, after a give-up, a PLI) for what the impaired downlink lost.
+  void sendNacks(int64_t nowMs, TotalStats& totals);
+  void sendRtcp(uint8_t* data, size_t size, size_t capacity, TotalStats& totals);
   void sendNow(const uint8_t* data, size_t size);
   void queue(const uint8_t* rtp, size_t size, int64_t nowNs, WindowStats& window, TotalStats& totals,
-             int subscribers);
+             Outgoing& out);
+  // Protects a copy into the next batch slot; false on an SRTP error.
+  bool enqueue(const uint8_t* rtp, size_t size, TotalStats& totals);
   void flush(TotalStats& totals);
 
   std::string name_;
@@ -131,6 +153,10 @@ class ClientPeer : private dtls::DtlsTransport::Listener {
   int64_t startedMs_ = 0;
   std::vector<Outgoing> streams_;
   std::vector<Incoming> incoming_;
+  LinkImpairment impairment_;
+  uint32_t rtcpSsrc_ = 0;  // the sender SSRC of our feedback
+  int64_t nextNackMs_ = 0;
+  std::array<uint16_t, 128> nackScratch_{};
   // sendmmsg batch: payloads protected in place here.
   std::array<std::array<uint8_t, SyntheticStream::kBufferSize + srtp::SrtpSession::kMaxRtpOverhead>, kBatch>
       slots_{};

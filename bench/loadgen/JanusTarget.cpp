@@ -100,7 +100,7 @@ void JanusTarget::openRoom(const RoomPlan& plan) {
     answerSpec.streamId = name;
     ClientPeer* peer = addPeer(name, answerSpec);
     loop_.call([&](MediaLoop&) {
-      for (uint32_t id : p.receives) peer->expectStream(id);
+      for (const auto& expected : p.receives) peer->expectStream(expected.streamId, expected.kind);
     });
     const uint64_t handle = session_->attachVideoRoom();
     const json event = session_->requestAsync(

@@ -45,8 +45,8 @@ RoomPlan LoadRun::planRoom(int index) const {
         StreamKind::Video, streamId(p, 1), 0x10000000u + streamId(p, 1), 96, options_.videoBitrate, 30};
     for (int q = 0; q < n; ++q) {
       if (q == p) continue;
-      part.receives.push_back(streamId(q, 0));
-      part.receives.push_back(streamId(q, 1));
+      part.receives.push_back({streamId(q, 0), StreamKind::Audio});
+      part.receives.push_back({streamId(q, 1), StreamKind::Video});
     }
     plan.participants.push_back(std::move(part));
   }
@@ -129,6 +129,11 @@ StepResult LoadRun::measure() {
   r.lossPercent = w.expected ? 100.0 * static_cast<double>(w.expected - std::min(w.expected, w.received)) /
                                    static_cast<double>(w.expected)
                              : 0;
+  r.videoLossPercent =
+      w.videoExpected
+          ? 100.0 * static_cast<double>(w.videoExpected - std::min(w.videoExpected, w.videoReceived)) /
+                static_cast<double>(w.videoExpected)
+          : 0;
   r.p50Ms = w.latency.quantileMs(0.5);
   r.p99Ms = w.latency.quantileMs(0.99);
   r.maxMs = w.latency.maxMs();
@@ -161,13 +166,13 @@ std::string LoadRun::describe(const StepResult& r) {
   char line[512];
   std::snprintf(
       line, sizeof line,
-      "rooms %4d  streams %5llu  in %7.0f pps  out %7.0f pps (%6.1f Mbit/s)  loss %6.3f%%  "
+      "rooms %4d  streams %5llu  in %7.0f pps  out %7.0f pps (%6.1f Mbit/s)  loss %6.3f%% (video %6.3f%%)  "
       "latency p50 %6.3f p99 %6.3f max %7.3f ms  jitter %5.3f ms  server %5.3f cores, %6.2f us/pkt, "
       "rss %6.1f MiB (%5.0f KiB/room) fds %d  loadgen %4.2f cores%s",
       r.rooms, static_cast<unsigned long long>(r.forwardedStreams), r.ppsIn, r.ppsOut, r.mbitsOut,
-      r.lossPercent, r.p50Ms, r.p99Ms, r.maxMs, r.jitterMs, r.serverCores, r.cpuPerPacketUs,
-      static_cast<double>(r.serverRssBytes) / 1048576.0, r.memoryPerRoomBytes / 1024.0, r.serverFds,
-      r.loadgenCores, r.withinThresholds ? "" : "  [over threshold]");
+      r.lossPercent, r.videoLossPercent, r.p50Ms, r.p99Ms, r.maxMs, r.jitterMs, r.serverCores,
+      r.cpuPerPacketUs, static_cast<double>(r.serverRssBytes) / 1048576.0, r.memoryPerRoomBytes / 1024.0,
+      r.serverFds, r.loadgenCores, r.withinThresholds ? "" : "  [over threshold]");
   return line;
 }
 

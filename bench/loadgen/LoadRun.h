@@ -33,6 +33,7 @@ struct StepResult {
   uint64_t expected = 0;
   uint64_t received = 0;
   double lossPercent = 0;
+  double videoLossPercent = 0;  // video alone: what is left after NACK recovery on an impaired link
   double p50Ms = 0;
   double p99Ms = 0;
   double maxMs = 0;

@@ -10,11 +10,17 @@
 
 namespace rooms::loadgen {
 
+// A stream a participant receives: loss recovery differs by kind (video is NACKed, audio is not).
+struct ExpectedStream {
+  uint32_t streamId = 0;
+  StreamKind kind = StreamKind::Audio;
+};
+
 struct ParticipantPlan {
   std::string role;  // coach, client (roomsd's seats); Janus takes any display name
   StreamSpec audio;
   StreamSpec video;
-  std::vector<uint32_t> receives;  // the stream ids of everyone else in the room
+  std::vector<ExpectedStream> receives;  // everyone else's streams
 };
 
 struct RoomPlan {

@@ -65,6 +65,8 @@ void MediaLoop::call(const std::function<void(MediaLoop&)>& fn) {
 }
 
 ClientPeer& MediaLoop::add(std::unique_ptr<ClientPeer> peer) {
+  if (impairment_.any()) peer->setImpairment(LinkImpairment(impairment_, added_));
+  ++added_;
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.ptr = peer.get();

@@ -36,6 +36,9 @@ class MediaLoop {
   // Runs fn on the media thread and waits for it.
   void call(const std::function<void(MediaLoop&)>& fn);
 
+  // Loss on every peer's own link from now on (LinkImpairment). Before the first add().
+  void setImpairment(const ImpairmentSpec& spec) { impairment_ = spec; }
+
   // Media thread only.
   ClientPeer& add(std::unique_ptr<ClientPeer> peer);
   void remove(const ClientPeer* peer);
@@ -56,6 +59,8 @@ class MediaLoop {
   std::vector<std::unique_ptr<ClientPeer>> peers_;
   WindowStats window_;
   TotalStats totals_;
+  ImpairmentSpec impairment_;
+  uint64_t added_ = 0;
   std::array<std::array<uint8_t, 2048>, kReceiveBatch> buffers_{};
   std::array<mmsghdr, kReceiveBatch> headers_{};
   std::array<iovec, kReceiveBatch> iovecs_{};

@@ -126,7 +126,7 @@ void RoomsTarget::openRoom(const RoomPlan& plan) {
     const int subscribers = static_cast<int>(plan.participants.size()) - 1;
     peer->addStream(p.audio, subscribers);
     peer->addStream(p.video, subscribers);
-    for (uint32_t id : p.receives) peer->expectStream(id);
+    for (const auto& expected : p.receives) peer->expectStream(expected.streamId, expected.kind);
     OfferSpec offer;
     offer.iceUfrag = peer->localUfrag();
     offer.icePwd = peer->localPwd();

@@ -17,8 +17,10 @@ struct WindowStats {
   uint64_t expected = 0;  // sent x subscribers of the stream
   uint64_t received = 0;  // stamped in the window, arrived at a subscriber that should get them
   uint64_t receivedBytes = 0;
-  uint64_t misrouted = 0;  // a stream the receiver is not subscribed to (another room's, its own)
-  uint64_t reordered = 0;  // older than the newest packet of its stream already seen
+  uint64_t misrouted = 0;      // a stream the receiver is not subscribed to (another room's, its own)
+  uint64_t reordered = 0;      // older than the newest packet of its stream already seen
+  uint64_t videoExpected = 0;  // expected and received of the video streams alone: what NACKs can repair
+  uint64_t videoReceived = 0;
   LatencyHistogram latency;
 
   bool contains(int64_t sentNs) const { return sentNs >= startNs && sentNs < endNs; }
@@ -37,6 +39,13 @@ struct TotalStats {
   uint64_t keyFrameRequests = 0;  // PLI/FIR received from the server
   uint64_t srtpErrors = 0;
   uint64_t sendErrors = 0;
+  // Loss recovery, when the peers impair their own links (LinkImpairment).
+  uint64_t droppedSent = 0;           // packets the peers' uplinks lost
+  uint64_t droppedReceived = 0;       // RTP packets their downlinks lost
+  uint64_t nacksSent = 0;             // sequence numbers the peers asked the server for
+  uint64_t nacksReceived = 0;         // sequence numbers the server asked the peers for
+  uint64_t retransmissionsSent = 0;   // of those, answered from the peers' send history
+  uint64_t keyFrameRequestsSent = 0;  // PLIs after a gap that could not be repaired
 };
 
 }  // namespace rooms::loadgen

@@ -30,6 +30,7 @@ json toJson(const StepResult& r) {
           {"expected", r.expected},
           {"received", r.received},
           {"lossPercent", r.lossPercent},
+          {"videoLossPercent", r.videoLossPercent},
           {"latencyP50Ms", r.p50Ms},
           {"latencyP99Ms", r.p99Ms},
           {"latencyMaxMs", r.maxMs},
@@ -78,6 +79,7 @@ int main(int argc, char** argv) {
   std::string jsonPath;
   bool orb = false;
   RunOptions run;
+  ImpairmentSpec impairment;
   app.add_option("--target", target, "rooms | janus")->check(CLI::IsMember({"rooms", "janus"}));
   app.add_option("--host", host, "roomsd API address");
   app.add_option("--port", port, "roomsd API port");
@@ -107,6 +109,13 @@ int main(int argc, char** argv) {
   app.add_flag("--expect-zero-loss", expectZeroLoss,
                "exit 1 unless every packet of the window reached every subscriber, and nothing else did");
   app.add_flag("--orb", orb, "roomsd: the AI Orb joins every room as its third party (a silent listener)");
+  app.add_option("--send-loss", impairment.sendLossPercent,
+                 "percent of what each peer sends that its link loses (random); the peers answer NACKs")
+      ->check(CLI::Range(0.0, 50.0));
+  app.add_option("--receive-loss", impairment.receiveLossPercent,
+                 "percent of the RTP each peer receives that its link loses (random); the peers NACK video")
+      ->check(CLI::Range(0.0, 50.0));
+  app.add_option("--loss-seed", impairment.seed, "seed of the peers' random loss");
   app.add_option("--json", jsonPath, "write the steps as JSON here");
   CLI11_PARSE(app, argc, argv);
 
@@ -117,6 +126,7 @@ int main(int argc, char** argv) {
   rooms::srtp::SrtpSession::initLibrary();
   const auto certificate = rooms::dtls::DtlsCertificate::generate();
   MediaLoop loop;
+  loop.setImpairment(impairment);
   loop.start();
   std::unique_ptr<LoadTarget> server;
   if (target == "rooms") {
@@ -139,6 +149,11 @@ int main(int argc, char** argv) {
   int exitCode = 0;
   std::printf("rooms-loadgen: %s, %d participants/room, video %u bit/s + Opus audio, window %.0f s\n",
               server->name(), run.participants, run.videoBitrate, run.windowSeconds);
+  if (impairment.any()) {
+    std::printf(
+        "impaired links: every peer loses %.2f%% of what it sends and %.2f%% of the RTP it receives\n",
+        impairment.sendLossPercent, impairment.receiveLossPercent);
+  }
   std::fflush(stdout);
   try {
     int total = rooms;
@@ -201,6 +216,18 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(totals.packetsReceived),
       static_cast<unsigned long long>(totals.keyFrameRequests),
       static_cast<unsigned long long>(totals.srtpErrors), static_cast<unsigned long long>(totals.sendErrors));
+  if (impairment.any()) {
+    std::printf(
+        "recovery: %llu lost on the way out, %llu on the way in; %llu NACKed by the peers, %llu by the "
+        "server "
+        "(%llu answered), %llu key frame requests after a give-up\n",
+        static_cast<unsigned long long>(totals.droppedSent),
+        static_cast<unsigned long long>(totals.droppedReceived),
+        static_cast<unsigned long long>(totals.nacksSent),
+        static_cast<unsigned long long>(totals.nacksReceived),
+        static_cast<unsigned long long>(totals.retransmissionsSent),
+        static_cast<unsigned long long>(totals.keyFrameRequestsSent));
+  }
   if (rampStep > 0) {
     if (capacity) {
       std::printf("capacity: %d rooms, %llu forwarded streams (loss < %.2f%%, p99 < %.1f ms)\n",
@@ -217,6 +244,15 @@ int main(int argc, char** argv) {
                 {"orb", orb},
                 {"participants", run.participants},
                 {"videoBitrate", run.videoBitrate},
+                {"sendLossPercent", impairment.sendLossPercent},
+                {"receiveLossPercent", impairment.receiveLossPercent},
+                {"recovery",
+                 {{"droppedSent", totals.droppedSent},
+                  {"droppedReceived", totals.droppedReceived},
+                  {"nacksSent", totals.nacksSent},
+                  {"nacksReceived", totals.nacksReceived},
+                  {"retransmissionsSent", totals.retransmissionsSent},
+                  {"keyFrameRequestsSent", totals.keyFrameRequestsSent}}},
                 {"steps", steps},
                 {"capacity", capacity ? toJson(*capacity) : json(nullptr)},
                 {"signalingErrors", errors.size()}};

@@ -101,6 +101,7 @@ class MediaWorker : public WebRtcTransport::Sender,
   void onRouterTransportState(Router& router, WebRtcTransport& transport,
                               WebRtcTransport::State state) override;
   void onRouterTransportRemoved(WebRtcTransport& transport) override;
+  void onRouterPacing(Router& router) override;
   // IceTcpConnection::Listener
   void onTcpFrame(IceTcpConnection& connection, uint8_t* data, size_t size) override;
   void onTcpClosed(IceTcpConnection& connection) override;
@@ -126,6 +127,8 @@ class MediaWorker : public WebRtcTransport::Sender,
   bool dispatch(uint8_t* data, size_t size, const ice::StunAddress& from, int64_t nowMs);
   void scheduleTick();
   void tick();
+  // Every kPaceMs while any router's pacers hold packets.
+  void schedulePace();
 
   Options options_;
   Listener* listener_ = nullptr;
@@ -134,6 +137,8 @@ class MediaWorker : public WebRtcTransport::Sender,
   boost::asio::ip::udp::socket socket_{io_};
   boost::asio::ip::tcp::acceptor acceptor_{io_};
   boost::asio::steady_timer timer_{io_};
+  boost::asio::steady_timer paceTimer_{io_};
+  bool pacing_ = false;
   std::thread thread_;
   uint16_t port_ = 0;
   Counters counters_;

@@ -6,6 +6,7 @@
 
 #include "ClientSdp.h"
 #include "LatencyHistogram.h"
+#include "LinkImpairment.h"
 #include "PayloadStamp.h"
 #include "SyntheticStream.h"
 #include "rtc/rtp/RtpPacket.h"
@@ -201,4 +202,38 @@ TEST(ClientSdpTest, AnswersAServerOfferRecvonlyAsTheDtlsClient) {
   EXPECT_EQ(remote->port, 20981);
   EXPECT_TRUE(remote->weAreDtlsClient);
   EXPECT_FALSE(ClientSdp::remoteParams("v=0\r\n", error));
+}
+
+TEST(LinkImpairmentTest, DropsAboutTheGivenShareOfEachDirectionIndependently) {
+  LinkImpairment link(ImpairmentSpec{2.0, 10.0, 7}, 0);
+  int sentDrops = 0;
+  int receivedDrops = 0;
+  constexpr int kPackets = 100000;
+  for (int i = 0; i < kPackets; ++i) {
+    sentDrops += link.dropSent() ? 1 : 0;
+    receivedDrops += link.dropReceived() ? 1 : 0;
+  }
+  EXPECT_NEAR(sentDrops, kPackets * 0.02, kPackets * 0.003);
+  EXPECT_NEAR(receivedDrops, kPackets * 0.10, kPackets * 0.006);
+}
+
+TEST(LinkImpairmentTest, NoLossNeverDropsAndTheSameSeedRepeatsPerPeer) {
+  LinkImpairment clean;
+  EXPECT_FALSE(clean.active());
+  for (int i = 0; i < 1000; ++i) ASSERT_FALSE(clean.dropSent() || clean.dropReceived());
+
+  LinkImpairment a(ImpairmentSpec{5.0, 0, 42}, 3);
+  LinkImpairment b(ImpairmentSpec{5.0, 0, 42}, 3);
+  LinkImpairment other(ImpairmentSpec{5.0, 0, 42}, 4);
+  EXPECT_TRUE(a.active());
+  int same = 0;
+  int differs = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const bool x = a.dropSent();
+    same += x == b.dropSent() ? 1 : 0;
+    differs += x != other.dropSent() ? 1 : 0;
+    ASSERT_FALSE(a.dropReceived());
+  }
+  EXPECT_EQ(same, 2000);
+  EXPECT_GT(differs, 0) << "another peer loses other packets";
 }

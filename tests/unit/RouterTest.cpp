@@ -47,11 +47,13 @@ class CapturingSender : public WebRtcTransport::Sender {
   std::map<uint16_t, std::vector<std::vector<uint8_t>>> sent;
 };
 
-class NullListener : public Router::Listener {
+class CountingListener : public Router::Listener {
  public:
   void onRouterTransportTuple(WebRtcTransport&, const ice::StunAddress&) override {}
   void onRouterTransportState(Router&, WebRtcTransport&, WebRtcTransport::State) override {}
   void onRouterTransportRemoved(WebRtcTransport&) override {}
+  void onRouterPacing(Router&) override { ++pacingCalls; }
+  int pacingCalls = 0;
 };
 
 // What the router sent one endpoint, decrypted.
@@ -265,11 +267,12 @@ class RouterTest : public ::testing::Test {
     for (int64_t end = now_ + ms; now_ < end;) {
       now_ += 20;
       router_->tick(now_);
+      router_->pace(now_);
     }
   }
 
   CapturingSender sender_;
-  NullListener listener_;
+  CountingListener listener_;
   RecoveryCounters recovery_;
   std::shared_ptr<const dtls::DtlsCertificate> cert_;
   std::unique_ptr<Router> router_;
@@ -324,6 +327,37 @@ TEST_F(RouterTest, GapIsNackedAtOnceAndTheRtxRepairIsForwarded) {
   EXPECT_TRUE(nackedSeqs(publisher_->take(sender_)).empty());
   tickFor(80);
   EXPECT_EQ(nackedSeqs(publisher_->take(sender_)), (std::vector<uint16_t>{13}));
+}
+
+TEST_F(RouterTest, ForwardedRepairAnswersTheSubscribersPendingNackOnce) {
+  publish(10);
+  publish(11);
+  publish(14);  // 12 and 13 lost on the uplink
+  publisher_->take(sender_);
+  const Received first = subscriber_->take(sender_);
+  ASSERT_EQ(first.rtp.size(), 3u);
+  auto bytes = first.rtp[0];
+  const auto base = RtpPacket::parse(bytes.data(), bytes.size())->sequenceNumber();
+  const uint16_t wanted = static_cast<uint16_t>(base + 2);  // where 12 goes in the subscriber's numbering
+  std::array<uint8_t, 64> nack{};
+  const uint16_t lost[] = {wanted};
+  const size_t n = GenericNack::write(nack, 0x5555, kConsumerSsrc, lost);
+  const std::vector<uint8_t> nackBytes(nack.begin(), nack.begin() + static_cast<std::ptrdiff_t>(n));
+
+  // The subscriber saw the gap too; we have nothing to send it yet.
+  subscriber_->sendRtcp(*router_, nackBytes, now_);
+  EXPECT_TRUE(subscriber_->take(sender_).rtp.empty());
+  // The repair comes (a plain retransmission here) and is forwarded: that is the subscriber's answer.
+  publish(12);
+  ASSERT_EQ(subscriber_->take(sender_).rtp.size(), 1u);
+  // Its NACK retry, crossing the repair on the way, gets no second copy...
+  subscriber_->sendRtcp(*router_, nackBytes, now_ + 5);
+  EXPECT_TRUE(subscriber_->take(sender_).rtp.empty());
+  EXPECT_EQ(recovery_.retransmissionsSent, 0u);
+  // ...but one well after it does: that repair was lost on the downlink.
+  subscriber_->sendRtcp(*router_, nackBytes, now_ + 300);
+  EXPECT_EQ(subscriber_->take(sender_).rtp.size(), 1u);
+  EXPECT_EQ(recovery_.retransmissionsSent, 1u);
 }
 
 TEST_F(RouterTest, UnrepairableGapBecomesOneKeyFrameRequest) {
@@ -390,40 +424,68 @@ TEST_F(RouterTest, PublisherGetsTransportWideFeedback) {
   EXPECT_EQ(reported.back(), std::make_pair(uint16_t{10}, true));
 }
 
-TEST_F(RouterTest, SubscribersFeedbackSetsThePublishersRemb) {
-  // The subscriber negotiated transport-cc: each packet it gets carries our transport-wide number, and its
-  // feedback feeds our estimate of its link. Half of everything lost is beyond what loss alone may cost.
-  TransportPlan sub = subscriber_->plan();
-  ConsumerSpec consumer = videoConsumer();
-  consumer.extensions.transportWideCc = 5;
-  sub.consumers.push_back(consumer);
-  router_->applyPlan(sub, now_);
-  tickFor(600);
-  publisher_->take(sender_);
-  subscriber_->take(sender_);
+// The transport-wide number the subscriber negotiated as extension 5, -1 without one.
+int twccNumberOf(const std::vector<uint8_t>& bytes) {
+  auto copy = bytes;
+  auto p = RtpPacket::parse(copy.data(), copy.size());
+  if (!p) return -1;
+  auto ext = p->extension(5);
+  if (!ext || ext->size() != 2) return -1;
+  return (*ext)[0] << 8 | (*ext)[1];
+}
 
-  TransportCcFeedbackGenerator browser;
-  std::vector<uint16_t> numbers;
-  uint16_t seq = 1;
-  for (int frame = 0; frame < 120; ++frame) {
-    for (int i = 0; i < 4; ++i) publish(seq++);
-    for (const auto& bytes : subscriber_->take(sender_).rtp) {
-      auto copy = bytes;
-      auto p = RtpPacket::parse(copy.data(), copy.size());
-      ASSERT_TRUE(p);
-      auto ext = p->extension(5);
-      ASSERT_TRUE(ext && ext->size() == 2);
-      const auto n = static_cast<uint16_t>((*ext)[0] << 8 | (*ext)[1]);
-      numbers.push_back(n);
-      if (n % 2 == 0) browser.onPacket(n, now_ * 1000);  // every other packet arrives
-    }
-    tickFor(20);
-    if (browser.due(now_)) {
-      std::array<uint8_t, 1500> fb{};
-      const size_t n = browser.write(fb, 0x5555, kConsumerSsrc, now_);
-      if (n) subscriber_->sendRtcp(*router_, {fb.begin(), fb.begin() + static_cast<std::ptrdiff_t>(n)}, now_);
-    }
+class TransportCcRouterTest : public RouterTest {
+ protected:
+  // The subscriber negotiated transport-cc: each packet it gets carries our transport-wide number, and its
+  // feedback feeds our estimate of its link.
+  void SetUp() override {
+    RouterTest::SetUp();
+    TransportPlan sub = subscriber_->plan();
+    ConsumerSpec consumer = videoConsumer();
+    consumer.extensions.transportWideCc = 5;
+    sub.consumers.push_back(consumer);
+    router_->applyPlan(sub, now_);
+    tickFor(600);
+    publisher_->take(sender_);
+    subscriber_->take(sender_);
   }
+
+  // Frames of 4 packets every 20 ms, of which the subscriber's browser reports every other one as arrived:
+  // half of everything lost is beyond what loss alone may cost. The transport-wide numbers it got.
+  std::vector<uint16_t> publishWithHalfLoss(int frames) {
+    std::vector<uint16_t> numbers;
+    const auto receive = [&] {
+      for (const auto& bytes : subscriber_->take(sender_).rtp) {
+        const int n = twccNumberOf(bytes);
+        EXPECT_GE(n, 0);
+        numbers.push_back(static_cast<uint16_t>(n));
+        if (n % 2 == 0) browser_.onPacket(static_cast<uint16_t>(n), now_ * 1000);
+      }
+    };
+    for (int frame = 0; frame < frames; ++frame) {
+      for (int i = 0; i < 4; ++i) publish(seq_++);
+      receive();
+      tickFor(20);
+      if (browser_.due(now_)) {
+        std::array<uint8_t, 1500> fb{};
+        const size_t n = browser_.write(fb, 0x5555, kConsumerSsrc, now_);
+        if (n)
+          subscriber_->sendRtcp(*router_, {fb.begin(), fb.begin() + static_cast<std::ptrdiff_t>(n)}, now_);
+      }
+    }
+    // What the pacer still holds: at half loss the estimate is below what this publisher, who ignores our
+    // REMB, sends.
+    for (int i = 0; i < 200 && router_->pace(now_); ++i) now_ += 5;
+    receive();
+    return numbers;
+  }
+
+  TransportCcFeedbackGenerator browser_;
+  uint16_t seq_ = 1;
+};
+
+TEST_F(TransportCcRouterTest, SubscribersFeedbackSetsThePublishersRemb) {
+  const std::vector<uint16_t> numbers = publishWithHalfLoss(120);
   ASSERT_EQ(numbers.size(), 480u);
   for (size_t i = 1; i < numbers.size(); ++i)
     EXPECT_EQ(numbers[i], static_cast<uint16_t>(numbers[i - 1] + 1));
@@ -436,6 +498,43 @@ TEST_F(RouterTest, SubscribersFeedbackSetsThePublishersRemb) {
   // what arrives.
   EXPECT_LT(rembs.back().bitrate(), 250'000u);
   EXPECT_GE(rembs.back().bitrate(), SendSideBandwidthEstimator::kMinBps);
+}
+
+TEST_F(TransportCcRouterTest, KeyFrameBurstIsPacedToTheSubscribersEstimate) {
+  publishWithHalfLoss(120);  // the estimate is now a few hundred kbit/s
+  publisher_->take(sender_);
+  const int pacingBefore = listener_.pacingCalls;
+  // A key frame's 40 packets arrive from the publisher at once.
+  for (int i = 0; i < 40; ++i) publish(seq_++);
+  const Received atOnce = subscriber_->take(sender_);
+  EXPECT_LT(atOnce.rtp.size(), 20u) << "the burst went out unpaced";
+  EXPECT_GT(listener_.pacingCalls, pacingBefore);
+  // The rest follows over the next few tens of milliseconds, in order, numbered as it leaves.
+  std::vector<std::vector<uint8_t>> all = atOnce.rtp;
+  size_t perStep = 0;
+  int64_t lastMs = 0;
+  const int64_t burstMs = now_;
+  for (int step = 0; step < 100 && all.size() < 40; ++step) {
+    now_ += 5;
+    router_->pace(now_);
+    const Received got = subscriber_->take(sender_);
+    perStep = std::max(perStep, got.rtp.size());
+    if (!got.rtp.empty()) lastMs = now_;
+    all.insert(all.end(), got.rtp.begin(), got.rtp.end());
+  }
+  ASSERT_EQ(all.size(), 40u);
+  EXPECT_LT(perStep, 10u);
+  EXPECT_GT(lastMs - burstMs, 50);
+  for (size_t i = 0; i < all.size(); ++i) {
+    auto p = RtpPacket::parse(all[i].data(), all[i].size());
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->ssrc(), kConsumerSsrc);
+    if (i > 0) {
+      EXPECT_EQ(twccNumberOf(all[i]), static_cast<uint16_t>(twccNumberOf(all[i - 1]) + 1));
+      auto prev = RtpPacket::parse(all[i - 1].data(), all[i - 1].size());
+      EXPECT_EQ(p->sequenceNumber(), static_cast<uint16_t>(prev->sequenceNumber() + 1));
+    }
+  }
 }
 
 // An Opus packet with RED (pt 63): one redundant block (the previous packet's payload, 960 samples earlier)

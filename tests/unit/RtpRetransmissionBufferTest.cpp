@@ -27,6 +27,17 @@ TEST(RtpRetransmissionBufferTest, FindsStoredPacket) {
   EXPECT_TRUE(buffer.find(7 + 16, 10).empty());  // same slot, different seq
 }
 
+TEST(RtpRetransmissionBufferTest, PacketStoredAsAResendWaitsTheIntervalBeforeTheNextOne) {
+  RtpRetransmissionBuffer buffer(16, 1000);
+  const auto bytes = packetBytes(7);
+  buffer.store(7, bytes.data(), bytes.size(), 100, true);
+  EXPECT_FALSE(buffer.find(7, 110).empty()) << "still there for find()";
+  EXPECT_TRUE(buffer.findForResend(7, 110, 50).empty());
+  EXPECT_FALSE(buffer.findForResend(7, 160, 50).empty());
+  buffer.store(8, bytes.data(), bytes.size(), 100);
+  EXPECT_FALSE(buffer.findForResend(8, 101, 50).empty()) << "an ordinary packet is answered at once";
+}
+
 TEST(RtpRetransmissionBufferTest, OverwrittenSlotIsGone) {
   RtpRetransmissionBuffer buffer(16, 1000);
   for (uint16_t seq = 0; seq < 20; ++seq) {

@@ -89,8 +89,8 @@ size_t Consumer::rewrite(const RtpPacket& in, const RtpHeaderExtensionIds& inIds
   return total;
 }
 
-void Consumer::onSent(const uint8_t* data, size_t size, int64_t nowMs) {
-  if (history_) history_->store(read16(data + 2), data, size, nowMs);
+void Consumer::onSent(const uint8_t* data, size_t size, int64_t nowMs, bool answersNack) {
+  if (history_) history_->store(read16(data + 2), data, size, nowMs, answersNack);
 }
 
 std::span<const uint8_t> Consumer::retransmission(uint16_t seq, int64_t nowMs) {
@@ -99,6 +99,10 @@ std::span<const uint8_t> Consumer::retransmission(uint16_t seq, int64_t nowMs) {
   const double rtt = rtt_.averageRttMs();
   const int64_t minInterval = std::clamp<int64_t>(rtt > 0 ? static_cast<int64_t>(rtt * 0.75) : 50, 10, 200);
   return history_->findForResend(seq, nowMs, minInterval);
+}
+
+std::span<const uint8_t> Consumer::stored(uint16_t seq, int64_t nowMs) const {
+  return history_ ? history_->find(seq, nowMs) : std::span<const uint8_t>{};
 }
 
 bool Consumer::takeRetransmissionBudget(size_t size, int64_t nowMs) {

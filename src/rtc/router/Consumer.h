@@ -45,11 +45,15 @@ class Consumer {
   // Returns the size, or 0 when the packet is not forwarded (padding only, or older than the current source).
   size_t rewrite(const RtpPacket& in, const RtpHeaderExtensionIds& inIds, uint8_t* out, size_t capacity,
                  int64_t nowMs, uint16_t twccSeq, uint32_t absSendTime);
-  // Remembers a packet just written (before encryption) for retransmission.
-  void onSent(const uint8_t* data, size_t size, int64_t nowMs);
+  // Remembers a packet just written (before encryption) for retransmission. answersNack: it is a repair the
+  // subscriber may be NACKing already, so a NACK within the resend interval is not answered again.
+  void onSent(const uint8_t* data, size_t size, int64_t nowMs, bool answersNack = false);
   // The stored packet with our sequence number seq for answering a NACK: empty when gone, never sent, or
   // resent less than about a round trip ago.
   std::span<const uint8_t> retransmission(uint16_t seq, int64_t nowMs);
+  // The stored packet, for the pacer to send when due; empty when gone.
+  std::span<const uint8_t> stored(uint16_t seq, int64_t nowMs) const;
+  bool keepsHistory() const { return history_ != nullptr; }
   // Takes size bytes from the subscriber's retransmission budget (a token bucket of
   // kRetransmitBytesPerSecond, kRetransmitBurstBytes deep); false when it is spent. Bounds what a NACK storm,
   // or a receiver lying about loss, can make us send.

@@ -139,7 +139,10 @@ void Router::applyConsumers(Member& member, const std::vector<ConsumerSpec>& spe
   member.consumers = std::move(next);
   const bool numbered = std::any_of(member.consumers.begin(), member.consumers.end(),
                                     [](const auto& c) { return c->spec().extensions.transportWideCc != 0; });
-  if (numbered && !member.bwe) member.bwe = std::make_unique<SendSideBandwidthEstimator>();
+  if (numbered && !member.bwe) {
+    member.bwe = std::make_unique<SendSideBandwidthEstimator>();
+    member.pacer = std::make_unique<Pacer>();
+  }
 }
 
 // Rooms hold a handful of tracks, so recomputing every link after a negotiation is cheaper to get right than
@@ -318,23 +321,27 @@ void Router::onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64
     ++recovery_.rtxReceived;
     auto restored = RtxPacket::restore(packet, spec.ssrc, spec.payloadType);
     if (!restored) return;  // padding only: bandwidth probing
+    bool repair = false;
     if (NackGenerator* nack = producer.nack();
         nack && nack->onPacket(restored->sequenceNumber(), nowMs) == NackGenerator::Arrival::Recovered) {
       ++recovery_.packetsRecovered;
+      repair = true;
     }
     // Not counted in the reception statistics: our receiver reports tell the publisher the loss of its
     // link, as a browser's do, so its loss-based rate control sees the real uplink.
-    forward(producer, *restored, nowMs);
+    forward(producer, *restored, nowMs, nullptr, repair);
     return;
   }
   producer.stats().onPacket(packet.sequenceNumber(), packet.timestamp(), nowMs, packet.size());
+  bool repair = false;
   if (NackGenerator* nack = producer.nack()) {
     switch (nack->onPacket(packet.sequenceNumber(), nowMs)) {
       case NackGenerator::Arrival::Gap:
         sendNacks(producer, nowMs);  // at once: every round trip of waiting is a frame the decoder misses
         break;
       case NackGenerator::Arrival::Recovered:
-        ++recovery_.packetsRecovered;  // reordered, not lost
+        ++recovery_.packetsRecovered;  // reordered, or a plain retransmission
+        repair = true;
         break;
       case NackGenerator::Arrival::Reset:
         sendNacks(producer, nowMs);  // sends nothing, asks for the key frame
@@ -355,7 +362,7 @@ void Router::onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64
     producer.advanceSequence(packet.sequenceNumber());
   }
   tapAudio(producer, packet, nowMs);
-  forward(producer, packet, nowMs);
+  forward(producer, packet, nowMs, nullptr, repair);
 }
 
 void Router::tapAudio(Producer& producer, const RtpPacket& packet, int64_t nowMs) {
@@ -440,7 +447,8 @@ void Router::sendNacks(Producer& producer, int64_t nowMs) {
   }
 }
 
-void Router::forward(Producer& producer, const RtpPacket& packet, int64_t nowMs, const RtpPacket* plain) {
+void Router::forward(Producer& producer, const RtpPacket& packet, int64_t nowMs, const RtpPacket* plain,
+                     bool repair) {
   const auto& inIds = producer.spec().extensions;
   const int64_t sendUs = steadyNowUs();
   const uint32_t absSendTime = absSendTimeAt(sendUs);
@@ -454,9 +462,87 @@ void Router::forward(Producer& producer, const RtpPacket& packet, int64_t nowMs,
         consumer->rewrite(in, inIds, packetBuffer_.data(), packetBuffer_.size() - kSrtpTrailer, nowMs,
                           sub->twccSeq, absSendTime);
     if (size == 0) continue;
+    // A repair fills a gap the subscriber has seen too and may be NACKing from us right now: this copy
+    // answers that NACK, and a second copy from the history would arrive as a duplicate.
+    consumer->onSent(packetBuffer_.data(), size, nowMs, repair);
+    if (sub->pacer && !admitPaced(*sub, *consumer, size, nowMs)) continue;
     if (consumer->spec().extensions.transportWideCc) sub->bwe->onPacketSent(sub->twccSeq++, sendUs, size);
-    consumer->onSent(packetBuffer_.data(), size, nowMs);
     out.sendRtp(packetBuffer_.data(), size, packetBuffer_.size());
+  }
+}
+
+bool Router::admitPaced(Member& subscriber, Consumer& consumer, size_t size, int64_t nowMs) {
+  Pacer& pacer = *subscriber.pacer;
+  const int64_t nowUs = nowMs * 1000;
+  // Audio goes first: it is small, and late audio is lost audio. Only what the history keeps can wait.
+  if (consumer.spec().kind != MediaKind::Video || !consumer.keepsHistory() ||
+      size > RtpRetransmissionBuffer::kMaxPacketSize) {
+    pacer.onSentUnpaced(size, nowUs);
+    return true;
+  }
+  if (pacer.trySend(size, nowUs)) return true;
+  if (!pacer.enqueue({consumer.spec().ssrc, read16(packetBuffer_.data() + 2), static_cast<uint16_t>(size)},
+                     nowUs)) {
+    return true;  // a full queue sends rather than drops
+  }
+  if (!pacing_) {
+    pacing_ = true;
+    listener_.onRouterPacing(*this);
+  }
+  return false;
+}
+
+size_t Router::writeResend(Consumer& consumer, std::span<const uint8_t> stored) {
+  const size_t capacity = packetBuffer_.size() - kSrtpTrailer;
+  if (stored.size() + RtxPacket::kOsnSize > capacity) return 0;
+  const ConsumerSpec& spec = consumer.spec();
+  if (spec.rtxSsrc && spec.rtxPayloadType) {
+    // On the RTX stream, browsers count it as a retransmission, not as media, which keeps their receive
+    // statistics and bandwidth estimates right.
+    return RtxPacket::wrap(stored, *spec.rtxSsrc, *spec.rtxPayloadType, consumer.nextRtxSequenceNumber(),
+                           packetBuffer_.data(), capacity);
+  }
+  // A copy (encryption is in place): the history keeps the clear packet for the next NACK.
+  std::copy(stored.begin(), stored.end(), packetBuffer_.begin());
+  return stored.size();
+}
+
+bool Router::sendRestamped(Member& member, Consumer& consumer, size_t size, int64_t nowUs) {
+  const ConsumerSpec& spec = consumer.spec();
+  restampResend(packetBuffer_.data(), size, spec.extensions, nowUs, member.twccSeq);
+  if (spec.extensions.transportWideCc) member.bwe->onPacketSent(member.twccSeq++, nowUs, size);
+  return member.transport->sendRtp(packetBuffer_.data(), size, packetBuffer_.size());
+}
+
+bool Router::pace(int64_t nowMs) {
+  bool pending = false;
+  for (auto& [id, member] : members_) {
+    if (!member->pacer || member->pacer->empty()) continue;
+    drainPacer(*member, nowMs);
+    pending = pending || !member->pacer->empty();
+  }
+  pacing_ = pending;
+  return pending;
+}
+
+void Router::drainPacer(Member& member, int64_t nowMs) {
+  const int64_t sendUs = steadyNowUs();
+  while (auto due = member.pacer->next(nowMs * 1000)) {
+    Consumer* consumer = findConsumer(member, due->entry.ssrc);
+    if (!consumer || !member.transport->connected()) continue;  // renegotiated away, or gone
+    const auto stored = consumer->stored(due->entry.seq, nowMs);
+    if (stored.empty()) continue;
+    size_t size = 0;
+    if (due->retransmission) {
+      size = writeResend(*consumer, stored);
+    } else {
+      std::copy(stored.begin(), stored.end(), packetBuffer_.begin());
+      size = stored.size();
+    }
+    if (size && sendRestamped(member, *consumer, size, sendUs) && due->retransmission) {
+      consumer->countRetransmission();
+      ++recovery_.retransmissionsSent;
+    }
   }
 }
 
@@ -501,6 +587,7 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
         if (!feedback) return;
         if (!member.bwe) return;  // feedback on packets we never numbered
         member.bwe->onFeedback(*feedback, nowMs, rttMsOf(member));
+        if (member.bwe->active()) member.pacer->setEstimate(member.bwe->estimate());
         if (member.bwe->dropped()) announceEstimate(member);
         return;
       }
@@ -509,34 +596,28 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
       if (!nack) return;
       Consumer* c = findConsumer(member, nack->mediaSsrc());
       if (!c) return;
-      const size_t capacity = packetBuffer_.size() - kSrtpTrailer;
+      const int64_t sendUs = steadyNowUs();
       nack->forEachLost([&](uint16_t seq) {
         // A packet we never received is not in the history: the publisher is being asked for it, and its
         // repair is forwarded to every subscriber like the original would have been.
         auto stored = c->retransmission(seq, nowMs);
-        if (stored.empty() || stored.size() + RtxPacket::kOsnSize > capacity) return;
+        if (stored.empty()) return;
         if (!c->takeRetransmissionBudget(stored.size(), nowMs)) {
           ++recovery_.retransmissionsRefused;
           return;
         }
-        // Write a copy (encryption is in place): the history keeps the clear packet for the next NACK.
-        const ConsumerSpec& spec = c->spec();
-        size_t size = 0;
-        if (spec.rtxSsrc && spec.rtxPayloadType) {
-          // On the RTX stream, browsers count it as a retransmission, not as media, which keeps their
-          // receive statistics and bandwidth estimates right.
-          size = RtxPacket::wrap(stored, *spec.rtxSsrc, *spec.rtxPayloadType, c->nextRtxSequenceNumber(),
-                                 packetBuffer_.data(), capacity);
-        } else {
-          std::copy(stored.begin(), stored.end(), packetBuffer_.begin());
-          size = stored.size();
+        // Paced like media, ahead of it: a burst of resends into a slow link is lost again.
+        if (member.pacer && !member.pacer->trySend(stored.size(), nowMs * 1000) &&
+            member.pacer->enqueueRetransmission({c->spec().ssrc, seq, static_cast<uint16_t>(stored.size())},
+                                                nowMs * 1000)) {
+          if (!pacing_) {
+            pacing_ = true;
+            listener_.onRouterPacing(*this);
+          }
+          return;
         }
-        if (size) {
-          const int64_t sendUs = steadyNowUs();
-          restampResend(packetBuffer_.data(), size, spec.extensions, sendUs, member.twccSeq);
-          if (spec.extensions.transportWideCc) member.bwe->onPacketSent(member.twccSeq++, sendUs, size);
-        }
-        if (size && member.transport->sendRtp(packetBuffer_.data(), size, packetBuffer_.size())) {
+        const size_t size = writeResend(*c, stored);
+        if (size && sendRestamped(member, *c, size, sendUs)) {
           c->countRetransmission();
           ++recovery_.retransmissionsSent;
         }

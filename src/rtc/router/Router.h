@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "rtc/WebRtcTransport.h"
+#include "rtc/bwe/Pacer.h"
 #include "rtc/bwe/SendSideBandwidthEstimator.h"
 #include "rtc/router/Consumer.h"
 #include "rtc/router/Producer.h"
@@ -60,6 +61,8 @@ class Router : public WebRtcTransport::Listener {
                                         WebRtcTransport::State state) = 0;
     // Called before the transport is destroyed, so the socket layer can forget it.
     virtual void onRouterTransportRemoved(WebRtcTransport& transport) = 0;
+    // A subscriber's pacer started holding packets: call pace() every few milliseconds until it says done.
+    virtual void onRouterPacing(Router& router) = 0;
   };
 
   static constexpr size_t kPacketBufferSize = 2048;  // an MTU plus the SRTP trailer, with room to spare
@@ -91,6 +94,8 @@ class Router : public WebRtcTransport::Listener {
   void removeLocalProducer(const std::string& trackId, int64_t nowMs);
 
   void tick(int64_t nowMs);
+  // Sends what the subscribers' pacers have due; true while any still holds packets.
+  bool pace(int64_t nowMs);
   // Appends one entry per transport; resets the per-interval byte counters.
   void collectStats(int64_t nowMs, std::vector<TransportStats>& out);
 
@@ -112,6 +117,8 @@ class Router : public WebRtcTransport::Listener {
     // consumer first negotiates transport-cc (its send history is 32 KiB, which a transport without
     // feedback should not carry).
     std::unique_ptr<SendSideBandwidthEstimator> bwe;
+    // Spreads what we send it at a little above that estimate; made with it.
+    std::unique_ptr<Pacer> pacer;
     // Arrivals of what it publishes, for its send-side bandwidth estimator.
     TransportCcFeedbackGenerator twccFeedback;
     int64_t nextRtcpMs = 0;
@@ -126,7 +133,9 @@ class Router : public WebRtcTransport::Listener {
   void applyConsumers(Member& member, const std::vector<ConsumerSpec>& specs);
   void relink(int64_t nowMs);
   // plain, when given, is what subscribers without RED get instead of packet (RED).
-  void forward(Producer& producer, const RtpPacket& packet, int64_t nowMs, const RtpPacket* plain = nullptr);
+  // repair: the packet filled a gap (a retransmission, or reordered), which its subscribers saw as well.
+  void forward(Producer& producer, const RtpPacket& packet, int64_t nowMs, const RtpPacket* plain = nullptr,
+               bool repair = false);
   // A RED packet from a publisher: copies of packets lost before it are forwarded first (as Opus), then the
   // packet itself, as RED to subscribers that take it and unwrapped to the others.
   void forwardRed(Producer& producer, const RtpPacket& packet, int64_t nowMs);
@@ -134,6 +143,16 @@ class Router : public WebRtcTransport::Listener {
   std::optional<RtpPacket> plainCopy(const RtpPacket& red, std::span<const uint8_t> payload, uint16_t seq,
                                      uint32_t timestamp, bool marker, uint8_t payloadType);
   void tapAudio(Producer& producer, const RtpPacket& packet, int64_t nowMs);
+  // Whether the packet just written to packetBuffer_ for subscriber through consumer goes out now; false when
+  // the subscriber's pacer queued it.
+  // The pacer runs on the media thread's millisecond clock (nowMs), which tests control.
+  bool admitPaced(Member& subscriber, Consumer& consumer, size_t size, int64_t nowMs);
+  // Writes a resend of stored to packetBuffer_: on the consumer's RTX stream where negotiated. Returns the
+  // size, 0 when it does not fit.
+  size_t writeResend(Consumer& consumer, std::span<const uint8_t> stored);
+  // Restamps the packet in packetBuffer_ for sending now, numbers it for the estimator and sends it.
+  bool sendRestamped(Member& member, Consumer& consumer, size_t size, int64_t nowUs);
+  void drainPacer(Member& member, int64_t nowMs);
   void pumpLocalSources(int64_t nowMs);
   void requestKeyFrame(Producer& producer, int64_t nowMs);
   // NACKs what the producer's generator says is due, and asks for a key frame when it gave up.
@@ -166,6 +185,7 @@ class Router : public WebRtcTransport::Listener {
   std::array<uint8_t, kPacketBufferSize> localBuffer_{};
   std::array<uint8_t, kPacketBufferSize> redBuffer_{};
   std::array<uint16_t, 128> nackScratch_{};
+  bool pacing_ = false;  // a pacer holds packets and the listener was told
   RecoveryCounters& recovery_;
 };
 

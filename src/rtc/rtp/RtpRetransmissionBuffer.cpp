@@ -13,7 +13,8 @@ RtpRetransmissionBuffer::RtpRetransmissionBuffer(size_t capacity, int64_t maxAge
       bytes_(std::max(bytes, kMaxPacketSize)),
       maxAgeMs_(std::max<int64_t>(maxAgeMs, 0)) {}
 
-void RtpRetransmissionBuffer::store(uint16_t seq, const uint8_t* data, size_t size, int64_t nowMs) {
+void RtpRetransmissionBuffer::store(uint16_t seq, const uint8_t* data, size_t size, int64_t nowMs,
+                                    bool asResend) {
   if (data == nullptr || size == 0 || size > kMaxPacketSize) return;
   size_t offset = static_cast<size_t>(written_ % bytes_.size());
   if (offset + size > bytes_.size()) {
@@ -21,7 +22,8 @@ void RtpRetransmissionBuffer::store(uint16_t seq, const uint8_t* data, size_t si
     offset = 0;
   }
   std::memcpy(bytes_.data() + offset, data, size);
-  entries_[seq % entries_.size()] = Entry{written_, nowMs, 0, false, static_cast<uint16_t>(size), seq};
+  entries_[seq % entries_.size()] =
+      Entry{written_, nowMs, asResend ? nowMs : 0, asResend, static_cast<uint16_t>(size), seq};
   written_ += size;
 }
 

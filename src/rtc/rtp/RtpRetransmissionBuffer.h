@@ -29,8 +29,9 @@ class RtpRetransmissionBuffer {
                                    size_t bytes = kDefaultBytes);
 
   // Copies the packet into its slot, replacing whatever was there. Packets larger than kMaxPacketSize are
-  // ignored (they cannot be retransmitted, which is better than truncating them).
-  void store(uint16_t seq, const uint8_t* data, size_t size, int64_t nowMs);
+  // ignored (they cannot be retransmitted, which is better than truncating them). asResend: the packet goes
+  // out as the answer to a NACK that may already be on its way, so findForResend treats it as resent now.
+  void store(uint16_t seq, const uint8_t* data, size_t size, int64_t nowMs, bool asResend = false);
 
   // The stored packet, or an empty span if it was never stored, was overwritten, or is older than
   // maxAgeMs. Valid until the next store() or clear().
