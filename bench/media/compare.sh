@@ -3,7 +3,8 @@
 # the SRTP floor, then one table (bench/media/table.mjs). Runs inside the loopback-only namespace.
 # Knobs (environment): BENCH_PARTICIPANTS (2), BENCH_VIDEO_BITRATE (1000000), BENCH_START (20 rooms),
 # BENCH_STEP (20), BENCH_MAX (400), BENCH_WINDOW (4 s), BENCH_WINDOWS (5: the fixed-load windows whose median
-# is the CPU figure, and the floor's), BENCH_OUT (test-artifacts/bench).
+# is the CPU figure, and the floor's), BENCH_LOSS (2: percent lost each way on every peer's link in the lossy
+# windows), BENCH_OUT (test-artifacts/bench).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$here/../.."
@@ -38,6 +39,13 @@ echo "== CPU per packet at $compared rooms: $windows windows each =="
 "$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
   "$build" --participants "$participants" --video-bitrate "$bitrate" --rooms "$compared" --windows "$windows" \
   --window "$window" --warmup 2 --json "$out/rooms-cpu.json"
+loss="${BENCH_LOSS:-2}"
+echo "== CPU per packet at $compared rooms with ${loss}% loss on every peer's link, each way: $windows windows =="
+# The peers drop what they send and receive (rooms-loadgen --send-loss/--receive-loss) and recover like a
+# browser: they answer the server's NACKs and NACK the video they miss, so the figure includes recovery.
+"$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
+  "$build" --participants "$participants" --video-bitrate "$bitrate" --rooms "$compared" --windows "$windows" \
+  --window "$window" --warmup 2 --send-loss "$loss" --receive-loss "$loss" --json "$out/rooms-loss.json"
 echo "== floor =="
 # At the same packet rate (batching, and so the cost per packet, depends on the rate), right after roomsd's
 # windows, since this VM's speed drifts over minutes.
@@ -47,6 +55,9 @@ echo "== Janus at $compared rooms: $windows windows =="
 "$root/bench/janus/run.sh" bash -c '"$0"/rooms-loadgen --target janus --janus-url "$JANUS_URL" --server-pid "$JANUS_PID" "${@}"' \
   "$build" --participants "$participants" --video-bitrate "$bitrate" --rooms "$compared" --windows "$windows" \
   --window "$window" --warmup 2 --json "$out/janus-cpu.json"
+"$root/bench/janus/run.sh" bash -c '"$0"/rooms-loadgen --target janus --janus-url "$JANUS_URL" --server-pid "$JANUS_PID" "${@}"' \
+  "$build" --participants "$participants" --video-bitrate "$bitrate" --rooms "$compared" --windows "$windows" \
+  --window "$window" --warmup 2 --send-loss "$loss" --receive-loss "$loss" --json "$out/janus-loss.json"
 echo "== three-party rooms: memory =="
 # roomsd seats two people (coach and client, by the spec); its third party is the AI Orb. Janus gets three
 # publishers. One window at a fixed number of rooms each.
@@ -59,5 +70,5 @@ three="${BENCH_THREE_PARTY_ROOMS:-20}"
   --json "$out/janus-3.json"
 echo
 node "$here/table.mjs" "$out/rooms.json" "$out/janus.json" "$out/floor.json" "$out/rooms-3.json" "$out/janus-3.json" \
-  "$out/rooms-cpu.json" "$out/janus-cpu.json" \
+  "$out/rooms-cpu.json" "$out/janus-cpu.json" "$out/rooms-loss.json" "$out/janus-loss.json" \
   | tee "$out/table.md"

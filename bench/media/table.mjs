@@ -1,12 +1,14 @@
 // Prints the comparison table of `make bench` (Markdown) from the JSON that rooms-loadgen and srtp_floor wrote:
-//   node bench/media/table.mjs rooms.json janus.json floor.json rooms-3.json janus-3.json rooms-cpu.json janus-cpu.json
+//   node bench/media/table.mjs rooms.json janus.json floor.json rooms-3.json janus-3.json rooms-cpu.json janus-cpu.json \
+//     [rooms-loss.json janus-loss.json]
 // CPU per forwarded packet is compared at the largest load both servers carried within the thresholds, so
 // the two figures come from the same number of rooms and streams; where the fixed-load runs at that step
 // (rooms-cpu.json, janus-cpu.json) are given, the figures are their median windows, else the ramp's step.
 import fs from 'node:fs';
 import os from 'node:os';
 
-const [roomsPath, janusPath, floorPath, rooms3Path, janus3Path, roomsCpuPath, janusCpuPath] = process.argv.slice(2);
+const [roomsPath, janusPath, floorPath, rooms3Path, janus3Path, roomsCpuPath, janusCpuPath, roomsLossPath, janusLossPath] =
+  process.argv.slice(2);
 const rooms = JSON.parse(fs.readFileSync(roomsPath, 'utf8'));
 const janus = JSON.parse(fs.readFileSync(janusPath, 'utf8'));
 const floor = JSON.parse(fs.readFileSync(floorPath, 'utf8'));
@@ -19,6 +21,8 @@ const passing = (run) => measured(run).filter((s) => s.withinThresholds);
 const readIf = (p) => (p && fs.existsSync(p) ? JSON.parse(fs.readFileSync(p, 'utf8')) : undefined);
 const roomsFixed = readIf(roomsCpuPath);
 const janusFixed = readIf(janusCpuPath);
+const roomsLoss = readIf(roomsLossPath);
+const janusLoss = readIf(janusLossPath);
 // The compared step: the one compare.sh measured at a fixed load, else the largest both ramps carried.
 const common = measured(roomsFixed ?? { steps: [] })[0]?.rooms ?? passing(rooms)
   .map((s) => s.rooms)
@@ -68,6 +72,20 @@ row('floor: CPU per forwarded packet, us', fmt(floor.cpuPerPacketUs, 3), '', '',
       (floor.windows ? `; median of ${floor.windows.length} windows` : ''));
 row('ratio to the floor', ratio(rc?.cpuPerPacketUs, floor.cpuPerPacketUs), ratio(jc?.cpuPerPacketUs, floor.cpuPerPacketUs),
     '', 'goal: rooms <= 2');
+if (roomsLoss) {
+  const rl = medianWindow(roomsLoss);
+  const jl = medianWindow(janusLoss);
+  const each = `${roomsLoss.sendLossPercent}% out, ${roomsLoss.receiveLossPercent}% in`;
+  row(`CPU per forwarded packet with ${each} on every peer's link, us`, fmt(rl?.cpuPerPacketUs, 3),
+      fmt(jl?.cpuPerPacketUs, 3), ratio(rl?.cpuPerPacketUs, jl?.cpuPerPacketUs),
+      `the peers answer NACKs and NACK their video; median of ${measured(roomsLoss).length} windows`);
+  row('that, over the loss-free figure', ratio(rl?.cpuPerPacketUs, rc?.cpuPerPacketUs),
+      ratio(jl?.cpuPerPacketUs, jc?.cpuPerPacketUs), '', 'the cost of recovery per forwarded packet');
+  row(`video loss left after recovery, % (${each})`, fmt(rl?.videoLossPercent, 3), fmt(jl?.videoLossPercent, 3), '',
+      `video crosses two lossy legs (${fmt(100 * (1 - (1 - roomsLoss.sendLossPercent / 100) * (1 - roomsLoss.receiveLossPercent / 100)), 1)}% lost without recovery); ` +
+      'audio is not NACKed');
+  row('latency p99 there, ms', fmt(rl?.latencyP99Ms, 3), fmt(jl?.latencyP99Ms, 3), '', 'a repaired packet is late by the repair');
+}
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(`Machine: ${os.cpus().length} x ${cpu}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, ${os.type()} ${os.release()}`);

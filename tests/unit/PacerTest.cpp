@@ -170,6 +170,32 @@ TEST(PacerTest, KeyFrameFitsThroughACappedLinkOnlyWhenPaced) {
   EXPECT_EQ(dropsOfKeyFrame(true), 0);
 }
 
+TEST(PacerTest, SteadyStreamAboveAFreshlyLoweredEstimateIsNotHeldBack) {
+  Pacer pacer;
+  pacer.setEstimate(1'000'000);
+  // 400 kbit/s as an encoder sends it: 20 frames a second of 2500 bytes in packets of 1250.
+  uint16_t seq = 0;
+  int64_t worstWaitUs = 0;
+  std::vector<int64_t> queuedAt(65536, 0);
+  for (int64_t now = 0; now < 4000 * kMs; now += kMs) {
+    if (now == 1500 * kMs) pacer.setEstimate(200'000);  // a delay-based drop, below what flows
+    if (now % (50 * kMs) == 0) {
+      for (int k = 0; k < 2; ++k, ++seq) {
+        if (!pacer.trySend(1250, now)) {
+          ASSERT_TRUE(pacer.enqueue(media(seq, 1250), now));
+          queuedAt[seq] = now;
+        }
+      }
+    }
+    while (auto due = pacer.next(now)) {
+      if (now > 2500 * kMs) worstWaitUs = std::max(worstWaitUs, now - queuedAt[due->entry.seq]);
+    }
+  }
+  // Paced at 1.25 x 200 kbit/s alone, the backlog would grow to the 400 ms bound; a frame is 50 ms.
+  EXPECT_LT(worstWaitUs, 50 * kMs);
+  EXPECT_NEAR(static_cast<double>(pacer.offeredBps()), 400'000, 20'000);
+}
+
 TEST(PacerTest, FullQueueRefuses) {
   Pacer pacer;
   pacer.setEstimate(80'000);

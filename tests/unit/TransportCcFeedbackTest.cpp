@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -38,6 +39,86 @@ std::vector<Reported> readBack(const uint8_t* data, size_t size, TransportFeedba
   EXPECT_TRUE(fb->forEachPacket([&](uint16_t s, bool rec, int64_t d) { r.push_back({s, rec, d}); }));
   if (out) *out = *fb;
   return r;
+}
+
+// Transport-wide feedback as Chromium 156 sends it: six packets it sent roomsd as a subscriber during
+// make bench-quality's loss5-40ms profile (5% random loss, 40 ms, 2026-12-03), taken after SRTCP decryption.
+// Between them: run-length, one-bit and two-bit chunks, losses, a large delta, and RTCP padding.
+constexpr const char* kChromiumFeedback[] = {
+    "afcd0007d17a813d5f0b95980001000d00c5a700bc4e3700000000002c6b0002",  // 13 packets,
+    "8fcd0007b7e212d3c2e937e60006000a00c5a702200a26000000000000000010",  // 10 packets,
+    "afcd0007b7e212d3c2e937e60272000900c60e6dafe0ab09463b10390c1a0002",  // 9 packets,
+    "afcd0006b7e212d3c2e937e60001000300c5a5002003610000000003",          // 3 packets,
+    "8fcd0006b7e212d3c2e937e60033000700c5ad09d5517a5336000064",          // 7 packets,
+    "8fcd0006d17a813d5f0b959802b6000500c62481e550010082000022",          // 5 packets,
+};
+
+std::vector<uint8_t> fromHex(const char* hex) {
+  std::vector<uint8_t> out;
+  for (size_t i = 0; hex[i] && hex[i + 1]; i += 2) {
+    out.push_back(static_cast<uint8_t>(std::stoi(std::string(hex + i, 2), nullptr, 16)));
+  }
+  return out;
+}
+
+TEST(TransportCcFeedbackTest, ParsesWhatChromiumSends) {
+  size_t lost = 0;
+  size_t large = 0;
+  for (const char* hex : kChromiumFeedback) {
+    const auto bytes = fromHex(hex);
+    std::optional<RtcpCompoundPacket> holder;
+    const auto fb = parseOne(bytes.data(), bytes.size(), holder);
+    ASSERT_TRUE(fb) << hex;
+    const auto reported = readBack(bytes.data(), bytes.size());
+    ASSERT_EQ(reported.size(), fb->packetStatusCount()) << hex;
+    for (size_t i = 0; i < reported.size(); ++i) {
+      EXPECT_EQ(reported[i].seq, static_cast<uint16_t>(fb->baseSequenceNumber() + i)) << hex;
+      lost += reported[i].received ? 0 : 1;
+      large += reported[i].received && (reported[i].deltaUs < 0 || reported[i].deltaUs > 255 * 250) ? 1 : 0;
+    }
+  }
+  EXPECT_GT(lost, 0u);
+  EXPECT_GT(large, 0u);
+}
+
+// Every sequence number of a feedback packet with its fate and, when received, its arrival time on the
+// receiver's clock (reference time plus the deltas so far).
+std::vector<std::tuple<uint16_t, bool, int64_t>> arrivalsOf(const TransportFeedback& fb) {
+  std::vector<std::tuple<uint16_t, bool, int64_t>> out;
+  int64_t at = fb.referenceTimeUs();
+  EXPECT_TRUE(fb.forEachPacket([&](uint16_t seq, bool received, int64_t deltaUs) {
+    at += deltaUs;
+    out.emplace_back(seq, received, received ? at : 0);
+  }));
+  return out;
+}
+
+// Our writer, given the arrivals each of Chromium's packets reports, says the same: every sequence number
+// with the same fate and the same arrival time to the 250 us tick, in at most as many bytes. (The reference
+// time may differ: Chromium's is sometimes a 64 ms unit before the first arrival, ours is the unit it falls
+// in; a sender adds the deltas to it either way.)
+TEST(TransportCcFeedbackTest, WritesWhatChromiumWritesForTheSameArrivals) {
+  for (const char* hex : kChromiumFeedback) {
+    const auto bytes = fromHex(hex);
+    std::optional<RtcpCompoundPacket> holder;
+    const auto theirs = parseOne(bytes.data(), bytes.size(), holder);
+    ASSERT_TRUE(theirs) << hex;
+    const auto expected = arrivalsOf(*theirs);
+    std::vector<TransportFeedback::Arrival> arrivals;
+    for (const auto& [seq, received, at] : expected) arrivals.push_back({received, at});
+    std::array<uint8_t, 1200> out{};
+    const auto written =
+        TransportFeedback::write(out, theirs->senderSsrc(), theirs->mediaSsrc(), theirs->baseSequenceNumber(),
+                                 theirs->feedbackPacketCount(), arrivals);
+    ASSERT_EQ(written.packets, arrivals.size()) << hex;
+    EXPECT_LE(written.bytes, bytes.size()) << hex;
+    std::optional<RtcpCompoundPacket> ourHolder;
+    const auto ours = parseOne(out.data(), written.bytes, ourHolder);
+    ASSERT_TRUE(ours) << hex;
+    EXPECT_EQ(arrivalsOf(*ours), expected) << hex;
+    EXPECT_EQ(ours->feedbackPacketCount(), theirs->feedbackPacketCount()) << hex;
+    EXPECT_EQ(ours->mediaSsrc(), theirs->mediaSsrc()) << hex;
+  }
 }
 
 TEST(TransportCcFeedbackTest, WritesWhatTheParserReadsBack) {

@@ -15,8 +15,21 @@ int64_t Pacer::oldestWaitUs(int64_t nowUs) const {
   return wait;
 }
 
+void Pacer::offer(size_t size, int64_t nowUs) {
+  if (windowStartUs_ < 0) windowStartUs_ = nowUs;
+  const int64_t elapsed = nowUs - windowStartUs_;
+  if (elapsed >= kRateWindowUs) {
+    offeredBps_ =
+        static_cast<uint64_t>(static_cast<double>(windowBytes_) * 8e6 / static_cast<double>(elapsed));
+    windowBytes_ = 0;
+    windowStartUs_ = nowUs;
+  }
+  windowBytes_ += size;
+}
+
 double Pacer::drainRate(int64_t nowUs) const {
-  const double paced = static_cast<double>(pacingBps_) / 8e6;
+  const double paced =
+      std::max(static_cast<double>(pacingBps_), static_cast<double>(offeredBps_) * kOfferedFactor) / 8e6;
   if (empty()) return paced;
   const int64_t left = kMaxQueueUs - oldestWaitUs(nowUs);
   if (left <= 0) return std::max(paced, static_cast<double>(queuedBytes_));
@@ -37,6 +50,7 @@ void Pacer::refill(int64_t nowUs) {
 
 bool Pacer::trySend(size_t size, int64_t nowUs) {
   if (pacingBps_ == 0) return true;
+  offer(size, nowUs);          // sent now or queued: offered either way
   if (!empty()) return false;  // behind what waits: order within a stream is kept
   refill(nowUs);
   if (budgetBytes_ <= 0) return false;
@@ -46,6 +60,7 @@ bool Pacer::trySend(size_t size, int64_t nowUs) {
 
 void Pacer::onSentUnpaced(size_t size, int64_t nowUs) {
   if (pacingBps_ == 0) return;
+  offer(size, nowUs);
   refill(nowUs);
   budgetBytes_ -= static_cast<double>(size);
 }

@@ -41,6 +41,13 @@ class Pacer {
   // key frame's worth of delay when the estimate lags.
   static constexpr double kPacingFactor = 1.25;
   static constexpr int64_t kMaxQueueUs = 400'000;
+  // Never slower than a little above what was offered over the last second. The pacer's job is the bursts;
+  // the average rate is the publisher's encoder's, which follows our REMB within a second or two. Holding a
+  // steady stream to an estimate that just dropped (often below what the link carries: delay-based
+  // estimates swing) would queue it up to kMaxQueueUs, and a frame that much late is a freeze (bench-quality
+  // cap300k: 5-11 freezes on the downlink, none with this floor).
+  static constexpr double kOfferedFactor = 1.1;
+  static constexpr int64_t kRateWindowUs = 1'000'000;
   // Unused budget is kept for this long, so a packet after a pause goes out at once, but an idle second does
   // not become a burst.
   static constexpr int64_t kBurstUs = 10'000;
@@ -49,6 +56,8 @@ class Pacer {
   // Bits per second the link is estimated to carry.
   void setEstimate(uint64_t bps);
   uint64_t pacingBps() const { return pacingBps_; }
+  // What was offered (sent or queued) over the last whole window, bits per second.
+  uint64_t offeredBps() const { return offeredBps_; }
 
   // Whether a packet of size bytes may go out now, ahead of the queue; takes its budget when it may.
   bool trySend(size_t size, int64_t nowUs);
@@ -102,6 +111,7 @@ class Pacer {
   };
 
   void refill(int64_t nowUs);
+  void offer(size_t size, int64_t nowUs);
   // Bytes per microsecond: the pacing rate, or faster when that would keep the oldest entry past
   // kMaxQueueUs.
   double drainRate(int64_t nowUs) const;
@@ -110,6 +120,9 @@ class Pacer {
   Ring<kRetransmissionCapacity> retransmissions_;
   size_t queuedBytes_ = 0;
   uint64_t pacingBps_ = 0;  // 0: not paced until an estimate is set
+  uint64_t offeredBps_ = 0;
+  uint64_t windowBytes_ = 0;
+  int64_t windowStartUs_ = -1;
   double budgetBytes_ = 0;
   int64_t budgetAtUs_ = 0;
   bool started_ = false;
