@@ -26,17 +26,21 @@ namespace {
 std::string randomToken(std::mt19937_64& random, size_t length) {
   static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   std::string out(length, 'a');
-  for (auto& c : out) c = kAlphabet[random() % (sizeof kAlphabet - 1)];
+  for (auto& c : out) {
+    c = kAlphabet[random() % (sizeof kAlphabet - 1)];
+  }
   return out;
 }
 
 // The socket buffer a burst of key frames from many peers needs; as root SO_*BUFFORCE passes rmem_max.
 void enlargeBuffers(int fd) {
   const int size = 1 << 20;
-  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0) {
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-  if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) != 0)
+  }
+  if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) != 0) {
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+  }
 }
 
 }  // namespace
@@ -67,7 +71,9 @@ ClientPeer::ClientPeer(std::string name, const std::string& bindIp,
   localUfrag_ = randomToken(random_, 8);
   localPwd_ = randomToken(random_, 24);
   fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+  if (fd_ < 0) {
+    throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+  }
   sockaddr_in local{};
   local.sin_family = AF_INET;
   if (inet_pton(AF_INET, bindIp.c_str(), &local.sin_addr) != 1) {
@@ -91,7 +97,9 @@ ClientPeer::ClientPeer(std::string name, const std::string& bindIp,
 }
 
 ClientPeer::~ClientPeer() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ >= 0) {
+    ::close(fd_);
+  }
 }
 
 void ClientPeer::addStream(const StreamSpec& spec, int subscribers) {
@@ -109,7 +117,9 @@ void ClientPeer::expectStream(uint32_t streamId, StreamKind kind) {
 }
 
 void ClientPeer::start(const RemoteParams& remote, int64_t nowNs) {
-  if (state_ != State::New) return;
+  if (state_ != State::New) {
+    return;
+  }
   remote_ = remote;
   sockaddr_in peer{};
   peer.sin_family = AF_INET;
@@ -137,12 +147,18 @@ void ClientPeer::start(const RemoteParams& remote, int64_t nowNs) {
 }
 
 void ClientPeer::close() {
-  if (dtls_) dtls_->close();
-  if (state_ != State::Failed) state_ = State::Closed;
+  if (dtls_) {
+    dtls_->close();
+  }
+  if (state_ != State::Failed) {
+    state_ = State::Closed;
+  }
 }
 
 void ClientPeer::fail(std::string reason) {
-  if (state_ == State::Failed || state_ == State::Closed) return;
+  if (state_ == State::Failed || state_ == State::Closed) {
+    return;
+  }
   failure_ = std::move(reason);
   state_ = State::Failed;
 }
@@ -150,7 +166,9 @@ void ClientPeer::fail(std::string reason) {
 int64_t ClientPeer::poll(int64_t nowNs, WindowStats& window, TotalStats& totals) {
   const int64_t nowMs = nowNs / 1'000'000;
   int64_t next = nowNs + 50'000'000;
-  if (state_ == State::New || state_ == State::Failed || state_ == State::Closed) return next;
+  if (state_ == State::New || state_ == State::Failed || state_ == State::Closed) {
+    return next;
+  }
   if (nowMs >= nextCheckMs_) {
     sendCheck();
     nextCheckMs_ = nowMs + (iceAnswered_ ? kCheckIntervalConnectedMs : kCheckIntervalConnectingMs);
@@ -159,8 +177,12 @@ int64_t ClientPeer::poll(int64_t nowNs, WindowStats& window, TotalStats& totals)
     fail("no answer to ICE checks for 20 s");
     return next;
   }
-  if (state_ == State::Handshaking && dtls_) dtls_->tick(nowMs);
-  if (state_ != State::Connected) return std::min(next, nowNs + 10'000'000);
+  if (state_ == State::Handshaking && dtls_) {
+    dtls_->tick(nowMs);
+  }
+  if (state_ != State::Connected) {
+    return std::min(next, nowNs + 10'000'000);
+  }
   for (auto& out : streams_) {
     out.stream->produce(nowNs,
                         [&](uint8_t* rtp, size_t size) { queue(rtp, size, nowNs, window, totals, out); });
@@ -174,7 +196,9 @@ int64_t ClientPeer::poll(int64_t nowNs, WindowStats& window, TotalStats& totals)
     }
     const bool pending = std::any_of(incoming_.begin(), incoming_.end(),
                                      [](const Incoming& in) { return in.nack && in.nack->pending(); });
-    if (pending) next = std::min(next, nextNackMs_ * 1'000'000);
+    if (pending) {
+      next = std::min(next, nextNackMs_ * 1'000'000);
+    }
   }
   return next;
 }
@@ -194,12 +218,16 @@ void ClientPeer::queue(const uint8_t* rtp, size_t size, int64_t nowNs, WindowSta
   if (window.contains(nowNs)) {
     ++window.sent;
     window.expected += static_cast<uint64_t>(out.subscribers);
-    if (out.spec.kind == StreamKind::Video) window.videoExpected += static_cast<uint64_t>(out.subscribers);
+    if (out.spec.kind == StreamKind::Video) {
+      window.videoExpected += static_cast<uint64_t>(out.subscribers);
+    }
   }
 }
 
 bool ClientPeer::enqueue(const uint8_t* rtp, size_t size, TotalStats& totals) {
-  if (queued_ == kBatch) flush(totals);
+  if (queued_ == kBatch) {
+    flush(totals);
+  }
   auto& slot = slots_[queued_];
   std::memcpy(slot.data(), rtp, size);
   if (!srtpOut_->protectRtp(slot.data(), size, slot.size())) {
@@ -213,10 +241,14 @@ bool ClientPeer::enqueue(const uint8_t* rtp, size_t size, TotalStats& totals) {
 
 void ClientPeer::retransmit(Outgoing& out, uint16_t seq, int64_t nowMs, TotalStats& totals) {
   ++totals.nacksReceived;
-  if (!out.history) return;
+  if (!out.history) {
+    return;
+  }
   // A second NACK within a round trip would only duplicate the copy already on its way.
   const auto stored = out.history->findForResend(seq, nowMs, kLoopbackRttMs);
-  if (stored.empty()) return;
+  if (stored.empty()) {
+    return;
+  }
   ++totals.retransmissionsSent;
   if (impairment_.dropSent()) {
     ++totals.droppedSent;
@@ -229,7 +261,9 @@ void ClientPeer::sendNacks(int64_t nowMs, TotalStats& totals) {
   std::array<uint8_t, 512 + srtp::SrtpSession::kMaxRtcpOverhead> buffer{};
   const size_t capacity = buffer.size();
   for (auto& in : incoming_) {
-    if (!in.nack) continue;
+    if (!in.nack) {
+      continue;
+    }
     if (in.nack->pending()) {
       const size_t n = in.nack->collect(nowMs, kLoopbackRttMs, nackScratch_);
       if (n) {
@@ -237,14 +271,18 @@ void ClientPeer::sendNacks(int64_t nowMs, TotalStats& totals) {
         const std::span<uint8_t> room(buffer.data(), capacity - srtp::SrtpSession::kMaxRtcpOverhead);
         const size_t size = rtc::GenericNack::write(room, rtcpSsrc_, in.ssrc,
                                                     std::span<const uint16_t>(nackScratch_.data(), n));
-        if (size) sendRtcp(buffer.data(), size, capacity, totals);
+        if (size) {
+          sendRtcp(buffer.data(), size, capacity, totals);
+        }
       }
     }
     if (in.nack->takeKeyFrameNeeded()) {
       ++totals.keyFrameRequestsSent;
       const std::span<uint8_t> room(buffer.data(), capacity - srtp::SrtpSession::kMaxRtcpOverhead);
       const size_t size = rtc::Pli::write(room, rtcpSsrc_, in.ssrc);
-      if (size) sendRtcp(buffer.data(), size, capacity, totals);
+      if (size) {
+        sendRtcp(buffer.data(), size, capacity, totals);
+      }
     }
   }
 }
@@ -282,7 +320,9 @@ void ClientPeer::sendNow(const uint8_t* data, size_t size) {
 void ClientPeer::sendCheck() {
   std::array<uint8_t, 256> buffer{};
   ice::TransactionId tx{};
-  for (auto& b : tx) b = static_cast<uint8_t>(random_());
+  for (auto& b : tx) {
+    b = static_cast<uint8_t>(random_());
+  }
   ice::StunMessageBuilder builder(buffer, ice::stun::kMethodBinding, ice::StunClass::Request, tx);
   builder.addUsername(checkUsername_)
       .addPriority(0x6E7F1EFF)
@@ -299,15 +339,21 @@ void ClientPeer::answerCheck(const ice::StunMessage& request) {
   std::array<uint8_t, 256> buffer{};
   const size_t n =
       ice::StunMessageBuilder::bindingSuccess(buffer, request.transactionId(), remoteAddress_, localPwd_);
-  if (n) sendNow(buffer.data(), n);
+  if (n) {
+    sendNow(buffer.data(), n);
+  }
 }
 
 void ClientPeer::onDatagram(uint8_t* data, size_t size, int64_t nowNs, WindowStats& window,
                             TotalStats& totals) {
-  if (state_ == State::New || state_ == State::Closed) return;
+  if (state_ == State::New || state_ == State::Closed) {
+    return;
+  }
   if (ice::StunMessage::looksLikeStun(data, size)) {
     ice::StunMessage message;
-    if (ice::StunMessage::parse(data, size, message) != ice::StunError::None) return;
+    if (ice::StunMessage::parse(data, size, message) != ice::StunError::None) {
+      return;
+    }
     if (message.messageClass() == ice::StunClass::Request) {
       answerCheck(message);
     } else if (message.messageClass() == ice::StunClass::SuccessResponse && !iceAnswered_) {
@@ -330,7 +376,9 @@ void ClientPeer::onDatagram(uint8_t* data, size_t size, int64_t nowNs, WindowSta
     }
     return;
   }
-  if (state_ != State::Connected) return;
+  if (state_ != State::Connected) {
+    return;
+  }
   if (rtc::RtpPacket::looksLikeRtcp(data, size)) {
     handleRtcp(data, size, nowNs, totals);
   } else if (impairment_.dropReceived()) {
@@ -347,10 +395,14 @@ void ClientPeer::handleRtp(uint8_t* data, size_t size, int64_t nowNs, WindowStat
     return;
   }
   auto packet = rtc::RtpPacket::parse(data, size);
-  if (!packet) return;
+  if (!packet) {
+    return;
+  }
   const auto payload = packet->payload();
   const auto stamp = PayloadStamp::find(payload.data(), payload.size());
-  if (!stamp) return;  // not ours: the AI Orb's voice, say
+  if (!stamp) {
+    return;  // not ours: the AI Orb's voice, say
+  }
   ++totals.packetsReceived;
   Incoming* in = nullptr;
   for (auto& candidate : incoming_) {
@@ -361,11 +413,15 @@ void ClientPeer::handleRtp(uint8_t* data, size_t size, int64_t nowNs, WindowStat
   }
   const bool counted = window.contains(stamp->sentNs);
   if (!in) {
-    if (counted) ++window.misrouted;
+    if (counted) {
+      ++window.misrouted;
+    }
     return;
   }
   if (impairment_.active() && in->kind == StreamKind::Video) {
-    if (!in->nack) in->nack = std::make_unique<rtc::NackGenerator>();
+    if (!in->nack) {
+      in->nack = std::make_unique<rtc::NackGenerator>();
+    }
     in->ssrc = packet->ssrc();
     // A copy of what already arrived (a retransmission that crossed the original) is not received twice.
     if (in->nack->onPacket(packet->sequenceNumber(), nowNs / 1'000'000) ==
@@ -378,7 +434,9 @@ void ClientPeer::handleRtp(uint8_t* data, size_t size, int64_t nowNs, WindowStat
     const int64_t d = transit > in->lastTransitNs ? transit - in->lastTransitNs : in->lastTransitNs - transit;
     in->jitterNs += (static_cast<double>(d) - in->jitterNs) / 16.0;
     if (static_cast<int32_t>(stamp->sequence - in->highestSequence) <= 0) {
-      if (counted) ++window.reordered;
+      if (counted) {
+        ++window.reordered;
+      }
     } else {
       in->highestSequence = stamp->sequence;
     }
@@ -390,7 +448,9 @@ void ClientPeer::handleRtp(uint8_t* data, size_t size, int64_t nowNs, WindowStat
   ++in->packets;
   if (counted) {
     ++window.received;
-    if (in->kind == StreamKind::Video) ++window.videoReceived;
+    if (in->kind == StreamKind::Video) {
+      ++window.videoReceived;
+    }
     window.receivedBytes += size;
     window.latency.record(transit);
   }
@@ -402,33 +462,49 @@ void ClientPeer::handleRtcp(uint8_t* data, size_t size, int64_t nowNs, TotalStat
     return;
   }
   const auto compound = rtc::RtcpCompoundPacket::parse(data, size);
-  if (!compound) return;
+  if (!compound) {
+    return;
+  }
   bool retransmitted = false;
   for (const auto& p : *compound) {
     if (p.rtcpType() == rtc::RtcpType::kRtpFeedback && p.count == rtc::kFmtGenericNack) {
       const auto nack = rtc::GenericNack::parse(p);
-      if (!nack) continue;
+      if (!nack) {
+        continue;
+      }
       for (auto& out : streams_) {
-        if (out.spec.ssrc != nack->mediaSsrc()) continue;
+        if (out.spec.ssrc != nack->mediaSsrc()) {
+          continue;
+        }
         nack->forEachLost([&](uint16_t seq) { retransmit(out, seq, nowNs / 1'000'000, totals); });
         retransmitted = true;
       }
       continue;
     }
-    if (p.rtcpType() != rtc::RtcpType::kPayloadFeedback) continue;
-    if (p.count != rtc::kFmtPli && p.count != rtc::kFmtFir) continue;
+    if (p.rtcpType() != rtc::RtcpType::kPayloadFeedback) {
+      continue;
+    }
+    if (p.count != rtc::kFmtPli && p.count != rtc::kFmtFir) {
+      continue;
+    }
     ++totals.keyFrameRequests;
     for (auto& out : streams_) {
-      if (out.spec.kind == StreamKind::Video) out.stream->requestKeyFrame();
+      if (out.spec.kind == StreamKind::Video) {
+        out.stream->requestKeyFrame();
+      }
     }
   }
-  if (retransmitted) flush(totals);
+  if (retransmitted) {
+    flush(totals);
+  }
 }
 
 std::vector<uint32_t> ClientPeer::silentStreams() const {
   std::vector<uint32_t> out;
   for (const auto& in : incoming_) {
-    if (in.packets == 0) out.push_back(in.streamId);
+    if (in.packets == 0) {
+      out.push_back(in.streamId);
+    }
   }
   return out;
 }
@@ -437,7 +513,9 @@ double ClientPeer::meanJitterMs() const {
   double sum = 0;
   size_t n = 0;
   for (const auto& in : incoming_) {
-    if (!in.seen) continue;
+    if (!in.seen) {
+      continue;
+    }
     sum += in.jitterNs;
     ++n;
   }
