@@ -97,6 +97,14 @@ async function measure(env, pages, pcExpr, what) {
   return { uplink: w.uplink, downlink: w.downlink, senders: { client: w.senders.uplink, coach: w.senders.downlink }, link: env.link.stats() };
 }
 
+// roomsd's media counters (GET /metrics, rooms_media_*), so a rooms call records what the router did for it.
+async function mediaCounters(server) {
+  const res = await server.api('GET', '/metrics', { validate: false });
+  const out = {};
+  for (const m of res.text.matchAll(/^rooms_media_([a-z_]+) ([0-9.e+]+)$/gm)) out[m[1]] = Number(m[2]);
+  return out;
+}
+
 async function roomsLeg(env, name) {
   const { res } = await env.server.createRoom({ aiOrb: { enabled: false } });
   const pages = {};
@@ -104,7 +112,12 @@ async function roomsLeg(env, name) {
     pages.coach = await newParticipantPage(env.browser, onServer(env.server, res.json.connectionUrls.coach), { label: 'coach' });
     pages.client = await newParticipantPage(env.browser, onServer(env.server, res.json.connectionUrls.client, '&iceTransportPolicy=relay'), { label: 'client' });
     await waitMedia(pages, `rooms ${name}`, ROOM_PC);
-    return await measure(env, pages, ROOM_PC, `rooms ${name}`);
+    const before = await mediaCounters(env.server);
+    const result = await measure(env, pages, ROOM_PC, `rooms ${name}`);
+    const after = await mediaCounters(env.server);
+    // Over the warm-up and the window.
+    result.router = Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - (before[k] ?? 0)]));
+    return result;
   } catch (e) {
     e.message += `\n--- coach ---\n${pageLog(pages.coach, 15)}\n--- client ---\n${pageLog(pages.client, 15)}\n--- roomsd ---\n${env.server.tail(20)}`;
     throw e;
@@ -201,7 +214,12 @@ async function main() {
         const t0 = Date.now();
         try {
           entry[system] = await leg(env, name);
-          log(`${name} ${system} (${((Date.now() - t0) / 1000).toFixed(0)} s):\n  uplink   ${formatFigures(entry[system].uplink)}\n  downlink ${formatFigures(entry[system].downlink)}`);
+          const router = entry[system].router;
+          const routerLine = router
+            ? `\n  router   ${['nacks_sent', 'packets_recovered', 'retransmissions_sent', 'retransmissions_refused', 'paced_packets', 'paced_expired', 'key_frames_for_loss']
+              .map((k) => `${k} ${router[k] ?? 'n/a'}`).join(', ')}`
+            : '';
+          log(`${name} ${system} (${((Date.now() - t0) / 1000).toFixed(0)} s):\n  uplink   ${formatFigures(entry[system].uplink)}\n  downlink ${formatFigures(entry[system].downlink)}${routerLine}`);
         } catch (e) {
           entry.error = `${system}: ${e.message}`;
           log(`${name} ${system} failed: ${e.message}`);

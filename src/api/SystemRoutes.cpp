@@ -64,6 +64,10 @@ void registerSystemRoutes(Router& router, ApiContext& ctx) {
               "NACKed packets not resent: over the subscriber's budget", media.retransmissionsRefused);
       counter("rooms_media_audio_recovered", "Lost Opus packets rebuilt from the RED redundancy after them",
               media.audioRecovered);
+      counter("rooms_media_paced_packets", "Packets a subscriber's pacer held before sending",
+              media.pacedPackets);
+      counter("rooms_media_paced_expired",
+              "Packets a pacer held until they were gone from the history (never sent)", media.pacedExpired);
     }
     if (ctx.intelligence) {
       const auto ai = ctx.intelligence->stats();

@@ -354,6 +354,8 @@ void MediaWorker::tick() {
   publish(counters_.retransmissionsSent, recovery_.retransmissionsSent);
   publish(counters_.retransmissionsRefused, recovery_.retransmissionsRefused);
   publish(counters_.audioRecovered, recovery_.audioRecovered);
+  publish(counters_.pacedPackets, recovery_.pacedPackets);
+  publish(counters_.pacedExpired, recovery_.pacedExpired);
   if (now >= nextStatsMs_) {
     nextStatsMs_ = now + options_.statsIntervalMs;
     for (auto& [roomId, router] : routers_) {

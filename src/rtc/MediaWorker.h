@@ -61,6 +61,8 @@ class MediaWorker : public WebRtcTransport::Sender,
     std::atomic<uint64_t> keyFramesForLoss{0};
     std::atomic<uint64_t> retransmissionsSent{0};
     std::atomic<uint64_t> retransmissionsRefused{0};
+    std::atomic<uint64_t> pacedPackets{0};
+    std::atomic<uint64_t> pacedExpired{0};
     std::atomic<uint64_t> audioRecovered{0};
   };
 

@@ -525,6 +525,8 @@ TEST_F(TransportCcRouterTest, KeyFrameBurstIsPacedToTheSubscribersEstimate) {
   ASSERT_EQ(all.size(), 40u);
   EXPECT_LT(perStep, 10u);
   EXPECT_GT(lastMs - burstMs, 50);
+  EXPECT_EQ(recovery_.pacedPackets, 40u - atOnce.rtp.size());
+  EXPECT_EQ(recovery_.pacedExpired, 0u);
   for (size_t i = 0; i < all.size(); ++i) {
     auto p = RtpPacket::parse(all[i].data(), all[i].size());
     ASSERT_TRUE(p);

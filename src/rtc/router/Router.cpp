@@ -485,6 +485,7 @@ bool Router::admitPaced(Member& subscriber, Consumer& consumer, size_t size, int
                      nowUs)) {
     return true;  // a full queue sends rather than drops
   }
+  ++recovery_.pacedPackets;
   if (!pacing_) {
     pacing_ = true;
     listener_.onRouterPacing(*this);
@@ -531,7 +532,10 @@ void Router::drainPacer(Member& member, int64_t nowMs) {
     Consumer* consumer = findConsumer(member, due->entry.ssrc);
     if (!consumer || !member.transport->connected()) continue;  // renegotiated away, or gone
     const auto stored = consumer->stored(due->entry.seq, nowMs);
-    if (stored.empty()) continue;
+    if (stored.empty()) {
+      ++recovery_.pacedExpired;
+      continue;
+    }
     size_t size = 0;
     if (due->retransmission) {
       size = writeResend(*consumer, stored);
@@ -614,6 +618,7 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
             pacing_ = true;
             listener_.onRouterPacing(*this);
           }
+          ++recovery_.pacedPackets;
           return;
         }
         const size_t size = writeResend(*c, stored);

@@ -49,6 +49,8 @@ struct RecoveryCounters {
   uint64_t retransmissionsSent = 0;     // to subscribers, from our history
   uint64_t retransmissionsRefused = 0;  // over a subscriber's retransmission budget
   uint64_t audioRecovered = 0;          // lost Opus packets rebuilt from the redundancy (RED) after them
+  uint64_t pacedPackets = 0;            // held by a subscriber's pacer before they went out
+  uint64_t pacedExpired = 0;            // of those, gone from the history by the time they were due: lost
 };
 
 class Router : public WebRtcTransport::Listener {

@@ -31,8 +31,9 @@ class GenericNack {
       const Item entry = item(i);
       fn(entry.packetId);
       for (unsigned bit = 0; bit < 16; ++bit) {
-        if (entry.lostBitmask & (1u << bit)) { fn(static_cast<uint16_t>(entry.packetId + bit + 1));
-}
+        if (entry.lostBitmask & (1u << bit)) {
+          fn(static_cast<uint16_t>(entry.packetId + bit + 1));
+        }
       }
     }
   }

@@ -89,8 +89,9 @@ class RtpPacket {
 
 template <typename Fn>
 bool RtpPacket::walkExtensions(Fn&& fn) const {
-  if (!hasExtension()) { return true;
-}
+  if (!hasExtension()) {
+    return true;
+  }
   const uint8_t* p = data_ + extensionOffset_;
   const size_t n = extensionSize_;
   size_t i = 0;
@@ -102,13 +103,16 @@ bool RtpPacket::walkExtensions(Fn&& fn) const {
         continue;
       }
       // id 15 is reserved: the receiver must stop parsing (RFC 8285 section 4.2).
-      if (id == 15) { return true;
-}
+      if (id == 15) {
+        return true;
+      }
       const size_t length = static_cast<size_t>(p[i] & 0x0F) + 1;
-      if (i + 1 + length > n) { return false;
-}
-      if (fn(id, extensionOffset_ + i + 1, length)) { return true;
-}
+      if (i + 1 + length > n) {
+        return false;
+      }
+      if (fn(id, extensionOffset_ + i + 1, length)) {
+        return true;
+      }
       i += 1 + length;
     }
     return true;
@@ -120,13 +124,16 @@ bool RtpPacket::walkExtensions(Fn&& fn) const {
         ++i;
         continue;
       }
-      if (i + 2 > n) { return false;
-}
+      if (i + 2 > n) {
+        return false;
+      }
       const size_t length = p[i + 1];
-      if (i + 2 + length > n) { return false;
-}
-      if (fn(id, extensionOffset_ + i + 2, length)) { return true;
-}
+      if (i + 2 + length > n) {
+        return false;
+      }
+      if (fn(id, extensionOffset_ + i + 2, length)) {
+        return true;
+      }
       i += 2 + length;
     }
     return true;
