@@ -1,6 +1,7 @@
-// roomsd: one process, one control-plane thread (HTTP, WebSocket, signaling, room lifecycle), one media
-// thread (ICE, DTLS, SRTP, the SFU routers), one webhook delivery thread, and the session intelligence's
-// threads (audio, speech recognition, the orb's voice, summaries). See docs/architecture.md.
+// roomsd: one process, one control-plane thread (HTTP, WebSocket, signaling, room lifecycle), a media
+// worker thread per core (ICE, DTLS, SRTP, the SFU routers of the rooms placed on it), one webhook delivery
+// thread, and the session intelligence's threads (audio, speech recognition, the orb's voice, summaries). See
+// docs/architecture.md.
 #include <boost/asio.hpp>
 #include <filesystem>
 #include <iostream>
@@ -19,7 +20,7 @@
 #include "events/WebhookOutbox.h"
 #include "rooms/RoomManager.h"
 #include "rtc/AnnouncedAddress.h"
-#include "rtc/MediaWorker.h"
+#include "rtc/MediaWorkerPool.h"
 #include "signaling/SignalingServer.h"
 #include "store/Database.h"
 #include "store/EventStore.h"
@@ -104,12 +105,17 @@ int runServer(Config config) {
 
   net::io_context io(1);
 
-  rtc::MediaWorker media(
-      rtc::MediaWorker::Options{config.bindAddress, config.mediaPort, config.maxVideoBitrate, 2000});
+  rtc::MediaWorkerPool::Options mediaOptions;
+  mediaOptions.worker.bindAddress = config.bindAddress;
+  mediaOptions.worker.port = config.mediaPort;
+  mediaOptions.worker.maxVideoBitrate = config.maxVideoBitrate;
+  mediaOptions.worker.statsIntervalMs = 2000;
+  mediaOptions.workers = config.mediaWorkers;
+  mediaOptions.pinToCores = config.mediaPinCores;
+  rtc::MediaWorkerPool media(mediaOptions);
   signaling::SignalingServer::Options signalingOptions;
   signalingOptions.announcedIp =
       config.announcedIp.empty() ? rtc::detectAnnouncedIp(config.mediaInterface) : config.announcedIp;
-  signalingOptions.mediaPort = config.mediaPort;
   signalingOptions.iceUdp = config.iceUdp;
   signalingOptions.reconnectGraceMs = config.reconnectGraceSeconds * 1000;
   signalingOptions.consentTimeoutMs = config.iceConsentTimeoutSeconds * 1000;
@@ -131,7 +137,13 @@ int runServer(Config config) {
   signaling.setAudioListener(&intelligence);
   intelligence.start();
   ctx.intelligence = &intelligence;
-  log::info("media_announced", {{"ip", signalingOptions.announcedIp}, {"port", media.port()}});
+  // Every worker's port must be reachable: a firewall that opens only the first loses the rooms of the
+  // others.
+  std::string ports = std::to_string(media.worker(0).port());
+  for (size_t i = 1; i < media.size(); ++i) ports += "," + std::to_string(media.worker(i).port());
+  log::info(
+      "media_announced",
+      {{"ip", signalingOptions.announcedIp}, {"workers", media.size()}, {"ports", ports + " (udp and tcp)"}});
 
   ApiService api(ctx);
   HttpServer server(io, api, config);

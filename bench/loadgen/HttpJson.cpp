@@ -72,6 +72,7 @@ HttpResult HttpJson::perform(const std::string& url, const std::string* body) {
     return result;
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &result.status);
+  result.text = response;
   result.body = nlohmann::json::parse(response, nullptr, false);
   if (result.body.is_discarded()) {
     result.body = nullptr;

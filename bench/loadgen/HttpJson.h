@@ -10,8 +10,9 @@
 namespace rooms::loadgen {
 
 struct HttpResult {
-  long status = 0;  // 0: no response (the error says why)
-  nlohmann::json body;
+  long status = 0;      // 0: no response (the error says why)
+  nlohmann::json body;  // null when the response is not JSON (text holds it)
+  std::string text;
   std::string error;
   std::string retryAfter;  // the Retry-After header, if any
   bool ok() const { return status >= 200 && status < 300; }

@@ -94,6 +94,7 @@ StepResult LoadRun::measure() {
   r.rooms = rooms_;
   const auto self0 = ProcessStats::read(static_cast<int>(getpid()));
   const ProcessStats server0 = readServer();
+  const std::vector<WorkerSample> workers0 = target_.workers();
   // The window's edges are read on the media thread: a packet sent between a start read here and the reset
   // there would be stamped inside the window without being counted as sent.
   int64_t start = 0;
@@ -106,6 +107,7 @@ StepResult LoadRun::measure() {
   sleepSeconds(options_.windowSeconds);
   const auto self1 = ProcessStats::read(static_cast<int>(getpid()));
   const ProcessStats server1 = readServer();
+  const std::vector<WorkerSample> workers1 = target_.workers();
   // Packets stamped just before the end are still in flight; they count if they arrive within the drain.
   sleepSeconds(0.3);
   WindowStats w;
@@ -157,6 +159,17 @@ StepResult LoadRun::measure() {
           (static_cast<double>(server1.rssBytes) - static_cast<double>(baseline_->rssBytes)) / rooms_;
     }
   }
+  if (workers0.size() == workers1.size()) {
+    uint64_t total = 0;
+    for (size_t i = 0; i < workers1.size(); ++i)
+      total += workers1[i].datagramsSent - workers0[i].datagramsSent;
+    for (size_t i = 0; i < workers1.size(); ++i) {
+      r.roomsPerWorker.push_back(workers1[i].rooms);
+      const uint64_t sent = workers1[i].datagramsSent - workers0[i].datagramsSent;
+      r.workerPacketShare.push_back(total ? 100.0 * static_cast<double>(sent) / static_cast<double>(total)
+                                          : 0);
+    }
+  }
   r.withinThresholds = r.lossPercent < options_.lossThresholdPercent && r.p99Ms < options_.p99ThresholdMs &&
                        r.misrouted == 0 && r.silentStreams == 0 && r.received > 0;
   return r;
@@ -173,7 +186,17 @@ std::string LoadRun::describe(const StepResult& r) {
       r.lossPercent, r.videoLossPercent, r.p50Ms, r.p99Ms, r.maxMs, r.jitterMs, r.serverCores,
       r.cpuPerPacketUs, static_cast<double>(r.serverRssBytes) / 1048576.0, r.memoryPerRoomBytes / 1024.0,
       r.serverFds, r.loadgenCores, r.withinThresholds ? "" : "  [over threshold]");
-  return line;
+  std::string out = line;
+  if (r.roomsPerWorker.size() > 1) {
+    out += "\n           media workers (rooms, share of packets):";
+    for (size_t i = 0; i < r.roomsPerWorker.size(); ++i) {
+      char worker[64];
+      std::snprintf(worker, sizeof worker, "  #%zu %llu rooms %.0f%%", i,
+                    static_cast<unsigned long long>(r.roomsPerWorker[i]), r.workerPacketShare[i]);
+      out += worker;
+    }
+  }
+  return out;
 }
 
 }  // namespace rooms::loadgen

@@ -53,6 +53,10 @@ struct StepResult {
   uint64_t serverPeakRssBytes = 0;
   double memoryPerRoomBytes = 0;
   int serverFds = 0;
+  // The server's media workers: rooms placed on each at the end of the window, and each one's share (percent)
+  // of the datagrams the server sent during it. Empty for a server that does not report workers.
+  std::vector<uint64_t> roomsPerWorker;
+  std::vector<double> workerPacketShare;
   bool withinThresholds = false;
 };
 

@@ -23,6 +23,12 @@ struct ParticipantPlan {
   std::vector<ExpectedStream> receives;  // everyone else's streams
 };
 
+// One of the server's media workers (roomsd's ROOMS_MEDIA_WORKERS), as its /metrics reports it.
+struct WorkerSample {
+  uint64_t rooms = 0;
+  uint64_t datagramsSent = 0;  // since the server started
+};
+
 struct RoomPlan {
   int index = 0;
   std::vector<ParticipantPlan> participants;
@@ -41,6 +47,8 @@ class LoadTarget {
   virtual std::vector<std::string> errors() = 0;
   // Ends every room it opened.
   virtual void closeAll() = 0;
+  // The server's media workers, by index; empty when the server does not say (Janus).
+  virtual std::vector<WorkerSample> workers() { return {}; }
 };
 
 }  // namespace rooms::loadgen

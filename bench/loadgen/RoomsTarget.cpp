@@ -1,5 +1,7 @@
 #include "RoomsTarget.h"
 
+#include <regex>
+
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <ctime>
@@ -161,6 +163,29 @@ void RoomsTarget::closeAll() {
       addError("end " + roomId + ": HTTP " + std::to_string(ended.status) + " " + ended.error);
   }
   roomIds_.clear();
+}
+
+std::vector<WorkerSample> RoomsTarget::workers() {
+  const std::string base = "http://" + options_.host + ":" + std::to_string(options_.port);
+  const HttpResult res = api_.get(base + "/metrics");
+  std::vector<WorkerSample> out;
+  if (!res.ok()) return out;
+  // rooms_media_worker_rooms{worker="1"} 10
+  static const std::regex line(
+      R"re(^rooms_media_worker_(rooms|datagrams_sent)\{worker="(\d+)"\} ([0-9.e+]+)$)re",
+      std::regex::multiline);
+  for (std::sregex_iterator it(res.text.begin(), res.text.end(), line), end; it != end; ++it) {
+    const size_t index = std::stoul((*it)[2]);
+    if (index >= 256) continue;
+    if (out.size() <= index) out.resize(index + 1);
+    const auto value = static_cast<uint64_t>(std::stod((*it)[3]));
+    if ((*it)[1] == "rooms") {
+      out[index].rooms = value;
+    } else {
+      out[index].datagramsSent = value;
+    }
+  }
+  return out;
 }
 
 }  // namespace rooms::loadgen

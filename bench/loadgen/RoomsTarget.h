@@ -39,6 +39,7 @@ class RoomsTarget : public LoadTarget {
   void openRoom(const RoomPlan& plan) override;
   std::vector<std::string> errors() override;
   void closeAll() override;
+  std::vector<WorkerSample> workers() override;
 
  private:
   void addError(std::string error);

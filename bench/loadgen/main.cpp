@@ -50,6 +50,9 @@ json toJson(const StepResult& r) {
           {"serverPeakRssBytes", r.serverPeakRssBytes},
           {"memoryPerRoomBytes", r.memoryPerRoomBytes},
           {"serverFds", r.serverFds},
+          {"workers", r.roomsPerWorker.size()},
+          {"roomsPerWorker", r.roomsPerWorker},
+          {"workerPacketShare", r.workerPacketShare},
           {"withinThresholds", r.withinThresholds}};
 }
 
@@ -117,6 +120,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 50.0));
   app.add_option("--loss-seed", impairment.seed, "seed of the peers' random loss");
   app.add_option("--json", jsonPath, "write the steps as JSON here");
+  size_t expectWorkers = 0;
+  app.add_option("--expect-workers", expectWorkers,
+                 "roomsd: exit 2 unless the server runs this many media workers (ROOMS_MEDIA_WORKERS)");
   CLI11_PARSE(app, argc, argv);
 
   if (bindIp != "127.0.0.1" && bindIp.rfind("127.", 0) != 0) {
@@ -141,6 +147,15 @@ int main(int argc, char** argv) {
     server = std::make_unique<JanusTarget>(JanusTarget::Options{janusUrl, bindIp}, loop, certificate);
   }
 
+  // A figure labelled "2 workers" must come from a server that runs two: the count is read from its /metrics.
+  if (expectWorkers > 0) {
+    const size_t running = server->workers().size();
+    if (running != expectWorkers) {
+      std::cerr << "the server runs " << running << " media workers, not the " << expectWorkers
+                << " that --expect-workers asks for\n";
+      return 2;
+    }
+  }
   if (soakMinutes > 0) run.windowSeconds = reportSeconds;
   LoadRun loadRun(run, *server, loop);
   loadRun.baseline();

@@ -4,7 +4,8 @@
 # Knobs (environment): BENCH_PARTICIPANTS (2), BENCH_VIDEO_BITRATE (1000000), BENCH_START (20 rooms),
 # BENCH_STEP (20), BENCH_MAX (400), BENCH_WINDOW (4 s), BENCH_WINDOWS (5: the fixed-load windows whose median
 # is the CPU figure, and the floor's), BENCH_LOSS (2: percent lost each way on every peer's link in the lossy
-# windows), BENCH_OUT (test-artifacts/bench).
+# windows), BENCH_WORKERS (2: the media workers of the multi-worker runs, next to the 1-worker figures),
+# BENCH_OUT (test-artifacts/bench).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$here/../.."
@@ -17,12 +18,16 @@ start="${BENCH_START:-20}"
 step="${BENCH_STEP:-20}"
 max="${BENCH_MAX:-400}"
 window="${BENCH_WINDOW:-4}"
+workers="${BENCH_WORKERS:-2}"
 ramp=(--participants "$participants" --video-bitrate "$bitrate" --rooms "$start" --ramp-step "$step"
         --max-rooms "$max" --window "$window" --warmup 2)
 
 echo "== rooms =="
-"$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
-  "$build" "${ramp[@]}" --json "$out/rooms.json"
+ROOMS_MEDIA_WORKERS=1 "$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
+  "$build" "${ramp[@]}" --expect-workers 1 --json "$out/rooms.json"
+echo "== rooms, $workers media workers =="
+ROOMS_MEDIA_WORKERS="$workers" "$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
+  "$build" "${ramp[@]}" --expect-workers "$workers" --json "$out/rooms-workers.json"
 echo "== janus =="
 "$root/bench/janus/run.sh" bash -c '"$0"/rooms-loadgen --target janus --janus-url "$JANUS_URL" --server-pid "$JANUS_PID" "${@}"' \
   "$build" "${ramp[@]}" --json "$out/janus.json"
@@ -36,14 +41,18 @@ compared="$(node -e '
   "$out/rooms.json" "$out/janus.json")"
 windows="${BENCH_WINDOWS:-5}"
 echo "== CPU per packet at $compared rooms: $windows windows each =="
-"$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
+ROOMS_MEDIA_WORKERS=1 "$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
   "$build" --participants "$participants" --video-bitrate "$bitrate" --rooms "$compared" --windows "$windows" \
-  --window "$window" --warmup 2 --json "$out/rooms-cpu.json"
+  --window "$window" --warmup 2 --expect-workers 1 --json "$out/rooms-cpu.json"
+echo "== CPU per packet at $compared rooms on $workers media workers: $windows windows =="
+ROOMS_MEDIA_WORKERS="$workers" "$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
+  "$build" --participants "$participants" --video-bitrate "$bitrate" --rooms "$compared" --windows "$windows" \
+  --window "$window" --warmup 2 --expect-workers "$workers" --json "$out/rooms-cpu-workers.json"
 loss="${BENCH_LOSS:-2}"
 echo "== CPU per packet at $compared rooms with ${loss}% loss on every peer's link, each way: $windows windows =="
 # The peers drop what they send and receive (rooms-loadgen --send-loss/--receive-loss) and recover like a
 # browser: they answer the server's NACKs and NACK the video they miss, so the figure includes recovery.
-"$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
+ROOMS_MEDIA_WORKERS=1 "$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
   "$build" --participants "$participants" --video-bitrate "$bitrate" --rooms "$compared" --windows "$windows" \
   --window "$window" --warmup 2 --send-loss "$loss" --receive-loss "$loss" --json "$out/rooms-loss.json"
 echo "== floor =="
@@ -71,4 +80,4 @@ three="${BENCH_THREE_PARTY_ROOMS:-20}"
 echo
 node "$here/table.mjs" "$out/rooms.json" "$out/janus.json" "$out/floor.json" "$out/rooms-3.json" "$out/janus-3.json" \
   "$out/rooms-cpu.json" "$out/janus-cpu.json" "$out/rooms-loss.json" "$out/janus-loss.json" \
-  | tee "$out/table.md"
+  "$out/rooms-workers.json" "$out/rooms-cpu-workers.json" | tee "$out/table.md"

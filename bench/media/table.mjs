@@ -1,14 +1,14 @@
 // Prints the comparison table of `make bench` (Markdown) from the JSON that rooms-loadgen and srtp_floor wrote:
 //   node bench/media/table.mjs rooms.json janus.json floor.json rooms-3.json janus-3.json rooms-cpu.json janus-cpu.json \
-//     [rooms-loss.json janus-loss.json]
+//     [rooms-loss.json janus-loss.json [rooms-workers.json rooms-cpu-workers.json]]
 // CPU per forwarded packet is compared at the largest load both servers carried within the thresholds, so
 // the two figures come from the same number of rooms and streams; where the fixed-load runs at that step
 // (rooms-cpu.json, janus-cpu.json) are given, the figures are their median windows, else the ramp's step.
 import fs from 'node:fs';
 import os from 'node:os';
 
-const [roomsPath, janusPath, floorPath, rooms3Path, janus3Path, roomsCpuPath, janusCpuPath, roomsLossPath, janusLossPath] =
-  process.argv.slice(2);
+const [roomsPath, janusPath, floorPath, rooms3Path, janus3Path, roomsCpuPath, janusCpuPath, roomsLossPath, janusLossPath,
+  roomsWorkersPath, roomsCpuWorkersPath] = process.argv.slice(2);
 const rooms = JSON.parse(fs.readFileSync(roomsPath, 'utf8'));
 const janus = JSON.parse(fs.readFileSync(janusPath, 'utf8'));
 const floor = JSON.parse(fs.readFileSync(floorPath, 'utf8'));
@@ -23,6 +23,8 @@ const roomsFixed = readIf(roomsCpuPath);
 const janusFixed = readIf(janusCpuPath);
 const roomsLoss = readIf(roomsLossPath);
 const janusLoss = readIf(janusLossPath);
+const roomsWorkers = readIf(roomsWorkersPath);
+const roomsCpuWorkers = readIf(roomsCpuWorkersPath);
 // The compared step: the one compare.sh measured at a fixed load, else the largest both ramps carried.
 const common = measured(roomsFixed ?? { steps: [] })[0]?.rooms ?? passing(rooms)
   .map((s) => s.rooms)
@@ -96,9 +98,39 @@ console.log('| | rooms | Janus | rooms / Janus | |');
 console.log('|---|---|---|---|---|');
 for (const r of rows) console.log(r);
 console.log('');
+// One roomsd with one media worker against the same roomsd with several (ROOMS_MEDIA_WORKERS), same load.
+if (roomsWorkers) {
+  const n = roomsWorkers.steps.find((s) => s.workers)?.workers ?? 'n/a';
+  const wc = medianWindow(roomsCpuWorkers) ?? at(roomsWorkers, common);
+  const wrows = [];
+  const wrow = (what, one, many, rat, note = '') => wrows.push(`| ${what} | ${one} | ${many} | ${rat} | ${note} |`);
+  wrow(`CPU per forwarded packet, us (at ${common ?? 'n/a'} rooms)`, fmt(rc?.cpuPerPacketUs, 3), fmt(wc?.cpuPerPacketUs, 3),
+       ratio(wc?.cpuPerPacketUs, rc?.cpuPerPacketUs), `goal: within 10% of 1 worker's${medianNote}`);
+  wrow(`server cores used at ${common ?? 'n/a'} rooms`, fmt(rc?.serverCores), fmt(wc?.serverCores),
+       ratio(wc?.serverCores, rc?.serverCores), '');
+  wrow(`latency p99 at ${common ?? 'n/a'} rooms, ms`, fmt(rc?.latencyP99Ms, 3), fmt(wc?.latencyP99Ms, 3),
+       ratio(wc?.latencyP99Ms, rc?.latencyP99Ms), '');
+  const spread = (s) => (s?.roomsPerWorker?.length ? `${s.roomsPerWorker.join(' / ')} rooms; ` +
+    `${s.workerPacketShare.map((p) => `${fmt(p, 0)}%`).join(' / ')} of the packets` : 'n/a');
+  wrow(`rooms and packets per worker at ${common ?? 'n/a'} rooms`, 'all', spread(wc), '', 'goal: about half each');
+  wrow('forwarded streams carried within thresholds', cap(rooms)?.forwardedStreams ?? 'none',
+       cap(roomsWorkers)?.forwardedStreams ?? 'none', ratio(cap(roomsWorkers)?.forwardedStreams, cap(rooms)?.forwardedStreams),
+       'the largest ramp step with loss < 0.5% and p99 < 5 ms; the load generator shares the cores');
+  wrow('server cores used there', fmt(cap(rooms)?.serverCores), fmt(cap(roomsWorkers)?.serverCores),
+       ratio(cap(roomsWorkers)?.serverCores, cap(rooms)?.serverCores), '');
+  wrow('streams per core there (streams / cores used)', fmt(cap(rooms)?.streamsPerCore, 0),
+       fmt(cap(roomsWorkers)?.streamsPerCore, 0), ratio(cap(roomsWorkers)?.streamsPerCore, cap(rooms)?.streamsPerCore), '');
+  wrow('rooms and packets per worker there', 'all', spread(cap(roomsWorkers)), '', '');
+  console.log(`| media workers | 1 worker | ${n} workers | ${n} / 1 | |`);
+  console.log('|---|---|---|---|---|');
+  for (const r of wrows) console.log(r);
+  console.log('');
+}
 const stepLine = (s) => `${s.rooms} rooms: ${s.forwardedStreams} streams, loss ${fmt(s.lossPercent, 3)}%, p99 ` +
   `${fmt(s.latencyP99Ms, 3)} ms, ${fmt(s.serverCores)} cores, ${fmt(s.cpuPerPacketUs, 3)} us/pkt`;
-for (const [name, run] of [['rooms', rooms], ['Janus', janus]]) {
+const ramps = [['rooms', rooms], ['Janus', janus]];
+if (roomsWorkers) ramps.splice(1, 0, [`rooms (${roomsWorkers.steps.find((s) => s.workers)?.workers} workers)`, roomsWorkers]);
+for (const [name, run] of ramps) {
   const last = run.steps[run.steps.length - 1];
   console.log(`${name} ramp stopped at: ${last.connectFailure ? `${last.rooms} rooms (did not connect: ${last.connectFailure})` : stepLine(last)}`);
 }

@@ -56,7 +56,7 @@ TranscriptSegmentRecord segmentOf(const Speaker& speaker, int64_t startMs, int64
 
 SessionIntelligence::SessionIntelligence(asio::io_context& io, const Config& config, Options options,
                                          RoomManager& rooms, RoomStore& store,
-                                         signaling::SignalingServer& signaling, rtc::MediaWorker& media)
+                                         signaling::SignalingServer& signaling, rtc::MediaWorkerPool& media)
     : io_(io),
       config_(config),
       options_(std::move(options)),

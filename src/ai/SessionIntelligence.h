@@ -22,7 +22,7 @@
 #include "core/WorkerThread.h"
 #include "rooms/RoomManager.h"
 #include "rooms/RoomObserver.h"
-#include "rtc/MediaWorker.h"
+#include "rtc/MediaWorkerPool.h"
 #include "signaling/SignalingServer.h"
 #include "store/RoomStore.h"
 
@@ -42,7 +42,7 @@ class SessionIntelligence : public signaling::SignalingServer::AudioListener,
   };
 
   SessionIntelligence(boost::asio::io_context& io, const Config& config, Options options, RoomManager& rooms,
-                      RoomStore& store, signaling::SignalingServer& signaling, rtc::MediaWorker& media);
+                      RoomStore& store, signaling::SignalingServer& signaling, rtc::MediaWorkerPool& media);
   ~SessionIntelligence() override;
 
   // Starts the threads and produces the summaries a stop or crash left unwritten.
@@ -92,7 +92,7 @@ class SessionIntelligence : public signaling::SignalingServer::AudioListener,
   RoomManager& rooms_;
   RoomStore& store_;
   signaling::SignalingServer& signaling_;
-  rtc::MediaWorker& media_;
+  rtc::MediaWorkerPool& media_;
   std::unique_ptr<DialogEngine> dialog_;
   std::unique_ptr<SummaryEngine> summaryEngine_;
   std::unique_ptr<SpeechSynthesizer> synthesizer_;

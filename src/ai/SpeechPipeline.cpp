@@ -5,7 +5,6 @@
 #include "core/Clock.h"
 #include "core/IoLoop.h"
 #include "core/Log.h"
-#include "rtc/MediaWorker.h"
 
 namespace rooms::ai {
 
@@ -20,7 +19,7 @@ SpeechPipeline::~SpeechPipeline() {
 
 void SpeechPipeline::start() {
   // The media thread stamps ring slots with its steady clock; utterances need wall time.
-  steadyToWallMs_ = nowMs() - rtc::steadyNowMs();
+  steadyToWallMs_ = nowMs() - steadyNowMs();
   scheduleTick();
   thread_ = std::thread([this] { runResilient(io_, "speech_pipeline_exception"); });
 }
@@ -45,7 +44,7 @@ void SpeechPipeline::scheduleTick() {
 
 void SpeechPipeline::tick() {
   const int64_t now = nowMs();
-  const int64_t steadyNow = rtc::steadyNowMs();
+  const int64_t steadyNow = steadyNowMs();
   struct RoomVoice {
     bool speaking = false;
     int64_t lastVoiceMs = 0;

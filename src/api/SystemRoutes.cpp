@@ -34,40 +34,53 @@ void registerSystemRoutes(Router& router, ApiContext& ctx) {
     ctx.metrics.gauge("rooms_process_resident_bytes", "Resident memory of roomsd")
         .set(static_cast<double>(ProcessStats::residentBytes()));
     if (ctx.signaling) {
-      const auto& media = ctx.signaling->media().counters();
-      ctx.metrics.gauge("rooms_signaling_peers", "Participants connected through signaling")
-          .set(static_cast<double>(ctx.signaling->connectedPeers()));
-      ctx.metrics.gauge("rooms_media_transports", "Media transports (one per connected page)")
-          .set(static_cast<double>(media.transports.load()));
-      ctx.metrics
-          .gauge("rooms_media_datagrams_received", "UDP datagrams received on the media port since start")
-          .set(static_cast<double>(media.datagramsIn.load()));
-      ctx.metrics.gauge("rooms_media_datagrams_sent", "UDP datagrams sent from the media port since start")
-          .set(static_cast<double>(media.datagramsOut.load()));
-      ctx.metrics
-          .gauge("rooms_media_datagrams_dropped",
-                 "Datagrams no transport claimed (junk, scans, stale peers) since start")
-          .set(static_cast<double>(media.datagramsDropped.load()));
-      const auto counter = [&](const char* name, const char* help, const std::atomic<uint64_t>& value) {
-        ctx.metrics.gauge(name, help).set(static_cast<double>(value.load(std::memory_order_relaxed)));
+      const auto& pool = ctx.signaling->media();
+      const auto media = pool.totals();
+      const auto set = [&](const char* name, const char* help, uint64_t value, const Labels& labels = {}) {
+        ctx.metrics.gauge(name, help, labels).set(static_cast<double>(value));
       };
-      counter("rooms_media_nacks_sent", "Lost packets asked of publishers (generic NACK), retries included",
-              media.nacksSent);
-      counter("rooms_media_rtx_received", "Packets received on publishers' RTX streams", media.rtxReceived);
-      counter("rooms_media_packets_recovered",
-              "Gaps in publishers' video filled by retransmission or late arrival", media.packetsRecovered);
-      counter("rooms_media_key_frames_for_loss", "Key frames asked for because a gap could not be repaired",
-              media.keyFramesForLoss);
-      counter("rooms_media_retransmissions_sent", "Packets resent to subscribers from the history",
-              media.retransmissionsSent);
-      counter("rooms_media_retransmissions_refused",
-              "NACKed packets not resent: over the subscriber's budget", media.retransmissionsRefused);
-      counter("rooms_media_audio_recovered", "Lost Opus packets rebuilt from the RED redundancy after them",
-              media.audioRecovered);
-      counter("rooms_media_paced_packets", "Packets a subscriber's pacer held before sending",
-              media.pacedPackets);
-      counter("rooms_media_paced_expired",
-              "Packets a pacer held until they were gone from the history (never sent)", media.pacedExpired);
+      set("rooms_signaling_peers", "Participants connected through signaling",
+          ctx.signaling->connectedPeers());
+      // Totals over every media worker, then the same per worker for the ones placement reads.
+      set("rooms_media_workers", "Media worker threads (ROOMS_MEDIA_WORKERS)", pool.size());
+      set("rooms_media_transports", "Media transports (one per connected page)", media.transports);
+      set("rooms_media_datagrams_received", "UDP datagrams received on the media ports since start",
+          media.datagramsIn);
+      set("rooms_media_datagrams_sent", "UDP datagrams sent from the media ports since start",
+          media.datagramsOut);
+      set("rooms_media_datagrams_dropped",
+          "Datagrams no transport claimed (junk, scans, stale peers) since start", media.datagramsDropped);
+      set("rooms_media_nacks_sent", "Lost packets asked of publishers (generic NACK), retries included",
+          media.nacksSent);
+      set("rooms_media_rtx_received", "Packets received on publishers' RTX streams", media.rtxReceived);
+      set("rooms_media_packets_recovered",
+          "Gaps in publishers' video filled by retransmission or late arrival", media.packetsRecovered);
+      set("rooms_media_key_frames_for_loss", "Key frames asked for because a gap could not be repaired",
+          media.keyFramesForLoss);
+      set("rooms_media_retransmissions_sent", "Packets resent to subscribers from the history",
+          media.retransmissionsSent);
+      set("rooms_media_retransmissions_refused", "NACKed packets not resent: over the subscriber's budget",
+          media.retransmissionsRefused);
+      set("rooms_media_audio_recovered", "Lost Opus packets rebuilt from the RED redundancy after them",
+          media.audioRecovered);
+      set("rooms_media_paced_packets", "Packets a subscriber's pacer held before sending",
+          media.pacedPackets);
+      set("rooms_media_paced_expired",
+          "Packets a pacer held until they were gone from the history (never sent)", media.pacedExpired);
+      const auto placed = pool.roomsPerWorker();
+      for (size_t i = 0; i < pool.size(); ++i) {
+        const auto w = pool.worker(i).totals();
+        const Labels labels{{"worker", std::to_string(i)}};
+        set("rooms_media_worker_port", "The worker's UDP and ICE-TCP port", pool.worker(i).port(), labels);
+        set("rooms_media_worker_rooms", "Rooms placed on the worker", placed[i], labels);
+        set("rooms_media_worker_transports", "Media transports on the worker", w.transports, labels);
+        set("rooms_media_worker_packets_per_second", "Datagrams the worker sent over its last second",
+            w.packetsPerSecond, labels);
+        set("rooms_media_worker_datagrams_received", "UDP datagrams the worker received since start",
+            w.datagramsIn, labels);
+        set("rooms_media_worker_datagrams_sent", "UDP datagrams the worker sent since start", w.datagramsOut,
+            labels);
+      }
     }
     if (ctx.intelligence) {
       const auto ai = ctx.intelligence->stats();

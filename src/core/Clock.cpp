@@ -1,9 +1,16 @@
 #include "core/Clock.h"
 
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 
 namespace rooms {
+
+int64_t steadyNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 namespace {
 

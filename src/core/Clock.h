@@ -1,5 +1,6 @@
 #pragma once
-// Wall-clock time as the API shows it: ISO 8601 UTC strings and Unix milliseconds.
+// Wall-clock time as the API shows it (ISO 8601 UTC strings and Unix milliseconds), and the monotonic clock
+// of timers.
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -13,6 +14,9 @@ using TimePoint = WallClock::time_point;
 
 // Milliseconds since the Unix epoch, now.
 int64_t nowMs();
+
+// Monotonic milliseconds (an arbitrary origin) for timers and the media plane: never wall time.
+int64_t steadyNowMs();
 
 // "2025-06-30T15:00:00Z" (seconds precision when ms == 0, else "2025-06-30T15:00:00.123Z").
 std::string formatIso8601(int64_t unixMs);

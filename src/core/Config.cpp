@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
+#include <thread>
 
 #include "core/Ids.h"
 
@@ -93,6 +94,12 @@ Config Config::load(int argc, char** argv) {
   app.add_option("--media-port", mediaPort, "UDP/TCP port of the media plane (0: any free port)")
       ->envname("ROOMS_MEDIA_PORT")
       ->check(CLI::Range(0, 65535));
+  app.add_option("--media-workers", c.mediaWorkers,
+                 "Media threads, each on its own port from --media-port up (0: one per core)")
+      ->envname("ROOMS_MEDIA_WORKERS")
+      ->check(CLI::Range(0, 256));
+  app.add_option("--media-pin-cores", c.mediaPinCores, "Pin media worker i's thread to core i")
+      ->envname("ROOMS_MEDIA_PIN_CORES");
   app.add_option("--ice-udp", c.iceUdp, "Announce the UDP candidate (false: ICE-TCP only)")
       ->envname("ROOMS_ICE_UDP");
   app.add_option("--announced-ip", c.announcedIp, "Address announced in ICE candidates (default: detected)")
@@ -146,6 +153,11 @@ Config Config::load(int argc, char** argv) {
   }
   c.port = static_cast<uint16_t>(port);
   c.mediaPort = static_cast<uint16_t>(mediaPort);
+  if (c.mediaWorkers == 0) c.mediaWorkers = std::max(1u, std::thread::hardware_concurrency());
+  if (c.mediaPort != 0 && c.mediaPort + c.mediaWorkers - 1 > 65535) {
+    throw std::runtime_error("ROOMS_MEDIA_PORT " + std::to_string(c.mediaPort) + " leaves no room for " +
+                             std::to_string(c.mediaWorkers) + " media workers below 65536");
+  }
   c.turnUrls = splitList(turnUrls);
   if (!c.turnUrls.empty() && c.turnSecret.empty())
     throw std::runtime_error("ROOMS_TURN_URLS needs ROOMS_TURN_SECRET (coturn's static-auth-secret)");

@@ -37,7 +37,9 @@ struct Config {
   int64_t shutdownGraceMs = 5000;
 
   // Media plane (docs/signaling.md).
-  uint16_t mediaPort = 40000;  // UDP (and ICE-TCP) port shared by every peer
+  uint16_t mediaPort = 40000;  // UDP (and ICE-TCP) port of the first media worker; worker i has mediaPort + i
+  size_t mediaWorkers = 0;     // media threads, each with its own port; 0 (the default): one per core
+  bool mediaPinCores = false;  // pin media worker i's thread to core i
   bool iceUdp = true;          // false: announce only the ICE-TCP candidate (for networks that drop UDP)
   std::string announcedIp;     // the address in our ICE candidates; empty: detected at start
   std::string mediaInterface;  // interface whose address is announced when announcedIp is empty

@@ -1,9 +1,12 @@
 #include "rtc/MediaWorker.h"
 
+#include <pthread.h>
+#include <sched.h>
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <cstring>
 
+#include "core/Clock.h"
 #include "core/IoLoop.h"
 #include "core/Log.h"
 #include "rtc/dtls/DtlsTransport.h"
@@ -14,15 +17,18 @@ namespace rooms::rtc {
 namespace asio = boost::asio;
 using asio::ip::udp;
 
-int64_t steadyNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 namespace {
 
 constexpr int64_t kTickMs = 20;
+
+// On the worker's own thread. A failure (a core the container does not grant) leaves it unpinned.
+void pinToCpu(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  const int rc = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+  if (rc != 0) log::warn("media_pin_failed", {{"cpu", cpu}, {"error", std::strerror(rc)}});
+}
 // A paced subscriber at 500 kbit/s is owed a packet about every 15 ms; 5 ms keeps the spacing even without
 // waking the thread for every packet.
 constexpr int64_t kPaceMs = 5;
@@ -38,8 +44,8 @@ size_t MediaWorker::TupleHash::operator()(const ice::StunAddress& a) const {
   return h;
 }
 
-MediaWorker::MediaWorker(Options options)
-    : options_(std::move(options)), certificate_(dtls::DtlsCertificate::generate()) {}
+MediaWorker::MediaWorker(Options options, std::shared_ptr<const dtls::DtlsCertificate> certificate)
+    : options_(std::move(options)), certificate_(std::move(certificate)) {}
 
 MediaWorker::~MediaWorker() {
   stop();
@@ -80,15 +86,51 @@ void MediaWorker::start(Listener& listener) {
   receive();
   scheduleTick();
   // A bug in one packet's handling must not take every room down with it.
-  thread_ = std::thread([this] { runResilient(io_, "media_thread_exception"); });
+  thread_ = std::thread([this] {
+    if (options_.cpu >= 0) pinToCpu(options_.cpu);
+    runResilient(io_, "media_thread_exception");
+  });
   // Which AES-GCM protects media: OpenSSL's, unless libsrtp refused it (then NSS's, at about twice the CPU).
   const char* aesGcm = srtp::SrtpSession::aesGcmImplementation();
   if (std::string_view(aesGcm) != "openssl") {
     log::warn("srtp_openssl_gcm_refused",
               {{"error", srtp::SrtpSession::errorString(srtp::SrtpSession::aesGcmInstallStatus())}});
   }
-  log::info("media_listening",
-            {{"port", port_}, {"fingerprint", certificate_->fingerprintSha256()}, {"srtpAesGcm", aesGcm}});
+  log::info("media_listening", {{"worker", options_.index},
+                                {"port", port_},
+                                {"fingerprint", certificate_->fingerprintSha256()},
+                                {"srtpAesGcm", aesGcm}});
+}
+
+MediaWorker::Totals& MediaWorker::Totals::operator+=(const Totals& o) {
+  datagramsIn += o.datagramsIn;
+  datagramsOut += o.datagramsOut;
+  datagramsDropped += o.datagramsDropped;
+  transports += o.transports;
+  tcpConnections += o.tcpConnections;
+  nacksSent += o.nacksSent;
+  rtxReceived += o.rtxReceived;
+  packetsRecovered += o.packetsRecovered;
+  keyFramesForLoss += o.keyFramesForLoss;
+  retransmissionsSent += o.retransmissionsSent;
+  retransmissionsRefused += o.retransmissionsRefused;
+  pacedPackets += o.pacedPackets;
+  pacedExpired += o.pacedExpired;
+  audioRecovered += o.audioRecovered;
+  routers += o.routers;
+  packetsPerSecond += o.packetsPerSecond;
+  return *this;
+}
+
+MediaWorker::Totals MediaWorker::totals() const {
+  const auto get = [](const std::atomic<uint64_t>& v) { return v.load(std::memory_order_relaxed); };
+  const Counters& c = counters_;
+  return Totals{get(c.datagramsIn),         get(c.datagramsOut),           get(c.datagramsDropped),
+                get(c.transports),          get(c.tcpConnections),         get(c.nacksSent),
+                get(c.rtxReceived),         get(c.packetsRecovered),       get(c.keyFramesForLoss),
+                get(c.retransmissionsSent), get(c.retransmissionsRefused), get(c.pacedPackets),
+                get(c.pacedExpired),        get(c.audioRecovered),         get(c.routers),
+                get(c.packetsPerSecond)};
 }
 
 void MediaWorker::stop() {
@@ -128,18 +170,25 @@ void MediaWorker::removeTransport(std::string roomId, std::string transportId) {
     if (it == routers_.end()) return;
     it->second->removeTransport(transportId);
     if (it->second->empty()) routers_.erase(it);
+    counters_.routers.store(routers_.size(), std::memory_order_relaxed);
   });
 }
 
 void MediaWorker::closeRoom(std::string roomId) {
-  asio::post(io_, [this, roomId = std::move(roomId)] { routers_.erase(roomId); });
+  asio::post(io_, [this, roomId = std::move(roomId)] {
+    routers_.erase(roomId);
+    counters_.routers.store(routers_.size(), std::memory_order_relaxed);
+  });
 }
 
 Router& MediaWorker::routerFor(const std::string& roomId) {
+  ROOMS_CHECK_THREAD(affinity_);
   auto& router = routers_[roomId];
-  if (!router)
+  if (!router) {
     router =
         std::make_unique<Router>(roomId, *this, *this, certificate_, options_.maxVideoBitrate, recovery_);
+    counters_.routers.store(routers_.size(), std::memory_order_relaxed);
+  }
   return *router;
 }
 
@@ -163,6 +212,7 @@ void MediaWorker::removeLocalTrack(std::string roomId, std::string trackId) {
     if (it == routers_.end()) return;
     it->second->removeLocalProducer(trackId, steadyNowMs());
     if (it->second->empty()) routers_.erase(it);
+    counters_.routers.store(routers_.size(), std::memory_order_relaxed);
   });
 }
 
@@ -356,6 +406,13 @@ void MediaWorker::tick() {
   publish(counters_.audioRecovered, recovery_.audioRecovered);
   publish(counters_.pacedPackets, recovery_.pacedPackets);
   publish(counters_.pacedExpired, recovery_.pacedExpired);
+  if (now - rateSinceMs_ >= 1000) {
+    const uint64_t out = counters_.datagramsOut.load(std::memory_order_relaxed);
+    if (rateSinceMs_ > 0)
+      publish(counters_.packetsPerSecond, (out - rateSinceOut_) * 1000 / (now - rateSinceMs_));
+    rateSinceMs_ = now;
+    rateSinceOut_ = out;
+  }
   if (now >= nextStatsMs_) {
     nextStatsMs_ = now + options_.statsIntervalMs;
     for (auto& [roomId, router] : routers_) {

@@ -1,8 +1,9 @@
 #pragma once
-// The media thread: one UDP socket shared by every peer of every room, the rooms' Routers, and the timers
-// that drive ICE consent, DTLS retransmission and RTCP. Datagrams are demultiplexed as RFC 7983 says: STUN
-// by the ICE username (our ufrag), DTLS and SRTP by the tuple ICE validated. The control plane talks to it
-// only through the thread-safe methods below, which post work here; it reports back through Listener,
+// A media thread: one UDP socket shared by every peer of the rooms placed on this worker, those rooms'
+// Routers, and the timers that drive ICE consent, DTLS retransmission and RTCP. MediaWorkerPool holds one per
+// core and places each room on one of them for its whole life. Datagrams are demultiplexed as RFC 7983 says:
+// STUN by the ICE username (our ufrag), DTLS and SRTP by the tuple ICE validated. The control plane talks to
+// it only through the thread-safe methods below, which post work here; it reports back through Listener,
 // called on this thread.
 #include <atomic>
 #include <boost/asio/io_context.hpp>
@@ -18,6 +19,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/ThreadChecker.h"
 #include "rtc/IceTcpConnection.h"
 #include "rtc/UdpBatchIo.h"
 #include "rtc/WebRtcTransport.h"
@@ -35,7 +37,8 @@ class MediaWorker : public WebRtcTransport::Sender,
   class Listener {
    public:
     virtual ~Listener() = default;
-    // Both run on the media thread: hand the values to your own thread and return.
+    // Both run on a media thread (any worker's: one listener serves the pool), so hand the values to your
+    // own thread and return.
     virtual void onMediaTransportState(const std::string& roomId, const std::string& transportId,
                                        WebRtcTransport::State state) = 0;
     virtual void onMediaStats(const std::string& roomId, std::vector<TransportStats> stats) = 0;
@@ -43,9 +46,11 @@ class MediaWorker : public WebRtcTransport::Sender,
 
   struct Options {
     std::string bindAddress = "0.0.0.0";
-    uint16_t port = 40000;
+    uint16_t port = 40000;  // 0: any free port
     uint64_t maxVideoBitrate = 2500000;
     int64_t statsIntervalMs = 2000;
+    size_t index = 0;  // in the pool: names the worker in logs and metrics
+    int cpu = -1;      // >= 0: the thread is pinned to this core
   };
 
   struct Counters {
@@ -64,13 +69,40 @@ class MediaWorker : public WebRtcTransport::Sender,
     std::atomic<uint64_t> pacedPackets{0};
     std::atomic<uint64_t> pacedExpired{0};
     std::atomic<uint64_t> audioRecovered{0};
+    // Placement's inputs (WorkerPlacement): routers held, and datagrams sent over the last second.
+    std::atomic<uint64_t> routers{0};
+    std::atomic<uint64_t> packetsPerSecond{0};
+  };
+
+  // Counters as plain numbers, which add up over the pool's workers.
+  struct Totals {
+    uint64_t datagramsIn = 0;
+    uint64_t datagramsOut = 0;
+    uint64_t datagramsDropped = 0;
+    uint64_t transports = 0;
+    uint64_t tcpConnections = 0;
+    uint64_t nacksSent = 0;
+    uint64_t rtxReceived = 0;
+    uint64_t packetsRecovered = 0;
+    uint64_t keyFramesForLoss = 0;
+    uint64_t retransmissionsSent = 0;
+    uint64_t retransmissionsRefused = 0;
+    uint64_t pacedPackets = 0;
+    uint64_t pacedExpired = 0;
+    uint64_t audioRecovered = 0;
+    uint64_t routers = 0;
+    uint64_t packetsPerSecond = 0;
+
+    Totals& operator+=(const Totals& other);
   };
 
   // ICE-TCP connections that have not carried a valid STUN check for us within this long are closed.
   static constexpr int64_t kTcpClaimTimeoutMs = 10000;
   static constexpr size_t kMaxTcpConnections = 4096;
 
-  explicit MediaWorker(Options options);
+  // certificate: the process's one DTLS certificate, shared by every worker (one fingerprint in every
+  // answer).
+  MediaWorker(Options options, std::shared_ptr<const dtls::DtlsCertificate> certificate);
   ~MediaWorker() override;
   MediaWorker(const MediaWorker&) = delete;
   MediaWorker& operator=(const MediaWorker&) = delete;
@@ -82,7 +114,9 @@ class MediaWorker : public WebRtcTransport::Sender,
 
   uint16_t port() const { return port_; }
   const std::shared_ptr<const dtls::DtlsCertificate>& certificate() const { return certificate_; }
+  size_t index() const { return options_.index; }
   const Counters& counters() const { return counters_; }
+  Totals totals() const;
 
   // Thread-safe.
   void applyPlan(TransportPlan plan);
@@ -155,6 +189,9 @@ class MediaWorker : public WebRtcTransport::Sender,
   WebRtcTransport* lastTransport_ = nullptr;
   std::unordered_set<const WebRtcTransport*> known_;  // what the transports gauge counts
   int64_t nextStatsMs_ = 0;
+  int64_t rateSinceMs_ = 0;
+  uint64_t rateSinceOut_ = 0;
+  ThreadChecker affinity_;
   struct TcpEntry {
     std::shared_ptr<IceTcpConnection> connection;
     int64_t acceptedMs = 0;
@@ -169,8 +206,5 @@ class MediaWorker : public WebRtcTransport::Sender,
   bool flushPosted_ = false;
   ice::StunMessage stun_;
 };
-
-// Monotonic milliseconds for the media plane's timers (ICE consent, DTLS, RTCP); never wall time.
-int64_t steadyNowMs();
 
 }  // namespace rooms::rtc

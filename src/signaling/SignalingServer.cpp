@@ -34,7 +34,7 @@ const char* kindName(rtc::MediaKind kind) {
 }  // namespace
 
 SignalingServer::SignalingServer(boost::asio::io_context& io, RoomManager& rooms, RoomStore& store,
-                                 rtc::MediaWorker& media, Options options)
+                                 rtc::MediaWorkerPool& media, Options options)
     : io_(io), rooms_(rooms), store_(store), media_(media), options_(std::move(options)) {
   sdp::Candidate udp;
   udp.foundation = "udpcandidate";
@@ -42,7 +42,7 @@ SignalingServer::SignalingServer(boost::asio::io_context& io, RoomManager& rooms
   udp.transport = "udp";
   udp.priority = 2130706431;
   udp.address = options_.announcedIp;
-  udp.port = options_.mediaPort;
+  udp.port = 0;  // the room's worker's, filled in per answer
   udp.type = "host";
   if (options_.iceUdp) candidates_.push_back(udp);
   // ICE-TCP passive on the same port number (RFC 6544), below UDP in priority: used only when UDP fails.
@@ -256,8 +256,8 @@ void SignalingServer::handleOffer(SignalingRoom& room, Seat& seat, SignalingPeer
   in.localPwd = peer.localPwd;
   in.fingerprint = media_.certificate()->fingerprintSha256();
   in.candidates = candidates_;
-  // With ROOMS_MEDIA_PORT=0 the port is known only once the socket is bound.
-  for (auto& c : in.candidates) c.port = media_.port();
+  // The room's worker's port: known only once its socket is bound (ROOMS_MEDIA_PORT=0), and one of several.
+  for (auto& c : in.candidates) c.port = media_.portOf(room.roomId);
   in.cname = "rooms-" + room.roomId.substr(0, 8);
   in.sessionId = peer.sessionId;
   in.sessionVersion = peer.sessionVersion + 1;

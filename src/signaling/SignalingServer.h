@@ -1,7 +1,7 @@
 #pragma once
 // Browser signaling (docs/signaling.md) on the control-plane thread: seats and their connections,
-// offer/answer through the Negotiator, the media plans it hands to the MediaWorker, presence into the room
-// model with a reconnect grace period, and connection analytics from the media plane's statistics.
+// offer/answer through the Negotiator, the media plans it hands to the room's media worker, presence into the
+// room model with a reconnect grace period, and connection analytics from the media plane's statistics.
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <map>
@@ -14,7 +14,7 @@
 
 #include "rooms/RoomManager.h"
 #include "rooms/RoomObserver.h"
-#include "rtc/MediaWorker.h"
+#include "rtc/MediaWorkerPool.h"
 #include "rtc/sdp/MediaSection.h"
 #include "signaling/SignalingChannel.h"
 #include "signaling/SignalingPeer.h"
@@ -51,7 +51,6 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
 
   struct Options {
     std::string announcedIp = "127.0.0.1";
-    uint16_t mediaPort = 40000;
     bool iceUdp = true;
     int64_t reconnectGraceMs = 30000;
     int64_t consentTimeoutMs = 30000;
@@ -64,8 +63,8 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   // The largest signaling frame accepted (SDP offers of many sections stay far below).
   static constexpr size_t kMaxFrameBytes = 256 * 1024;
 
-  SignalingServer(boost::asio::io_context& io, RoomManager& rooms, RoomStore& store, rtc::MediaWorker& media,
-                  Options options);
+  SignalingServer(boost::asio::io_context& io, RoomManager& rooms, RoomStore& store,
+                  rtc::MediaWorkerPool& media, Options options);
 
   // A verified participant's socket was accepted. Sends welcome (or closes the channel with the reason).
   std::shared_ptr<SignalingPeer> connect(const ParticipantIdentity& identity,
@@ -89,9 +88,9 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   void removeServerParticipant(const std::string& roomId, const std::string& role, const std::string& reason);
   // A frame to every connected page of the room (captions, the orb's state).
   void sendToRoom(const std::string& roomId, std::string_view type, const nlohmann::ordered_json& data);
-  const rtc::MediaWorker& media() const { return media_; }
+  const rtc::MediaWorkerPool& media() const { return media_; }
 
-  // rtc::MediaWorker::Listener (media thread: hop to ours)
+  // rtc::MediaWorker::Listener (any media thread: hop to ours)
   void onMediaTransportState(const std::string& roomId, const std::string& transportId,
                              rtc::WebRtcTransport::State state) override;
   void onMediaStats(const std::string& roomId, std::vector<rtc::TransportStats> stats) override;
@@ -121,7 +120,7 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   boost::asio::io_context& io_;
   RoomManager& rooms_;
   RoomStore& store_;
-  rtc::MediaWorker& media_;
+  rtc::MediaWorkerPool& media_;
   Options options_;
   std::vector<rooms::sdp::Candidate> candidates_;
   std::map<std::string, SignalingRoom> signalingRooms_;

@@ -22,6 +22,8 @@ before(async () => {
       ROOMS_ANNOUNCED_IP: '127.0.0.1',
       ROOMS_RECONNECT_GRACE_SECONDS: String(GRACE_SECONDS),
       ROOMS_ICE_CONSENT_TIMEOUT_SECONDS: '5',
+      // Two media workers whatever the machine has, so the first test's two calls run on different ones.
+      ROOMS_MEDIA_WORKERS: '2',
     },
   });
   browser = await launchChromium();
@@ -112,7 +114,51 @@ async function closeCall(call) {
 const framesOf = (call, type, participantId) =>
   call.events.frames.filter((f) => f.type === type && (participantId === undefined || f.data?.participantId === participantId));
 
+// The port of the server candidate the page's ICE selected: which media worker carries its media.
+const selectedServerPort = (page) => page.evaluate(async () => {
+  const stats = await window.__room.pc.getStats();
+  let port = null;
+  stats.forEach((r) => {
+    if (r.type !== 'transport' || !r.selectedCandidatePairId) return;
+    const pair = stats.get(r.selectedCandidatePairId);
+    port = stats.get(pair?.remoteCandidateId)?.port ?? null;
+  });
+  return port;
+});
+
+async function workerPorts() {
+  const res = await server.api('GET', '/metrics');
+  const text = res.text ?? res.body ?? '';
+  return [...text.matchAll(/^rooms_media_worker_port\{worker="(\d+)"\} (\d+)$/gm)]
+    .sort((a, b) => Number(a[1]) - Number(b[1])).map((m) => Number(m[2]));
+}
+
 describe('room page in Chromium', () => {
+  // First in the file, on a fresh server: the two rooms are the only ones placed, one on each worker.
+  it('two calls at once run on the two media workers, each decoding both ways', T, async () => {
+    const first = await openCall();
+    let second;
+    try {
+      second = await openCall();
+      for (const call of [first, second]) {
+        await assertMediaFlows(call.coach, 'coach', call.clientId, call);
+        await assertMediaFlows(call.client, 'client', call.coachId, call);
+      }
+      const ports = await workerPorts();
+      assert.equal(ports.length, 2, `two media workers in /metrics: ${ports}`);
+      const used = [];
+      for (const call of [first, second]) {
+        const coachPort = await selectedServerPort(call.coach);
+        assert.equal(await selectedServerPort(call.client), coachPort, 'both pages of a room on its worker');
+        used.push(coachPort);
+      }
+      assert.deepEqual(used, ports, `room 1 on worker 0 and room 2 on worker 1 (ports ${ports})`);
+    } finally {
+      await closeCall(first);
+      if (second) await closeCall(second);
+    }
+  });
+
   it('coach and client see and hear each other', T, async () => {
     const call = await openCall();
     try {

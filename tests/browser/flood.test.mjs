@@ -1,4 +1,4 @@
-// Junk aimed at the media port during a live call: random datagrams, and ones shaped like STUN, DTLS and
+// Junk aimed at every media worker's port (two workers: the call's and the other one) during a live call: random datagrams, and ones shaped like STUN, DTLS and
 // RTP/RTCP (right first bytes, wrong everything else), from other ports of 127.0.0.1; and junk TCP streams
 // and RFC 4571 frames at the ICE-TCP listener on the same port number. The call's frame
 // counters keep rising and roomsd's memory stays flat. Bounded: a fixed number of datagrams at a fixed rate.
@@ -20,7 +20,7 @@ let server;
 let browser;
 
 before(async () => {
-  server = await startRoomsd({ env: { ROOMS_RECONNECT_GRACE_SECONDS: '5' } });
+  server = await startRoomsd({ env: { ROOMS_RECONNECT_GRACE_SECONDS: '5', ROOMS_MEDIA_WORKERS: '2' } });
   browser = await launchChromium();
 });
 
@@ -29,10 +29,13 @@ after(async () => {
   await server?.close();
 });
 
-function mediaPort() {
-  const m = /media_listening .*port=(\d+)/.exec(server.log);
-  assert.ok(m, 'roomsd logs the media port it bound');
-  return Number(m[1]);
+// Every worker's port, by worker index, from the media_listening lines.
+function mediaPorts() {
+  const ports = [...server.log.matchAll(/media_listening [^\n]*/g)]
+    .map((m) => [Number(/worker=(\d+)/.exec(m[0])[1]), Number(/ port=(\d+)/.exec(m[0])[1])])
+    .sort((a, b) => a[0] - b[0]).map(([, port]) => port);
+  assert.equal(ports.length, 2, `roomsd logs the port each of its two media workers bound:\n${server.tail(20)}`);
+  return ports;
 }
 
 function rssKiB() {
@@ -80,7 +83,7 @@ describe('media port under a flood of junk', () => {
       const rssBefore = rssKiB();
       const framesBefore = await Promise.all([coach, client].map(async (p) => (await receivedMedia(p)).framesDecoded));
 
-      const port = mediaPort();
+      const ports = mediaPorts();
       const sockets = await Promise.all([0, 1, 2, 3].map(() => new Promise((resolve) => {
         const s = dgram.createSocket('udp4');
         s.bind(0, '127.0.0.1', () => resolve(s));
@@ -89,15 +92,15 @@ describe('media port under a flood of junk', () => {
       const started = Date.now();
       while (sent < DATAGRAMS && Date.now() - started < 30000) {
         for (let i = 0; i < PER_TICK && sent < DATAGRAMS; i++, sent++) {
-          sockets[sent % sockets.length].send(junk(sent % 6), port, '127.0.0.1');
+          sockets[sent % sockets.length].send(junk(sent % 6), ports[sent % ports.length], '127.0.0.1');
         }
         await sleep(TICK_MS);
       }
-      // And junk over TCP at the same port number (the ICE-TCP listener): random streams, and RFC 4571
+      // And junk over TCP at the same port numbers (the workers' ICE-TCP listeners): random streams, and RFC 4571
       // frames of the right length carrying garbage. Bounded: 50 connections, 64 KiB each.
       const tcpSockets = [];
       for (let i = 0; i < 50; i++) {
-        const c = net.connect({ host: '127.0.0.1', port });
+        const c = net.connect({ host: '127.0.0.1', port: ports[i % ports.length] });
         c.on('error', () => {});
         c.on('connect', () => {
           if (i % 2 === 0) {
@@ -132,6 +135,12 @@ describe('media port under a flood of junk', () => {
       const metrics = await server.api('GET', '/metrics');
       const dropped = Number(/rooms_media_datagrams_dropped (\d+)/.exec(metrics.text ?? metrics.body ?? '')?.[1] ?? NaN);
       assert.ok(dropped >= sent / 2, `roomsd counted the junk as dropped: ${dropped} of ${sent}`);
+      // Each worker read its share (a worker that stopped reading would leave it in the socket).
+      for (const worker of ['0', '1']) {
+        const received = Number(new RegExp(`rooms_media_worker_datagrams_received\\{worker="${worker}"\\} (\\d+)`)
+          .exec(metrics.text ?? metrics.body ?? '')?.[1] ?? NaN);
+        assert.ok(received >= sent / 4, `media worker ${worker} received its share of the junk: ${received} of ${sent}`);
+      }
       await screenshot(coach, 'flood-coach');
     } finally {
       for (const p of [coach, client]) await withTimeout(p.context().close(), 10000, 'close').catch(() => {});

@@ -14,7 +14,8 @@ const LOADGEN = process.env.ROOMS_LOADGEN_BIN || path.join(REPO_ROOT, 'build', '
 let server;
 
 before(async () => {
-  server = await startRoomsd();
+  // Two media workers whatever the machine has: the smoke run's rooms spread over both.
+  server = await startRoomsd({ env: { ROOMS_MEDIA_WORKERS: '2' } });
 });
 
 after(async () => {
@@ -56,6 +57,11 @@ describe('rooms-loadgen smoke run', () => {
     assert.ok(step.latencyP99Ms > 0 && step.latencyP99Ms < 100, `p99 ${step.latencyP99Ms} ms`);
     assert.ok(step.serverCpuSeconds > 0, 'server CPU read from /proc');
     assert.ok(step.serverRssBytes > 1 << 20, 'server RSS read from /proc');
+    // Both workers carry rooms, and each forwards its rooms' share of the packets.
+    assert.equal(step.workers, 2, output);
+    assert.equal(step.roomsPerWorker.reduce((a, b) => a + b, 0), 3, JSON.stringify(step.roomsPerWorker));
+    assert.ok(step.roomsPerWorker.every((n) => n >= 1), `rooms per worker ${step.roomsPerWorker}`);
+    assert.ok(step.workerPacketShare.every((p) => p > 15 && p < 85), `packet shares ${step.workerPacketShare}`);
   });
 
   it('recovers video lost on impaired links both ways: NACKs to and from the peers, retransmissions both ways', { timeout: 90000 }, async () => {

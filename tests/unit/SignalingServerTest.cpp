@@ -48,7 +48,7 @@ class SignalingServerTest : public ::testing::Test {
         webhookStore_(db_),
         events_(eventStore_, webhookStore_, metrics_),
         manager_(db_, roomStore_, events_, metrics_, RoomManagerOptions{3600 * 1000}),
-        media_(rtc::MediaWorker::Options{}),
+        media_(rtc::MediaWorkerPool::Options{}),
         server_(io_, manager_, roomStore_, media_, options()) {
     manager_.addObserver(&server_);
     RoomConfig cfg;
@@ -92,7 +92,7 @@ class SignalingServerTest : public ::testing::Test {
   EventLog events_;
   RoomManager manager_;
   boost::asio::io_context io_;
-  rtc::MediaWorker media_;
+  rtc::MediaWorkerPool media_;
   SignalingServer server_;
 };
 

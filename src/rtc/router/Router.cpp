@@ -74,6 +74,7 @@ Router::~Router() {
 }
 
 WebRtcTransport& Router::applyPlan(const TransportPlan& plan, int64_t nowMs) {
+  ROOMS_CHECK_THREAD(thread_);
   auto it = members_.find(plan.params.id);
   if (it == members_.end()) {
     auto member = std::make_unique<Member>();
@@ -177,6 +178,7 @@ void Router::relink(int64_t nowMs) {
 }
 
 void Router::removeTransport(const std::string& transportId) {
+  ROOMS_CHECK_THREAD(thread_);
   auto it = members_.find(transportId);
   if (it == members_.end()) return;
   Member& member = *it->second;
@@ -195,6 +197,7 @@ void Router::removeTransport(const std::string& transportId) {
 }
 
 void Router::setAudioTap(const std::string& trackId, std::shared_ptr<RtpPacketRing> tap) {
+  ROOMS_CHECK_THREAD(thread_);
   if (tap) {
     taps_[trackId] = tap;
   } else {
@@ -209,6 +212,7 @@ void Router::setAudioTap(const std::string& trackId, std::shared_ptr<RtpPacketRi
 
 void Router::addLocalProducer(const ProducerSpec& spec, std::shared_ptr<RtpPacketRing> source,
                               int64_t nowMs) {
+  ROOMS_CHECK_THREAD(thread_);
   removeLocalProducer(spec.trackId, nowMs);
   auto producer = std::make_unique<Producer>(spec, nullptr);
   producer->setSource(std::move(source));
@@ -217,6 +221,7 @@ void Router::addLocalProducer(const ProducerSpec& spec, std::shared_ptr<RtpPacke
 }
 
 void Router::removeLocalProducer(const std::string& trackId, int64_t nowMs) {
+  ROOMS_CHECK_THREAD(thread_);
   auto it = std::find_if(localProducers_.begin(), localProducers_.end(),
                          [&](const auto& p) { return p->spec().trackId == trackId; });
   if (it == localProducers_.end()) return;
@@ -296,6 +301,7 @@ void Router::onTransportTuple(WebRtcTransport& transport, const ice::StunAddress
 }
 
 void Router::onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64_t nowMs) {
+  ROOMS_CHECK_THREAD(thread_);
   auto it = producersBySsrc_.find(packet.ssrc());
   if (it == producersBySsrc_.end()) return;
   Producer& producer = *it->second;
@@ -516,6 +522,7 @@ bool Router::sendRestamped(Member& member, Consumer& consumer, size_t size, int6
 }
 
 bool Router::pace(int64_t nowMs) {
+  ROOMS_CHECK_THREAD(thread_);
   bool pending = false;
   for (auto& [id, member] : members_) {
     if (!member->pacer || member->pacer->empty()) continue;
@@ -551,6 +558,7 @@ void Router::drainPacer(Member& member, int64_t nowMs) {
 }
 
 void Router::onTransportRtcp(WebRtcTransport& transport, const uint8_t* data, size_t size, int64_t nowMs) {
+  ROOMS_CHECK_THREAD(thread_);
   Member* member = memberOf(transport);
   if (!member) return;
   auto compound = RtcpCompoundPacket::parse(data, size);
@@ -811,6 +819,7 @@ void Router::sendTransportFeedback(Member& member, int64_t nowMs) {
 }
 
 void Router::tick(int64_t nowMs) {
+  ROOMS_CHECK_THREAD(thread_);
   pumpLocalSources(nowMs);
   for (auto& [id, member] : members_) {
     member->transport->tick(nowMs);
@@ -836,6 +845,7 @@ void Router::tick(int64_t nowMs) {
 }
 
 void Router::collectStats(int64_t nowMs, std::vector<TransportStats>& out) {
+  ROOMS_CHECK_THREAD(thread_);
   for (auto& [id, member] : members_) {
     TransportStats s;
     const auto& counters = member->transport->counters();

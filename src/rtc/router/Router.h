@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/ThreadChecker.h"
 #include "rtc/WebRtcTransport.h"
 #include "rtc/bwe/Pacer.h"
 #include "rtc/bwe/SendSideBandwidthEstimator.h"
@@ -189,6 +190,8 @@ class Router : public WebRtcTransport::Listener {
   std::array<uint16_t, 128> nackScratch_{};
   bool pacing_ = false;  // a pacer holds packets and the listener was told
   RecoveryCounters& recovery_;
+  // A room's router belongs to one media worker's thread.
+  ThreadChecker thread_;
 };
 
 }  // namespace rooms::rtc
