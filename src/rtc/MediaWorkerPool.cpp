@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/Clock.h"
 #include "core/Log.h"
 #include "rtc/WorkerPlacement.h"
 
@@ -25,6 +26,7 @@ MediaWorkerPool::MediaWorkerPool(Options options) : certificate_(dtls::DtlsCerti
     workers_.push_back(std::make_unique<MediaWorker>(w, certificate_));
   }
   rooms_.assign(workers_.size(), 0);
+  recent_.resize(workers_.size());
 }
 
 MediaWorkerPool::~MediaWorkerPool() {
@@ -61,14 +63,19 @@ MediaWorker* MediaWorkerPool::placeLocked(const std::string& roomId) {
   auto it = placement_.find(roomId);
   if (it != placement_.end()) return workers_[it->second].get();
   if (closed_.contains(roomId)) return nullptr;
+  const int64_t now = steadyNowMs();
   std::vector<WorkerLoad> loads;
   loads.reserve(workers_.size());
   for (size_t i = 0; i < workers_.size(); ++i) {
-    loads.push_back({workers_[i]->counters().packetsPerSecond.load(std::memory_order_relaxed), rooms_[i]});
+    auto& placed = recent_[i];
+    while (!placed.empty() && now - placed.front().atMs >= WorkerPlacement::kRecentMs) placed.pop_front();
+    loads.push_back(
+        {workers_[i]->counters().packetsPerSecond.load(std::memory_order_relaxed), rooms_[i], placed.size()});
   }
   const size_t chosen = WorkerPlacement::choose(loads);
   placement_.emplace(roomId, chosen);
   ++rooms_[chosen];
+  recent_[chosen].push_back({now, roomId});
   if (workers_.size() > 1) {
     log::debug("media_room_placed", {{"roomId", roomId},
                                      {"worker", chosen},
@@ -120,6 +127,7 @@ void MediaWorkerPool::closeRoom(std::string roomId) {
     if (it == placement_.end()) return;
     worker = workers_[it->second].get();
     --rooms_[it->second];
+    std::erase_if(recent_[it->second], [&](const Placed& p) { return p.roomId == roomId; });
     placement_.erase(it);
   }
   worker->closeRoom(std::move(roomId));

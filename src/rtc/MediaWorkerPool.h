@@ -81,6 +81,11 @@ class MediaWorkerPool {
   mutable std::mutex mutex_;
   std::unordered_map<std::string, size_t> placement_;
   std::vector<size_t> rooms_;  // per worker: placement_'s entries for it
+  struct Placed {
+    int64_t atMs;
+    std::string roomId;
+  };
+  std::vector<std::deque<Placed>> recent_;  // per worker: the rooms placed within WorkerPlacement::kRecentMs
   std::unordered_set<std::string> closed_;
   std::deque<std::string> closedOrder_;  // closed_'s ids, oldest first, for the bound
 };

@@ -6,7 +6,8 @@ namespace rooms::rtc {
 
 size_t WorkerPlacement::choose(std::span<const WorkerLoad> loads) {
   const auto key = [](const WorkerLoad& load) {
-    return std::make_tuple(load.packetsPerSecond / kRateQuantum, load.rooms);
+    return std::make_tuple((load.packetsPerSecond + load.recentRooms * kRateQuantum) / kRateQuantum,
+                           load.rooms);
   };
   size_t best = 0;
   for (size_t i = 1; i < loads.size(); ++i) {

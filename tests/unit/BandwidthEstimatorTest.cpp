@@ -84,6 +84,22 @@ TEST(BandwidthEstimatorTest, AimdGrowsMultiplicativelyAndCutsToWhatArrived) {
               1'000);  // 1.1 s since the cut
 }
 
+TEST(BandwidthEstimatorTest, AimdCutsOncePerRoundTrip) {
+  AimdRateControl aimd(80'000, 10'000'000, 500'000);
+  aimd.update(BandwidthUsage::Normal, 450'000, 0, 120);
+  aimd.update(BandwidthUsage::Overusing, 400'000, 200, 120);
+  EXPECT_EQ(aimd.estimate(), 340'000u);
+  // The same queue reported again 60 ms later (a key frame's burst over two feedbacks): no second cut.
+  aimd.update(BandwidthUsage::Overusing, 380'000, 260, 120);
+  EXPECT_EQ(aimd.estimate(), 340'000u);
+  // A round trip after the cut the overuse is still there: that is news, and it cuts again.
+  aimd.update(BandwidthUsage::Overusing, 360'000, 320, 120);
+  EXPECT_EQ(aimd.estimate(), 306'000u);  // 0.85 x 360k
+  // Within the round trip, but what arrives is under half the estimate: cut at once.
+  aimd.update(BandwidthUsage::Overusing, 140'000, 340, 120);
+  EXPECT_EQ(aimd.estimate(), 119'000u);  // 0.85 x 140k
+}
+
 TEST(BandwidthEstimatorTest, AimdDoesNotOutgrowWhatArrives) {
   AimdRateControl aimd(80'000, 10'000'000, 300'000);
   for (int t = 0; t <= 20'000; t += 100) aimd.update(BandwidthUsage::Normal, 200'000, t, 50);

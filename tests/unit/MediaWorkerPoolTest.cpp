@@ -25,6 +25,17 @@ TEST(WorkerPlacementTest, TrafficBeatsRoomCount) {
   EXPECT_EQ(WorkerPlacement::choose(loads), 1u);
 }
 
+TEST(WorkerPlacementTest, RoomsPlacedRecentlyCountAsACallEach) {
+  // Rates just either side of a quantum's edge: without the recent rooms, every new room would go to worker 0
+  // until the rates caught up a second later.
+  std::array<WorkerLoad, 2> loads{WorkerLoad{3590, 10, 0}, WorkerLoad{3610, 10, 0}};
+  EXPECT_EQ(WorkerPlacement::choose(loads), 0u);
+  loads[0] = WorkerLoad{3590, 11, 1};
+  EXPECT_EQ(WorkerPlacement::choose(loads), 1u);
+  loads[1] = WorkerLoad{3610, 11, 1};
+  EXPECT_EQ(WorkerPlacement::choose(loads), 0u);
+}
+
 TEST(WorkerPlacementTest, RatesWithinAQuantumCountAsEqual) {
   // 250 and 40 packets/s are both "less than one call": rooms decide.
   const std::array<WorkerLoad, 2> loads{WorkerLoad{40, 3}, WorkerLoad{250, 1}};

@@ -23,7 +23,12 @@ uint64_t AimdRateControl::update(BandwidthUsage usage, uint64_t ackedBps, int64_
   const int64_t elapsedMs = lastUpdateMs_ < 0 ? 0 : std::clamp<int64_t>(nowMs - lastUpdateMs_, 0, 1000);
   lastUpdateMs_ = nowMs;
   if (state_ == State::Decrease) {
-    onDecrease(ackedBps);
+    if (timeToReduce(ackedBps, nowMs, rttMs)) {
+      onDecrease(ackedBps);
+      lastChangeMs_ = nowMs;
+    } else {
+      state_ = State::Hold;
+    }
     return rate_;
   }
   if (state_ != State::Increase || elapsedMs == 0) {
@@ -54,7 +59,16 @@ uint64_t AimdRateControl::update(BandwidthUsage usage, uint64_t ackedBps, int64_
     }
   }
   rate_ = std::clamp(static_cast<uint64_t>(next), minBps_, maxBps_);
+  lastChangeMs_ = nowMs;
   return rate_;
+}
+
+bool AimdRateControl::timeToReduce(uint64_t ackedBps, int64_t nowMs, int64_t rttMs) const {
+  if (lastChangeMs_ < 0 ||
+      nowMs - lastChangeMs_ >= std::clamp(rttMs, kMinReduceIntervalMs, kMaxReduceIntervalMs))
+    return true;
+  // Far below the estimate: the queue is not the last cut's echo, the estimate is simply too high.
+  return ackedBps > 0 && ackedBps < rate_ / 2;
 }
 
 void AimdRateControl::onDecrease(uint64_t ackedBps) {

@@ -2,7 +2,9 @@
 // The rate half of the delay-based estimator (GoogCC's AIMD controller): while the detector says Normal the
 // estimate grows, multiplicatively (8% per second) when the path's capacity is unknown and additively
 // (about a packet per response time) once it is near the rate where it last congested; on Overusing it
-// drops to kBeta times the rate that actually arrived; Underusing holds it while the queue drains. It never
+// drops to kBeta times the rate that actually arrived, at most once per round trip (a key frame's burst that
+// two feedbacks in a row report is one overuse, not two) unless what arrives is under half the estimate;
+// Underusing holds it while the queue drains. It never
 // grows past 1.5 times what arrived (plus a little): an estimate far above what is being sent is a guess,
 // not a measurement.
 #include <cstdint>
@@ -18,6 +20,9 @@ class AimdRateControl {
   static constexpr double kMaxOverAcked = 1.5;
   static constexpr uint64_t kOverAckedSlackBps = 10'000;
   static constexpr double kPacketBits = 1200 * 8;
+  // The wait between two changes before an overuse may cut again: the round trip, within these bounds.
+  static constexpr int64_t kMinReduceIntervalMs = 10;
+  static constexpr int64_t kMaxReduceIntervalMs = 200;
 
   enum class State : uint8_t { Hold, Increase, Decrease };
 
@@ -32,6 +37,7 @@ class AimdRateControl {
   bool nearCapacity() const { return capacityBps_ > 0; }
 
  private:
+  bool timeToReduce(uint64_t ackedBps, int64_t nowMs, int64_t rttMs) const;
   void onDecrease(uint64_t ackedBps);
   void updateCapacity(double ackedBps);
 
@@ -40,6 +46,7 @@ class AimdRateControl {
   uint64_t rate_;
   State state_ = State::Hold;
   int64_t lastUpdateMs_ = -1;
+  int64_t lastChangeMs_ = -1;  // the last increase or decrease
   // Where the path congested before: an exponential average of the arrived rate at each decrease, and its
   // variance relative to it. 0: unknown (or forgotten after the path carried clearly more).
   double capacityBps_ = 0;

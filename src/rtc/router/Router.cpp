@@ -691,25 +691,26 @@ uint64_t Router::rembFor(const Producer& producer) const {
     auto sub = byTransport_.find(&c->transport());
     uint64_t limit = c->rembBitrate();
     if (sub != byTransport_.end() && sub->second->bwe && sub->second->bwe->active())
-      limit = videoShareOf(*sub->second, sub->second->bwe->estimate());
+      limit = publisherShareOf(*sub->second, producer.transport(), sub->second->bwe->estimate());
     if (limit > 0) estimate = std::min(estimate, limit);
   }
   return estimate;
 }
 
-uint64_t Router::videoShareOf(const Member& subscriber, uint64_t estimate) const {
-  uint64_t videos = 0;
-  uint64_t audios = 0;
+uint64_t Router::publisherShareOf(const Member& subscriber, const WebRtcTransport* publisher,
+                                  uint64_t estimate) const {
+  RembShare share;
   for (const auto& c : subscriber.consumers) {
     if (!c->producer()) continue;
+    const bool own = c->producer()->transport() == publisher;
     if (c->spec().kind == MediaKind::Video) {
-      ++videos;
-    } else {
-      ++audios;
+      ++share.videoStreams;
+      if (own) ++share.publisherVideoStreams;
+    } else if (!own) {
+      ++share.otherAudioStreams;
     }
   }
-  const uint64_t audio = std::min(audios * kAudioReserveBps, estimate / 2);
-  return (estimate - audio) / std::max<uint64_t>(videos, 1);
+  return share.of(estimate);
 }
 
 size_t Router::writeRemb(Member& member, std::span<uint8_t> buffer) {

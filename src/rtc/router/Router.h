@@ -17,6 +17,7 @@
 #include "core/ThreadChecker.h"
 #include "rtc/WebRtcTransport.h"
 #include "rtc/bwe/Pacer.h"
+#include "rtc/bwe/RembShare.h"
 #include "rtc/bwe/SendSideBandwidthEstimator.h"
 #include "rtc/router/Consumer.h"
 #include "rtc/router/Producer.h"
@@ -70,10 +71,6 @@ class Router : public WebRtcTransport::Listener {
 
   static constexpr size_t kPacketBufferSize = 2048;  // an MTU plus the SRTP trailer, with room to spare
   static constexpr int64_t kRtcpIntervalMs = 1000;
-  // Kept out of a subscriber's estimate before it is split among its video streams: Opus at the rates
-  // browsers send, with packet overhead.
-  static constexpr uint64_t kAudioReserveBps = 48'000;
-
   // recovery is shared by every router of a media worker and outlives them.
   Router(std::string roomId, Listener& listener, WebRtcTransport::Sender& sender,
          std::shared_ptr<const dtls::DtlsCertificate> certificate, uint64_t maxVideoBitrate,
@@ -166,8 +163,10 @@ class Router : public WebRtcTransport::Listener {
   void sendTransportFeedback(Member& member, int64_t nowMs);
   void handleFeedback(Member& member, const RtcpPacketView& packet, int64_t nowMs);
   uint64_t rembFor(const Producer& producer) const;
-  // What one video stream sent to this subscriber may take of its estimate (bits/s for everything).
-  uint64_t videoShareOf(const Member& subscriber, uint64_t estimate) const;
+  // What the publisher (its transport; null: the server's own tracks) may send in all, of what this
+  // subscriber's estimate allows (RembShare).
+  uint64_t publisherShareOf(const Member& subscriber, const WebRtcTransport* publisher,
+                            uint64_t estimate) const;
   // Appends our REMB for the member's video to buffer at used; 0 when it publishes no video.
   size_t writeRemb(Member& member, std::span<uint8_t> buffer);
   // Tells the publishers of what this subscriber receives at once that its estimate fell.
