@@ -48,6 +48,21 @@ echo "== CPU per packet at $compared rooms on $workers media workers: $windows w
 ROOMS_MEDIA_WORKERS="$workers" "$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
   "$build" --participants "$participants" --video-bitrate "$bitrate" --rooms "$compared" --windows "$windows" \
   --window "$window" --warmup 2 --expect-workers "$workers" --json "$out/rooms-cpu-workers.json"
+# At a light load each worker wakes for fewer packets than one worker would, so it pays more wakeups per
+# packet; where more workers matter is near one worker's capacity: the largest step both ramps carried.
+heavy="$(node -e '
+  const [a, b] = [require(process.argv[1]), require(process.argv[2])];
+  const ok = (run) => run.steps.filter((s) => s.withinThresholds).map((s) => s.rooms);
+  console.log(ok(a).filter((x) => ok(b).includes(x)).sort((x, y) => y - x)[0] ?? 0);' \
+  "$out/rooms.json" "$out/rooms-workers.json")"
+if [ "$heavy" -gt 0 ]; then
+  echo "== CPU per packet at $heavy rooms on 1 and on $workers media workers: 3 windows each =="
+  for w in 1 "$workers"; do
+    ROOMS_MEDIA_WORKERS="$w" "$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
+      "$build" --participants "$participants" --video-bitrate "$bitrate" --rooms "$heavy" --windows 3 \
+      --window "$window" --warmup 2 --expect-workers "$w" --json "$out/rooms-heavy-$w.json"
+  done
+fi
 loss="${BENCH_LOSS:-2}"
 echo "== CPU per packet at $compared rooms with ${loss}% loss on every peer's link, each way: $windows windows =="
 # The peers drop what they send and receive (rooms-loadgen --send-loss/--receive-loss) and recover like a
@@ -80,4 +95,4 @@ three="${BENCH_THREE_PARTY_ROOMS:-20}"
 echo
 node "$here/table.mjs" "$out/rooms.json" "$out/janus.json" "$out/floor.json" "$out/rooms-3.json" "$out/janus-3.json" \
   "$out/rooms-cpu.json" "$out/janus-cpu.json" "$out/rooms-loss.json" "$out/janus-loss.json" \
-  "$out/rooms-workers.json" "$out/rooms-cpu-workers.json" | tee "$out/table.md"
+  "$out/rooms-workers.json" "$out/rooms-cpu-workers.json" "$out/rooms-heavy-1.json" "$out/rooms-heavy-$workers.json" | tee "$out/table.md"

@@ -1,6 +1,6 @@
 // Prints the comparison table of `make bench` (Markdown) from the JSON that rooms-loadgen and srtp_floor wrote:
 //   node bench/media/table.mjs rooms.json janus.json floor.json rooms-3.json janus-3.json rooms-cpu.json janus-cpu.json \
-//     [rooms-loss.json janus-loss.json [rooms-workers.json rooms-cpu-workers.json]]
+//     [rooms-loss.json janus-loss.json [rooms-workers.json rooms-cpu-workers.json [rooms-heavy-1.json rooms-heavy-N.json]]]
 // CPU per forwarded packet is compared at the largest load both servers carried within the thresholds, so
 // the two figures come from the same number of rooms and streams; where the fixed-load runs at that step
 // (rooms-cpu.json, janus-cpu.json) are given, the figures are their median windows, else the ramp's step.
@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 
 const [roomsPath, janusPath, floorPath, rooms3Path, janus3Path, roomsCpuPath, janusCpuPath, roomsLossPath, janusLossPath,
-  roomsWorkersPath, roomsCpuWorkersPath] = process.argv.slice(2);
+  roomsWorkersPath, roomsCpuWorkersPath, roomsHeavyOnePath, roomsHeavyWorkersPath] = process.argv.slice(2);
 const rooms = JSON.parse(fs.readFileSync(roomsPath, 'utf8'));
 const janus = JSON.parse(fs.readFileSync(janusPath, 'utf8'));
 const floor = JSON.parse(fs.readFileSync(floorPath, 'utf8'));
@@ -25,6 +25,8 @@ const roomsLoss = readIf(roomsLossPath);
 const janusLoss = readIf(janusLossPath);
 const roomsWorkers = readIf(roomsWorkersPath);
 const roomsCpuWorkers = readIf(roomsCpuWorkersPath);
+const roomsHeavyOne = readIf(roomsHeavyOnePath);
+const roomsHeavyWorkers = readIf(roomsHeavyWorkersPath);
 // The compared step: the one compare.sh measured at a fixed load, else the largest both ramps carried.
 const common = measured(roomsFixed ?? { steps: [] })[0]?.rooms ?? passing(rooms)
   .map((s) => s.rooms)
@@ -113,6 +115,17 @@ if (roomsWorkers) {
   const spread = (s) => (s?.roomsPerWorker?.length ? `${s.roomsPerWorker.join(' / ')} rooms; ` +
     `${s.workerPacketShare.map((p) => `${fmt(p, 0)}%`).join(' / ')} of the packets` : 'n/a');
   wrow(`rooms and packets per worker at ${common ?? 'n/a'} rooms`, 'all', spread(wc), '', 'goal: about half each');
+  const h1 = medianWindow(roomsHeavyOne);
+  const hn = medianWindow(roomsHeavyWorkers);
+  if (h1 && hn) {
+    const heavyNote = `median of ${measured(roomsHeavyWorkers).length} windows at a fixed ${h1.rooms} rooms, the largest step both ramps carried`;
+    wrow(`CPU per forwarded packet, us (at ${h1.rooms} rooms)`, fmt(h1.cpuPerPacketUs, 3), fmt(hn.cpuPerPacketUs, 3),
+         ratio(hn.cpuPerPacketUs, h1.cpuPerPacketUs), `goal: within 10% of 1 worker's; ${heavyNote}`);
+    wrow(`server cores used at ${h1.rooms} rooms`, fmt(h1.serverCores), fmt(hn.serverCores), ratio(hn.serverCores, h1.serverCores), '');
+    wrow(`latency p99 at ${h1.rooms} rooms, ms`, fmt(h1.latencyP99Ms, 3), fmt(hn.latencyP99Ms, 3),
+         ratio(hn.latencyP99Ms, h1.latencyP99Ms), '');
+    wrow(`rooms and packets per worker at ${h1.rooms} rooms`, 'all', spread(hn), '', 'goal: about half each');
+  }
   wrow('forwarded streams carried within thresholds', cap(rooms)?.forwardedStreams ?? 'none',
        cap(roomsWorkers)?.forwardedStreams ?? 'none', ratio(cap(roomsWorkers)?.forwardedStreams, cap(rooms)?.forwardedStreams),
        'the largest ramp step with loss < 0.5% and p99 < 5 ms; the load generator shares the cores');
