@@ -140,7 +140,9 @@ int runServer(Config config) {
   // Every worker's port must be reachable: a firewall that opens only the first loses the rooms of the
   // others.
   std::string ports = std::to_string(media.worker(0).port());
-  for (size_t i = 1; i < media.size(); ++i) ports += "," + std::to_string(media.worker(i).port());
+  for (size_t i = 1; i < media.size(); ++i) {
+    ports += "," + std::to_string(media.worker(i).port());
+  }
   log::info(
       "media_announced",
       {{"ip", signalingOptions.announcedIp}, {"workers", media.size()}, {"ports", ports + " (udp and tcp)"}});

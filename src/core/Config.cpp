@@ -153,7 +153,9 @@ Config Config::load(int argc, char** argv) {
   }
   c.port = static_cast<uint16_t>(port);
   c.mediaPort = static_cast<uint16_t>(mediaPort);
-  if (c.mediaWorkers == 0) c.mediaWorkers = std::max(1u, std::thread::hardware_concurrency());
+  if (c.mediaWorkers == 0) {
+    c.mediaWorkers = std::max(1u, std::thread::hardware_concurrency());
+  }
   if (c.mediaPort != 0 && c.mediaPort + c.mediaWorkers - 1 > 65535) {
     throw std::runtime_error("ROOMS_MEDIA_PORT " + std::to_string(c.mediaPort) + " leaves no room for " +
                              std::to_string(c.mediaWorkers) + " media workers below 65536");

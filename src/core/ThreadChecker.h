@@ -18,7 +18,9 @@ class ThreadChecker {
   bool onOwnThread() const {
     const std::thread::id self = std::this_thread::get_id();
     std::thread::id expected{};
-    if (owner_.compare_exchange_strong(expected, self, std::memory_order_relaxed)) return true;
+    if (owner_.compare_exchange_strong(expected, self, std::memory_order_relaxed)) {
+      return true;
+    }
     return expected == self;
   }
   // Hands the object to whichever thread checks next (a worker's thread, after set-up on another).

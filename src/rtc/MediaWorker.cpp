@@ -27,7 +27,9 @@ void pinToCpu(int cpu) {
   CPU_ZERO(&set);
   CPU_SET(cpu, &set);
   const int rc = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-  if (rc != 0) log::warn("media_pin_failed", {{"cpu", cpu}, {"error", std::strerror(rc)}});
+  if (rc != 0) {
+    log::warn("media_pin_failed", {{"cpu", cpu}, {"error", std::strerror(rc)}});
+  }
 }
 // A paced subscriber at 500 kbit/s is owed a packet about every 15 ms; 5 ms keeps the spacing even without
 // waking the thread for every packet.
@@ -87,7 +89,9 @@ void MediaWorker::start(Listener& listener) {
   scheduleTick();
   // A bug in one packet's handling must not take every room down with it.
   thread_ = std::thread([this] {
-    if (options_.cpu >= 0) pinToCpu(options_.cpu);
+    if (options_.cpu >= 0) {
+      pinToCpu(options_.cpu);
+    }
     runResilient(io_, "media_thread_exception");
   });
   // Which AES-GCM protects media: OpenSSL's, unless libsrtp refused it (then NSS's, at about twice the CPU).

@@ -9,8 +9,10 @@
 
 namespace rooms::rtc {
 
-MediaWorkerPool::MediaWorkerPool(Options options) : certificate_(dtls::DtlsCertificate::generate()) {
-  if (options.workers == 0) throw std::invalid_argument("the media plane needs at least one worker");
+MediaWorkerPool::MediaWorkerPool(const Options& options) : certificate_(dtls::DtlsCertificate::generate()) {
+  if (options.workers == 0) {
+    throw std::invalid_argument("the media plane needs at least one worker");
+  }
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   for (size_t i = 0; i < options.workers; ++i) {
     MediaWorker::Options w = options.worker;
@@ -18,8 +20,9 @@ MediaWorkerPool::MediaWorkerPool(Options options) : certificate_(dtls::DtlsCerti
     // Port 0 asks each worker's socket for any free port; a fixed base gives a documented, contiguous range.
     if (w.port != 0) {
       const size_t port = size_t{w.port} + i;
-      if (port > 65535)
+      if (port > 65535) {
         throw std::invalid_argument("media port " + std::to_string(port) + " is out of range");
+      }
       w.port = static_cast<uint16_t>(port);
     }
     w.cpu = options.pinToCores ? static_cast<int>(i % cores) : -1;
@@ -35,7 +38,9 @@ MediaWorkerPool::~MediaWorkerPool() {
 
 void MediaWorkerPool::start(MediaWorker::Listener& listener) {
   try {
-    for (auto& worker : workers_) worker->start(listener);
+    for (auto& worker : workers_) {
+      worker->start(listener);
+    }
   } catch (...) {
     stop();
     throw;
@@ -43,7 +48,9 @@ void MediaWorkerPool::start(MediaWorker::Listener& listener) {
 }
 
 void MediaWorkerPool::stop() {
-  for (auto& worker : workers_) worker->stop();
+  for (auto& worker : workers_) {
+    worker->stop();
+  }
 }
 
 size_t MediaWorkerPool::workerOf(const std::string& roomId) {
@@ -55,20 +62,28 @@ size_t MediaWorkerPool::workerOf(const std::string& roomId) {
 MediaWorker* MediaWorkerPool::place(const std::string& roomId) {
   std::lock_guard lock(mutex_);
   MediaWorker* worker = placeLocked(roomId);
-  if (!worker) log::warn("media_closed_room_refused", {{"roomId", roomId}});
+  if (!worker) {
+    log::warn("media_closed_room_refused", {{"roomId", roomId}});
+  }
   return worker;
 }
 
 MediaWorker* MediaWorkerPool::placeLocked(const std::string& roomId) {
   auto it = placement_.find(roomId);
-  if (it != placement_.end()) return workers_[it->second].get();
-  if (closed_.contains(roomId)) return nullptr;
+  if (it != placement_.end()) {
+    return workers_[it->second].get();
+  }
+  if (closed_.contains(roomId)) {
+    return nullptr;
+  }
   const int64_t now = steadyNowMs();
   std::vector<WorkerLoad> loads;
   loads.reserve(workers_.size());
   for (size_t i = 0; i < workers_.size(); ++i) {
     auto& placed = recent_[i];
-    while (!placed.empty() && now - placed.front().atMs >= WorkerPlacement::kRecentMs) placed.pop_front();
+    while (!placed.empty() && now - placed.front().atMs >= WorkerPlacement::kRecentMs) {
+      placed.pop_front();
+    }
     loads.push_back(
         {workers_[i]->counters().packetsPerSecond.load(std::memory_order_relaxed), rooms_[i], placed.size()});
   }
@@ -98,17 +113,22 @@ std::vector<size_t> MediaWorkerPool::roomsPerWorker() const {
 
 MediaWorker::Totals MediaWorkerPool::totals() const {
   MediaWorker::Totals sum;
-  for (const auto& worker : workers_) sum += worker->totals();
+  for (const auto& worker : workers_) {
+    sum += worker->totals();
+  }
   return sum;
 }
 
 void MediaWorkerPool::applyPlan(TransportPlan plan) {
-  if (MediaWorker* worker = place(plan.roomId)) worker->applyPlan(std::move(plan));
+  if (MediaWorker* worker = place(plan.roomId)) {
+    worker->applyPlan(std::move(plan));
+  }
 }
 
 void MediaWorkerPool::removeTransport(std::string roomId, std::string transportId) {
-  if (MediaWorker* worker = placedWorker(roomId))
+  if (MediaWorker* worker = placedWorker(roomId)) {
     worker->removeTransport(std::move(roomId), std::move(transportId));
+  }
 }
 
 void MediaWorkerPool::closeRoom(std::string roomId) {
@@ -124,7 +144,9 @@ void MediaWorkerPool::closeRoom(std::string roomId) {
       }
     }
     auto it = placement_.find(roomId);
-    if (it == placement_.end()) return;
+    if (it == placement_.end()) {
+      return;
+    }
     worker = workers_[it->second].get();
     --rooms_[it->second];
     std::erase_if(recent_[it->second], [&](const Placed& p) { return p.roomId == roomId; });
@@ -137,18 +159,22 @@ void MediaWorkerPool::setAudioTap(std::string roomId, std::string trackId,
                                   std::shared_ptr<RtpPacketRing> tap) {
   // Stopping a tap must not place a room that has closed meanwhile.
   MediaWorker* worker = tap ? place(roomId) : placedWorker(roomId);
-  if (worker) worker->setAudioTap(std::move(roomId), std::move(trackId), std::move(tap));
+  if (worker) {
+    worker->setAudioTap(std::move(roomId), std::move(trackId), std::move(tap));
+  }
 }
 
 void MediaWorkerPool::addLocalTrack(std::string roomId, ProducerSpec spec,
                                     std::shared_ptr<RtpPacketRing> source) {
-  if (MediaWorker* worker = place(roomId))
+  if (MediaWorker* worker = place(roomId)) {
     worker->addLocalTrack(std::move(roomId), std::move(spec), std::move(source));
+  }
 }
 
 void MediaWorkerPool::removeLocalTrack(std::string roomId, std::string trackId) {
-  if (MediaWorker* worker = placedWorker(roomId))
+  if (MediaWorker* worker = placedWorker(roomId)) {
     worker->removeLocalTrack(std::move(roomId), std::move(trackId));
+  }
 }
 
 }  // namespace rooms::rtc

@@ -30,7 +30,7 @@ class MediaWorkerPool {
   };
 
   // Makes the workers (not yet started) and the process's DTLS certificate; workers must be at least 1.
-  explicit MediaWorkerPool(Options options);
+  explicit MediaWorkerPool(const Options& options);
   ~MediaWorkerPool();
   MediaWorkerPool(const MediaWorkerPool&) = delete;
   MediaWorkerPool& operator=(const MediaWorkerPool&) = delete;

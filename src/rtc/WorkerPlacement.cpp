@@ -11,7 +11,9 @@ size_t WorkerPlacement::choose(std::span<const WorkerLoad> loads) {
   };
   size_t best = 0;
   for (size_t i = 1; i < loads.size(); ++i) {
-    if (key(loads[i]) < key(loads[best])) best = i;
+    if (key(loads[i]) < key(loads[best])) {
+      best = i;
+    }
   }
   return best;
 }

@@ -257,7 +257,9 @@ void SignalingServer::handleOffer(SignalingRoom& room, Seat& seat, SignalingPeer
   in.fingerprint = media_.certificate()->fingerprintSha256();
   in.candidates = candidates_;
   // The room's worker's port: known only once its socket is bound (ROOMS_MEDIA_PORT=0), and one of several.
-  for (auto& c : in.candidates) c.port = media_.portOf(room.roomId);
+  for (auto& c : in.candidates) {
+    c.port = media_.portOf(room.roomId);
+  }
   in.cname = "rooms-" + room.roomId.substr(0, 8);
   in.sessionId = peer.sessionId;
   in.sessionVersion = peer.sessionVersion + 1;

@@ -65,8 +65,9 @@ uint64_t AimdRateControl::update(BandwidthUsage usage, uint64_t ackedBps, int64_
 
 bool AimdRateControl::timeToReduce(uint64_t ackedBps, int64_t nowMs, int64_t rttMs) const {
   if (lastChangeMs_ < 0 ||
-      nowMs - lastChangeMs_ >= std::clamp(rttMs, kMinReduceIntervalMs, kMaxReduceIntervalMs))
+      nowMs - lastChangeMs_ >= std::clamp(rttMs, kMinReduceIntervalMs, kMaxReduceIntervalMs)) {
     return true;
+  }
   // Far below the estimate: the queue is not the last cut's echo, the estimate is simply too high.
   return ackedBps > 0 && ackedBps < rate_ / 2;
 }

@@ -705,7 +705,9 @@ uint64_t Router::publisherShareOf(const Member& subscriber, const WebRtcTranspor
     const bool own = c->producer()->transport() == publisher;
     if (c->spec().kind == MediaKind::Video) {
       ++share.videoStreams;
-      if (own) ++share.publisherVideoStreams;
+      if (own) {
+        ++share.publisherVideoStreams;
+      }
     } else if (!own) {
       ++share.otherAudioStreams;
     }
