@@ -74,6 +74,8 @@ void registerSystemRoutes(Router& router, ApiContext& ctx) {
         set("rooms_media_worker_port", "The worker's UDP and ICE-TCP port", pool.worker(i).port(), labels);
         set("rooms_media_worker_rooms", "Rooms placed on the worker", placed[i], labels);
         set("rooms_media_worker_transports", "Media transports on the worker", w.transports, labels);
+        set("rooms_media_worker_routers", "Rooms with media objects (a router) on the worker", w.routers,
+            labels);
         set("rooms_media_worker_packets_per_second", "Datagrams the worker sent over its last second",
             w.packetsPerSecond, labels);
         set("rooms_media_worker_datagrams_received", "UDP datagrams the worker received since start",

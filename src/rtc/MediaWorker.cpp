@@ -106,35 +106,11 @@ void MediaWorker::start(Listener& listener) {
                                 {"srtpAesGcm", aesGcm}});
 }
 
-MediaWorker::Totals& MediaWorker::Totals::operator+=(const Totals& o) {
-  datagramsIn += o.datagramsIn;
-  datagramsOut += o.datagramsOut;
-  datagramsDropped += o.datagramsDropped;
-  transports += o.transports;
-  tcpConnections += o.tcpConnections;
-  nacksSent += o.nacksSent;
-  rtxReceived += o.rtxReceived;
-  packetsRecovered += o.packetsRecovered;
-  keyFramesForLoss += o.keyFramesForLoss;
-  retransmissionsSent += o.retransmissionsSent;
-  retransmissionsRefused += o.retransmissionsRefused;
-  pacedPackets += o.pacedPackets;
-  pacedExpired += o.pacedExpired;
-  audioRecovered += o.audioRecovered;
-  routers += o.routers;
-  packetsPerSecond += o.packetsPerSecond;
-  return *this;
-}
-
 MediaWorker::Totals MediaWorker::totals() const {
-  const auto get = [](const std::atomic<uint64_t>& v) { return v.load(std::memory_order_relaxed); };
-  const Counters& c = counters_;
-  return Totals{get(c.datagramsIn),         get(c.datagramsOut),           get(c.datagramsDropped),
-                get(c.transports),          get(c.tcpConnections),         get(c.nacksSent),
-                get(c.rtxReceived),         get(c.packetsRecovered),       get(c.keyFramesForLoss),
-                get(c.retransmissionsSent), get(c.retransmissionsRefused), get(c.pacedPackets),
-                get(c.pacedExpired),        get(c.audioRecovered),         get(c.routers),
-                get(c.packetsPerSecond)};
+  Totals t;
+  t.zip(counters_,
+        [](uint64_t& mine, const std::atomic<uint64_t>& c) { mine = c.load(std::memory_order_relaxed); });
+  return t;
 }
 
 void MediaWorker::stop() {

@@ -53,48 +53,53 @@ class MediaWorker : public WebRtcTransport::Sender,
     int cpu = -1;      // >= 0: the thread is pinned to this core
   };
 
-  struct Counters {
-    std::atomic<uint64_t> datagramsIn{0};
-    std::atomic<uint64_t> datagramsOut{0};
-    std::atomic<uint64_t> datagramsDropped{0};  // no transport wants them: junk, stale peers, scans
-    std::atomic<uint64_t> transports{0};
-    std::atomic<uint64_t> tcpConnections{0};
+  // The worker's counters. T is std::atomic<uint64_t> in the worker (written on its thread, read by
+  // /metrics) and uint64_t in snapshots (Totals), which add up over the pool's workers.
+  template <typename T>
+  struct CounterSet {
+    T datagramsIn{0};
+    T datagramsOut{0};
+    T datagramsDropped{0};  // no transport wants them: junk, stale peers, scans
+    T transports{0};
+    T tcpConnections{0};
     // Loss repair (RecoveryCounters), published from the media thread every tick.
-    std::atomic<uint64_t> nacksSent{0};
-    std::atomic<uint64_t> rtxReceived{0};
-    std::atomic<uint64_t> packetsRecovered{0};
-    std::atomic<uint64_t> keyFramesForLoss{0};
-    std::atomic<uint64_t> retransmissionsSent{0};
-    std::atomic<uint64_t> retransmissionsRefused{0};
-    std::atomic<uint64_t> pacedPackets{0};
-    std::atomic<uint64_t> pacedExpired{0};
-    std::atomic<uint64_t> audioRecovered{0};
-    // Placement's inputs (WorkerPlacement): routers held, and datagrams sent over the last second.
-    std::atomic<uint64_t> routers{0};
-    std::atomic<uint64_t> packetsPerSecond{0};
-  };
+    T nacksSent{0};
+    T rtxReceived{0};
+    T packetsRecovered{0};
+    T keyFramesForLoss{0};
+    T retransmissionsSent{0};
+    T retransmissionsRefused{0};
+    T pacedPackets{0};
+    T pacedExpired{0};
+    T audioRecovered{0};
+    // Routers alive on the worker (rooms with media objects here), and datagrams sent over the last second
+    // (WorkerPlacement's input).
+    T routers{0};
+    T packetsPerSecond{0};
 
-  // Counters as plain numbers, which add up over the pool's workers.
-  struct Totals {
-    uint64_t datagramsIn = 0;
-    uint64_t datagramsOut = 0;
-    uint64_t datagramsDropped = 0;
-    uint64_t transports = 0;
-    uint64_t tcpConnections = 0;
-    uint64_t nacksSent = 0;
-    uint64_t rtxReceived = 0;
-    uint64_t packetsRecovered = 0;
-    uint64_t keyFramesForLoss = 0;
-    uint64_t retransmissionsSent = 0;
-    uint64_t retransmissionsRefused = 0;
-    uint64_t pacedPackets = 0;
-    uint64_t pacedExpired = 0;
-    uint64_t audioRecovered = 0;
-    uint64_t routers = 0;
-    uint64_t packetsPerSecond = 0;
-
-    Totals& operator+=(const Totals& other);
+    // f(mine, theirs) for every counter: the one list a new counter is added to besides the fields above.
+    template <typename U, typename F>
+    void zip(const CounterSet<U>& o, F&& f) {
+      f(datagramsIn, o.datagramsIn);
+      f(datagramsOut, o.datagramsOut);
+      f(datagramsDropped, o.datagramsDropped);
+      f(transports, o.transports);
+      f(tcpConnections, o.tcpConnections);
+      f(nacksSent, o.nacksSent);
+      f(rtxReceived, o.rtxReceived);
+      f(packetsRecovered, o.packetsRecovered);
+      f(keyFramesForLoss, o.keyFramesForLoss);
+      f(retransmissionsSent, o.retransmissionsSent);
+      f(retransmissionsRefused, o.retransmissionsRefused);
+      f(pacedPackets, o.pacedPackets);
+      f(pacedExpired, o.pacedExpired);
+      f(audioRecovered, o.audioRecovered);
+      f(routers, o.routers);
+      f(packetsPerSecond, o.packetsPerSecond);
+    }
   };
+  using Counters = CounterSet<std::atomic<uint64_t>>;
+  using Totals = CounterSet<uint64_t>;
 
   // ICE-TCP connections that have not carried a valid STUN check for us within this long are closed.
   static constexpr int64_t kTcpClaimTimeoutMs = 10000;

@@ -114,7 +114,7 @@ std::vector<size_t> MediaWorkerPool::roomsPerWorker() const {
 MediaWorker::Totals MediaWorkerPool::totals() const {
   MediaWorker::Totals sum;
   for (const auto& worker : workers_) {
-    sum += worker->totals();
+    sum.zip(worker->totals(), [](uint64_t& total, uint64_t value) { total += value; });
   }
   return sum;
 }
