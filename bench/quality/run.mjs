@@ -216,7 +216,7 @@ async function main() {
           entry[system] = await leg(env, name);
           const router = entry[system].router;
           const routerLine = router
-            ? `\n  router   ${['nacks_sent', 'packets_recovered', 'retransmissions_sent', 'retransmissions_refused', 'paced_packets', 'paced_expired', 'key_frames_for_loss']
+            ? `\n  router   ${['nacks_sent', 'packets_recovered', 'retransmissions_sent', 'retransmissions_refused', 'redundant_retransmissions', 'paced_packets', 'paced_expired', 'key_frames_for_loss']
               .map((k) => `${k} ${router[k] ?? 'n/a'}`).join(', ')}`
             : '';
           log(`${name} ${system} (${((Date.now() - t0) / 1000).toFixed(0)} s):\n  uplink   ${formatFigures(entry[system].uplink)}\n  downlink ${formatFigures(entry[system].downlink)}${routerLine}`);

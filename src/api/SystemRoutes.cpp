@@ -61,6 +61,9 @@ void registerSystemRoutes(Router& router, ApiContext& ctx) {
           media.retransmissionsSent);
       set("rooms_media_retransmissions_refused", "NACKed packets not resent: over the subscriber's budget",
           media.retransmissionsRefused);
+      set("rooms_media_redundant_retransmissions",
+          "Second copies of resends to subscribers whose downlink loses a notable share of packets",
+          media.redundantResends);
       set("rooms_media_audio_recovered", "Lost Opus packets rebuilt from the RED redundancy after them",
           media.audioRecovered);
       set("rooms_media_paced_packets", "Packets a subscriber's pacer held before sending",

@@ -383,6 +383,7 @@ void MediaWorker::tick() {
   publish(counters_.keyFramesForLoss, recovery_.keyFramesForLoss);
   publish(counters_.retransmissionsSent, recovery_.retransmissionsSent);
   publish(counters_.retransmissionsRefused, recovery_.retransmissionsRefused);
+  publish(counters_.redundantResends, recovery_.redundantResends);
   publish(counters_.audioRecovered, recovery_.audioRecovered);
   publish(counters_.pacedPackets, recovery_.pacedPackets);
   publish(counters_.pacedExpired, recovery_.pacedExpired);

@@ -69,6 +69,7 @@ class MediaWorker : public WebRtcTransport::Sender,
     T keyFramesForLoss{0};
     T retransmissionsSent{0};
     T retransmissionsRefused{0};
+    T redundantResends{0};
     T pacedPackets{0};
     T pacedExpired{0};
     T audioRecovered{0};
@@ -91,6 +92,7 @@ class MediaWorker : public WebRtcTransport::Sender,
       f(keyFramesForLoss, o.keyFramesForLoss);
       f(retransmissionsSent, o.retransmissionsSent);
       f(retransmissionsRefused, o.retransmissionsRefused);
+      f(redundantResends, o.redundantResends);
       f(pacedPackets, o.pacedPackets);
       f(pacedExpired, o.pacedExpired);
       f(audioRecovered, o.audioRecovered);

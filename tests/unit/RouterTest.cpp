@@ -442,6 +442,8 @@ class TransportCcRouterTest : public RouterTest {
     RouterTest::SetUp();
     TransportPlan sub = subscriber_->plan();
     ConsumerSpec consumer = videoConsumer();
+    consumer.rtxSsrc = kConsumerRtxSsrc;
+    consumer.rtxPayloadType = 101;
     consumer.extensions.transportWideCc = 5;
     sub.consumers.push_back(consumer);
     router_->applyPlan(sub, now_);
@@ -452,14 +454,17 @@ class TransportCcRouterTest : public RouterTest {
 
   // Frames of 4 packets every 20 ms, of which the subscriber's browser reports every other one as arrived:
   // half of everything lost is beyond what loss alone may cost. The transport-wide numbers it got.
-  std::vector<uint16_t> publishWithHalfLoss(int frames) {
+  std::vector<uint16_t> publishWithHalfLoss(int frames) { return publishWithLoss(frames, 2); }
+
+  // The same with one packet in lossEvery reported lost.
+  std::vector<uint16_t> publishWithLoss(int frames, int lossEvery) {
     std::vector<uint16_t> numbers;
     const auto receive = [&] {
       for (const auto& bytes : subscriber_->take(sender_).rtp) {
         const int n = twccNumberOf(bytes);
         EXPECT_GE(n, 0);
         numbers.push_back(static_cast<uint16_t>(n));
-        if (n % 2 == 0) browser_.onPacket(static_cast<uint16_t>(n), now_ * 1000);
+        if (n % lossEvery != lossEvery - 1) browser_.onPacket(static_cast<uint16_t>(n), now_ * 1000);
       }
     };
     for (int frame = 0; frame < frames; ++frame) {
@@ -480,6 +485,27 @@ class TransportCcRouterTest : public RouterTest {
     return numbers;
   }
 
+  // What a NACK for one packet brings the subscriber within the next 100 ms: the original sequence numbers
+  // of the RTX packets (a plain resend would be an SRTP replay here, the original having arrived).
+  std::vector<uint16_t> resendsAfterNack(uint16_t wanted) {
+    std::array<uint8_t, 64> nack{};
+    const uint16_t lost[] = {wanted};
+    const size_t n = GenericNack::write(nack, 0x5555, kConsumerSsrc, lost);
+    subscriber_->sendRtcp(*router_, {nack.begin(), nack.begin() + static_cast<std::ptrdiff_t>(n)}, now_);
+    std::vector<uint16_t> resent;
+    for (int step = 0; step <= 20; ++step) {
+      for (auto& bytes : subscriber_->take(sender_).rtp) {
+        auto p = RtpPacket::parse(bytes.data(), bytes.size());
+        EXPECT_TRUE(p && p->ssrc() == kConsumerRtxSsrc);
+        if (p && p->payload().size() >= 2)
+          resent.push_back(static_cast<uint16_t>(p->payload()[0] << 8 | p->payload()[1]));
+      }
+      now_ += 5;
+      router_->pace(now_);
+    }
+    return resent;
+  }
+
   TransportCcFeedbackGenerator browser_;
   uint16_t seq_ = 1;
 };
@@ -498,6 +524,26 @@ TEST_F(TransportCcRouterTest, SubscribersFeedbackSetsThePublishersRemb) {
   // what arrives.
   EXPECT_LT(rembs.back().bitrate(), 250'000u);
   EXPECT_GE(rembs.back().bitrate(), SendSideBandwidthEstimator::kMinBps);
+}
+
+TEST_F(TransportCcRouterTest, LossySubscriberGetsEveryResendTwice) {
+  publishWithLoss(120, 10);  // 10% of what it is sent is lost
+  for (int i = 0; i < 5; ++i) publish(seq_++);
+  Received sent = subscriber_->take(sender_);
+  ASSERT_EQ(sent.rtp.size(), 5u);
+  const auto wanted = RtpPacket::parse(sent.rtp[2].data(), sent.rtp[2].size())->sequenceNumber();
+  EXPECT_EQ(resendsAfterNack(wanted), (std::vector<uint16_t>{wanted, wanted}));
+  EXPECT_EQ(recovery_.redundantResends, 1u);
+}
+
+TEST_F(TransportCcRouterTest, CleanSubscriberGetsOneResend) {
+  publishWithLoss(120, 1000);
+  for (int i = 0; i < 5; ++i) publish(seq_++);
+  Received sent = subscriber_->take(sender_);
+  ASSERT_EQ(sent.rtp.size(), 5u);
+  const auto wanted = RtpPacket::parse(sent.rtp[2].data(), sent.rtp[2].size())->sequenceNumber();
+  EXPECT_EQ(resendsAfterNack(wanted), (std::vector<uint16_t>{wanted}));
+  EXPECT_EQ(recovery_.redundantResends, 0u);
 }
 
 TEST_F(TransportCcRouterTest, KeyFrameBurstIsPacedToTheSubscribersEstimate) {

@@ -492,10 +492,7 @@ bool Router::admitPaced(Member& subscriber, Consumer& consumer, size_t size, int
     return true;  // a full queue sends rather than drops
   }
   ++recovery_.pacedPackets;
-  if (!pacing_) {
-    pacing_ = true;
-    listener_.onRouterPacing(*this);
-  }
+  startPacing();
   return false;
 }
 
@@ -519,6 +516,12 @@ bool Router::sendRestamped(Member& member, Consumer& consumer, size_t size, int6
   restampResend(packetBuffer_.data(), size, spec.extensions, nowUs, member.twccSeq);
   if (spec.extensions.transportWideCc) member.bwe->onPacketSent(member.twccSeq++, nowUs, size);
   return member.transport->sendRtp(packetBuffer_.data(), size, packetBuffer_.size());
+}
+
+void Router::startPacing() {
+  if (pacing_) return;
+  pacing_ = true;
+  listener_.onRouterPacing(*this);
 }
 
 bool Router::pace(int64_t nowMs) {
@@ -609,6 +612,7 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
       Consumer* c = findConsumer(member, nack->mediaSsrc());
       if (!c) return;
       const int64_t sendUs = steadyNowUs();
+      const bool redundant = member.pacer && member.bwe && member.bwe->lossRatio() >= kRedundantResendLoss;
       nack->forEachLost([&](uint16_t seq) {
         // A packet we never received is not in the history: the publisher is being asked for it, and its
         // repair is forwarded to every subscriber like the original would have been.
@@ -618,15 +622,22 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
           ++recovery_.retransmissionsRefused;
           return;
         }
+        const Pacer::Entry entry{c->spec().ssrc, seq, static_cast<uint16_t>(stored.size())};
+        // The second copy queues behind the first, so the two go out at least a pacing slot apart.
+        const auto sendSecondCopy = [&]() {
+          if (!redundant || !c->takeRetransmissionBudget(stored.size(), nowMs) ||
+              !member.pacer->enqueueRetransmission(entry, nowMs * 1000)) {
+            return;
+          }
+          ++recovery_.redundantResends;
+          startPacing();
+        };
         // Paced like media, ahead of it: a burst of resends into a slow link is lost again.
         if (member.pacer && !member.pacer->trySend(stored.size(), nowMs * 1000) &&
-            member.pacer->enqueueRetransmission({c->spec().ssrc, seq, static_cast<uint16_t>(stored.size())},
-                                                nowMs * 1000)) {
-          if (!pacing_) {
-            pacing_ = true;
-            listener_.onRouterPacing(*this);
-          }
+            member.pacer->enqueueRetransmission(entry, nowMs * 1000)) {
+          startPacing();
           ++recovery_.pacedPackets;
+          sendSecondCopy();
           return;
         }
         const size_t size = writeResend(*c, stored);
@@ -634,6 +645,7 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
           c->countRetransmission();
           ++recovery_.retransmissionsSent;
         }
+        sendSecondCopy();
       });
       return;
     }

@@ -50,6 +50,7 @@ struct RecoveryCounters {
   uint64_t keyFramesForLoss = 0;        // key frames asked for because a gap could not be repaired in time
   uint64_t retransmissionsSent = 0;     // to subscribers, from our history
   uint64_t retransmissionsRefused = 0;  // over a subscriber's retransmission budget
+  uint64_t redundantResends = 0;        // second copies to subscribers whose downlink loses (Router.cpp)
   uint64_t audioRecovered = 0;          // lost Opus packets rebuilt from the redundancy (RED) after them
   uint64_t pacedPackets = 0;            // held by a subscriber's pacer before they went out
   uint64_t pacedExpired = 0;            // of those, gone from the history by the time they were due: lost
@@ -71,6 +72,11 @@ class Router : public WebRtcTransport::Listener {
 
   static constexpr size_t kPacketBufferSize = 2048;  // an MTU plus the SRTP trailer, with room to spare
   static constexpr int64_t kRtcpIntervalMs = 1000;
+  // A subscriber whose downlink loses this share of what we send it (its transport-cc feedback) loses as
+  // many of our resends, and each lost resend costs its decoder another round trip: at 10% loss that was
+  // twice the direct call's freezes (bench-quality loss10, downlink). Such a subscriber gets every resend
+  // twice, a pacing slot apart; the cost is the loss share again in repair traffic.
+  static constexpr double kRedundantResendLoss = 0.02;
   // recovery is shared by every router of a media worker and outlives them.
   Router(std::string roomId, Listener& listener, WebRtcTransport::Sender& sender,
          std::shared_ptr<const dtls::DtlsCertificate> certificate, uint64_t maxVideoBitrate,
@@ -153,6 +159,8 @@ class Router : public WebRtcTransport::Listener {
   // Restamps the packet in packetBuffer_ for sending now, numbers it for the estimator and sends it.
   bool sendRestamped(Member& member, Consumer& consumer, size_t size, int64_t nowUs);
   void drainPacer(Member& member, int64_t nowMs);
+  // Asks the listener for pace() calls, once until pace() reports the queues empty.
+  void startPacing();
   void pumpLocalSources(int64_t nowMs);
   void requestKeyFrame(Producer& producer, int64_t nowMs);
   // NACKs what the producer's generator says is due, and asks for a key frame when it gave up.
