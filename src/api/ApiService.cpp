@@ -124,8 +124,9 @@ void ApiService::observe(const ApiRequest& req, const std::string& route, const 
   }
 }
 
-ApiResponse ApiService::handle(ApiRequest& req) {
-  auto started = std::chrono::steady_clock::now();
+ApiService::Admission ApiService::admit(ApiRequest& req) {
+  Admission a;
+  a.started = std::chrono::steady_clock::now();
   auto rid = req.headers ? req.headers->find("X-Request-Id") : http::fields::const_iterator{};
   if (req.headers && rid != req.headers->end() && rid->value().size() <= 128 &&
       isSafeId(std::string_view(rid->value().data(), rid->value().size()))) {
@@ -133,51 +134,72 @@ ApiResponse ApiService::handle(ApiRequest& req) {
   } else {
     req.requestId = randomHex(8);
   }
-
-  std::string route = "unmatched";
-  ApiResponse res;
   try {
     if (req.method == http::verb::options) {
+      a.route = "preflight";
       auto origin = req.header(http::field::origin);
       if (!origin.empty() && originAllowed(origin)) {
+        ApiResponse res;
         res.status = 204;
         res.contentType.clear();
         res.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS");
         res.headers.emplace_back("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id");
         res.headers.emplace_back("Access-Control-Max-Age", "600");
+        a.answer = std::move(res);
       } else {
-        res = errorResponse(403, "cors_origin_denied", "this origin is not allowed (ROOMS_CORS_ORIGINS)");
+        a.answer =
+            errorResponse(403, "cors_origin_denied", "this origin is not allowed (ROOMS_CORS_ORIGINS)");
       }
-      route = "preflight";
     } else if (auto limited = req.path == "/health" ? std::nullopt : checkIpLimit(req)) {
-      res = *limited;
+      a.answer = std::move(limited);
     } else {
       auto m = router_.match(req);
       if (!m.route) {
         if (m.pathKnown) {
-          res = errorResponse(405, "method_not_allowed",
-                              "this path does not support " + std::string(http::to_string(req.method)));
+          auto res = errorResponse(405, "method_not_allowed",
+                                   "this path does not support " + std::string(http::to_string(req.method)));
           res.headers.emplace_back("Allow", m.allowed);
+          a.answer = std::move(res);
         } else {
-          res = errorResponse(404, "not_found", "no such endpoint: " + req.path);
+          a.answer = errorResponse(404, "not_found", "no such endpoint: " + req.path);
         }
       } else {
-        route = m.route->pattern;
-        std::optional<ApiResponse> denied;
-        if (m.route->auth == Auth::ApiKey) denied = authenticate(req, /*allowQueryToken=*/false);
-        res = denied ? *denied : m.route->handler(req);
+        a.route = m.route->pattern;
+        a.handler = &m.route->handler;
+        if (m.route->auth == Auth::ApiKey) a.answer = authenticate(req, /*allowQueryToken=*/false);
       }
     }
   } catch (const ApiError& e) {
-    res = errorResponse(e.status(), e.code(), e.what());
-    if (e.retryAfter() > 0) res.headers.emplace_back("Retry-After", std::to_string(e.retryAfter()));
-  } catch (const std::exception& e) {
-    log::error("handler_failed", {{"requestId", req.requestId}, {"route", route}, {"error", e.what()}});
-    res = errorResponse(500, "internal_error", "internal error (request " + req.requestId + ")");
+    a.answer = errorResponse(e.status(), e.code(), e.what());
+  }
+  return a;
+}
+
+ApiResponse ApiService::handle(ApiRequest& req) {
+  Admission a = admit(req);
+  return handle(req, a);
+}
+
+ApiResponse ApiService::handle(ApiRequest& req, Admission& admission) {
+  ApiResponse res;
+  if (admission.answer) {
+    res = std::move(*admission.answer);
+  } else {
+    try {
+      res = (*admission.handler)(req);
+    } catch (const ApiError& e) {
+      res = errorResponse(e.status(), e.code(), e.what());
+      if (e.retryAfter() > 0) res.headers.emplace_back("Retry-After", std::to_string(e.retryAfter()));
+    } catch (const std::exception& e) {
+      log::error("handler_failed",
+                 {{"requestId", req.requestId}, {"route", admission.route}, {"error", e.what()}});
+      res = errorResponse(500, "internal_error", "internal error (request " + req.requestId + ")");
+    }
   }
   applyCors(req, res);
   res.headers.emplace_back("X-Request-Id", req.requestId);
-  observe(req, route, res, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  observe(req, admission.route, res,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - admission.started).count());
   return res;
 }
 

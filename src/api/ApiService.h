@@ -2,8 +2,10 @@
 // The request pipeline every HTTP request goes through, in order: request id, CORS preflight, per-address
 // rate limit, routing (404/405), API-key authentication, per-key rate limit, the handler, error mapping,
 // metrics and the access log.
+#include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
 #include <unordered_map>
 
 #include "api/ApiContext.h"
@@ -18,6 +20,20 @@ class ApiService {
  public:
   explicit ApiService(ApiContext& ctx);
 
+  // Phase one, on the request line and headers alone: request id, CORS preflight, the per-address limit,
+  // routing and authentication. A request refused here is answered without its body ever being read, so a
+  // client without a key cannot make the server buffer one.
+  struct Admission {
+    std::chrono::steady_clock::time_point started;
+    std::string route = "unmatched";
+    const Handler* handler = nullptr;   // set when the request may proceed
+    std::optional<ApiResponse> answer;  // set when it ends here
+  };
+  Admission admit(ApiRequest& req);
+  // Phase two, with the body: the handler (or the answer admit() decided), error mapping, metrics and the
+  // access log.
+  ApiResponse handle(ApiRequest& req, Admission& admission);
+  // Both phases, for a request whose body is already in req.
   ApiResponse handle(ApiRequest& req);
 
   // For a WebSocket upgrade to /events/{roomId}: the checks handle() would make. Returns the refusal, or

@@ -12,7 +12,8 @@ std::string uuidV4() {
   std::string h = randomHex(16);
   h[12] = '4';
   h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" +
+         h.substr(20);
 }
 
 }  // namespace
@@ -39,7 +40,9 @@ DemoRoom createDemoRoom(ApiContext& ctx, int64_t nowMs, const DemoRoomOptions& o
        {{"coach", {{"id", "demo-coach"}, {"token", token("demo-coach", "coach", options.coachName)}}},
         {"client", {{"id", "demo-client"}, {"token", token("demo-client", "client", options.clientName)}}},
         {"aiOrb",
-         {{"enabled", options.aiOrbEnabled}, {"personality", options.personality}, {"voiceModel", "default"}}}}},
+         {{"enabled", options.aiOrbEnabled},
+          {"personality", options.personality},
+          {"voiceModel", "default"}}}}},
       {"config",
        {{"scheduledStartTime", formatIso8601(nowMs)},
         {"maxDuration", maxDuration},

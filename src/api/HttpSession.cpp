@@ -15,7 +15,19 @@ namespace ssl = boost::asio::ssl;
 
 namespace {
 
+// A kept-alive connection may sit idle this long before its next request.
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
+// From a request's first byte to the end of its headers, and then to the end of its body: a client that
+// trickles bytes to hold a connection and its buffer open is cut off in seconds, not a minute.
+constexpr auto kHeaderTimeout = std::chrono::seconds(10);
+constexpr auto kBodyTimeout = std::chrono::seconds(15);
+constexpr size_t kHeaderLimit = 16 * 1024;
+// After refusing a request whose body is still arriving, how long and how much of it is read and thrown
+// away before closing (a lingering close): closing at once resets the connection under a client that is
+// still writing, and it never reads the answer (a Node fetch of an 8 MiB body reported EPIPE, not 413).
+constexpr auto kLingerTimeout = std::chrono::seconds(5);
+constexpr size_t kLingerBytes = 64 * 1024 * 1024;
+constexpr size_t kReadChunk = 16 * 1024;
 
 template <class Derived>
 class HttpSession {
@@ -28,49 +40,79 @@ class HttpSession {
  protected:
   Derived& derived() { return static_cast<Derived&>(*this); }
 
+  // Waits for the next request's first bytes (up to kIdleTimeout), then reads its headers.
   void doRead() {
-    parser_.emplace();
-    parser_->body_limit(api_.context().config.maxBodyBytes);
-    parser_->header_limit(16 * 1024);
+    if (buffer_.size() > 0) {
+      readHeader();
+      return;
+    }
     beast::get_lowest_layer(derived().stream()).expires_after(kIdleTimeout);
-    http::async_read(
-        derived().stream(), buffer_, *parser_,
-        [self = derived().shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
+    derived().stream().async_read_some(buffer_.prepare(kReadChunk),
+                                       [self = derived().shared_from_this()](beast::error_code ec, size_t n) {
+                                         if (ec) {
+                                           if (ec == boost::asio::error::eof) self->derived().doEof();
+                                           return;
+                                         }
+                                         self->buffer_.commit(n);
+                                         self->readHeader();
+                                       });
   }
 
-  void onRead(beast::error_code ec) {
+  void readHeader() {
+    parser_.emplace();
+    // The declared length is judged after authentication (onHeader): a client without a key learns nothing
+    // but that.
+    parser_->body_limit(boost::none);
+    parser_->header_limit(kHeaderLimit);
+    beast::get_lowest_layer(derived().stream()).expires_after(kHeaderTimeout);
+    http::async_read_header(
+        derived().stream(), buffer_, *parser_,
+        [self = derived().shared_from_this()](beast::error_code ec, size_t) { self->onHeader(ec); });
+  }
+
+  // Errors of reading a request: true when handled (answered or closed).
+  bool readFailed(beast::error_code ec) {
+    if (!ec) return false;
     if (ec == http::error::end_of_stream) {
       derived().doEof();
-      return;
-    }
-    if (ec == http::error::body_limit) {
+    } else if (ec == http::error::body_limit) {
       writeError(413, "payload_too_large",
-                 "request body exceeds " + std::to_string(api_.context().config.maxBodyBytes) + " bytes");
-      return;
-    }
-    if (ec == http::error::header_limit) {
+                 "request body exceeds " + std::to_string(api_.context().config.maxBodyBytes) + " bytes",
+                 /*linger=*/true);
+    } else if (ec == http::error::header_limit) {
       writeError(431, "headers_too_large", "request headers exceed 16 KiB");
-      return;
-    }
-    if (ec) {
+    } else if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
       // Parse errors get an answer; timeouts and resets just end the connection.
-      if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
-        writeError(400, "bad_request", "malformed HTTP request: " + ec.message());
-      }
+      writeError(400, "bad_request", "malformed HTTP request: " + ec.message());
+    }
+    return true;
+  }
+
+  void onHeader(beast::error_code ec) {
+    if (readFailed(ec)) return;
+    auto& msg = parser_->get();
+    // RFC 9112 3.2: a 1.1 request without Host is refused, so a proxy and we agree on which host was meant.
+    if (msg.version() >= 11 && msg.find(http::field::host) == msg.end()) {
+      writeError(400, "missing_host", "HTTP/1.1 requests must carry a Host header", /*linger=*/true);
+      return;
+    }
+    // RFC 9112 6.3: a request whose last transfer coding is not chunked has no knowable length. The parser
+    // would read it as bodiless and the body would run as the next request on the connection (smuggling).
+    if (msg.find(http::field::transfer_encoding) != msg.end() && !parser_->chunked()) {
+      writeError(400, "bad_transfer_encoding", "Transfer-Encoding must end in chunked", /*linger=*/true);
       return;
     }
 
-    auto& msg = parser_->get();
-    ApiRequest req;
-    req.method = msg.method();
-    req.setTarget(std::string_view(msg.target().data(), msg.target().size()));
-    req.headers = &msg.base();
-    req.clientIp = clientIp();
+    req_ = ApiRequest{};
+    req_.method = msg.method();
+    req_.setTarget(std::string_view(msg.target().data(), msg.target().size()));
+    req_.headers = &msg.base();
+    req_.clientIp = clientIp();
 
-    if (beast::websocket::is_upgrade(msg) && req.path.rfind("/signal/", 0) == 0) {
+    if (beast::websocket::is_upgrade(msg) && req_.path.rfind("/signal/", 0) == 0) {
       signaling::ParticipantIdentity identity;
-      if (auto refused = api_.authorizeSignalUpgrade(req, identity)) {
-        refused->headers.emplace_back("X-Request-Id", req.requestId);
+      if (auto refused = api_.authorizeSignalUpgrade(req_, identity)) {
+        refused->headers.emplace_back("X-Request-Id", req_.requestId);
         write(*refused, false);
         return;
       }
@@ -78,29 +120,59 @@ class HttpSession {
       return;
     }
     if (beast::websocket::is_upgrade(msg)) {
-      if (auto refused = api_.authorizeEventsUpgrade(req)) {
-        refused->headers.emplace_back("X-Request-Id", req.requestId);
+      if (auto refused = api_.authorizeEventsUpgrade(req_)) {
+        refused->headers.emplace_back("X-Request-Id", req_.requestId);
         write(*refused, false);
         return;
       }
       std::optional<int64_t> since;
-      if (auto s = req.queryValue("since"); !s.empty()) since = std::stoll(std::string(s));
-      derived().upgrade(std::string(req.param("roomId")), since, parser_->release());
+      if (auto s = req_.queryValue("since"); !s.empty()) since = std::stoll(std::string(s));
+      derived().upgrade(std::string(req_.param("roomId")), since, parser_->release());
       return;
     }
 
-    req.body = std::move(msg.body());
-    ApiResponse res = api_.handle(req);
-    write(res, msg.keep_alive() && !api_.context().draining);
+    admission_ = api_.admit(req_);
+    if (admission_.answer) {
+      // Refused on its headers (no key, rate-limited, no such route): the body is never read.
+      const bool bodyPending = !parser_->is_done();
+      write(api_.handle(req_, admission_), !bodyPending && keepAlive(msg), /*linger=*/bodyPending);
+      return;
+    }
+    if (parser_->is_done()) {
+      onBody({});
+      return;
+    }
+    const size_t limit = api_.context().config.maxBodyBytes;
+    if (auto length = parser_->content_length(); length && *length > limit) {
+      readFailed(http::error::body_limit);
+      return;
+    }
+    parser_->body_limit(limit);  // for a chunked body, whose length shows only as it arrives
+    beast::get_lowest_layer(derived().stream()).expires_after(kBodyTimeout);
+    http::async_read(
+        derived().stream(), buffer_, *parser_,
+        [self = derived().shared_from_this()](beast::error_code ec, size_t) { self->onBody(ec); });
   }
 
-  void writeError(unsigned status, const char* code, const std::string& message) {
+  void onBody(beast::error_code ec) {
+    if (readFailed(ec)) return;
+    auto& msg = parser_->get();
+    req_.body = std::move(msg.body());
+    write(api_.handle(req_, admission_), keepAlive(msg));
+  }
+
+  bool keepAlive(const http::request<http::string_body>& msg) const {
+    return msg.keep_alive() && !api_.context().draining;
+  }
+
+  void writeError(unsigned status, const char* code, const std::string& message, bool linger = false) {
     auto res = errorResponse(status, code, message);
     res.headers.emplace_back("X-Request-Id", randomHex(8));  // every answer carries one (docs/api.md)
-    write(res, false);
+    write(res, false, linger);
   }
 
-  void write(const ApiResponse& r, bool keepAlive) {
+  // linger: the request's body may still be arriving; read and discard it (bounded) before closing.
+  void write(const ApiResponse& r, bool keepAlive, bool linger = false) {
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), 11);
     res->set(http::field::server, "roomsd");
     if (!r.contentType.empty()) res->set(http::field::content_type, r.contentType);
@@ -109,15 +181,38 @@ class HttpSession {
     res->body() = r.body;
     res->keep_alive(keepAlive);
     res->prepare_payload();
-    http::async_write(derived().stream(), *res,
-                      [self = derived().shared_from_this(), res, keepAlive](beast::error_code ec, size_t) {
-                        if (ec) return;
-                        if (!keepAlive) {
-                          self->derived().doEof();
-                          return;
-                        }
-                        self->doRead();
-                      });
+    http::async_write(
+        derived().stream(), *res,
+        [self = derived().shared_from_this(), res, keepAlive, linger](beast::error_code ec, size_t) {
+          if (ec) return;
+          if (keepAlive) {
+            self->doRead();
+          } else if (linger) {
+            self->lingerThenClose();
+          } else {
+            self->derived().doEof();
+          }
+        });
+  }
+
+  void lingerThenClose() {
+    derived().shutdownSend();
+    lingered_ = 0;
+    beast::get_lowest_layer(derived().stream()).expires_after(kLingerTimeout);
+    drain();
+  }
+
+  void drain() {
+    buffer_.clear();
+    derived().stream().async_read_some(buffer_.prepare(kReadChunk),
+                                       [self = derived().shared_from_this()](beast::error_code ec, size_t n) {
+                                         self->lingered_ += n;
+                                         if (ec || self->lingered_ >= kLingerBytes) {
+                                           self->derived().doEof();
+                                           return;
+                                         }
+                                         self->drain();
+                                       });
   }
 
   std::string clientIp() {
@@ -129,6 +224,9 @@ class HttpSession {
   beast::flat_buffer buffer_;
   ApiService& api_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  ApiRequest req_;
+  ApiService::Admission admission_;
+  size_t lingered_ = 0;
 };
 
 class PlainSession : public HttpSession<PlainSession>, public std::enable_shared_from_this<PlainSession> {
@@ -137,7 +235,9 @@ class PlainSession : public HttpSession<PlainSession>, public std::enable_shared
       : HttpSession(std::move(buffer), api), stream_(std::move(stream)) {}
   void run() { doRead(); }
   beast::tcp_stream& stream() { return stream_; }
-  void doEof() {
+  void doEof() { shutdownSend(); }
+  // Our answer is complete: the client sees its end while we read what it still sends.
+  void shutdownSend() {
     beast::error_code ec;
     stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
   }
@@ -171,6 +271,8 @@ class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_fro
                             });
   }
   beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
+  // TLS has no half-close that keeps reading: close_notify comes after the drain, in doEof.
+  void shutdownSend() {}
   void doEof() {
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
     stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});

@@ -17,6 +17,12 @@ nlohmann::json parseJsonText(std::string_view text) {
     if (depth > kMaxDepth) throw ApiError(400, "invalid_json", "JSON nesting is deeper than 32 levels");
     return true;
   };
+  // The parser takes a NUL for the end of its input and would accept "{}\0anything"; JSON text has no raw
+  // NUL anywhere (in strings it must be escaped), so the whole body is refused.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    throw ApiError(400, "invalid_json",
+                   "request body is not valid JSON: a NUL byte at offset " + std::to_string(nul));
+  }
   try {
     return nlohmann::json::parse(text, limitDepth);
   } catch (const nlohmann::json::exception& e) {

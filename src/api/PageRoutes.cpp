@@ -87,7 +87,8 @@ void registerPageRoutes(Router& router, ApiContext& ctx) {
       if (!orb.is_object()) throw ApiError(400, "invalid_field", "aiOrb must be an object");
       rejectUnknownFields(orb, {"enabled", "personality"}, "aiOrb");
       if (orb.contains("enabled")) {
-        if (!orb["enabled"].is_boolean()) throw ApiError(400, "invalid_field", "aiOrb.enabled must be a boolean");
+        if (!orb["enabled"].is_boolean())
+          throw ApiError(400, "invalid_field", "aiOrb.enabled must be a boolean");
         options.aiOrbEnabled = orb["enabled"].get<bool>();
       }
       if (orb.contains("personality")) options.personality = requireString(orb, "personality", "aiOrb", 32);
@@ -112,7 +113,9 @@ void registerPageRoutes(Router& router, ApiContext& ctx) {
                {"sessionId", room.sessionId},
                {"status", "ready"},
                {"connectionUrls",
-                {{"coach", room.coachUrl}, {"client", room.clientUrl}, {"websocket", ws + "/events/" + room.roomId}}}};
+                {{"coach", room.coachUrl},
+                 {"client", room.clientUrl},
+                 {"websocket", ws + "/events/" + room.roomId}}}};
     return jsonResponse(201, j);
   });
 }

@@ -117,14 +117,14 @@ Claim optionalString(jwt_t* jwt, const char* name, std::string& out) {
   return grantJson(jwt, name) ? Claim::WrongType : Claim::Ok;
 }
 
-Claim readExp(jwt_t* jwt, int64_t& out) {
-  const auto json = grantJson(jwt, "exp");
+Claim readNumericDate(jwt_t* jwt, const char* name, int64_t& out) {
+  const auto json = grantJson(jwt, name);
   if (!json) {
     return Claim::Absent;
   }
   if (json->is_number_integer()) {
     // jwt_get_grant_int returns 0 with errno untouched for non-integers, so the type is checked above.
-    out = jwt_get_grant_int(jwt, "exp");
+    out = jwt_get_grant_int(jwt, name);
     return Claim::Ok;
   }
   if (json->is_number_float()) {
@@ -175,6 +175,8 @@ const char* tokenErrorCode(TokenError e) {
       return "token_wrong_algorithm";
     case TokenError::Expired:
       return "token_expired";
+    case TokenError::NotYetValid:
+      return "token_not_yet_valid";
     case TokenError::MissingClaim:
       return "token_missing_claim";
     case TokenError::InvalidRole:
@@ -197,6 +199,8 @@ const char* tokenErrorMessage(TokenError e) {
       return "The participant token must be signed with HS256.";
     case TokenError::Expired:
       return "The participant token has expired.";
+    case TokenError::NotYetValid:
+      return "The participant token is not valid yet (its nbf or iat is in the future).";
     case TokenError::MissingClaim:
       return "The participant token lacks a required claim or a claim has the wrong type.";
     case TokenError::InvalidRole:
@@ -273,16 +277,30 @@ TokenResult ParticipantTokenVerifier::verify(std::string_view token, std::string
   if (requiredString(jwt.get(), "userId", claims.userId) != Claim::Ok ||
       requiredString(jwt.get(), "roomId", claims.roomId) != Claim::Ok ||
       requiredString(jwt.get(), "role", claims.role) != Claim::Ok ||
-      readExp(jwt.get(), claims.exp) != Claim::Ok ||
+      readNumericDate(jwt.get(), "exp", claims.exp) != Claim::Ok ||
       optionalString(jwt.get(), "sessionId", claims.sessionId) != Claim::Ok ||
       optionalString(jwt.get(), "name", claims.name) != Claim::Ok ||
       readPermissions(jwt.get(), claims.permissions) != Claim::Ok) {
+    return failure(TokenError::MissingClaim);
+  }
+  // nbf and iat are optional (the spec's tokens carry neither), but a token that has them is held to them.
+  int64_t notBefore = 0;
+  int64_t issuedAt = 0;
+  const Claim nbf = readNumericDate(jwt.get(), "nbf", notBefore);
+  const Claim iat = readNumericDate(jwt.get(), "iat", issuedAt);
+  if (nbf == Claim::WrongType || iat == Claim::WrongType) {
     return failure(TokenError::MissingClaim);
   }
   if (claims.role != "coach" && claims.role != "client") {
     return failure(TokenError::InvalidRole);
   }
   if (checkExpiry) {
+    // RFC 7519 4.1.5: not accepted before nbf; an iat in the future is a token from a clock we cannot trust.
+    // Both with the leeway exp gets, for the same clock skew.
+    const auto future = [&](int64_t at) { return at > nowSeconds && at - nowSeconds > leeway_; };
+    if ((nbf == Claim::Ok && future(notBefore)) || (iat == Claim::Ok && future(issuedAt))) {
+      return failure(TokenError::NotYetValid);
+    }
     int64_t deadline = 0;
     if (__builtin_add_overflow(claims.exp, leeway_, &deadline)) {
       deadline = std::numeric_limits<int64_t>::max();
@@ -305,10 +323,10 @@ std::string mintParticipantToken(const std::string& secret, const ParticipantCla
   jwt_t* raw = nullptr;
   if (jwt_new(&raw) != 0) throw std::runtime_error("jwt_new failed");
   std::unique_ptr<jwt_t, decltype(&jwt_free)> token(raw, jwt_free);
-  const nlohmann::json grants = {{"userId", claims.userId}, {"roomId", claims.roomId},
-                                 {"sessionId", claims.sessionId}, {"role", claims.role},
-                                 {"name", claims.name}, {"permissions", claims.permissions},
-                                 {"exp", claims.exp}};
+  const nlohmann::json grants = {
+      {"userId", claims.userId}, {"roomId", claims.roomId}, {"sessionId", claims.sessionId},
+      {"role", claims.role},     {"name", claims.name},     {"permissions", claims.permissions},
+      {"exp", claims.exp}};
   if (jwt_add_grants_json(token.get(), grants.dump().c_str()) != 0 ||
       jwt_set_alg(token.get(), JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(secret.data()),
                   static_cast<int>(secret.size())) != 0) {

@@ -27,6 +27,7 @@ enum class TokenError {
   BadSignature,    // signature does not verify with the secret
   WrongAlgorithm,  // anything but HS256, including "none"
   Expired,         // exp in the past (beyond leeway)
+  NotYetValid,     // nbf or iat in the future (beyond leeway)
   MissingClaim,    // a required claim is absent or has the wrong type
   InvalidRole,     // role is not coach/client
   WrongRoom,       // roomId claim differs from the expected room
@@ -48,9 +49,9 @@ class ParticipantTokenVerifier {
  public:
   explicit ParticipantTokenVerifier(std::string secret, int64_t leewaySeconds = 30);
 
-  // Full check: signature, alg, required claims, role, exp against nowSeconds, and roomId when expectedRoomId
-  // is non-empty. checkExpiry=false skips only the exp comparison (used when a room is created ahead of
-  // time).
+  // Full check: signature, alg, required claims, role, exp (and nbf, iat when present) against nowSeconds
+  // with the leeway, and roomId when expectedRoomId is non-empty. checkExpiry=false skips only the time
+  // comparisons (used when a room is created ahead of time).
   TokenResult verify(std::string_view token, std::string_view expectedRoomId, int64_t nowSeconds,
                      bool checkExpiry = true) const;
 

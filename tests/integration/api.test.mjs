@@ -591,6 +591,8 @@ describe('POST /room/{roomId}/join (participant JWT)', () => {
       algNone: unsignedToken({ ...claims, permissions: ['video'], exp: Math.floor(Date.now() / 1000) + 3600 }),
       hs512: mintParticipantToken(server.jwtSecret, claims, { algorithm: 'HS512' }),
       garbage: 'not.a.jwt',
+      notYet: mintParticipantToken(server.jwtSecret, { ...claims, nbf: Math.floor(Date.now() / 1000) + 3600 }),
+      issuedInTheFuture: mintParticipantToken(server.jwtSecret, { ...claims, iat: Math.floor(Date.now() / 1000) + 3600 }),
       tampered: (() => {
         const [h, p, s] = body.participants.client.token.split('.');
         const payload = JSON.parse(Buffer.from(p, 'base64url'));
@@ -605,6 +607,11 @@ describe('POST /room/{roomId}/join (participant JWT)', () => {
       assert.match(res.json.error.code, /^token_/, name);
     }
     assert.equal((await join(roomId, cases.expired)).json.error.code, 'token_expired');
+    assert.equal((await join(roomId, cases.notYet)).json.error.code, 'token_not_yet_valid');
+    assert.equal((await join(roomId, cases.issuedInTheFuture)).json.error.code, 'token_not_yet_valid');
+    // Within the clock-skew leeway (30 s) a token from a clock a little ahead still joins.
+    const skewed = mintParticipantToken(server.jwtSecret, { ...claims, nbf: Math.floor(Date.now() / 1000) + 10 });
+    assert.equal((await join(roomId, skewed)).status, 200);
     const none = await server.api('POST', `/room/${roomId}/join`, { noAuth: true });
     assert.equal(none.status, 401);
   });

@@ -19,7 +19,9 @@ std::string errorCode(std::string_view text) {
 }
 }  // namespace
 
-TEST(JsonBody, ParsesValidJson) { EXPECT_EQ(parseJsonText(R"({"a":[1,2,{"b":null}]})")["a"][2]["b"], nullptr); }
+TEST(JsonBody, ParsesValidJson) {
+  EXPECT_EQ(parseJsonText(R"({"a":[1,2,{"b":null}]})")["a"][2]["b"], nullptr);
+}
 
 TEST(JsonBody, SyntaxErrorsAreBadRequests) {
   EXPECT_EQ(errorCode("{\"a\":"), "invalid_json");
@@ -50,4 +52,13 @@ TEST(JsonBody, RejectUnknownFieldsNamesTheField) {
     EXPECT_EQ(e.code(), "unknown_field");
     EXPECT_NE(std::string(e.what()).find("config.bogus"), std::string::npos);
   }
+}
+
+TEST(JsonBody, TheWholeBodyMustParse) {
+  // The parser stops at a NUL as at the end of its input; a valid object before one is not the body.
+  EXPECT_EQ(errorCode(std::string_view("{\"a\":1}\0garbage", 15)), "invalid_json");
+  EXPECT_EQ(errorCode(std::string_view("{\"a\":1}\0", 8)), "invalid_json");
+  EXPECT_EQ(errorCode("{\"a\":1} {\"b\":2}"), "invalid_json");
+  EXPECT_EQ(errorCode("{\"a\":1}garbage"), "invalid_json");
+  EXPECT_EQ(parseJsonText("{\"a\":\"\\u0000\"}")["a"].get<std::string>(), std::string(1, '\0'));
 }

@@ -244,6 +244,28 @@ TEST_F(ParticipantTokenTest, EmptySecretRefusesEverything) {
   EXPECT_EQ(r.error, TokenError::BadSignature);
 }
 
+TEST_F(ParticipantTokenTest, NotBeforeAndIssuedAtInTheFutureAreRefusedBeyondLeeway) {
+  json claims = goodClaims();
+  claims["nbf"] = kNow + 3600;  // valid from an hour ahead
+  EXPECT_EQ(errorOf(mint(claims)), TokenError::NotYetValid);
+  EXPECT_STREQ(tokenErrorCode(TokenError::NotYetValid), "token_not_yet_valid");
+  claims["nbf"] = kNow + 30;  // clock skew within the leeway exp gets
+  EXPECT_TRUE(verifier_.verify(mint(claims), "room-42", kNow).ok());
+  claims["nbf"] = kNow + 31;
+  EXPECT_EQ(errorOf(mint(claims)), TokenError::NotYetValid);
+  claims["nbf"] = kNow - 60;
+  EXPECT_TRUE(verifier_.verify(mint(claims), "room-42", kNow).ok());
+  claims["iat"] = kNow + 3600;
+  EXPECT_EQ(errorOf(mint(claims)), TokenError::NotYetValid);
+  claims["iat"] = kNow - 5;
+  EXPECT_TRUE(verifier_.verify(mint(claims), "room-42", kNow).ok());
+  claims["nbf"] = "tomorrow";
+  EXPECT_EQ(errorOf(mint(claims)), TokenError::MissingClaim);
+  // A room created ahead of time checks its tokens without the clock: nbf at the session's start is fine.
+  claims["nbf"] = kNow + 3600;
+  EXPECT_TRUE(verifier_.verify(mint(claims), "room-42", kNow, /*checkExpiry=*/false).ok());
+}
+
 TEST_F(ParticipantTokenTest, ExpiryHonoursLeeway) {
   json claims = goodClaims();
   claims["exp"] = kNow - 100;

@@ -1,0 +1,164 @@
+// Hostile HTTP clients (issue 18): request smuggling, a missing Host, bodies sent without a key, slow
+// headers, an oversized body from a Node fetch, JSON with trailing bytes. Each case checks the refusal and
+// that roomsd still serves everyone else.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import { after, before, describe, it } from 'node:test';
+
+import { HOST, sleep, startRoomsd, withTimeout } from './helpers/roomsd.mjs';
+
+const T = { timeout: 60000 };
+let server;
+let room;
+
+before(async () => {
+  server = await startRoomsd();
+  room = await server.createRoom();
+});
+
+after(async () => {
+  await server?.close();
+});
+
+async function stillServes() {
+  const res = await server.api('GET', `/api/rooms/${room.roomId}/status`);
+  assert.equal(res.status, 200, `roomsd stopped answering: ${res.status} ${res.text}\n${server.tail(10)}`);
+}
+
+// Opens a raw connection and writes `text`; resolves with everything the server sent until it closed the
+// connection (or `waitMs` passed), and whether it closed.
+function raw(text, { waitMs = 5000, host = HOST } = {}) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port: server.port });
+    const chunks = [];
+    let closed = false;
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ text: Buffer.concat(chunks).toString('latin1'), closed });
+    }, waitMs);
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      closed = true;
+      clearTimeout(timer);
+      resolve({ text: Buffer.concat(chunks).toString('latin1'), closed });
+    });
+    socket.on('connect', () => socket.write(text));
+    socket.on('error', reject);
+  });
+}
+
+const statusLines = (text) => text.split('\r\n').filter((l) => /^HTTP\/1\.\d \d{3}/.test(l));
+
+describe('request framing', () => {
+  it('a Transfer-Encoding that does not end in chunked is 400 and closes: its body never runs as a request', T, async () => {
+    const smuggled = `GET /api/rooms/${room.roomId}/status HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.apiKey}\r\n\r\n`;
+    const request =
+      `POST /api/rooms/bulk-status HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.apiKey}\r\n` +
+      `Content-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n${smuggled}`;
+    const got = await raw(request);
+    assert.deepEqual(statusLines(got.text), ['HTTP/1.1 400 Bad Request'], got.text);
+    assert.match(got.text, /bad_transfer_encoding/);
+    assert.equal(got.closed, true);
+    // "chunked, gzip" is the same: the last coding decides.
+    const again = await raw(request.replace('Transfer-Encoding: gzip', 'Transfer-Encoding: chunked, gzip'));
+    assert.deepEqual(statusLines(again.text), ['HTTP/1.1 400 Bad Request'], again.text);
+    await stillServes();
+  });
+
+  it('HTTP/1.1 without Host is 400; HTTP/1.0 without it is served', T, async () => {
+    const got = await raw('GET /health HTTP/1.1\r\n\r\n');
+    assert.deepEqual(statusLines(got.text), ['HTTP/1.1 400 Bad Request'], got.text);
+    assert.match(got.text, /missing_host/);
+    const old = await raw('GET /health HTTP/1.0\r\n\r\n');
+    assert.deepEqual(statusLines(old.text), ['HTTP/1.1 200 OK'], old.text);
+  });
+
+  it('a JSON body with a NUL and bytes after the object is 400', T, async () => {
+    const body = Buffer.concat([Buffer.from(JSON.stringify({ roomIds: [room.roomId] })), Buffer.from([0]), Buffer.from('garbage')]);
+    const res = await server.api('POST', '/api/rooms/bulk-status', { body, headers: { 'Content-Type': 'application/json' } });
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.json.error.code, 'invalid_json');
+  });
+});
+
+describe('unauthenticated and slow clients', () => {
+  it('a request without a key is answered 401 on its headers, before its body is sent', T, async () => {
+    const socket = net.connect({ host: HOST, port: server.port });
+    await new Promise((resolve) => socket.on('connect', resolve));
+    const chunks = [];
+    socket.on('data', (c) => chunks.push(c));
+    socket.write('POST /api/rooms/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n');
+    await withTimeout(
+      (async () => {
+        while (!Buffer.concat(chunks).toString('latin1').includes('\r\n\r\n')) await sleep(20);
+      })(),
+      3000,
+      'the 401 before the body',
+    );
+    const text = Buffer.concat(chunks).toString('latin1');
+    assert.match(text, /^HTTP\/1\.1 401 /);
+    assert.match(text, /Connection: close/i);
+    socket.destroy();
+  });
+
+  it('holds no buffer for bodies of unauthenticated requests (300 connections, 60 KB each)', T, async () => {
+    const rss = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${server.proc.pid}/status`, 'utf8'))[1]);
+    const before = rss();
+    const sockets = [];
+    for (let i = 0; i < 300; i++) {
+      const s = net.connect({ host: HOST, port: server.port });
+      s.on('error', () => {});
+      s.on('connect', () => {
+        s.write('POST /api/rooms/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 65000\r\n\r\n');
+        s.write(Buffer.alloc(60000, 0x20));
+      });
+      sockets.push(s);
+    }
+    await sleep(1500);
+    const grown = rss() - before;
+    for (const s of sockets) s.destroy();
+    // Before the fix each held its 60 KB body: about 20 MB here (3,000 of them took 200 MB).
+    assert.ok(grown < 12 * 1024, `RSS grew ${grown} KiB`);
+    await stillServes();
+  });
+
+  it('a client that trickles its headers is cut off after 10 s', T, async () => {
+    const socket = net.connect({ host: HOST, port: server.port });
+    socket.on('error', () => {});
+    let closedAt = 0;
+    socket.on('close', () => {
+      closedAt = Date.now();
+    });
+    await new Promise((resolve) => socket.on('connect', resolve));
+    const start = Date.now();
+    socket.write('GET /health HTTP/1.1\r\n');
+    for (let i = 0; i < 60 && !closedAt; i++) {
+      await sleep(250);
+      if (!socket.destroyed) socket.write(`X-Slow-${i}: a\r\n`);
+    }
+    assert.ok(closedAt > 0, 'still open after 15 s');
+    const seconds = (closedAt - start) / 1000;
+    assert.ok(seconds >= 9 && seconds < 13, `closed after ${seconds} s`);
+    await stillServes();
+  });
+
+  it('a Node fetch of an 8 MiB body reads the 413 (lingering close), not EPIPE', T, async () => {
+    const res = await fetch(`${server.baseUrl}/api/rooms/bulk-status`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${server.apiKey}`, 'Content-Type': 'application/json' },
+      body: Buffer.alloc(8 * 1024 * 1024, 0x20),
+    });
+    assert.equal(res.status, 413);
+    assert.equal((await res.json()).error.code, 'payload_too_large');
+    // Without a key: the 401, read the same way.
+    const unauthenticated = await fetch(`${server.baseUrl}/api/rooms/bulk-status`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: Buffer.alloc(8 * 1024 * 1024, 0x20),
+    });
+    assert.equal(unauthenticated.status, 401);
+    await stillServes();
+  });
+});
