@@ -80,6 +80,7 @@ int runServer(Config config) {
   outboxOptions.backoffMaxMs = config.webhookBackoffMaxMs;
   outboxOptions.attemptTimeoutMs = config.webhookTimeoutMs;
   outboxOptions.userAgent = std::string("roomsd/") + ROOMS_VERSION;
+  outboxOptions.targets = WebhookTargetPolicy(config.webhookAllowedNetworks, config.webhookDeniedNetworks);
   WebhookOutbox outbox(outboxOptions, metrics);
   events.setDeliveryWakeup([&outbox] { outbox.wake(); });
 

@@ -5,6 +5,7 @@
 #include "core/Clock.h"
 #include "core/Ids.h"
 #include "events/Event.h"
+#include "events/WebhookTargetPolicy.h"
 
 namespace rooms {
 namespace http = boost::beast::http;
@@ -30,11 +31,9 @@ void registerWebhookRoutes(Router& router, ApiContext& ctx) {
   router.add(http::verb::post, "/api/webhooks", Auth::ApiKey, [&ctx](ApiRequest& req) {
     auto body = parseJsonBody(req);
     rejectUnknownFields(body, {"url", "events", "secret"}, "");
-    std::string url = requireString(body, "url", "", 2048);
-    if ((url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) ||
-        url.find_first_of(" \t\r\n") != std::string::npos) {
-      throw ApiError(400, "invalid_field", "url must be an http:// or https:// URL");
-    }
+    std::string url = requireString(body, "url", "", WebhookTargetPolicy::kMaxUrlLength);
+    const WebhookTargetPolicy targets(ctx.config.webhookAllowedNetworks, ctx.config.webhookDeniedNetworks);
+    if (auto refused = targets.checkUrl(url)) throw ApiError(400, "invalid_webhook_url", *refused);
     const auto& events = requireField(body, "events", "");
     if (!events.is_array() || events.empty()) {
       throw ApiError(400, "invalid_field", "events must be a non-empty array of event types (or [\"*\"])");

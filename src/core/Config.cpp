@@ -76,6 +76,13 @@ Config Config::load(int argc, char** argv) {
       ->envname("ROOMS_WEBHOOK_RETRY_HOURS");
   app.add_option("--webhook-timeout-ms", c.webhookTimeoutMs, "Timeout of one webhook attempt")
       ->envname("ROOMS_WEBHOOK_TIMEOUT_MS");
+  std::string webhookAllowed;
+  std::string webhookDenied;
+  app.add_option("--webhook-allowed-networks", webhookAllowed,
+                 "Networks webhooks may be delivered to, CIDR list (empty: any not denied)")
+      ->envname("ROOMS_WEBHOOK_ALLOWED_NETWORKS");
+  app.add_option("--webhook-denied-networks", webhookDenied, "Networks webhooks may not be delivered to")
+      ->envname("ROOMS_WEBHOOK_DENIED_NETWORKS");
   app.add_option("--webhook-backoff-base-ms", c.webhookBackoffBaseMs, "First webhook retry delay")
       ->envname("ROOMS_WEBHOOK_BACKOFF_BASE_MS")
       ->check(CLI::Range(int64_t{10}, int64_t{3600000}));
@@ -164,6 +171,13 @@ Config Config::load(int argc, char** argv) {
   if (!c.turnUrls.empty() && c.turnSecret.empty())
     throw std::runtime_error("ROOMS_TURN_URLS needs ROOMS_TURN_SECRET (coturn's static-auth-secret)");
   c.corsOrigins = splitList(cors);
+  try {
+    c.webhookAllowedNetworks = NetworkSet::parse(webhookAllowed);
+    c.webhookDeniedNetworks = NetworkSet::parse(webhookDenied);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(std::string("ROOMS_WEBHOOK_ALLOWED_NETWORKS / ROOMS_WEBHOOK_DENIED_NETWORKS: ") +
+                             e.what());
+  }
   if (c.maxBodyBytes < 1024) throw std::runtime_error("--max-body-bytes must be at least 1024");
   if (c.tlsCert.empty() != c.tlsKey.empty())
     throw std::runtime_error("ROOMS_TLS_CERT and ROOMS_TLS_KEY must be set together");

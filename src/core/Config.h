@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/NetworkSet.h"
+
 namespace rooms {
 
 struct Config {
@@ -30,6 +32,9 @@ struct Config {
   int64_t noShowGraceSeconds = 3600;  // a scheduled room nobody joined ends this long after its start time
   int64_t webhookRetryHours = 24;
   int64_t webhookTimeoutMs = 10000;
+  // Where webhooks may be delivered besides the always-refused addresses (events/WebhookTargetPolicy).
+  NetworkSet webhookAllowedNetworks;  // empty: anywhere not denied
+  NetworkSet webhookDeniedNetworks;
   int64_t webhookBackoffBaseMs = 1000;   // first retry delay; doubles per attempt
   int64_t webhookBackoffMaxMs = 600000;  // cap of the retry delay
   std::string dbSynchronous = "NORMAL";  // NORMAL survives kill -9; FULL also survives power loss

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/Curl.h"
+#include "events/WebhookTargetPolicy.h"
 
 namespace rooms {
 
@@ -24,13 +25,30 @@ size_t captureSnippet(char* data, size_t size, size_t nmemb, void* userdata) {
   return n;
 }
 
+// What the address check before each request tells post().
+struct AddressCheck {
+  const WebhookTargetPolicy* policy = nullptr;
+  std::string refused;
+};
+
+// Runs once curl has connected (or picked a kept-alive connection) and before it sends anything: the address
+// it actually reached, whatever the name resolved to this time.
+int checkConnectedAddress(void* clientp, char* primaryIp, char*, int, int) {
+  auto* check = static_cast<AddressCheck*>(clientp);
+  if (auto refused = check->policy->checkAddress(std::string_view(primaryIp))) {
+    check->refused = std::move(*refused);
+    return CURL_PREREQFUNC_ABORT;
+  }
+  return CURL_PREREQFUNC_OK;
+}
+
 }  // namespace
 
 void WebhookHttpClient::CurlDeleter::operator()(void* handle) const noexcept {
   curl_easy_cleanup(static_cast<CURL*>(handle));
 }
 
-WebhookHttpClient::WebhookHttpClient() {
+WebhookHttpClient::WebhookHttpClient(const WebhookTargetPolicy& policy) : policy_(policy) {
   if (const CURLcode rc = curl::globalInit(); rc != CURLE_OK) {
     throw std::runtime_error(std::string("curl_global_init: ") + curl_easy_strerror(rc));
   }
@@ -45,6 +63,11 @@ WebhookHttpClient::~WebhookHttpClient() = default;
 HttpPostResult WebhookHttpClient::post(const std::string& url, const std::vector<std::string>& headers,
                                        const std::string& body, long timeoutMs) {
   HttpPostResult result;
+  // A webhook registered before its URL was refused by the policy is refused now, without a request.
+  if (auto refused = policy_.checkUrl(url)) {
+    result.error = "refused: " + *refused;
+    return result;
+  }
   CURL* curl = static_cast<CURL*>(curl_.get());
   // Reset drops every option of the previous delivery but keeps the connection cache, which is why one
   // handle is reused.
@@ -76,6 +99,9 @@ HttpPostResult WebhookHttpClient::post(const std::string& url, const std::vector
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "rooms-webhook/" ROOMS_VERSION);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, captureSnippet);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.bodySnippet);
+  AddressCheck check{&policy_, {}};
+  curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, checkConnectedAddress);
+  curl_easy_setopt(curl, CURLOPT_PREREQDATA, &check);
 
   const auto start = std::chrono::steady_clock::now();
   const CURLcode rc = curl_easy_perform(curl);
@@ -89,12 +115,17 @@ HttpPostResult WebhookHttpClient::post(const std::string& url, const std::vector
     // A response cut short (e.g. by the timeout) is reported as no response: the receiver's answer is
     // unknown.
     result.status = 0;
-    result.error = errbuf[0] != '\0' ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
+    if (!check.refused.empty()) {
+      result.error = "refused: " + check.refused;
+    } else {
+      result.error = errbuf[0] != '\0' ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
+    }
   }
   // The list and error buffer die with this call; the handle must not keep pointers into them.
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, nullptr);
+  curl_easy_setopt(curl, CURLOPT_PREREQDATA, nullptr);
   return result;
 }
 

@@ -14,9 +14,13 @@ struct HttpPostResult {
   long elapsedMs = 0;
 };
 
+class WebhookTargetPolicy;
+
 class WebhookHttpClient {
  public:
-  WebhookHttpClient();
+  // policy: checked on the URL and on the address connected to before each request is sent; it must outlive
+  // the client.
+  explicit WebhookHttpClient(const WebhookTargetPolicy& policy);
   ~WebhookHttpClient();
   WebhookHttpClient(const WebhookHttpClient&) = delete;
   WebhookHttpClient& operator=(const WebhookHttpClient&) = delete;
@@ -30,6 +34,7 @@ class WebhookHttpClient {
   struct CurlDeleter {
     void operator()(void* handle) const noexcept;
   };
+  const WebhookTargetPolicy& policy_;
   std::unique_ptr<void, CurlDeleter> curl_;  // CURL*, reused so connections are kept alive between deliveries
 };
 

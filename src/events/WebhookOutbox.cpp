@@ -62,7 +62,7 @@ int64_t WebhookOutbox::backoffMs(int attempts, int64_t baseMs, int64_t maxMs) {
 void WebhookOutbox::run() {
   std::unique_ptr<Database> db;
   std::unique_ptr<WebhookStore> store;
-  WebhookHttpClient http;
+  WebhookHttpClient http(options_.targets);
   while (true) {
     try {
       if (!db) {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/Metrics.h"
+#include "events/WebhookTargetPolicy.h"
 
 namespace rooms {
 
@@ -22,6 +23,7 @@ struct WebhookOutboxOptions {
   int64_t backoffMaxMs = 10LL * 60 * 1000;
   int64_t attemptTimeoutMs = 10000;
   std::string userAgent = "roomsd";
+  WebhookTargetPolicy targets;
 };
 
 class WebhookOutbox {

@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { expectSchema } from './helpers/openapi.mjs';
-import { hmacHex, sleep, startRoomsd, waitUntil, WebhookReceiver } from './helpers/roomsd.mjs';
+import { hmacHex, Roomsd, sleep, startRoomsd, waitUntil, WebhookReceiver } from './helpers/roomsd.mjs';
 
 // Deliveries are counted exactly here; the AI Orb's own presence events are tested in intelligence.test.mjs.
 const NO_ORB = { aiOrb: { enabled: false } };
@@ -328,10 +328,17 @@ describe('webhook registrations', () => {
       [{ url: 'http://127.0.0.1/x', events: ['room-ended'], retries: 3 }, /retries/],
       [{ events: ['room-ended'] }, /url/],
     ];
-    for (const [json, re] of bad) {
+    // Targets that would make the delivery log a probe into roomsd's network (SSRF), or that are not URLs.
+    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://[fd00:ec2::254]/', 'http://[fe80::1]/',
+      'http://[::ffff:169.254.169.254]/', 'http://100.100.100.200/', 'http://', 'http:///etc/passwd',
+      'http://example.com/\u0001x', 'http://user:pw@example.com/', 'http://0.0.0.0:9/']) {
+      bad.push([{ url, events: ['room-ended'] }, /url|webhooks may not go/, 'invalid_webhook_url']);
+    }
+    for (const [json, re, code] of bad) {
       const res = await server.api('POST', '/api/webhooks', { json });
       assert.equal(res.status, 400, `${JSON.stringify(json)} -> ${res.status} ${res.text}`);
       assert.match(res.json.error.message, re);
+      if (code) assert.equal(res.json.error.code, code, json.url);
     }
     const rx = await receiver();
     const hook = await register({ url: rx.url, events: ['error'] });
@@ -349,5 +356,41 @@ describe('webhook registrations', () => {
     } finally {
       await unregister(hook.id);
     }
+  });
+});
+
+describe('webhook target policy', () => {
+  it('checks the address a delivery connects to (ROOMS_WEBHOOK_DENIED_NETWORKS), names included', T, async () => {
+    const guarded = await startRoomsd({ args: BACKOFF, env: { ROOMS_WEBHOOK_DENIED_NETWORKS: '127.0.0.0/8, ::1' } });
+    const rx = await receiver();
+    try {
+      const literal = await guarded.api('POST', '/api/webhooks', { json: { url: rx.url, events: ['room-ended'] } });
+      assert.equal(literal.status, 400, literal.text);
+      assert.match(literal.json.error.message, /ROOMS_WEBHOOK_DENIED_NETWORKS/);
+      // A name is accepted at registration (it is not resolved then) and refused when it resolves to a denied
+      // address at delivery: the receiver gets nothing, the log says why.
+      const named = await guarded.api('POST', '/api/webhooks', {
+        json: { url: rx.url.replace('127.0.0.1', 'localhost'), events: ['room-ended'] },
+      });
+      assert.equal(named.status, 201, named.text);
+      const r = await guarded.createRoom(NO_ORB);
+      await guarded.endRoom(r.roomId);
+      let log;
+      await waitUntil(async () => {
+        log = (await guarded.api('GET', `/api/webhooks/${named.json.webhook.id}/deliveries`)).json.deliveries;
+        return log.length > 0 && log[0].attempts > 0;
+      }, { message: 'a delivery attempt' });
+      assert.equal(rx.requests.length, 0);
+      assert.match(JSON.stringify(log[0]), /refused: webhooks may not go to/);
+      assert.equal(log[0].lastStatus ?? null, null);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('refuses to start with a network list that does not parse', T, async () => {
+    const broken = new Roomsd({ env: { ROOMS_WEBHOOK_ALLOWED_NETWORKS: '10.0.0.0/33' } });
+    await assert.rejects(broken.start({ timeoutMs: 5000 }), /ROOMS_WEBHOOK_ALLOWED_NETWORKS|exited/);
+    await broken.close().catch(() => {});
   });
 });

@@ -1,4 +1,5 @@
 #include "events/WebhookHttpClient.h"
+#include "events/WebhookTargetPolicy.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -121,6 +122,9 @@ class OneShotServer {
   std::vector<std::string> requests_;
 };
 
+// Loopback and private networks are allowed by default, as the receivers here need.
+const WebhookTargetPolicy kDefaultTargets;
+
 std::string response(int status, const std::string& reason, const std::string& body,
                      const std::string& extraHeaders = "") {
   return "HTTP/1.1 " + std::to_string(status) + " " + reason +
@@ -130,7 +134,7 @@ std::string response(int status, const std::string& reason, const std::string& b
 
 TEST(WebhookHttpClientTest, PostsHeadersAndBodyAndReturnsStatus) {
   OneShotServer server(response(201, "Created", "thanks"));
-  WebhookHttpClient client;
+  WebhookHttpClient client(kDefaultTargets);
   const std::string body = R"({"event":"room.created","roomId":"r1"})";
   const auto result =
       client.post(server.url(), {"Content-Type: application/json", "X-Rooms-Signature: abc123"}, body, 5000);
@@ -152,7 +156,7 @@ TEST(WebhookHttpClientTest, PostsHeadersAndBodyAndReturnsStatus) {
 
 TEST(WebhookHttpClientTest, LargeBodyIsSentWithoutExpectContinue) {
   OneShotServer server(response(200, "OK", ""));
-  WebhookHttpClient client;
+  WebhookHttpClient client(kDefaultTargets);
   const std::string body(64 * 1024, 'x');
   const auto result = client.post(server.url(), {}, body, 5000);
   EXPECT_EQ(result.status, 200);
@@ -164,7 +168,7 @@ TEST(WebhookHttpClientTest, LargeBodyIsSentWithoutExpectContinue) {
 
 TEST(WebhookHttpClientTest, ErrorStatusesAreReportedNotHidden) {
   OneShotServer server(response(503, "Service Unavailable", "try later"));
-  WebhookHttpClient client;
+  WebhookHttpClient client(kDefaultTargets);
   const auto result = client.post(server.url(), {}, "{}", 5000);
   EXPECT_EQ(result.status, 503);
   EXPECT_TRUE(result.error.empty());
@@ -175,7 +179,7 @@ TEST(WebhookHttpClientTest, BodySnippetIsCappedAt512Bytes) {
   std::string big;
   for (int i = 0; i < 3000; ++i) big += static_cast<char>('a' + i % 26);
   OneShotServer server(response(200, "OK", big));
-  WebhookHttpClient client;
+  WebhookHttpClient client(kDefaultTargets);
   const auto result = client.post(server.url(), {}, "{}", 5000);
   EXPECT_EQ(result.status, 200);
   EXPECT_EQ(result.bodySnippet, big.substr(0, 512));
@@ -184,7 +188,7 @@ TEST(WebhookHttpClientTest, BodySnippetIsCappedAt512Bytes) {
 TEST(WebhookHttpClientTest, RedirectsAreNotFollowed) {
   // Only one connection is served: following the Location would fail to connect or time out.
   OneShotServer server(response(302, "Found", "", "Location: http://127.0.0.1:1/elsewhere\r\n"));
-  WebhookHttpClient client;
+  WebhookHttpClient client(kDefaultTargets);
   const auto result = client.post(server.url(), {}, "{}", 5000);
   EXPECT_EQ(result.status, 302);
   EXPECT_TRUE(result.error.empty()) << result.error;
@@ -193,7 +197,7 @@ TEST(WebhookHttpClientTest, RedirectsAreNotFollowed) {
 
 TEST(WebhookHttpClientTest, HandleIsReusableAcrossDeliveries) {
   OneShotServer server(response(204, "No Content", ""), 2);
-  WebhookHttpClient client;
+  WebhookHttpClient client(kDefaultTargets);
   const auto first = client.post(server.url("/one"), {"X-N: 1"}, "first", 5000);
   const auto second = client.post(server.url("/two"), {}, "second", 5000);
   EXPECT_EQ(first.status, 204);
@@ -219,7 +223,7 @@ TEST(WebhookHttpClientTest, ConnectionRefusedGivesStatusZeroAndError) {
     ::getsockname(probe.get(), reinterpret_cast<sockaddr*>(&addr), &len);
     port = ntohs(addr.sin_port);
   }
-  WebhookHttpClient client;
+  WebhookHttpClient client(kDefaultTargets);
   const auto result = client.post("http://127.0.0.1:" + std::to_string(port) + "/hook", {}, "{}", 2000);
   EXPECT_EQ(result.status, 0);
   EXPECT_FALSE(result.error.empty());
@@ -228,7 +232,7 @@ TEST(WebhookHttpClientTest, ConnectionRefusedGivesStatusZeroAndError) {
 
 TEST(WebhookHttpClientTest, SlowReceiverTimesOut) {
   OneShotServer server("", 1, /*respond=*/false);
-  WebhookHttpClient client;
+  WebhookHttpClient client(kDefaultTargets);
   const auto result = client.post(server.url(), {}, "{}", 300);
   EXPECT_EQ(result.status, 0);
   EXPECT_FALSE(result.error.empty());
@@ -237,13 +241,34 @@ TEST(WebhookHttpClientTest, SlowReceiverTimesOut) {
 }
 
 TEST(WebhookHttpClientTest, NonHttpSchemesAreRefused) {
-  WebhookHttpClient client;
+  WebhookHttpClient client(kDefaultTargets);
   for (const char* url : {"file:///etc/hostname", "ftp://127.0.0.1/x", "gopher://127.0.0.1/"}) {
     const auto result = client.post(url, {}, "{}", 1000);
     EXPECT_EQ(result.status, 0) << url;
     EXPECT_FALSE(result.error.empty()) << url;
     EXPECT_TRUE(result.bodySnippet.empty()) << url;
   }
+}
+
+TEST(WebhookHttpClientTest, AnAddressThePolicyRefusesGetsNoRequest) {
+  OneShotServer server(response(200, "OK", "probe answered"), 2);
+  // The receiver is on loopback, which this policy leaves out: the connection is made, nothing is sent.
+  const WebhookTargetPolicy onlyPrivate(NetworkSet::parse("10.0.0.0/8"), {});
+  WebhookHttpClient client(onlyPrivate);
+  const auto result = client.post(server.url(), {}, "{}", 2000);
+  EXPECT_EQ(result.status, 0);
+  EXPECT_NE(result.error.find("refused: webhooks may not go to 127.0.0.1"), std::string::npos)
+      << result.error;
+  EXPECT_TRUE(result.bodySnippet.empty());
+  // A name that resolves to the refused address is caught the same way (localhost, here).
+  std::string named = server.url();
+  named.replace(named.find("127.0.0.1"), 9, "localhost");
+  const auto viaName = client.post(named, {}, "{}", 2000);
+  EXPECT_EQ(viaName.status, 0);
+  EXPECT_NE(viaName.error.find("refused"), std::string::npos) << viaName.error;
+  // A URL refused outright never connects.
+  const auto metadata = client.post("http://169.254.169.254/latest/meta-data/", {}, "{}", 2000);
+  EXPECT_NE(metadata.error.find("always refused"), std::string::npos) << metadata.error;
 }
 
 }  // namespace
