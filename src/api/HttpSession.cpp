@@ -1,9 +1,11 @@
 #include "api/HttpSession.h"
 
 #include <boost/beast/websocket.hpp>
+#include <boost/range/iterator_range.hpp>
 #include <chrono>
 
 #include "api/ApiError.h"
+#include "api/ClientAddress.h"
 #include "api/EventsWebSocket.h"
 #include "api/SignalingWebSocket.h"
 #include "core/Ids.h"
@@ -107,7 +109,12 @@ class HttpSession {
     req_.method = msg.method();
     req_.setTarget(std::string_view(msg.target().data(), msg.target().size()));
     req_.headers = &msg.base();
-    req_.clientIp = clientIp();
+    std::string forwardedFor;
+    for (const auto& f : boost::make_iterator_range(msg.equal_range("X-Forwarded-For"))) {
+      if (!forwardedFor.empty()) forwardedFor += ',';
+      forwardedFor.append(f.value().data(), f.value().size());
+    }
+    req_.clientIp = clientAddress(clientIp(), forwardedFor, api_.context().config.trustedProxies);
 
     if (beast::websocket::is_upgrade(msg) && req_.path.rfind("/signal/", 0) == 0) {
       signaling::ParticipantIdentity identity;

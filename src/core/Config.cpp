@@ -83,6 +83,10 @@ Config Config::load(int argc, char** argv) {
       ->envname("ROOMS_WEBHOOK_ALLOWED_NETWORKS");
   app.add_option("--webhook-denied-networks", webhookDenied, "Networks webhooks may not be delivered to")
       ->envname("ROOMS_WEBHOOK_DENIED_NETWORKS");
+  std::string trustedProxies;
+  app.add_option("--trusted-proxies", trustedProxies,
+                 "Proxies whose X-Forwarded-For names the client, CIDR list (rate limits, logs)")
+      ->envname("ROOMS_TRUSTED_PROXIES");
   app.add_option("--webhook-backoff-base-ms", c.webhookBackoffBaseMs, "First webhook retry delay")
       ->envname("ROOMS_WEBHOOK_BACKOFF_BASE_MS")
       ->check(CLI::Range(int64_t{10}, int64_t{3600000}));
@@ -177,6 +181,11 @@ Config Config::load(int argc, char** argv) {
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(std::string("ROOMS_WEBHOOK_ALLOWED_NETWORKS / ROOMS_WEBHOOK_DENIED_NETWORKS: ") +
                              e.what());
+  }
+  try {
+    c.trustedProxies = NetworkSet::parse(trustedProxies);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(std::string("ROOMS_TRUSTED_PROXIES: ") + e.what());
   }
   if (c.maxBodyBytes < 1024) throw std::runtime_error("--max-body-bytes must be at least 1024");
   if (c.tlsCert.empty() != c.tlsKey.empty())

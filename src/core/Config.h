@@ -35,6 +35,8 @@ struct Config {
   // Where webhooks may be delivered besides the always-refused addresses (events/WebhookTargetPolicy).
   NetworkSet webhookAllowedNetworks;  // empty: anywhere not denied
   NetworkSet webhookDeniedNetworks;
+  // Peers whose X-Forwarded-For names the client (api/ClientAddress).
+  NetworkSet trustedProxies;
   int64_t webhookBackoffBaseMs = 1000;   // first retry delay; doubles per attempt
   int64_t webhookBackoffMaxMs = 600000;  // cap of the retry delay
   std::string dbSynchronous = "NORMAL";  // NORMAL survives kill -9; FULL also survives power loss

@@ -162,3 +162,31 @@ describe('unauthenticated and slow clients', () => {
     await stillServes();
   });
 });
+
+describe('behind a proxy', () => {
+  it('gives each client named by a trusted proxy its own rate-limit bucket (ROOMS_TRUSTED_PROXIES)', T, async () => {
+    const rateLimits = { perIp: 1, perIpBurst: 3 };
+    const proxied = await startRoomsd({ rateLimits, env: { ROOMS_TRUSTED_PROXIES: '127.0.0.1' } });
+    const direct = await startRoomsd({ rateLimits });
+    try {
+      const statuses = async (s, forwardedFor, n) => {
+        const out = [];
+        for (let i = 0; i < n; i++) {
+          out.push((await s.api('GET', '/api/webhooks', { headers: { 'X-Forwarded-For': forwardedFor } })).status);
+        }
+        return out;
+      };
+      // Client A spends its burst; client B, behind the same proxy, is still served.
+      assert.ok((await statuses(proxied, '198.51.100.1', 5)).includes(429));
+      assert.deepEqual(await statuses(proxied, '198.51.100.2', 2), [200, 200]);
+      // A forged first entry does not buy a new bucket: the proxy's own entry (rightmost) counts.
+      assert.ok((await statuses(proxied, '203.0.113.77, 198.51.100.1', 1)).includes(429));
+      // Without the setting the header is ignored: everyone on this address shares one bucket.
+      assert.ok((await statuses(direct, '198.51.100.1', 5)).includes(429));
+      assert.deepEqual(await statuses(direct, '198.51.100.2', 1), [429]);
+    } finally {
+      await proxied.close();
+      await direct.close();
+    }
+  });
+});
