@@ -2,6 +2,8 @@
 // worker thread per core (ICE, DTLS, SRTP, the SFU routers of the rooms placed on it), one webhook delivery
 // thread, and the session intelligence's threads (audio, speech recognition, the orb's voice, summaries). See
 // docs/architecture.md.
+#include <sys/resource.h>
+
 #include <boost/asio.hpp>
 #include <filesystem>
 #include <iostream>
@@ -60,7 +62,23 @@ ai::RecognitionWorkers::Factory recognizerFactory(const Config& c) {
   };
 }
 
+// The soft descriptor limit is often 1024 while the hard one is far higher: every HTTP connection, ICE-TCP
+// connection and WebSocket needs one, so roomsd takes what it is allowed.
+void raiseDescriptorLimit() {
+  rlimit nofile{};
+  if (getrlimit(RLIMIT_NOFILE, &nofile) != 0) return;
+  const rlim_t before = nofile.rlim_cur;
+  if (nofile.rlim_cur < nofile.rlim_max) {
+    nofile.rlim_cur = nofile.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &nofile) != 0) nofile.rlim_cur = before;
+  }
+  log::info("descriptor_limit", {{"soft", static_cast<uint64_t>(nofile.rlim_cur)},
+                                 {"was", static_cast<uint64_t>(before)},
+                                 {"hard", static_cast<uint64_t>(nofile.rlim_max)}});
+}
+
 int runServer(Config config) {
+  raiseDescriptorLimit();
   std::filesystem::create_directories(config.dataDir);
   const std::string dbPath = (std::filesystem::path(config.dataDir) / "rooms.db").string();
   Database db(dbPath, config.dbSynchronous);

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "api/ApiService.h"
+#include "api/ConnectionLimiter.h"
 
 namespace rooms {
 
@@ -21,14 +22,26 @@ class HttpServer {
   // Stops accepting new connections; open ones finish their current exchange and close.
   void stopAccepting();
   uint16_t port() const;
+  const ConnectionLimiter& limiter() const { return limiter_; }
+
+  // The connection limits config asks for, the total derived from the descriptor limit when not set.
+  static ConnectionLimiter::Limits limitsFor(const Config& config);
 
  private:
   void accept();
+  // accept() failed for want of descriptors (or memory): close an idle connection and accept again, or,
+  // with nothing idle, try again shortly instead of at once (which spun a core at 100% while the backlog
+  // stayed full); and say so now and then.
+  void onAcceptExhausted(const boost::system::error_code& ec);
   boost::asio::io_context& io_;
   ApiService& api_;
   const Config& config_;
   std::optional<boost::asio::ssl::context> tls_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  ConnectionLimiter limiter_;
+  boost::asio::steady_timer backoff_;
+  int64_t lastExhaustedLogMs_ = 0;
+  uint64_t exhaustedSinceLog_ = 0;
 };
 
 }  // namespace rooms

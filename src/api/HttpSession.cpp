@@ -8,6 +8,7 @@
 #include "api/ClientAddress.h"
 #include "api/EventsWebSocket.h"
 #include "api/SignalingWebSocket.h"
+#include "core/Clock.h"
 #include "core/Ids.h"
 
 namespace rooms {
@@ -34,7 +35,8 @@ constexpr size_t kReadChunk = 16 * 1024;
 template <class Derived>
 class HttpSession {
  public:
-  HttpSession(beast::flat_buffer&& buffer, ApiService& api) : buffer_(std::move(buffer)), api_(api) {
+  HttpSession(beast::flat_buffer&& buffer, ApiService& api, ConnectionTicket ticket)
+      : buffer_(std::move(buffer)), api_(api), ticket_(std::move(ticket)) {
     ++api_.context().openConnections;
   }
   ~HttpSession() { --api_.context().openConnections; }
@@ -44,6 +46,17 @@ class HttpSession {
 
   // Waits for the next request's first bytes (up to kIdleTimeout), then reads its headers.
   void doRead() {
+    // Until its headers are in, the connection is idle: it may be closed to make room for another.
+    if (ticket_) {
+      ticket_->idle(
+          [weak = derived().weak_from_this()] {
+            if (auto self = weak.lock()) {
+              beast::error_code ec;
+              beast::get_lowest_layer(self->stream()).socket().close(ec);
+            }
+          },
+          steadyNowMs());
+    }
     if (buffer_.size() > 0) {
       readHeader();
       return;
@@ -91,6 +104,7 @@ class HttpSession {
   }
 
   void onHeader(beast::error_code ec) {
+    if (ticket_) ticket_->busy();
     if (readFailed(ec)) return;
     auto& msg = parser_->get();
     // RFC 9112 3.2: a 1.1 request without Host is refused, so a proxy and we agree on which host was meant.
@@ -139,6 +153,7 @@ class HttpSession {
     }
 
     admission_ = api_.admit(req_);
+    if (ticket_ && !req_.apiKeyLabel.empty()) ticket_->authenticated();
     if (admission_.answer) {
       // Refused on its headers (no key, rate-limited, no such route): the body is never read.
       const bool bodyPending = !parser_->is_done();
@@ -234,12 +249,14 @@ class HttpSession {
   ApiRequest req_;
   ApiService::Admission admission_;
   size_t lingered_ = 0;
+  ConnectionTicket ticket_;
 };
 
 class PlainSession : public HttpSession<PlainSession>, public std::enable_shared_from_this<PlainSession> {
  public:
-  PlainSession(beast::tcp_stream&& stream, beast::flat_buffer&& buffer, ApiService& api)
-      : HttpSession(std::move(buffer), api), stream_(std::move(stream)) {}
+  PlainSession(beast::tcp_stream&& stream, beast::flat_buffer&& buffer, ApiService& api,
+               ConnectionTicket ticket)
+      : HttpSession(std::move(buffer), api, std::move(ticket)), stream_(std::move(stream)) {}
   void run() { doRead(); }
   beast::tcp_stream& stream() { return stream_; }
   void doEof() { shutdownSend(); }
@@ -263,8 +280,9 @@ class PlainSession : public HttpSession<PlainSession>, public std::enable_shared
 
 class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_from_this<TlsSession> {
  public:
-  TlsSession(beast::tcp_stream&& stream, ssl::context& ctx, beast::flat_buffer&& buffer, ApiService& api)
-      : HttpSession(std::move(buffer), api), stream_(std::move(stream), ctx) {}
+  TlsSession(beast::tcp_stream&& stream, ssl::context& ctx, beast::flat_buffer&& buffer, ApiService& api,
+             ConnectionTicket ticket)
+      : HttpSession(std::move(buffer), api, std::move(ticket)), stream_(std::move(stream), ctx) {}
   void run() {
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
     // The detector already consumed the ClientHello's first bytes into buffer_; the handshake starts from
@@ -301,13 +319,14 @@ class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_fro
 
 }  // namespace
 
-void startPlainSession(beast::tcp_stream&& stream, beast::flat_buffer&& buffer, ApiService& api) {
-  std::make_shared<PlainSession>(std::move(stream), std::move(buffer), api)->run();
+void startPlainSession(beast::tcp_stream&& stream, beast::flat_buffer&& buffer, ApiService& api,
+                       ConnectionTicket ticket) {
+  std::make_shared<PlainSession>(std::move(stream), std::move(buffer), api, std::move(ticket))->run();
 }
 
 void startTlsSession(beast::tcp_stream&& stream, ssl::context& tls, beast::flat_buffer&& buffer,
-                     ApiService& api) {
-  std::make_shared<TlsSession>(std::move(stream), tls, std::move(buffer), api)->run();
+                     ApiService& api, ConnectionTicket ticket) {
+  std::make_shared<TlsSession>(std::move(stream), tls, std::move(buffer), api, std::move(ticket))->run();
 }
 
 }  // namespace rooms

@@ -69,6 +69,13 @@ Config Config::load(int argc, char** argv) {
       ->envname("ROOMS_RATE_LIMIT_PER_IP_BURST");
   app.add_option("--max-body-bytes", c.maxBodyBytes, "Largest accepted request body")
       ->envname("ROOMS_MAX_BODY_BYTES");
+  app.add_option("--max-connections", c.maxConnections,
+                 "HTTP connections held at once (0: three quarters of the descriptor limit, at most 10000)")
+      ->envname("ROOMS_MAX_CONNECTIONS");
+  app.add_option("--max-connections-per-address", c.maxConnectionsPerAddress,
+                 "HTTP connections one client address may hold")
+      ->envname("ROOMS_MAX_CONNECTIONS_PER_ADDRESS")
+      ->check(CLI::Range(size_t{1}, size_t{1000000}));
   app.add_option("--no-show-grace", c.noShowGraceSeconds,
                  "Seconds after the scheduled start before an unjoined room ends")
       ->envname("ROOMS_NO_SHOW_GRACE_SECONDS");

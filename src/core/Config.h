@@ -29,6 +29,9 @@ struct Config {
   double rateLimitPerIp = 100;  // requests/s per client address, 0 disables
   double rateLimitPerIpBurst = 200;
   size_t maxBodyBytes = 65536;
+  // HTTP connections in total (0: from the descriptor limit) and from one address (api/ConnectionLimiter).
+  size_t maxConnections = 0;
+  size_t maxConnectionsPerAddress = 256;
   int64_t noShowGraceSeconds = 3600;  // a scheduled room nobody joined ends this long after its start time
   int64_t webhookRetryHours = 24;
   int64_t webhookTimeoutMs = 10000;

@@ -123,6 +123,7 @@ void MediaWorker::stop() {
     boost::system::error_code ec;
     timer_.cancel();
     paceTimer_.cancel();
+    acceptBackoff_.cancel();
     socket_.close(ec);
     acceptor_.close(ec);
     for (auto& [tuple, entry] : tcp_) entry.connection->close();
@@ -231,6 +232,11 @@ void MediaWorker::flushSends() {
 void MediaWorker::accept() {
   acceptor_.async_accept([this](const boost::system::error_code& ec, asio::ip::tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+        ec == asio::error::no_memory || ec.value() == ENFILE) {
+      onAcceptExhausted(ec);
+      return;
+    }
     if (!ec && tcp_.size() < kMaxTcpConnections) {
       auto connection = std::make_shared<IceTcpConnection>(std::move(socket), *this);
       tcp_[connection->remote()] = TcpEntry{connection, steadyNowMs(), false};
@@ -238,6 +244,34 @@ void MediaWorker::accept() {
       connection->start();
     }
     accept();
+  });
+}
+
+void MediaWorker::onAcceptExhausted(const boost::system::error_code& ec) {
+  // The oldest connection no ICE check has claimed goes first: a scan or a stale peer, never a call.
+  auto oldest = tcp_.end();
+  for (auto it = tcp_.begin(); it != tcp_.end(); ++it) {
+    if (!it->second.claimed && (oldest == tcp_.end() || it->second.acceptedMs < oldest->second.acceptedMs)) {
+      oldest = it;
+    }
+  }
+  if (oldest != tcp_.end()) {
+    oldest->second.connection->close();
+    --counters_.tcpConnections;
+    tcp_.erase(oldest);
+  }
+  ++exhaustedSinceLog_;
+  const int64_t now = steadyNowMs();
+  if (now - lastExhaustedLogMs_ >= kExhaustedLogIntervalMs) {
+    log::warn("media_tcp_accept_exhausted",
+              {{"worker", options_.index}, {"error", ec.message()}, {"times", exhaustedSinceLog_}});
+    lastExhaustedLogMs_ = now;
+    exhaustedSinceLog_ = 0;
+  }
+  // Retrying at once spun a core while the backlog stayed full; a short pause lets descriptors free up.
+  acceptBackoff_.expires_after(std::chrono::milliseconds(kAcceptBackoffMs));
+  acceptBackoff_.async_wait([this](const boost::system::error_code& waitEc) {
+    if (!waitEc && acceptor_.is_open()) accept();
   });
 }
 

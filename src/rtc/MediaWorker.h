@@ -106,6 +106,8 @@ class MediaWorker : public WebRtcTransport::Sender,
   // ICE-TCP connections that have not carried a valid STUN check for us within this long are closed.
   static constexpr int64_t kTcpClaimTimeoutMs = 10000;
   static constexpr size_t kMaxTcpConnections = 4096;
+  static constexpr int64_t kAcceptBackoffMs = 50;
+  static constexpr int64_t kExhaustedLogIntervalMs = 10000;
 
   // certificate: the process's one DTLS certificate, shared by every worker (one fingerprint in every
   // answer).
@@ -166,6 +168,8 @@ class MediaWorker : public WebRtcTransport::Sender,
   // Writes what sendDatagram queued; posted once when something is queued outside a receive batch.
   void flushSends();
   void accept();
+  // accept() ran out of descriptors: close the oldest unclaimed connection and retry after a pause.
+  void onAcceptExhausted(const boost::system::error_code& ec);
   // One datagram (UDP) or frame (ICE-TCP) from `from`; true when a transport took it.
   bool dispatch(uint8_t* data, size_t size, const ice::StunAddress& from, int64_t nowMs);
   void scheduleTick();
@@ -181,6 +185,9 @@ class MediaWorker : public WebRtcTransport::Sender,
   boost::asio::ip::tcp::acceptor acceptor_{io_};
   boost::asio::steady_timer timer_{io_};
   boost::asio::steady_timer paceTimer_{io_};
+  boost::asio::steady_timer acceptBackoff_{io_};
+  int64_t lastExhaustedLogMs_ = 0;
+  uint64_t exhaustedSinceLog_ = 0;
   bool pacing_ = false;
   std::thread thread_;
   uint16_t port_ = 0;

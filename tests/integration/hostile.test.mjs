@@ -3,6 +3,7 @@
 // that roomsd still serves everyone else.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
@@ -189,4 +190,63 @@ describe('behind a proxy', () => {
       await direct.close();
     }
   });
+});
+
+describe('descriptor exhaustion', () => {
+  // One address opens as many idle connections as it can; another address (127.0.0.2) must still be served,
+  // and roomsd must not spin.
+  async function flood(s, count) {
+    const sockets = [];
+    for (let i = 0; i < count; i++) {
+      const socket = net.connect({ host: HOST, port: s.port });
+      socket.on('error', () => {});
+      sockets.push(socket);
+    }
+    await sleep(1500);
+    return sockets;
+  }
+  const cpuSeconds = (pid) => {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
+  };
+  function innocent(s, path, headers = {}) {
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: HOST, port: s.port, path, headers, localAddress: '127.0.0.2', agent: false, timeout: 5000 });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      });
+      req.on('timeout', () => req.destroy(new Error(`${path} from 127.0.0.2 timed out`)));
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  for (const [name, env] of [
+    ['the connection caps', {}],
+    ['running out of descriptors (caps above the limit)', { ROOMS_MAX_CONNECTIONS: '100000', ROOMS_MAX_CONNECTIONS_PER_ADDRESS: '100000' }],
+  ]) {
+    it(`serves another address while one holds all it can: ${name}`, T, async () => {
+      const starved = await startRoomsd({ fdLimit: 256, env });
+      let sockets = [];
+      try {
+        const r = await starved.createRoom();
+        sockets = await flood(starved, 300);
+        const cpuBefore = cpuSeconds(starved.proc.pid);
+        const t0 = Date.now();
+        assert.equal(await innocent(starved, '/health'), 200);
+        assert.equal(await innocent(starved, `/api/rooms/${r.roomId}/status`, { Authorization: `Bearer ${starved.apiKey}` }), 200);
+        const answeredMs = Date.now() - t0;
+        await sleep(2000);
+        const cpu = cpuSeconds(starved.proc.pid) - cpuBefore;
+        assert.ok(answeredMs < 3000, `answered after ${answeredMs} ms`);
+        // Spinning on accept() burnt a whole core (2 s of CPU in 2 s).
+        assert.ok(cpu < 0.5, `roomsd used ${cpu} s of CPU in about 2 s under the flood`);
+        if (env.ROOMS_MAX_CONNECTIONS) assert.match(starved.log, /accept_exhausted/);
+      } finally {
+        for (const s of sockets) s.destroy();
+        await starved.close();
+      }
+    });
+  }
 });

@@ -375,7 +375,11 @@ export class Roomsd {
     this.runs += 1;
     this.log += `\n----- roomsd run ${this.runs} on port ${this.port} -----\n`;
     this.currentLog = '';
-    const proc = spawn(ROOMSD_BIN, this.args(), { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    // options.fdLimit: run under `ulimit -n` (soft and hard), as a descriptor-starved server would.
+    const [command, args] = this.options.fdLimit
+      ? ['/bin/sh', ['-c', `ulimit -n ${Number(this.options.fdLimit)} && exec "$0" "$@"`, ROOMSD_BIN, ...this.args()]]
+      : [ROOMSD_BIN, this.args()];
+    const proc = spawn(command, args, { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     const append = (chunk) => {
       const s = chunk.toString('utf8');
