@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
 #include <memory>
 
 namespace rooms {
@@ -42,10 +43,13 @@ std::optional<std::string> WebhookTargetPolicy::checkUrl(std::string_view url) c
   }
   // curl reads "http:///etc/passwd" as host "etc", and parsers disagree on backslashes: the authority must
   // follow "//" at once, and a URL with a backslash is refused.
+  // And curl is lenient about slashes ("http:/host"): the text must begin with the scheme and "://".
   const auto authority = url.find("://");
-  if (authority == std::string_view::npos || authority + 3 >= url.size() || url[authority + 3] == '/') {
-    return "url has no host";
-  }
+  if (authority == std::string_view::npos) return "url must be an http:// or https:// URL";
+  std::string schemeText(url.substr(0, authority));
+  for (char& c : schemeText) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (schemeText != "http" && schemeText != "https") return "url must be an http:// or https:// URL";
+  if (authority + 3 >= url.size() || url[authority + 3] == '/') return "url has no host";
   if (url.find('\\') != std::string_view::npos) return "url must not contain a backslash";
   std::unique_ptr<CURLU, UrlDeleter> parsed(curl_url());
   if (!parsed) return "out of memory";

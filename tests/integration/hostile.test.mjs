@@ -7,7 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
-import { HOST, sleep, startRoomsd, withTimeout } from './helpers/roomsd.mjs';
+import { HOST, openWebSocket, sleep, startRoomsd, withTimeout } from './helpers/roomsd.mjs';
 
 const T = { timeout: 60000 };
 let server;
@@ -249,4 +249,23 @@ describe('descriptor exhaustion', () => {
       }
     });
   }
+});
+
+describe('signaling frames', () => {
+  it('a text frame that is not JSON gets an error frame and the socket stays; a binary frame closes with 1007', T, async () => {
+    const r = await server.createRoom();
+    const path = `/signal/${r.roomId}?token=${encodeURIComponent(r.body.participants.coach.token)}`;
+    const ws = await openWebSocket(server.port, path);
+    try {
+      ws.ws.send('this is not json');
+      const frames = await ws.waitFor((fs) => fs.some((f) => f.type === 'error'), 5000, 'an error frame');
+      assert.equal(frames.find((f) => f.type === 'error').data.code, 'invalid_message');
+      assert.equal(ws.closed, null);
+      ws.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+      const closed = await ws.waitForClose();
+      assert.equal(closed.code, 1007);
+    } finally {
+      await ws.close();
+    }
+  });
 });

@@ -21,12 +21,14 @@ TEST(WebhookTargetPolicyTest, RefusesWhatIsNotAnHttpUrlWithAHost) {
   EXPECT_TRUE(allowed(p, "http://localhost:3000/webhooks"));
   EXPECT_TRUE(allowed(p, "http://[::1]:3000/webhooks"));
   EXPECT_TRUE(allowed(p, "http://10.1.2.3/hook"));  // private networks stay allowed by default
-  for (const char* bad : {"http://", "http:///etc/passwd", "file:///etc/passwd", "ftp://example.com/x",
-                          "gopher://127.0.0.1:6379/_INFO", "example.com/hook", "", "http://a b/",
-                          "http://example.com/\r\nX-Injected: 1", "http://example.com/\x01",
-                          "http://user:secret@example.com/hook", "http://[fe80::1%25eth0]/",
-                          "http://example.com:99999/", "http://exa\xc3\xa9mple.com/",
-                          "http://example.com\\@127.0.0.1/"}) {
+  EXPECT_TRUE(allowed(p, "HTTPS://app.example.com/hook"));
+  for (const char* bad :
+       {"http://", "http:///etc/passwd", "file:///etc/passwd", "ftp://example.com/x",
+        "gopher://127.0.0.1:6379/_INFO", "example.com/hook", "", "http://a b/",
+        "http://example.com/\r\nX-Injected: 1", "http://example.com/\x01",
+        "http://user:secret@example.com/hook", "http://[fe80::1%25eth0]/", "http://example.com:99999/",
+        "http://exa\xc3\xa9mple.com/", "http://example.com\\@127.0.0.1/", "http:/s/user:pw@://[::fm/hook",
+        "HTTP:/host/"}) {
     EXPECT_FALSE(allowed(p, bad)) << bad;
   }
   EXPECT_FALSE(allowed(p, "http://example.com/" + std::string(3000, 'a')));
