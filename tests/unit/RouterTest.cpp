@@ -536,6 +536,18 @@ TEST_F(TransportCcRouterTest, LossySubscriberGetsEveryResendTwice) {
   EXPECT_EQ(recovery_.redundantResends, 1u);
 }
 
+TEST_F(TransportCcRouterTest, CongestedSubscriberGetsOneResend) {
+  publishWithHalfLoss(120);  // half lost: a queue we overflow, not the link's own loss
+  publisher_->take(sender_);
+  for (int i = 0; i < 5; ++i) publish(seq_++);
+  for (int i = 0; i < 200 && router_->pace(now_); ++i) now_ += 5;
+  Received sent = subscriber_->take(sender_);
+  ASSERT_EQ(sent.rtp.size(), 5u);
+  const auto wanted = RtpPacket::parse(sent.rtp[2].data(), sent.rtp[2].size())->sequenceNumber();
+  EXPECT_EQ(resendsAfterNack(wanted), (std::vector<uint16_t>{wanted}));
+  EXPECT_EQ(recovery_.redundantResends, 0u);
+}
+
 TEST_F(TransportCcRouterTest, CleanSubscriberGetsOneResend) {
   publishWithLoss(120, 1000);
   for (int i = 0; i < 5; ++i) publish(seq_++);

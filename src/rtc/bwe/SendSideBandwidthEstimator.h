@@ -50,6 +50,10 @@ class SendSideBandwidthEstimator {
   // Whether any feedback has been seen: until then the subscriber's own REMB, if any, is what we have.
   bool active() const { return active_; }
   double lossRatio() const { return loss_; }
+  // Whether the last window's loss looks like the link's own (wi-fi, radio) rather than a queue we overflow:
+  // below the congestion threshold, with the delay trend not rising. Spending more bandwidth on repair
+  // helps only the first; into an overflowing queue it is lost again and pushes out media with it.
+  bool lossLooksRandom() const { return loss_ < kHighLoss && trendline_.state() != BandwidthUsage::Overusing; }
   double inherentLoss() const { return inherentLoss_; }
   uint64_t ackedBps() const { return acked_.bps(); }
 

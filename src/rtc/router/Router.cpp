@@ -612,7 +612,10 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
       Consumer* c = findConsumer(member, nack->mediaSsrc());
       if (!c) return;
       const int64_t sendUs = steadyNowUs();
-      const bool redundant = member.pacer && member.bwe && member.bwe->lossRatio() >= kRedundantResendLoss;
+      const bool redundant = member.pacer && member.bwe && member.bwe->lossRatio() >= kRedundantResendLoss &&
+                             member.bwe->lossLooksRandom() &&
+                             static_cast<double>(member.bwe->estimate()) >=
+                                 kRedundancyHeadroom * static_cast<double>(member.pacer->offeredBps());
       nack->forEachLost([&](uint16_t seq) {
         // A packet we never received is not in the history: the publisher is being asked for it, and its
         // repair is forwarded to every subscriber like the original would have been.
