@@ -141,17 +141,27 @@ async function main(argv, out, err) {
   const json = Boolean(o.json);
   const print = (data, human) => out(json ? JSON.stringify(data, null, 2) : human(data));
   const apiKey = o['api-key'] ?? process.env.ROOM_SERVICE_API_KEY;
-  const rooms = new RoomService({
-    baseUrl: o.url ?? process.env.ROOMS_URL ?? process.env.ROOM_SERVICE_URL ?? 'http://localhost:3001',
-    apiKey,
+  let rooms;
+  try {
+    rooms = new RoomService({
+      baseUrl: o.url ?? process.env.ROOMS_URL ?? process.env.ROOM_SERVICE_URL ?? 'http://localhost:3001',
+      apiKey: apiKey || undefined,
+      requireApiKey: false, // health needs none; the other commands check below
+
     jwtSecret: o['jwt-secret'] ?? process.env.JWT_SIGNING_SECRET,
-    timeoutMs: int(o['timeout-ms'], 'timeout-ms', { min: 1 }) ?? 10000,
-    retry: { retries: int(o.retries, 'retries', { max: 20 }) ?? 2, baseDelayMs: 200, maxDelayMs: 2000 },
-    breaker: { failureThreshold: 1000 },
-    degrade: false,
-    preWarmLeadMs: 0,
-    tokenBufferSeconds: int(o['token-buffer'], 'token-buffer') ?? 3600,
-  });
+      timeoutMs: int(o['timeout-ms'], 'timeout-ms', { min: 1 }) ?? 10000,
+      deadlineMs: 0, // an operator's command waits as long as --timeout-ms x --retries say
+      retry: { retries: int(o.retries, 'retries', { max: 20 }) ?? 2, baseDelayMs: 200, maxDelayMs: 2000 },
+      breaker: { failureThreshold: 1000 },
+      probeIntervalMs: 0,
+      degrade: false,
+      preWarmLeadMs: 0,
+      tokenBufferSeconds: int(o['token-buffer'], 'token-buffer') ?? 3600,
+    });
+  } catch (e) {
+    if (e instanceof TypeError) throw new UsageError(e.message.replace(/^RoomService: /, ''));
+    throw e;
+  }
   const requireKey = () => {
     if (!apiKey) throw new UsageError('no API key: set ROOM_SERVICE_API_KEY or pass --api-key');
   };
