@@ -27,9 +27,12 @@ Commands:
                               end a room (reason: session_completed|timeout|error|cancelled)
   pre-warm ROOM_ID [--start ISO]
                               pre-warm (and optionally reschedule) a room
-  events [tail] ROOM_ID [--since ID] [--count N] [--timeout SECONDS]
+  events [tail] ROOM_ID [--since ID] [--count N] [--timeout SECONDS] [--until TYPE]
                               print a room's events as they happen (from the start of the room with
-                              --since 0); stops after room-ended, after N events, or after the timeout
+                              --since 0); stops after room-ended (--until summary-ready: follow on to
+                              the summary; any event type), after N events, or after the timeout.
+                              Reconnects by itself; gives up (exit 4) after --retries failed attempts
+                              in a row before the first connection, 30 once it was connected
   webhooks list
   webhooks add URL [--events a,b|*] [--secret S]
   webhooks remove WEBHOOK_ID
@@ -43,7 +46,8 @@ Options:
   --url URL            the service (env ROOMS_URL, then ROOM_SERVICE_URL; default http://localhost:3001)
   --api-key KEY        API key (env ROOM_SERVICE_API_KEY)
   --jwt-secret SECRET  participant token secret, for create (env JWT_SIGNING_SECRET)
-  --json               machine-readable output (events: one JSON frame per line)
+  --json               machine-readable output (events: one JSON frame per line); errors too, as
+                       {"error": {"code", "message", "exitCode", ...}} on stderr
   --timeout-ms MS      timeout of one HTTP request (default 10000)
   --retries N          retries of idempotent requests when the service is unavailable (default 2)
   -h, --help           this text
@@ -53,10 +57,24 @@ Exit codes:
   3 unauthorized (401/403: API key)               4 service unavailable (unreachable, 5xx, timeout)
   5 conflict (409/410: room exists with another body, room ended, summary not ready)
   6 invalid request (400, 413, 415)               7 rate limited (429)
-  8 events: the --timeout passed before room-ended or --count
+  8 events: the --timeout passed before room-ended (or --until's event) or --count
 `;
 
 class UsageError extends Error {}
+
+// An error with its exit code (events: refused subscription, service unreachable).
+class CliError extends Error {
+  constructor(message, exitCode, details = {}) {
+    super(message);
+    this.exitCode = exitCode;
+    Object.assign(this, details);
+  }
+}
+
+export const EVENT_TYPES = Object.freeze([
+  'room-started', 'participant-joined', 'participant-left', 'transcript', 'error', 'room-ended', 'summary-ready',
+]);
+const RECONNECTS_ONCE_CONNECTED = 30;
 
 const OPTIONS = {
   url: { type: 'string' },
@@ -84,6 +102,7 @@ const OPTIONS = {
   since: { type: 'string' },
   count: { type: 'string' },
   timeout: { type: 'string' },
+  until: { type: 'string' },
   events: { type: 'string' },
   secret: { type: 'string' },
   limit: { type: 'string' },
@@ -141,17 +160,27 @@ async function main(argv, out, err) {
   const json = Boolean(o.json);
   const print = (data, human) => out(json ? JSON.stringify(data, null, 2) : human(data));
   const apiKey = o['api-key'] ?? process.env.ROOM_SERVICE_API_KEY;
-  const rooms = new RoomService({
-    baseUrl: o.url ?? process.env.ROOMS_URL ?? process.env.ROOM_SERVICE_URL ?? 'http://localhost:3001',
-    apiKey,
+  let rooms;
+  try {
+    rooms = new RoomService({
+      baseUrl: o.url ?? process.env.ROOMS_URL ?? process.env.ROOM_SERVICE_URL ?? 'http://localhost:3001',
+      apiKey: apiKey || undefined,
+      requireApiKey: false, // health needs none; the other commands check below
+
     jwtSecret: o['jwt-secret'] ?? process.env.JWT_SIGNING_SECRET,
-    timeoutMs: int(o['timeout-ms'], 'timeout-ms', { min: 1 }) ?? 10000,
-    retry: { retries: int(o.retries, 'retries', { max: 20 }) ?? 2, baseDelayMs: 200, maxDelayMs: 2000 },
-    breaker: { failureThreshold: 1000 },
-    degrade: false,
-    preWarmLeadMs: 0,
-    tokenBufferSeconds: int(o['token-buffer'], 'token-buffer') ?? 3600,
-  });
+      timeoutMs: int(o['timeout-ms'], 'timeout-ms', { min: 1 }) ?? 10000,
+      deadlineMs: 0, // an operator's command waits as long as --timeout-ms x --retries say
+      retry: { retries: int(o.retries, 'retries', { max: 20 }) ?? 2, baseDelayMs: 200, maxDelayMs: 2000 },
+      breaker: { failureThreshold: 1000 },
+      probeIntervalMs: 0,
+      degrade: false,
+      preWarmLeadMs: 0,
+      tokenBufferSeconds: int(o['token-buffer'], 'token-buffer') ?? 3600,
+    });
+  } catch (e) {
+    if (e instanceof TypeError) throw new UsageError(e.message.replace(/^RoomService: /, ''));
+    throw e;
+  }
   const requireKey = () => {
     if (!apiKey) throw new UsageError('no API key: set ROOM_SERVICE_API_KEY or pass --api-key');
   };
@@ -373,23 +402,45 @@ async function tail(rooms, args, o, out, err) {
   const since = o.since === undefined ? null : int(o.since, 'since');
   const count = int(o.count, 'count', { min: 1 });
   const timeout = int(o.timeout, 'timeout', { min: 1 });
+  const until = o.until ?? 'room-ended';
+  if (!EVENT_TYPES.includes(until)) throw new UsageError(`--until must be one of ${EVENT_TYPES.join(', ')}`);
+  const retries = int(o.retries, 'retries', { max: 20 }) ?? 2;
   const json = Boolean(o.json);
   let seen = 0;
   let outcome = EXIT.OK;
   let refused = null;
+  let unreachable = null;
+  let lastError = null;
+  let everOpen = false;
   const sub = rooms.subscribeToRoomEvents(roomId, {}, {
     since,
     onEvent: (f) => {
       out(json ? JSON.stringify({ id: f.id, type: f.type, data: f.data }) : eventLine(f));
       seen += 1;
-      if (f.type === 'room-ended' || (count !== undefined && seen >= count)) sub.close();
+      if (f.type === until || (count !== undefined && seen >= count)) sub.close();
     },
   });
+  sub.on('open', () => {
+    everOpen = true;
+  });
   sub.on('error', (e) => {
-    if (e.status) refused = e; // the handshake was refused: the subscription closes itself
+    if (e.status && [400, 401, 403, 404].includes(e.status)) refused = e; // the subscription closes itself
+    else lastError = e;
   });
   sub.on('reconnecting', ({ attempt, delayMs }) => {
-    if (attempt === 1 || attempt % 10 === 0) err(`roomsctl: events connection lost; reconnecting (attempt ${attempt}, ${delayMs} ms)`);
+    // attempt counts failures in a row (an open connection resets it): bounded, never forever.
+    const limit = everOpen ? Math.max(retries, RECONNECTS_ONCE_CONNECTED) : retries;
+    if (attempt > limit) {
+      const why = lastError?.code ?? lastError?.message ?? 'connection lost';
+      unreachable = new CliError(`events: rooms service at ${rooms.baseUrl} unreachable (${why}; ${attempt} ` +
+        `attempt${attempt === 1 ? '' : 's'} in a row)`, EXIT.UNAVAILABLE, { code: 'unreachable', url: rooms.baseUrl });
+      sub.close();
+      return;
+    }
+    if (attempt === 1 || attempt % 10 === 0) {
+      if (json) err(JSON.stringify({ reconnecting: { attempt, delayMs } }));
+      else err(`roomsctl: events connection lost; reconnecting (attempt ${attempt}, ${delayMs} ms)`);
+    }
   });
   let timer;
   if (timeout) {
@@ -404,16 +455,16 @@ async function tail(rooms, args, o, out, err) {
   clearTimeout(timer);
   process.removeListener('SIGINT', stop);
   if (refused) {
-    err(`roomsctl: ${refused.message}`);
-    if (refused.status === 404) return EXIT.NOT_FOUND;
-    if (refused.status === 401 || refused.status === 403) return EXIT.AUTH;
-    return EXIT.INVALID;
+    const code = refused.status === 404 ? EXIT.NOT_FOUND : refused.status === 401 || refused.status === 403 ? EXIT.AUTH : EXIT.INVALID;
+    throw new CliError(refused.message, code, { status: refused.status, code: refused.code ?? `http_${refused.status}` });
   }
+  if (unreachable) throw unreachable;
   return outcome;
 }
 
 export function exitCodeFor(e) {
   if (e instanceof UsageError) return EXIT.USAGE;
+  if (e instanceof CliError) return e.exitCode;
   if (e instanceof RoomNotFound) return EXIT.NOT_FOUND;
   if (e instanceof Unauthorized) return EXIT.AUTH;
   if (e instanceof RateLimited) return EXIT.RATE_LIMITED;
@@ -425,10 +476,22 @@ export function exitCodeFor(e) {
 
 const out = (s) => process.stdout.write(`${s}\n`);
 const err = (s) => process.stderr.write(`${s}\n`);
+// An error as JSON (with --json): what scripts need to tell failures apart, beside the exit code.
+export function errorJson(e) {
+  const error = { code: e instanceof UsageError ? 'usage' : e.code ?? 'error', message: e.message, exitCode: exitCodeFor(e) };
+  for (const k of ['status', 'requestId', 'retryAfter', 'url']) if (e[k] !== undefined && e[k] !== 0) error[k] = e[k];
+  return { error };
+}
+
+const argv = process.argv.slice(2);
 try {
-  process.exitCode = await main(process.argv.slice(2), out, err);
+  process.exitCode = await main(argv, out, err);
 } catch (e) {
-  err(`roomsctl: ${e.message}`);
-  if (e instanceof UsageError) err('run roomsctl --help for usage');
+  if (argv.includes('--json')) {
+    err(JSON.stringify(errorJson(e)));
+  } else {
+    err(`roomsctl: ${e.message}`);
+    if (e instanceof UsageError) err('run roomsctl --help for usage');
+  }
   process.exitCode = exitCodeFor(e);
 }

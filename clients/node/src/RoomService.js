@@ -20,12 +20,37 @@ const env = (name) => (typeof process !== 'undefined' ? process.env[name] : unde
 // drain; 500 is an internal error, which a retry may also get past).
 const isUnavailable = (err) => err instanceof ServiceUnavailable;
 
+// The base URL, checked: an absolute http(s) URL without credentials, query or fragment.
+function checkBaseUrl(value) {
+  if (value === undefined || value === null || String(value).trim() === '') {
+    throw new TypeError('RoomService: no base URL: pass {baseUrl} or set ROOM_SERVICE_URL (e.g. http://localhost:3001)');
+  }
+  let url;
+  try {
+    url = new URL(String(value).trim());
+  } catch {
+    throw new TypeError(`RoomService: the base URL is not a URL: ${JSON.stringify(String(value))} (e.g. http://localhost:3001)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(`RoomService: the base URL must be http:// or https://, not ${url.protocol}//: ${value}`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new TypeError(`RoomService: the base URL must have no credentials, query or fragment: ${url.origin}${url.pathname}`);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
 export class RoomService extends EventEmitter {
   /**
    * options (each falls back to the spec's environment variable):
-   *   baseUrl (ROOM_SERVICE_URL, default http://localhost:3001), apiKey (ROOM_SERVICE_API_KEY),
+   *   baseUrl (ROOM_SERVICE_URL), apiKey (ROOM_SERVICE_API_KEY): both required, checked here (a TypeError
+   *     names what is missing or malformed); requireApiKey = false for a client calling /health only
    *   webhookSecret (ROOM_WEBHOOK_SECRET), jwtSecret (JWT_SIGNING_SECRET)
-   *   timeoutMs = 10000               one HTTP attempt
+   *   timeoutMs = 10000               one HTTP attempt (never beyond the call's deadline)
+   *   deadlineMs = 5000               one call, all attempts and backoff included; then ServiceUnavailable
+   *                                   (code 'deadline_exceeded'), so createRoom goes pending in time
+   *   probeIntervalMs = 1000          while the breaker is open, GET /health this often; the first answer
+   *                                   (or a reconnected event socket) closes it; 0 disables
    *   retry = {retries: 3, baseDelayMs: 200, maxDelayMs: 5000, jitter: 0.5}  idempotent calls only
    *   breaker = {failureThreshold: 5, resetTimeoutMs: 10000, halfOpenMaxCalls: 1}, or a CircuitBreaker
    *   pendingStore = new MemoryPendingStore()   where createRoom keeps rooms while the service is down
@@ -38,15 +63,29 @@ export class RoomService extends EventEmitter {
    */
   constructor(options = {}) {
     super();
-    this.baseUrl = (options.baseUrl ?? env('ROOM_SERVICE_URL') ?? 'http://localhost:3001').replace(/\/+$/, '');
+    this.baseUrl = checkBaseUrl(options.baseUrl ?? env('ROOM_SERVICE_URL'));
     this.apiKey = options.apiKey ?? env('ROOM_SERVICE_API_KEY');
+    if (this.apiKey !== undefined && (typeof this.apiKey !== 'string' || /[\s]/.test(this.apiKey) || this.apiKey === '')) {
+      throw new TypeError('RoomService: the API key must be a non-empty string without spaces (ROOM_SERVICE_API_KEY)');
+    }
+    if (this.apiKey === undefined && options.requireApiKey !== false) {
+      throw new TypeError('RoomService: no API key: pass {apiKey} or set ROOM_SERVICE_API_KEY');
+    }
     this.webhookSecret = options.webhookSecret ?? env('ROOM_WEBHOOK_SECRET');
     this.jwtSecret = options.jwtSecret ?? env('JWT_SIGNING_SECRET');
     this.publicUrl = (options.publicUrl ?? this.baseUrl).replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 10000;
+    this.deadlineMs = options.deadlineMs ?? 5000;
+    this.probeIntervalMs = options.probeIntervalMs ?? 1000;
+    for (const [name, v] of [['timeoutMs', this.timeoutMs], ['deadlineMs', this.deadlineMs], ['probeIntervalMs', this.probeIntervalMs]]) {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new TypeError(`RoomService: ${name} must be a number of milliseconds`);
+    }
     this.retry = { retries: 3, baseDelayMs: 200, maxDelayMs: 5000, jitter: 0.5, ...(options.retry ?? {}) };
     this.breaker = options.breaker instanceof CircuitBreaker ? options.breaker : new CircuitBreaker(options.breaker ?? {});
-    this.breaker.on('state', (change) => this.emit('circuit-state', change));
+    this.breaker.on('state', (change) => {
+      this.emit('circuit-state', change);
+      if (change.to === 'open') this.#scheduleProbe();
+    });
     this.pendingStore = options.pendingStore ?? new MemoryPendingStore();
     this.degrade = options.degrade ?? true;
     this.pendingRetryMs = options.pendingRetryMs ?? 5000;
@@ -57,8 +96,11 @@ export class RoomService extends EventEmitter {
     this.preWarmTimers = new Map();
     this.subscriptions = new Set();
     this.pendingTimer = null;
+    this.probeTimer = null;
     this.flushing = null;
     this.closed = false;
+    this.reached = false; // an answer (below 500) ever came back from the service
+    this.warnedUnreached = false;
     // Rooms left pending by an earlier process: start retrying them now.
     this.ready = this.pendingStore.list().then((entries) => {
       if (entries.length > 0) this.#schedulePendingFlush(0);
@@ -78,26 +120,35 @@ export class RoomService extends EventEmitter {
   // ---------------------------------------------------------------------------------------------------
   // HTTP
 
-  async #attempt(method, path, body, what) {
-    this.breaker.acquire();
+  async #attempt(method, path, body, what, timeoutMs = this.timeoutMs) {
+    try {
+      this.breaker.acquire();
+    } catch (err) {
+      err.message = `${what}: ${err.message} (${this.baseUrl})`;
+      err.url = this.baseUrl;
+      throw err;
+    }
     let res;
     let text;
     try {
-      const headers = { Authorization: `Bearer ${this.apiKey}`, 'User-Agent': this.userAgent };
+      const headers = { 'User-Agent': this.userAgent };
+      if (this.apiKey !== undefined) headers.Authorization = `Bearer ${this.apiKey}`;
       if (body !== undefined) headers['Content-Type'] = 'application/json';
       res = await fetch(`${this.baseUrl}${path}`, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
       });
       text = await res.text();
     } catch (cause) {
       this.breaker.failure();
-      const why = cause?.name === 'TimeoutError' ? `timed out after ${this.timeoutMs} ms` :
+      const why = cause?.name === 'TimeoutError' ? `no answer within ${Math.max(1, timeoutMs)} ms` :
         (cause?.cause?.code ?? cause?.cause?.message ?? cause?.message ?? String(cause));
-      throw new ServiceUnavailable(`${what}: rooms service unreachable (${why})`, { code: 'unreachable', cause });
+      throw new ServiceUnavailable(`${what}: rooms service at ${this.baseUrl} unreachable (${why})`,
+        { code: 'unreachable', cause, url: `${this.baseUrl}${path}` });
     }
+    if (res.status < 500) this.reached = true;
     let json;
     if (text.length > 0 && (res.headers.get('content-type') ?? '').includes('json')) {
       try {
@@ -116,23 +167,81 @@ export class RoomService extends EventEmitter {
    * One API call. idempotent calls are retried on ServiceUnavailable (not when the circuit is open) and on
    * RateLimited (after its Retry-After), with exponential backoff and jitter.
    */
-  async request(method, path, { body, idempotent = method === 'GET', what = `${method} ${path}` } = {}) {
+  /**
+   * The whole call, its attempts and the waits between them, ends by deadlineMs (default the client's):
+   * each attempt's timeout is cut to what is left, and a retry that could not start in time is not made.
+   * A call out of time throws ServiceUnavailable with code 'deadline_exceeded'.
+   */
+  async request(method, path, {
+    body, idempotent = method === 'GET', what = `${method} ${path}`, deadlineMs = this.deadlineMs,
+  } = {}) {
     const retries = idempotent ? this.retry.retries : 0;
+    const deadline = deadlineMs > 0 ? Date.now() + deadlineMs : Infinity;
+    const outOfTime = (attempts, cause) => new ServiceUnavailable(
+      `${what}: no answer from the rooms service at ${this.baseUrl} within the ${deadlineMs} ms deadline ` +
+      `(${attempts} attempt${attempts === 1 ? '' : 's'}; last: ${cause.message})`,
+      { code: 'deadline_exceeded', cause, url: `${this.baseUrl}${path}`, status: cause.status ?? 0 });
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#attempt(method, path, body, what);
+        return await this.#attempt(method, path, body, what, Math.min(this.timeoutMs, deadline - Date.now()));
       } catch (err) {
         const retryable = (isUnavailable(err) && !err.circuitOpen) || err instanceof RateLimited;
-        if (!retryable || attempt >= retries) throw err;
+        const timedOut = err.code === 'unreachable' && err.cause?.name === 'TimeoutError' && Date.now() >= deadline - 1;
+        if (!retryable || attempt >= retries) throw timedOut ? outOfTime(attempt + 1, err) : err;
         let delay = backoffDelay(attempt, this.retry);
         if (err instanceof RateLimited && err.retryAfter !== undefined) {
           if (err.retryAfter * 1000 > this.retry.maxDelayMs * 4) throw err; // not worth waiting here
           delay = Math.max(delay, err.retryAfter * 1000);
         }
+        // Not worth a retry that would start at (or after) the deadline.
+        if (Date.now() + delay >= deadline - 1) throw err instanceof RateLimited ? err : outOfTime(attempt + 1, err);
         this.emit('retry', { method, path, attempt: attempt + 1, delayMs: delay, error: err });
         await sleep(delay);
       }
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Recovery: while the breaker is open, ask /health (no key, bounded) every probeIntervalMs; the first
+  // answer closes the breaker and sends the pending rooms at once, instead of after resetTimeoutMs.
+
+  #scheduleProbe() {
+    if (this.closed || this.probeTimer || !this.probeIntervalMs) return;
+    this.probeTimer = setTimeout(() => this.#probe(), this.probeIntervalMs);
+    this.probeTimer.unref?.();
+  }
+
+  async #probe() {
+    let ok = false;
+    try {
+      if (this.breaker.state !== 'closed') {
+        const res = await fetch(`${this.baseUrl}/health`, {
+          headers: { 'User-Agent': this.userAgent },
+          signal: AbortSignal.timeout(Math.max(100, Math.min(this.timeoutMs, this.probeIntervalMs))),
+        });
+        await res.arrayBuffer().catch(() => {});
+        ok = res.ok;
+      }
+    } catch {
+      ok = false; // still down; a failed probe leaves the breaker as it is
+    }
+    this.probeTimer = null;
+    if (this.closed) return;
+    if (ok) this.#serviceBack('health');
+    else if (this.breaker.state !== 'closed') this.#scheduleProbe();
+  }
+
+  // The service answered (a probe, or an event socket that reconnected): close the breaker, send pending rooms.
+  #serviceBack(how) {
+    this.reached = true;
+    if (this.breaker.state === 'closed') return;
+    this.breaker.reset();
+    this.emit('service-back', { via: how });
+    if (this.pendingTimer) {
+      clearTimeout(this.pendingTimer);
+      this.pendingTimer = null;
+    }
+    this.#schedulePendingFlush(0);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -211,6 +320,7 @@ export class RoomService extends EventEmitter {
       return { ...roomData, sessionId: roomData.sessionId ?? body.sessionId };
     } catch (err) {
       if (!this.degrade || !isUnavailable(err)) throw err;
+      this.#warnIfNeverReached(err);
       await this.pendingStore.put({
         roomId: body.roomId,
         sessionId: body.sessionId,
@@ -223,6 +333,19 @@ export class RoomService extends EventEmitter {
       this.#schedulePendingFlush();
       return this.#pendingResult(body);
     }
+  }
+
+  // A client that never got an answer from the service is probably misconfigured (wrong URL, port, network):
+  // say so loudly, once, rather than quietly turning every create into a pending room.
+  #warnIfNeverReached(err) {
+    if (this.reached || this.warnedUnreached) return;
+    this.warnedUnreached = true;
+    const warning = Object.assign(new Error(
+      `@rooms/client: the rooms service at ${this.baseUrl} has never answered this client, and createRoom is ` +
+      `returning pending rooms (${err.message}). Check ROOM_SERVICE_URL / baseUrl if this is not a known outage.`),
+    { name: 'RoomServiceWarning', code: 'never_reached', url: this.baseUrl, cause: err });
+    if (this.listenerCount('warning') > 0) this.emit('warning', warning);
+    else console.warn(warning.message);
   }
 
   #pendingResult(body) {
@@ -400,6 +523,7 @@ export class RoomService extends EventEmitter {
       ...options,
     });
     this.subscriptions.add(sub);
+    sub.on('open', () => this.#serviceBack('events'));
     sub.on('close', () => this.subscriptions.delete(sub));
     return sub;
   }
@@ -427,6 +551,8 @@ export class RoomService extends EventEmitter {
     this.closed = true;
     clearTimeout(this.pendingTimer);
     this.pendingTimer = null;
+    clearTimeout(this.probeTimer);
+    this.probeTimer = null;
     for (const cancel of this.preWarmTimers.values()) cancel();
     this.preWarmTimers.clear();
     await Promise.all([...this.subscriptions].map((s) => s.close()));

@@ -1,14 +1,16 @@
 // Typed errors. Every error the client throws for an answer of the service is a RoomServiceError carrying
-// the HTTP status, the service's error code and message (docs/api.md "Errors") and the request id.
+// the HTTP status, the service's error code and message (docs/api.md "Errors") and the request id; errors
+// of the network (unreachable, deadline_exceeded, circuit_open) name the service's URL in message and url.
 
 export class RoomServiceError extends Error {
-  constructor(message, { status = 0, code = 'error', requestId, body, cause } = {}) {
+  constructor(message, { status = 0, code = 'error', requestId, body, cause, url } = {}) {
     super(message, cause ? { cause } : undefined);
     this.name = new.target.name; // each subclass is named for itself without a constructor of its own
     this.status = status;
     this.code = code;
     this.requestId = requestId;
     this.body = body;
+    if (url !== undefined) this.url = url;
   }
 }
 

@@ -1,4 +1,6 @@
-// Type declarations of @rooms/client (the sources are plain ES modules).
+// Type declarations of @rooms/client (the sources are plain ES modules). They use Node's own types
+// (node:events, node:http, Buffer): a TypeScript project needs @types/node and, when its tsconfig lists
+// "types", "node" among them. Express's Request gets roomEvent & co. (below) when Express's types are used.
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -9,7 +11,34 @@ export type ParticipantRole = 'coach' | 'client';
 export type Personality = 'supportive' | 'direct' | 'reflective';
 export type EndReason = 'session_completed' | 'timeout' | 'error' | 'cancelled';
 export type RoomEventType =
-  | 'participant-joined' | 'participant-left' | 'room-started' | 'room-ended' | 'summary-ready' | 'error';
+  | 'participant-joined' | 'participant-left' | 'room-started' | 'room-ended' | 'summary-ready' | 'error'
+  | 'transcript';
+
+/** Each event's data (docs/api.md "Events"). */
+export interface RoomEventPayloads {
+  'room-started': { roomId: string; timestamp: string };
+  'participant-joined': { roomId: string; participantId: string; participantType: ParticipantRole | 'aiOrb'; timestamp: string };
+  'participant-left': {
+    roomId: string; participantId: string; participantType: ParticipantRole | 'aiOrb'; timestamp: string;
+    /** Seconds of the stay that ended. */
+    duration: number;
+    /** e.g. 'left', 'room_ended', 'server_restart'. */
+    reason: string;
+  };
+  'room-ended': {
+    roomId: string; timestamp: string; reason: EndReason | string; summaryReady: boolean; requestedBy: string;
+    finalDuration: number; detail?: string;
+  };
+  'summary-ready': { roomId: string; timestamp: string };
+  error: { roomId: string; error: string; message: string };
+  transcript: {
+    roomId: string; participantId: string; participantType: ParticipantRole | 'aiOrb'; name: string; text: string;
+    startTime: number | string; endTime: number | string; confidence: number; timestamp: string;
+  };
+}
+
+/** One event frame, discriminated by type: narrowing on frame.type types frame.data. */
+export type RoomEvent = { [K in RoomEventType]: { id: number; type: K; data: RoomEventPayloads[K] } }[RoomEventType];
 
 export interface Features {
   recording?: boolean;
@@ -178,6 +207,7 @@ export interface ErrorDetails {
   requestId?: string;
   body?: unknown;
   cause?: unknown;
+  url?: string;
 }
 export class RoomServiceError extends Error {
   constructor(message: string, details?: ErrorDetails);
@@ -185,6 +215,8 @@ export class RoomServiceError extends Error {
   code: string;
   requestId?: string;
   body?: unknown;
+  /** The URL called, for errors of the network: 'unreachable', 'deadline_exceeded', 'circuit_open'. */
+  url?: string;
 }
 export class BadRequest extends RoomServiceError {}
 export class Unauthorized extends RoomServiceError {}
@@ -266,7 +298,10 @@ export interface BackoffOptions {
 export function backoffDelay(attempt: number, options?: BackoffOptions, random?: () => number): number;
 
 export type EventHandler = (data: any, frame: EventFrame) => void | Promise<void>;
-export type EventHandlers = Partial<Record<RoomEventType | '*', EventHandler>> & Record<string, EventHandler>;
+/** Handlers by event type, each typed with its event's data; '*' gets every event. */
+export type EventHandlers = {
+  [K in RoomEventType]?: (data: RoomEventPayloads[K], frame: Extract<RoomEvent, { type: K }>) => void | Promise<void>;
+} & { '*'?: (data: RoomEvent['data'], frame: RoomEvent) => void | Promise<void> };
 export interface SubscriptionOptions {
   /** Last event id already handled: 0 (default) replays the room's history, null means live events only. */
   since?: number | null;
@@ -341,9 +376,25 @@ export function verifyWebhook(options: VerifyWebhookOptions): VerifiedWebhook;
 export interface WebhookRequest extends IncomingMessage {
   body?: unknown;
   rawBody?: Buffer | string;
-  roomEvent?: EventFrame;
+  roomEvent?: RoomEvent;
   roomDelivery?: string;
   roomTimestamp?: number;
+}
+
+// Express: req.roomEvent & co. on Express's Request, after webhookMiddleware (a no-op without Express's types).
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set by webhookMiddleware: the verified event. */
+      roomEvent?: RoomEvent;
+      /** X-Room-Delivery: retries of one delivery share it (de-duplicate on it). */
+      roomDelivery?: string;
+      roomTimestamp?: number;
+      /** The raw body verified (keep it with express.json({ verify: (req, res, buf) => { req.rawBody = buf } })). */
+      rawBody?: Buffer | string;
+    }
+  }
 }
 export interface WebhookMiddlewareOptions {
   secret: string;
@@ -359,8 +410,15 @@ export function webhookMiddleware(options: WebhookMiddlewareOptions): Middleware
 // RoomService
 
 export interface RoomServiceOptions {
+  /** Required (or ROOM_SERVICE_URL): an http(s) URL; checked at construction. */
   baseUrl?: string;
+  /** Required (or ROOM_SERVICE_API_KEY) unless requireApiKey is false. */
   apiKey?: string;
+  requireApiKey?: boolean;
+  /** One call, every attempt and backoff included (default 5000; 0: none). */
+  deadlineMs?: number;
+  /** GET /health this often while the breaker is open (default 1000; 0: never). */
+  probeIntervalMs?: number;
   webhookSecret?: string;
   jwtSecret?: string;
   publicUrl?: string;
@@ -385,7 +443,7 @@ export class RoomService extends EventEmitter {
   /** Resolves (with the number of entries found) once the pending store was read at start. */
   readonly ready: Promise<number>;
 
-  request<T = any>(method: string, path: string, options?: { body?: unknown; idempotent?: boolean; what?: string }): Promise<T>;
+  request<T = any>(method: string, path: string, options?: { body?: unknown; idempotent?: boolean; what?: string; deadlineMs?: number }): Promise<T>;
   generateParticipantToken(payload: ParticipantClaims, options?: TokenOptions): string;
   buildCreateRequest(appointment: Appointment): CreateRoomRequest;
   createRoom(appointment: Appointment, options?: { request?: CreateRoomRequest }): Promise<CreateRoomResult>;
@@ -416,5 +474,7 @@ export class RoomService extends EventEmitter {
   on(event: 'pending', listener: (info: { roomId: string; sessionId: string; error: RoomServiceError }) => void): this;
   on(event: 'pending-created', listener: (info: { roomId: string; sessionId: string; roomData: CreateRoomResult }) => void): this;
   on(event: 'pending-failed', listener: (info: { roomId: string; sessionId: string; error: RoomServiceError }) => void): this;
+  on(event: 'service-back', listener: (info: { via: 'health' | 'events' }) => void): this;
+  on(event: 'warning', listener: (warning: Error & { code: 'never_reached'; url: string; cause: RoomServiceError }) => void): this;
   on(event: 'error', listener: (err: Error) => void): this;
 }

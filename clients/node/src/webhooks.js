@@ -5,7 +5,8 @@
 //   X-Room-Signature-Timestamped: hex(HMAC-SHA256(secret, timestamp + "." + body))
 //   X-Room-Event, X-Room-Delivery (one id per delivery, shared by its retries: de-duplicate on it)
 // Verify the raw bytes: re-serialising parsed JSON is what the spec's example does and happens to work for
-// this service's compact bodies, but any proxy that re-encodes the body would break it.
+// this service's compact bodies, but it also accepts a body changed in whitespace; the middleware refuses
+// a body parsed without its raw bytes kept.
 import crypto from 'node:crypto';
 
 import { WebhookVerificationError } from './errors.js';
@@ -115,28 +116,45 @@ function readRawBody(req, limit) {
 }
 
 /**
- * Express-compatible middleware (any (req, res, next) stack: Express, Connect, node:http). Mount it
- * before any JSON body parser, or behind express.raw({type: 'application/json'}): it needs the raw body.
+ * Express-compatible middleware (any (req, res, next) stack: Express, Connect, node:http). It verifies the
+ * raw bytes of the body, which it finds, in this order:
+ *   - req.body as a Buffer or string (express.raw({type: 'application/json'}) or express.text on the route,
+ *     when no JSON parser ran before it);
+ *   - req.rawBody as a Buffer or string, kept by the JSON parser:
+ *       app.use(express.json({ verify: (req, res, buf) => { req.rawBody = buf; } }))
+ *     (the way when a global express.json() is mounted: express.raw behind it gets nothing to read);
+ *   - the request stream itself, when nothing read it (mount the middleware before any body parser).
+ * A body already parsed to an object with no raw bytes kept is refused: next(err) with err.code
+ * 'ROOMS_WEBHOOK_BODY_PARSED' (an error of the app's setup, answered 500 by Express), never verified
+ * through JSON.stringify, which would accept a body changed in whitespace or key order.
  * A good delivery continues with req.roomEvent ({id, type, data}), req.roomDelivery (the delivery id) and
  * req.rawBody; a bad one is answered 401 (400 for a body that is not JSON) and never reaches next().
- * options: {secret, toleranceSeconds, requireTimestamp, limitBytes = 1 MiB, onError(err, req)}
+ * options: {secret (a webhook registered with its own secret is verified with that one), toleranceSeconds,
+ * requireTimestamp, limitBytes = 1 MiB, onError(err, req)}
  */
 export function webhookMiddleware({ secret, toleranceSeconds, requireTimestamp, limitBytes = 1 << 20, onError } = {}) {
   if (!secret) throw new TypeError('webhookMiddleware needs {secret}');
   return async function roomsWebhook(req, res, next) {
     try {
       let raw;
-      if (Buffer.isBuffer(req.body) || typeof req.body === 'string') raw = req.body;
-      else if (req.rawBody !== undefined) raw = req.rawBody;
-      else if (req.body !== undefined && typeof req.body === 'object' && req.readableEnded !== false) {
-        // Already parsed by a JSON body parser: the raw bytes are gone; fall back to the spec's
-        // JSON.stringify (works for this service's compact bodies).
-        raw = req.body;
+      const isRaw = (b) => Buffer.isBuffer(b) || typeof b === 'string' || b instanceof Uint8Array;
+      if (isRaw(req.body)) raw = req.body;
+      else if (isRaw(req.rawBody)) raw = req.rawBody;
+      else if (req.body !== undefined && req.body !== null && typeof req.body === 'object' && req.readableEnded !== false) {
+        // Already parsed by a JSON body parser: the raw bytes are gone and cannot be verified.
+        const err = new Error('rooms webhook: the request body was already parsed by a JSON body parser and its raw ' +
+          'bytes were not kept, so the signature cannot be verified. Keep them with ' +
+          'express.json({ verify: (req, res, buf) => { req.rawBody = buf; } }), or mount the webhook route ' +
+          'before any JSON body parser.');
+        err.code = 'ROOMS_WEBHOOK_BODY_PARSED';
+        err.status = 500;
+        next(err);
+        return;
       } else raw = await readRawBody(req, limitBytes);
       const { event, deliveryId, timestamp } = verifyWebhook({
         body: raw, headers: req.headers, secret, toleranceSeconds, requireTimestamp,
       });
-      req.rawBody = Buffer.isBuffer(raw) || typeof raw === 'string' ? raw : undefined;
+      req.rawBody = raw;
       req.roomEvent = event;
       req.roomDelivery = deliveryId;
       req.roomTimestamp = timestamp;

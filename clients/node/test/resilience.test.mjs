@@ -65,7 +65,9 @@ describe('retries and the circuit breaker', () => {
   });
 
   it('opens after repeated failures, fails fast, probes half-open and closes when the service is back', T, async () => {
-    const client = clientFor(server, { retry: { retries: 0 }, breaker: { failureThreshold: 3, resetTimeoutMs: 800 } });
+    const client = clientFor(server, {
+      retry: { retries: 0 }, breaker: { failureThreshold: 3, resetTimeoutMs: 800 }, probeIntervalMs: 0, // the half-open path alone
+    });
     const changes = [];
     client.on('circuit-state', (c) => changes.push(`${c.from}->${c.to}`));
     try {

@@ -219,6 +219,55 @@ describe('roomsctl', () => {
     assert.equal(typeof json.summary.textSummary, 'string');
   });
 
+  it('events --until summary-ready follows on past room-ended to the summary', T, async () => {
+    const room = await createRoom();
+    await server.presence(room.roomId, 'coach', 'connect', 'c1');
+    await server.endRoom(room.roomId);
+    const r = await roomsctl(['events', room.roomId, '--since', '0', '--until', 'summary-ready', '--json', '--timeout', '45'],
+      { timeoutMs: 50000 });
+    assert.equal(r.code, 0, r.stderr);
+    const types = r.stdout.trim().split('\n').map((l) => JSON.parse(l).type);
+    assert.equal(types.at(-1), 'summary-ready');
+    assert.ok(types.indexOf('room-ended') >= 0 && types.indexOf('room-ended') < types.length - 1, types.join(','));
+    const bad = await roomsctl(['events', room.roomId, '--until', 'room-exploded']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--until must be one of/);
+  });
+
+  it('events against an unreachable URL exits 4 after bounded retries; --json errors are JSON', T, async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const t0 = Date.now();
+    const down = await roomsctl(['events', crypto.randomUUID(), '--retries', '2'], { env: { ROOMS_URL: url }, timeoutMs: 15000 });
+    assert.equal(down.code, 4, `exit ${down.code}: ${down.stderr}`);
+    assert.ok(Date.now() - t0 < 10000);
+    assert.ok(down.stderr.includes(`rooms service at ${url} unreachable`), down.stderr);
+
+    const downJson = await roomsctl(['events', crypto.randomUUID(), '--json', '--retries', '0'], { env: { ROOMS_URL: url }, timeoutMs: 15000 });
+    assert.equal(downJson.code, 4, downJson.stderr);
+    const lines = downJson.stderr.trim().split('\n').map((l) => JSON.parse(l)); // every stderr line is JSON
+    assert.deepEqual(lines.at(-1).error, {
+      code: 'unreachable', message: lines.at(-1).error.message, exitCode: 4, url,
+    });
+    assert.equal(downJson.stdout, '');
+
+    const missing = await roomsctl(['status', crypto.randomUUID(), '--json']);
+    assert.equal(missing.code, 2);
+    const e = JSON.parse(missing.stderr).error;
+    assert.equal(e.code, 'room_not_found');
+    assert.equal(e.status, 404);
+    assert.equal(e.exitCode, 2);
+    const unreachable = await roomsctl(['status', crypto.randomUUID(), '--json', '--retries', '0'], { env: { ROOMS_URL: url } });
+    assert.equal(unreachable.code, 4);
+    assert.equal(JSON.parse(unreachable.stderr).error.code, 'unreachable');
+    assert.ok(JSON.parse(unreachable.stderr).error.message.includes(url));
+    const usage = await roomsctl(['frobnicate', '--json']);
+    assert.equal(usage.code, 1);
+    assert.deepEqual(JSON.parse(usage.stderr).error, { code: 'usage', message: 'unknown command: frobnicate', exitCode: 1 });
+    const refused = await roomsctl(['events', crypto.randomUUID(), '--json', '--timeout', '5']);
+    assert.equal(refused.code, 2);
+    assert.equal(JSON.parse(refused.stderr.trim().split('\n').at(-1)).error.exitCode, 2);
+  });
+
   it('health', T, async () => {
     const h = await roomsctl(['health'], { env: { ROOM_SERVICE_API_KEY: '' } });
     assert.equal(h.code, 0, h.stderr);

@@ -123,6 +123,62 @@ describe('webhook verification with real deliveries', () => {
     }
   });
 
+  it('the middleware refuses a body a JSON parser already parsed (no re-stringifying); req.rawBody from express.json verify works', T, async () => {
+    const { headers, body } = captured.at(-1);
+    const h = {
+      'X-Room-Signature': headers['x-room-signature'],
+      'X-Room-Timestamp': headers['x-room-timestamp'],
+      'X-Room-Signature-Timestamped': headers['x-room-signature-timestamped'],
+    };
+    // The same event re-encoded with whitespace: JSON.stringify of its parse is the signed body.
+    const spaced = Buffer.from(JSON.stringify(JSON.parse(body.toString()), null, 2));
+    assert.equal(JSON.stringify(JSON.parse(spaced.toString())), body.toString());
+    // What express.json() does: read the stream, set req.body to the parsed object; with {verify} it also
+    // hands over the raw buffer (req.rawBody = buf).
+    const jsonParser = (keepRaw) => (req, res, next) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        const buf = Buffer.concat(chunks);
+        if (keepRaw) req.rawBody = buf;
+        req.body = JSON.parse(buf.toString('utf8'));
+        next();
+      });
+    };
+    const outcomes = [];
+    const mw = webhookMiddleware({ secret: server.webhookSecret });
+    const app = (keepRaw) => (req, res) => jsonParser(keepRaw)(req, res, () => mw(req, res, (err) => {
+      outcomes.push(err ? err.code : 'verified');
+      res.statusCode = err ? (err.status ?? 500) : 200;
+      res.end(err ? err.message : 'ok');
+    }));
+    for (const keepRaw of [false, true]) {
+      const srv = http.createServer(app(keepRaw));
+      await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
+      try {
+        const send = async (b) => {
+          const res = await fetch(`http://127.0.0.1:${srv.address().port}/hooks`, {
+            method: 'POST', body: b, headers: { 'Content-Type': 'application/json', ...h },
+          });
+          return { status: res.status, text: await res.text() };
+        };
+        if (!keepRaw) {
+          const r = await send(spaced);
+          assert.equal(r.status, 500);
+          assert.match(r.text, /already parsed.*express\.json\(\{ verify/);
+          assert.equal((await send(body)).status, 500, 'refused even when the bytes were the signed ones');
+          assert.deepEqual(outcomes.splice(0), ['ROOMS_WEBHOOK_BODY_PARSED', 'ROOMS_WEBHOOK_BODY_PARSED']);
+        } else {
+          assert.equal((await send(spaced)).status, 401, 'the whitespace change is caught on the raw bytes');
+          assert.equal((await send(body)).status, 200);
+          assert.deepEqual(outcomes.splice(0), ['verified']);
+        }
+      } finally {
+        await new Promise((resolve) => srv.close(resolve));
+      }
+    }
+  });
+
   it('helpers: constant-time comparison refuses malformed and wrong-length signatures', () => {
     const sig = crypto.createHmac('sha256', 'k').update('body').digest('hex');
     assert.equal(safeEqualHex(sig, sig), true);
