@@ -485,6 +485,18 @@ class TransportCcRouterTest : public RouterTest {
     return numbers;
   }
 
+  // Publishes five packets, lets the pacer send them all, and returns the middle one's sequence number as
+  // the subscriber saw it.
+  uint16_t sendFiveAndPickOne() {
+    publisher_->take(sender_);
+    for (int i = 0; i < 5; ++i) publish(seq_++);
+    for (int i = 0; i < 200 && router_->pace(now_); ++i) now_ += 5;
+    Received sent = subscriber_->take(sender_);
+    EXPECT_EQ(sent.rtp.size(), 5u);
+    if (sent.rtp.size() < 3) return 0;
+    return RtpPacket::parse(sent.rtp[2].data(), sent.rtp[2].size())->sequenceNumber();
+  }
+
   // What a NACK for one packet brings the subscriber within the next 100 ms: the original sequence numbers
   // of the RTX packets (a plain resend would be an SRTP replay here, the original having arrived).
   std::vector<uint16_t> resendsAfterNack(uint16_t wanted) {
@@ -528,32 +540,21 @@ TEST_F(TransportCcRouterTest, SubscribersFeedbackSetsThePublishersRemb) {
 
 TEST_F(TransportCcRouterTest, LossySubscriberGetsEveryResendTwice) {
   publishWithLoss(120, 10);  // 10% of what it is sent is lost
-  for (int i = 0; i < 5; ++i) publish(seq_++);
-  Received sent = subscriber_->take(sender_);
-  ASSERT_EQ(sent.rtp.size(), 5u);
-  const auto wanted = RtpPacket::parse(sent.rtp[2].data(), sent.rtp[2].size())->sequenceNumber();
+  const uint16_t wanted = sendFiveAndPickOne();
   EXPECT_EQ(resendsAfterNack(wanted), (std::vector<uint16_t>{wanted, wanted}));
   EXPECT_EQ(recovery_.redundantResends, 1u);
 }
 
 TEST_F(TransportCcRouterTest, CongestedSubscriberGetsOneResend) {
   publishWithHalfLoss(120);  // half lost: a queue we overflow, not the link's own loss
-  publisher_->take(sender_);
-  for (int i = 0; i < 5; ++i) publish(seq_++);
-  for (int i = 0; i < 200 && router_->pace(now_); ++i) now_ += 5;
-  Received sent = subscriber_->take(sender_);
-  ASSERT_EQ(sent.rtp.size(), 5u);
-  const auto wanted = RtpPacket::parse(sent.rtp[2].data(), sent.rtp[2].size())->sequenceNumber();
+  const uint16_t wanted = sendFiveAndPickOne();
   EXPECT_EQ(resendsAfterNack(wanted), (std::vector<uint16_t>{wanted}));
   EXPECT_EQ(recovery_.redundantResends, 0u);
 }
 
 TEST_F(TransportCcRouterTest, CleanSubscriberGetsOneResend) {
   publishWithLoss(120, 1000);
-  for (int i = 0; i < 5; ++i) publish(seq_++);
-  Received sent = subscriber_->take(sender_);
-  ASSERT_EQ(sent.rtp.size(), 5u);
-  const auto wanted = RtpPacket::parse(sent.rtp[2].data(), sent.rtp[2].size())->sequenceNumber();
+  const uint16_t wanted = sendFiveAndPickOne();
   EXPECT_EQ(resendsAfterNack(wanted), (std::vector<uint16_t>{wanted}));
   EXPECT_EQ(recovery_.redundantResends, 0u);
 }
