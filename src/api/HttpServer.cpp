@@ -73,7 +73,17 @@ ConnectionLimiter::Limits HttpServer::limitsFor(const Config& config) {
 }
 
 HttpServer::HttpServer(net::io_context& io, ApiService& api, const Config& config)
-    : io_(io), api_(api), config_(config), acceptor_(io), limiter_(limitsFor(config)), backoff_(io) {
+    : io_(io),
+      api_(api),
+      config_(config),
+      acceptor_(io),
+      limiter_(limitsFor(config)),
+      refusedMetric_(api.context().metrics.counter(
+          "rooms_http_connections_refused_total",
+          "Connections closed on arrival: over their address's share, or over the total with nothing idle")),
+      shedMetric_(api.context().metrics.counter("rooms_http_connections_shed_total",
+                                                "Idle connections closed to make room for new ones")),
+      backoff_(io) {
   if (!config_.tlsCert.empty()) {
     tls_.emplace(net::ssl::context::tls_server);
     tls_->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
@@ -138,13 +148,23 @@ void HttpServer::accept() {
       } else {
         socket.close(ec);  // over its address's share, or nothing idle to close for it
       }
+      publishLimiterCounters();
     }
     accept();
   });
 }
 
+void HttpServer::publishLimiterCounters() {
+  const auto& now = limiter_.counters();
+  if (now.refused > published_.refused)
+    refusedMetric_.inc(static_cast<double>(now.refused - published_.refused));
+  if (now.shed > published_.shed) shedMetric_.inc(static_cast<double>(now.shed - published_.shed));
+  published_ = now;
+}
+
 void HttpServer::onAcceptExhausted(const boost::system::error_code& ec) {
   const bool shed = limiter_.shedOne();
+  publishLimiterCounters();
   ++exhaustedSinceLog_;
   const int64_t now = steadyNowMs();
   if (now - lastExhaustedLogMs_ >= kExhaustedLogIntervalMs) {

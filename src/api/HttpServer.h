@@ -39,6 +39,11 @@ class HttpServer {
   std::optional<boost::asio::ssl::context> tls_;
   boost::asio::ip::tcp::acceptor acceptor_;
   ConnectionLimiter limiter_;
+  // The limiter's counters as metrics, brought up to date after each accept.
+  void publishLimiterCounters();
+  Counter& refusedMetric_;
+  Counter& shedMetric_;
+  ConnectionLimiter::Counters published_;
   boost::asio::steady_timer backoff_;
   int64_t lastExhaustedLogMs_ = 0;
   uint64_t exhaustedSinceLog_ = 0;

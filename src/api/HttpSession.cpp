@@ -171,6 +171,21 @@ class HttpSession {
     }
     parser_->body_limit(limit);  // for a chunked body, whose length shows only as it arrives
     beast::get_lowest_layer(derived().stream()).expires_after(kBodyTimeout);
+    // A client that asked (curl does for bodies over 1 KiB) is told to send the body now that the request
+    // is admitted, instead of waiting a second for an answer that would otherwise never come.
+    const auto expect = msg.find(http::field::expect);
+    if (expect != msg.end() && beast::iequals(expect->value(), "100-continue") && buffer_.size() == 0) {
+      auto go = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      http::async_write(derived().stream(), *go,
+                        [self = derived().shared_from_this(), go](beast::error_code ec, size_t) {
+                          if (!ec) self->readBody();
+                        });
+      return;
+    }
+    readBody();
+  }
+
+  void readBody() {
     http::async_read(
         derived().stream(), buffer_, *parser_,
         [self = derived().shared_from_this()](beast::error_code ec, size_t) { self->onBody(ec); });

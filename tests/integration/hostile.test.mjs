@@ -213,8 +213,12 @@ describe('descriptor exhaustion', () => {
     return new Promise((resolve, reject) => {
       const req = http.request({ host: HOST, port: s.port, path, headers, localAddress: '127.0.0.2', agent: false, timeout: 5000 });
       req.on('response', (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode));
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          innocent.lastBody = Buffer.concat(chunks).toString('utf8');
+          resolve(res.statusCode);
+        });
       });
       req.on('timeout', () => req.destroy(new Error(`${path} from 127.0.0.2 timed out`)));
       req.on('error', reject);
@@ -243,6 +247,10 @@ describe('descriptor exhaustion', () => {
         // Spinning on accept() burnt a whole core (2 s of CPU in 2 s).
         assert.ok(cpu < 0.5, `roomsd used ${cpu} s of CPU in about 2 s under the flood`);
         if (env.ROOMS_MAX_CONNECTIONS) assert.match(starved.log, /accept_exhausted/);
+        // The idle connections closed to make room are counted.
+        assert.equal(await innocent(starved, '/metrics', { Authorization: `Bearer ${starved.apiKey}` }), 200);
+        const shed = Number(/^rooms_http_connections_shed_total (\d+)/m.exec(innocent.lastBody)?.[1] ?? 0);
+        assert.ok(shed > 0, `rooms_http_connections_shed_total ${shed}`);
       } finally {
         for (const s of sockets) s.destroy();
         await starved.close();
@@ -267,5 +275,27 @@ describe('signaling frames', () => {
     } finally {
       await ws.close();
     }
+  });
+});
+
+describe('Expect: 100-continue', () => {
+  it('an admitted request is told to send its body; a refused one gets its answer instead', T, async () => {
+    const head = (key) =>
+      `POST /api/rooms/bulk-status HTTP/1.1\r\nHost: x\r\n${key ? `Authorization: Bearer ${server.apiKey}\r\n` : ''}` +
+      'Content-Type: application/json\r\nContent-Length: 13\r\nExpect: 100-continue\r\n\r\n';
+    const socket = net.connect({ host: HOST, port: server.port });
+    socket.on('error', () => {});
+    await new Promise((resolve) => socket.on('connect', resolve));
+    const chunks = [];
+    socket.on('data', (c) => chunks.push(c));
+    socket.write(head(true));
+    const text = () => Buffer.concat(chunks).toString('latin1');
+    await withTimeout((async () => { while (!text().includes('100 Continue')) await sleep(20); })(), 2000, '100 Continue');
+    socket.write('{"roomIds":[]');
+    await withTimeout((async () => { while (!/HTTP\/1\.1 [0-9]{3} [^\r]*\r\n[\s\S]*\r\n\r\n/.test(text().split('100 Continue\r\n\r\n')[1] ?? '')) await sleep(20); })(), 2000, 'the answer');
+    assert.match(text(), /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 400 /, text());
+    socket.destroy();
+    const refused = await raw(head(false), { waitMs: 2000 });
+    assert.deepEqual(statusLines(refused.text), ['HTTP/1.1 401 Unauthorized'], refused.text);
   });
 });
