@@ -175,11 +175,6 @@ ApiService::Admission ApiService::admit(ApiRequest& req) {
   return a;
 }
 
-ApiResponse ApiService::handle(ApiRequest& req) {
-  Admission a = admit(req);
-  return handle(req, a);
-}
-
 ApiResponse ApiService::handle(ApiRequest& req, Admission& admission) {
   ApiResponse res;
   if (admission.answer) {

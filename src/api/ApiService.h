@@ -33,8 +33,6 @@ class ApiService {
   // Phase two, with the body: the handler (or the answer admit() decided), error mapping, metrics and the
   // access log.
   ApiResponse handle(ApiRequest& req, Admission& admission);
-  // Both phases, for a request whose body is already in req.
-  ApiResponse handle(ApiRequest& req);
 
   // For a WebSocket upgrade to /events/{roomId}: the checks handle() would make. Returns the refusal, or
   // nullopt when the upgrade may proceed (req.params["roomId"] is then set).

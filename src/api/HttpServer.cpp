@@ -52,7 +52,6 @@ class DetectSession : public std::enable_shared_from_this<DetectSession> {
 };
 
 constexpr auto kAcceptBackoff = std::chrono::milliseconds(50);
-constexpr int64_t kExhaustedLogIntervalMs = 10000;
 
 }  // namespace
 
@@ -165,17 +164,13 @@ void HttpServer::publishLimiterCounters() {
 void HttpServer::onAcceptExhausted(const boost::system::error_code& ec) {
   const bool shed = limiter_.shedOne();
   publishLimiterCounters();
-  ++exhaustedSinceLog_;
-  const int64_t now = steadyNowMs();
-  if (now - lastExhaustedLogMs_ >= kExhaustedLogIntervalMs) {
+  if (exhaustedLog_.allow(steadyNowMs())) {
     log::warn("accept_exhausted",
               {{"error", ec.message()},
-               {"times", exhaustedSinceLog_},
+               {"times", exhaustedLog_.times()},
                {"connections", limiter_.open()},
                {"shedIdle", shed},
                {"hint", "raise the descriptor limit (ulimit -n) or lower ROOMS_MAX_CONNECTIONS"}});
-    lastExhaustedLogMs_ = now;
-    exhaustedSinceLog_ = 0;
   }
   if (shed) {
     accept();  // the idle connection's descriptor is free now

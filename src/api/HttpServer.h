@@ -9,6 +9,7 @@
 
 #include "api/ApiService.h"
 #include "api/ConnectionLimiter.h"
+#include "core/LogThrottle.h"
 
 namespace rooms {
 
@@ -45,8 +46,8 @@ class HttpServer {
   Counter& shedMetric_;
   ConnectionLimiter::Counters published_;
   boost::asio::steady_timer backoff_;
-  int64_t lastExhaustedLogMs_ = 0;
-  uint64_t exhaustedSinceLog_ = 0;
+  static constexpr int64_t kExhaustedLogIntervalMs = 10000;
+  LogThrottle exhaustedLog_{kExhaustedLogIntervalMs};
 };
 
 }  // namespace rooms

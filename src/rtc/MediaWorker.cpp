@@ -260,13 +260,9 @@ void MediaWorker::onAcceptExhausted(const boost::system::error_code& ec) {
     --counters_.tcpConnections;
     tcp_.erase(oldest);
   }
-  ++exhaustedSinceLog_;
-  const int64_t now = steadyNowMs();
-  if (now - lastExhaustedLogMs_ >= kExhaustedLogIntervalMs) {
+  if (exhaustedLog_.allow(steadyNowMs())) {
     log::warn("media_tcp_accept_exhausted",
-              {{"worker", options_.index}, {"error", ec.message()}, {"times", exhaustedSinceLog_}});
-    lastExhaustedLogMs_ = now;
-    exhaustedSinceLog_ = 0;
+              {{"worker", options_.index}, {"error", ec.message()}, {"times", exhaustedLog_.times()}});
   }
   // Retrying at once spun a core while the backlog stayed full; a short pause lets descriptors free up.
   acceptBackoff_.expires_after(std::chrono::milliseconds(kAcceptBackoffMs));

@@ -19,6 +19,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/LogThrottle.h"
 #include "core/ThreadChecker.h"
 #include "rtc/IceTcpConnection.h"
 #include "rtc/UdpBatchIo.h"
@@ -186,8 +187,7 @@ class MediaWorker : public WebRtcTransport::Sender,
   boost::asio::steady_timer timer_{io_};
   boost::asio::steady_timer paceTimer_{io_};
   boost::asio::steady_timer acceptBackoff_{io_};
-  int64_t lastExhaustedLogMs_ = 0;
-  uint64_t exhaustedSinceLog_ = 0;
+  LogThrottle exhaustedLog_{kExhaustedLogIntervalMs};
   bool pacing_ = false;
   std::thread thread_;
   uint16_t port_ = 0;
