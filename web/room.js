@@ -41,7 +41,8 @@ const token = new URLSearchParams(location.search).get('token') ?? '';
 const room = {
   state: 'loading', // loading | connected | reconnecting | ended | left | error
   self: null, // {participantId, role, name, permissions, sessionId}
-  info: null, // welcome.room
+  info: null, // welcome.room ({status, aiOrb, transcription, recording}), kept current by room-updated
+  recording: null, // whether the session is being recorded (null before the first welcome)
   peers: new Map(), // participantId -> Peer (+ reconnecting)
   quality: {},
   recv: { audio: 0, video: 0 },
@@ -82,6 +83,7 @@ window.__room = {
   get negotiations() { return conn?.negotiations ?? 0; },
   get error() { return room.error; },
   get captions() { return room.captions.map((c) => ({ ...c })); },
+  get recording() { return room.recording === true; },
   get pc() { return conn?.pc ?? null; },
   stats: async () => (conn && !conn.closed ? conn.stats() : emptyStats()),
 };
@@ -98,6 +100,17 @@ function updateReconnecting() {
   const down = room.socketDown || room.iceDown;
   setState(down ? 'reconnecting' : 'connected');
   view.setReconnecting(down, room.socketDown ? 'Connection lost. Reconnecting…' : 'Reconnecting media…');
+}
+
+// Everyone is told while the session is recorded: the header's indicator, and a notice when it changes
+// (also at joining, when it is already on).
+function setRecording(on) {
+  const was = room.recording;
+  room.recording = !!on;
+  view.setRecording(room.recording);
+  if (was === room.recording) return;
+  if (room.recording) view.setNotice(was === null ? 'This session is being recorded.' : 'This session is now being recorded.');
+  else if (was === true) view.setNotice('Recording has stopped.');
 }
 
 function render() {
@@ -201,6 +214,11 @@ function onFrame(type, data) {
       conn?.applyPlayoutFloors(room.quality);
       render();
       break;
+    case 'room-updated':
+      // {recording, transcription, aiOrb}: the room's config changed (PATCH /config).
+      room.info = { ...(room.info ?? {}), ...data };
+      if (typeof data?.recording === 'boolean') setRecording(data.recording);
+      break;
     case 'room-ended':
       ended(data?.reason);
       break;
@@ -235,6 +253,7 @@ async function onWelcome(data) {
     reconnected: !!data.reconnected,
   };
   room.info = data.room ?? null;
+  setRecording(room.info?.recording === true);
   room.recv = { audio: data.recv?.audio ?? 0, video: data.recv?.video ?? 0 };
   room.peers = new Map((data.participants ?? [])
     .filter((p) => p.participantId !== data.participantId)

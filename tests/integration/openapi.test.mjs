@@ -57,7 +57,9 @@ describe('docs/openapi.yaml', () => {
       for (const [status, r] of Object.entries(op.responses)) {
         const resp = r.$ref ? openapi.components.responses[r.$ref.split('/').pop()] : r;
         assert.ok(resp, `${m} ${t} ${status} resolves`);
-        if (status !== '101') assert.ok(resp.content, `${m} ${t} ${status} has a body schema`);
+        // 101 (a WebSocket) and 204 (DELETE of a recording) have no body.
+        if (status === '101' || status === '204') assert.ok(!resp.content, `${m} ${t} ${status} has no body`);
+        else assert.ok(resp.content, `${m} ${t} ${status} has a body schema`);
       }
     }
   });
@@ -93,13 +95,57 @@ describe('docs/openapi.yaml', () => {
         aiOrb: { enabled: true, connected: false, joinedAt: null, leftAt: null, participationPercentage: 0 },
       },
       actualStartTime: null, currentDuration: 0, scheduledStartTime: '2030-01-01T00:00:00Z', endedAt: null,
+      recording: false,
     };
     expectValid('GET', '/api/rooms/{roomId}/status', 200, status);
     assert.throws(() => expectValid('GET', '/api/rooms/{roomId}/status', 200, { ...status, extra: 1 }));
     assert.throws(() => expectValid('GET', '/api/rooms/{roomId}/status', 200, { ...status, status: 'ended' }));
     assert.throws(() => expectValid('GET', '/api/rooms/{roomId}/status', 200, { ...status, currentDuration: -1 }));
     assert.throws(() => expectValid('GET', '/api/rooms/{roomId}/status', 418, status));
+    const { recording, ...withoutRecording } = status;
+    assert.equal(recording, false);
+    assert.throws(() => expectValid('GET', '/api/rooms/{roomId}/status', 200, withoutRecording), 'status says whether it records');
     assert.throws(() => expectSchema('EventFrame', { id: 1, type: 'room-started', data: { roomId: 'r' } }));
     expectSchema('EventFrame', { id: 1, type: 'room-started', data: { roomId: 'r', timestamp: '2030-01-01T00:00:00Z' } });
+  });
+
+  it('describes recordings: the list, the file with Range, signed links, deletion, and their events', () => {
+    const rec = {
+      id: 'rec_0a1b2c', roomId: 'r', participantId: 'coach-1', role: 'coach', source: 'camera', kinds: ['audio', 'video'],
+      codecs: ['VP8', 'opus'], format: 'webm', contentType: 'video/webm', status: 'ready', startedAt: '2030-01-01T00:00:00Z',
+      endedAt: '2030-01-01T00:00:30.250Z', duration: 30.25, bytes: 123456, error: null,
+      downloadPath: '/api/rooms/r/recordings/rec_0a1b2c',
+    };
+    const composite = { ...rec, id: 'rec_ffee', participantId: null, role: null, source: 'composite', status: 'processing',
+      endedAt: null, duration: null, bytes: 0, downloadPath: '/api/rooms/r/recordings/rec_ffee' };
+    expectValid('GET', '/api/rooms/{roomId}/recordings', 200, { roomId: 'r', recording: true, recordings: [rec, composite] });
+    expectValid('GET', '/api/rooms/{roomId}/recordings', 200, { roomId: 'r', recording: false, recordings: [] });
+    assert.throws(() => expectSchema('Recording', { ...rec, status: 'done' }));
+    assert.throws(() => expectSchema('Recording', { ...composite, role: 'coach' }), 'a composite belongs to nobody');
+    assert.throws(() => expectSchema('Recording', { ...rec, codecs: ['vp8'] }), 'codec names as negotiated');
+    for (const status of [200, 206]) {
+      for (const type of ['video/webm', 'audio/webm', 'video/x-matroska']) {
+        expectValid('GET', '/api/rooms/{roomId}/recordings/{recordingId}', status, 'bytes', type);
+      }
+    }
+    const op = openapi.paths['/api/rooms/{roomId}/recordings/{recordingId}'].get;
+    assert.deepEqual(op.security, [{ apiKey: [] }, { signedLink: [] }], 'the key or a signed link');
+    for (const s of ['403', '409', '410', '416']) assert.ok(op.responses[s], `download documents ${s}`);
+    expectValid('DELETE', '/api/rooms/{roomId}/recordings/{recordingId}', 204, '');
+    assert.throws(() => expectValid('DELETE', '/api/rooms/{roomId}/recordings/{recordingId}', 204, { success: true }));
+    expectSchema('RecordingLinkRequest', {});
+    expectSchema('RecordingLinkRequest', { expiresIn: 604800 });
+    assert.throws(() => expectSchema('RecordingLinkRequest', { expiresIn: 59 }));
+    expectValid('POST', '/api/rooms/{roomId}/recordings/{recordingId}/link', 200, {
+      url: 'https://rooms.example.com/api/rooms/r/recordings/rec_0a1b2c?expires=1900000000&signature=0a1b', expiresAt: '2030-01-01T00:00:00Z',
+    });
+    expectSchema('EventFrame', { id: 7, type: 'recording-started', data: {
+      roomId: 'r', recordingId: 'rec_0a1b2c', participantId: 'ai-orb', participantType: 'aiOrb', source: 'microphone',
+      timestamp: '2030-01-01T00:00:00Z' } });
+    expectSchema('EventFrame', { id: 8, type: 'recording-ready', data: {
+      roomId: 'r', recordingId: 'rec_ffee', participantId: null, participantType: null, source: 'composite', duration: 61.5,
+      bytes: 999, downloadPath: '/api/rooms/r/recordings/rec_ffee', timestamp: '2030-01-01T00:00:00Z' } });
+    assert.throws(() => expectSchema('EventFrame', { id: 9, type: 'recording-ready', data: { roomId: 'r', recordingId: 'x' } }));
+    expectSchema('WebhookCreateRequest', { url: 'https://main-app.com/hooks', events: ['recording-started', 'recording-ready'] });
   });
 });

@@ -114,6 +114,13 @@ export class RoomView {
     }
   }
 
+  // The recording indicator in the header, shown to every participant while the session is recorded.
+  setRecording(on) {
+    const el = $('recording-indicator');
+    el.hidden = !on;
+    this.app.dataset.recording = String(!!on);
+  }
+
   setWaiting(text) {
     $('waiting').hidden = !text;
     $('waiting-text').textContent = text ?? '';

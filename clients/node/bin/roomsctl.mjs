@@ -4,8 +4,9 @@ import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
 
 import {
-  BadRequest, Conflict, RateLimited, RoomNotFound, RoomService, ServiceUnavailable, Unauthorized,
+  BadRequest, Conflict, RateLimited, RecordingNotFound, RoomNotFound, RoomService, ServiceUnavailable, Unauthorized,
 } from '../src/index.js';
+import { LINK_EXPIRES_MAX, LINK_EXPIRES_MIN } from '../src/recordings.js';
 
 export const EXIT = Object.freeze({
   OK: 0, USAGE: 1, NOT_FOUND: 2, AUTH: 3, UNAVAILABLE: 4, CONFLICT: 5, INVALID: 6, RATE_LIMITED: 7, TIMEOUT: 8,
@@ -40,6 +41,15 @@ Commands:
   analytics ROOM_ID           connection quality, bandwidth, reconnections, fallbacks
   summary ROOM_ID             the session summary and attendance
   transcript ROOM_ID [--format text|vtt|json]
+  recordings ROOM_ID          a room's recordings (one file per participant and source, and the
+                              composite), and whether it is recording now
+  recordings ROOM_ID --download REC_ID [--out PATH|-]
+                              save a ready recording (default ./REC_ID.FORMAT; - writes it to stdout);
+                              written to a temporary file first, so PATH only ever holds a whole file
+  recordings ROOM_ID --link REC_ID [--expires-in SECONDS]
+                              a signed URL that plays without the API key (60 to 604800 s; default 3600)
+  recordings ROOM_ID --delete REC_ID
+                              delete a recording (not while it is still recording or processing)
   health                      the service's health (needs no key)
 
 Options:
@@ -53,9 +63,11 @@ Options:
   -h, --help           this text
 
 Exit codes:
-  0 ok                 1 usage error              2 not found (room or webhook)
-  3 unauthorized (401/403: API key)               4 service unavailable (unreachable, 5xx, timeout)
-  5 conflict (409/410: room exists with another body, room ended, summary not ready)
+  0 ok                 1 usage error              2 not found (room, webhook or recording)
+  3 unauthorized (401/403: API key)               4 service unavailable (unreachable, 5xx, timeout,
+                                                    a download cut off and not resumable)
+  5 conflict (409/410: room exists with another body, room ended, summary not ready, recording not
+    ready, still recording, or failed)
   6 invalid request (400, 413, 415)               7 rate limited (429)
   8 events: the --timeout passed before room-ended (or --until's event) or --count
 `;
@@ -73,6 +85,7 @@ class CliError extends Error {
 
 export const EVENT_TYPES = Object.freeze([
   'room-started', 'participant-joined', 'participant-left', 'transcript', 'error', 'room-ended', 'summary-ready',
+  'recording-started', 'recording-ready',
 ]);
 const RECONNECTS_ONCE_CONNECTED = 30;
 
@@ -107,6 +120,11 @@ const OPTIONS = {
   secret: { type: 'string' },
   limit: { type: 'string' },
   format: { type: 'string' },
+  download: { type: 'string' },
+  out: { type: 'string' },
+  link: { type: 'string' },
+  'expires-in': { type: 'string' },
+  delete: { type: 'string' },
 };
 
 // ------------------------------------------------------------------------------------------------------
@@ -335,6 +353,9 @@ async function main(argv, out, err) {
         });
         return EXIT.OK;
       }
+      case 'recordings':
+        requireKey();
+        return await recordings(rooms, args, o, print, out, err);
       case 'health': {
         print(await rooms.getHealth(), (h) => keyValues([
           ['status', h.status], ['version', h.version], ['uptime', `${h.uptime} s`], ['activeRooms', h.activeRooms],
@@ -386,13 +407,83 @@ async function webhooks(rooms, args, o, print) {
   }
 }
 
+// ------------------------------------------------------------------------------------------------------
+// recordings
+
+const seconds = (d) => (typeof d === 'number' ? `${Number.isInteger(d) ? d : d.toFixed(1)} s` : d);
+
+async function recordings(rooms, args, o, print, out, err) {
+  const [roomId] = need(args, 1, 'ROOM_ID');
+  if (args.length > 1) throw new UsageError(`unexpected argument: ${args[1]}`);
+  const actions = ['download', 'link', 'delete'].filter((k) => o[k] !== undefined);
+  if (actions.length > 1) throw new UsageError(`--${actions.join(', --')}: one at a time`);
+  const action = actions[0];
+  for (const id of actions.map((k) => o[k])) if (id === '') throw new UsageError(`--${action} needs a recording id`);
+  if (o.out !== undefined && action !== 'download') throw new UsageError('--out goes with --download');
+  if (o['expires-in'] !== undefined && action !== 'link') throw new UsageError('--expires-in goes with --link');
+  const json = Boolean(o.json);
+
+  if (action === 'link') {
+    const expiresIn = int(o['expires-in'], 'expires-in', { min: LINK_EXPIRES_MIN, max: LINK_EXPIRES_MAX });
+    print(await rooms.createRecordingLink(roomId, o.link, { expiresIn }), (l) => keyValues([
+      ['url', l.url], ['expiresAt', l.expiresAt],
+    ]));
+    return EXIT.OK;
+  }
+  if (action === 'delete') {
+    print(await rooms.deleteRecording(roomId, o.delete), (r) => `deleted ${r.recordingId}`);
+    return EXIT.OK;
+  }
+  if (action === 'download') {
+    const id = o.download;
+    let target = o.out;
+    if (target === undefined) {
+      // ./<id>.<format>, the service's own file name: the format comes from the list.
+      const list = await rooms.listRecordings(roomId);
+      const rec = list.recordings.find((r) => r.id === id);
+      if (!rec) {
+        throw new RecordingNotFound(`download recording: no recording ${id} in room ${roomId}`,
+          { status: 404, code: 'recording_not_found' });
+      }
+      target = `${id}.${rec.format}`.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+    }
+    const toStdout = target === '-';
+    const info = await rooms.downloadRecording(roomId, id, { to: toStdout ? process.stdout : target });
+    const summary = { recordingId: id, ...info }; // path: absolute, for a file
+    if (toStdout) {
+      // stdout holds the file; what was saved goes to stderr.
+      err(json ? JSON.stringify(summary) : `roomsctl: ${id}: ${info.bytes} bytes of ${info.contentType} written to stdout`);
+    } else {
+      print(summary, (s) => keyValues([
+        ['recordingId', s.recordingId], ['path', s.path], ['contentType', s.contentType], ['bytes', s.bytes],
+        ...(s.resumed ? [['resumed', `${s.resumed} time${s.resumed === 1 ? '' : 's'}`]] : []),
+      ]));
+    }
+    return EXIT.OK;
+  }
+
+  print(await rooms.listRecordings(roomId), (l) => [
+    keyValues([['roomId', l.roomId], ['recording', l.recording ? 'on (recording now)' : 'off']]),
+    '',
+    l.recordings.length === 0 ? '(no recordings)' : table(
+      ['id', 'role', 'source', 'kinds', 'codecs', 'format', 'status', 'startedAt', 'duration', 'bytes'],
+      l.recordings.map((r) => [r.id, r.role ?? (r.source === 'composite' ? '(all)' : null), r.source, r.kinds, r.codecs,
+        r.format, r.status === 'failed' && r.error ? `failed: ${r.error}` : r.status, r.startedAt, seconds(r.duration),
+        r.bytes]),
+    ),
+  ].join('\n'));
+  return EXIT.OK;
+}
+
 const eventLine = (f) => {
   const d = f.data ?? {};
   const details = [];
   if (d.participantType) details.push(`${d.participantType} ${d.participantId ?? ''}`.trim());
+  if (d.recordingId) details.push(`${d.recordingId} source=${d.source ?? '-'}`);
   if (d.reason) details.push(`reason=${d.reason}`);
   if (d.duration !== undefined) details.push(`duration=${d.duration}s`);
   if (d.finalDuration !== undefined) details.push(`finalDuration=${d.finalDuration}s`);
+  if (d.bytes !== undefined) details.push(`bytes=${d.bytes}`);
   if (d.error) details.push(`${d.error}: ${d.message ?? ''}`);
   return `${String(f.id).padStart(6)}  ${d.timestamp ?? '-'}  ${f.type.padEnd(18)}  ${details.join(' ')}`.trimEnd();
 };

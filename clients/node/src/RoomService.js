@@ -8,8 +8,13 @@ import { EventEmitter } from 'node:events';
 
 import { backoffDelay, setLongTimeout, sleep } from './backoff.js';
 import { CircuitBreaker } from './breaker.js';
-import { errorFromResponse, RateLimited, RoomServiceError, ServiceUnavailable } from './errors.js';
+import {
+  errorFromResponse, RateLimited, RecordingNotFound, RoomServiceError, ServiceUnavailable,
+} from './errors.js';
 import { RoomEventSubscription } from './events.js';
+import {
+  checkExpiresIn, formatRange, openSink, parseContentDisposition, parseContentRange, readBody, recordingsPath,
+} from './recordings.js';
 import { MemoryPendingStore } from './store.js';
 import { DEFAULT_TOKEN_BUFFER_SECONDS, mintParticipantToken } from './tokens.js';
 import { verifyWebhook, verifyWebhookSignature, webhookMiddleware } from './webhooks.js';
@@ -163,6 +168,72 @@ export class RoomService extends EventEmitter {
     return json ?? (text.length ? text : {});
   }
 
+  // One GET whose body is not read here (a download): the breaker and the errors of #attempt, but timeoutMs
+  // only bounds the wait for the answer's headers; the body is the caller's to read (and to time out by idle
+  // time) through the returned controller. Answers other than 200/206 are thrown as #attempt throws them.
+  async #open(path, headers, what, timeoutMs, signal) {
+    if (signal?.aborted) throw signal.reason;
+    try {
+      this.breaker.acquire();
+    } catch (err) {
+      err.message = `${what}: ${err.message} (${this.baseUrl})`;
+      err.url = this.baseUrl;
+      throw err;
+    }
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal.reason);
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener?.('abort', onAbort, { once: true });
+    const release = () => signal?.removeEventListener?.('abort', onAbort);
+    const ms = Math.max(1, timeoutMs);
+    const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms);
+    let res;
+    try {
+      const h = { 'User-Agent': this.userAgent, 'Accept-Encoding': 'identity', ...headers };
+      if (this.apiKey !== undefined) h.Authorization = `Bearer ${this.apiKey}`;
+      res = await fetch(`${this.baseUrl}${path}`, { method: 'GET', headers: h, signal: controller.signal });
+    } catch (cause) {
+      clearTimeout(timer);
+      release();
+      if (signal?.aborted) throw signal.reason ?? cause; // the caller gave up: not the service's failure
+      this.breaker.failure();
+      const why = cause?.name === 'TimeoutError' ? `no answer within ${ms} ms` :
+        (cause?.cause?.code ?? cause?.cause?.message ?? cause?.message ?? String(cause));
+      throw new ServiceUnavailable(`${what}: rooms service at ${this.baseUrl} unreachable (${why})`,
+        { code: 'unreachable', cause, url: `${this.baseUrl}${path}` });
+    }
+    clearTimeout(timer);
+    if (res.status < 500) this.reached = true;
+    if (res.status !== 200 && res.status !== 206) {
+      let text = '';
+      try {
+        text = await res.text();
+      } catch {
+        text = '';
+      } finally {
+        release();
+      }
+      let json;
+      if (text.length > 0 && (res.headers.get('content-type') ?? '').includes('json')) {
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+      }
+      if (res.status >= 500) this.breaker.failure();
+      else this.breaker.success();
+      const err = errorFromResponse(res.status, json, res.headers, what);
+      if (res.status === 416) {
+        const size = parseContentRange(res.headers.get('content-range'))?.size;
+        if (size !== undefined && size !== null) err.size = size;
+      }
+      throw err;
+    }
+    this.breaker.success();
+    return { res, controller, release };
+  }
+
   /**
    * One API call. idempotent calls are retried on ServiceUnavailable (not when the circuit is open) and on
    * RateLimited (after its Retry-After), with exponential backoff and jitter.
@@ -175,6 +246,14 @@ export class RoomService extends EventEmitter {
   async request(method, path, {
     body, idempotent = method === 'GET', what = `${method} ${path}`, deadlineMs = this.deadlineMs,
   } = {}) {
+    return this.#retrying({ method, path, idempotent, what, deadlineMs },
+      (timeoutMs) => this.#attempt(method, path, body, what, timeoutMs));
+  }
+
+  // The retry loop of request(), around any attempt(timeoutMs) that throws the client's errors: retries
+  // ServiceUnavailable (not circuit_open) and RateLimited when idempotent, within the deadline. onRetry(n)
+  // is told before retry n.
+  async #retrying({ method, path, idempotent, what, deadlineMs, onRetry }, attemptOnce) {
     const retries = idempotent ? this.retry.retries : 0;
     const deadline = deadlineMs > 0 ? Date.now() + deadlineMs : Infinity;
     const outOfTime = (attempts, cause) => new ServiceUnavailable(
@@ -183,7 +262,7 @@ export class RoomService extends EventEmitter {
       { code: 'deadline_exceeded', cause, url: `${this.baseUrl}${path}`, status: cause.status ?? 0 });
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#attempt(method, path, body, what, Math.min(this.timeoutMs, deadline - Date.now()));
+        return await attemptOnce(Math.min(this.timeoutMs, deadline - Date.now()));
       } catch (err) {
         const retryable = (isUnavailable(err) && !err.circuitOpen) || err instanceof RateLimited;
         const timedOut = err.code === 'unreachable' && err.cause?.name === 'TimeoutError' && Date.now() >= deadline - 1;
@@ -196,6 +275,7 @@ export class RoomService extends EventEmitter {
         // Not worth a retry that would start at (or after) the deadline.
         if (Date.now() + delay >= deadline - 1) throw err instanceof RateLimited ? err : outOfTime(attempt + 1, err);
         this.emit('retry', { method, path, attempt: attempt + 1, delayMs: delay, error: err });
+        onRetry?.(attempt + 1);
         await sleep(delay);
       }
     }
@@ -502,6 +582,151 @@ export class RoomService extends EventEmitter {
   getWebhookDeliveries(id, { limit } = {}) {
     const q = limit ? `?limit=${Number(limit)}` : '';
     return this.request('GET', `/api/webhooks/${encodeURIComponent(id)}/deliveries${q}`, { what: 'webhook deliveries' });
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Recordings (docs/api.md "Recordings"): one file per participant and source while features.recording is
+  // on, and a composite after the room ends.
+
+  /** {roomId, recording (on right now), recordings: [Recording], oldest first}. 404 room_not_found. */
+  async listRecordings(roomId) {
+    return this.request('GET', recordingsPath(roomId), { what: 'list recordings' });
+  }
+
+  /**
+   * A signed link to one recording, {url, expiresAt}, which plays without the API key (a browser's
+   * <video src>). expiresIn: seconds, 60 to 604800 (default 3600, the service's); checked here first
+   * (TypeError / RangeError). Retried: each link is just another signature, creating one changes nothing.
+   */
+  async createRecordingLink(roomId, recordingId, { expiresIn } = {}) {
+    const seconds = checkExpiresIn(expiresIn);
+    return this.request('POST', recordingsPath(roomId, recordingId, '/link'), {
+      body: seconds === undefined ? {} : { expiresIn: seconds }, idempotent: true, what: 'create recording link',
+    });
+  }
+
+  /**
+   * Deletes a recording's file; resolves {success: true, roomId, recordingId}. 409 recording_active while it
+   * is still recording or processing. Retried like the other idempotent calls: when an earlier attempt's
+   * answer was lost and a retry finds the recording gone (404 recording_not_found), it counts as deleted.
+   */
+  async deleteRecording(roomId, recordingId) {
+    const path = recordingsPath(roomId, recordingId);
+    const what = 'delete recording';
+    let retried = false;
+    try {
+      await this.#retrying({ method: 'DELETE', path, idempotent: true, what, deadlineMs: this.deadlineMs, onRetry: () => {
+        retried = true;
+      } }, (timeoutMs) => this.#attempt('DELETE', path, undefined, what, timeoutMs));
+    } catch (err) {
+      if (!(retried && err instanceof RecordingNotFound)) throw err;
+    }
+    return { success: true, roomId, recordingId };
+  }
+
+  /**
+   * Downloads a recording (status ready; 409 RecordingNotReady before, 410 recording_failed, 404
+   * RecordingNotFound).
+   *   range: {start, end?}   bytes start..end inclusive (to the end without end): a 206 answer
+   *   to: a file path        written to a temporary file beside it, renamed over it once complete (a failed
+   *                          download leaves no partial file); or a writable stream (written, never ended)
+   *   signal                 an AbortSignal that stops the download
+   *   idleTimeoutMs          the body may pause at most this long (default timeoutMs)
+   *   deadlineMs             bounds reaching the answer's headers, attempts and backoff included (default the
+   *                          client's); never the transfer itself, which may take as long as it flows
+   *   maxResumes             how often an interrupted transfer is resumed (default retry.retries; 0: never)
+   * Before the first byte, failures are retried as any GET (it changes nothing). After it, a cut transfer is
+   * not restarted blindly: it is resumed with a Range from the next byte, and only if the answer is a 206
+   * whose Content-Range starts there and names the same size and content type (a recording's file never
+   * changes once ready); anything else ends the download with ServiceUnavailable code
+   * 'download_interrupted' (err.bytesReceived), as does running out of resumes.
+   * Resolves {status, contentType, bytes (delivered), size (the file's), range ({start, end, size} of a 206,
+   * else null), filename, resumed} plus body (a Buffer) without `to`, or path with a file path.
+   */
+  async downloadRecording(roomId, recordingId, {
+    range, to, signal, idleTimeoutMs = this.timeoutMs, deadlineMs = this.deadlineMs, maxResumes = this.retry.retries,
+  } = {}) {
+    const path = recordingsPath(roomId, recordingId);
+    const what = 'download recording';
+    const first = formatRange(range); // throws TypeError before anything is sent
+    let sink = null;
+    let meta = null;
+    let offset = 0; // the file position of the next byte wanted
+    let last = null; // the last byte wanted (inclusive), once known
+    let bytes = 0;
+    let resumed = 0;
+    const interrupted = (why, cause) => Object.assign(new ServiceUnavailable(
+      `${what}: the transfer from ${this.baseUrl} was interrupted after ${bytes} bytes (${why})`,
+      { code: 'download_interrupted', cause, url: `${this.baseUrl}${path}` }), { bytesReceived: bytes });
+    try {
+      for (;;) {
+        const rangeHeader = meta === null ? first : formatRange({ start: offset, end: last });
+        const { res, controller, release } = await this.#retrying(
+          { method: 'GET', path, idempotent: true, what, deadlineMs },
+          (timeoutMs) => this.#open(path, rangeHeader ? { Range: rangeHeader } : {}, what, timeoutMs, signal),
+        );
+        let consumed = false;
+        try {
+          const contentType = res.headers.get('content-type') ?? 'application/octet-stream';
+          const length = Number(res.headers.get('content-length') ?? NaN);
+          const cr = res.status === 206 ? parseContentRange(res.headers.get('content-range')) : null;
+          if (res.status === 206 && (!cr || cr.start === null)) throw interrupted('a 206 without a usable Content-Range');
+          if (meta === null) {
+            // The first answer decides what the download is: a whole file (200, also when a range was asked
+            // and the service sent everything) or a part of it (206).
+            const size = cr ? cr.size : (Number.isSafeInteger(length) ? length : null);
+            meta = {
+              status: res.status,
+              contentType,
+              size,
+              range: cr ? { start: cr.start, end: cr.end, size: cr.size } : null,
+              filename: parseContentDisposition(res.headers.get('content-disposition')),
+              resumable: (res.headers.get('accept-ranges') ?? '').toLowerCase().includes('bytes') || res.status === 206,
+            };
+            offset = cr ? cr.start : 0;
+            last = cr ? cr.end : (size !== null ? size - 1 : null);
+            sink = await openSink(to);
+          } else if (res.status !== 206 || cr.start !== offset || cr.end !== last ||
+            (meta.size !== null && cr.size !== meta.size) || contentType !== meta.contentType) {
+            // Not the rest of the same file: never append it to what was received.
+            throw interrupted(`resuming at byte ${offset} was answered ${res.status} ${res.headers.get('content-range') ?? ''}` +
+              ` (${contentType}), not the rest of the same file`);
+          }
+          try {
+            for await (const chunk of readBody(res.body, controller, idleTimeoutMs)) {
+              await sink.write(chunk);
+              offset += chunk.byteLength;
+              bytes += chunk.byteLength;
+            }
+            consumed = true;
+            if (last !== null && offset !== last + 1) {
+              throw Object.assign(new Error(`the body ended at byte ${offset} of ${last + 1}`), { shortBody: true });
+            }
+          } catch (err) {
+            if (err.sinkError || signal?.aborted) throw err;
+            this.breaker.failure();
+            const why = err.name === 'TimeoutError' ? `no data for ${idleTimeoutMs} ms` :
+              (err.shortBody ? err.message : (err.cause?.code ?? err.cause?.message ?? err.message));
+            if (!meta.resumable || last === null || resumed >= maxResumes) throw interrupted(why, err);
+            resumed += 1;
+            const delayMs = backoffDelay(resumed - 1, this.retry);
+            this.emit('retry', { method: 'GET', path, attempt: resumed, delayMs, error: interrupted(why, err), resumeAt: offset });
+            await sleep(delayMs, signal);
+            continue;
+          }
+        } finally {
+          if (!consumed) controller.abort(); // a body left unread (refused, or given up on) frees its connection
+          release();
+        }
+        const result = await sink.finish();
+        sink = null;
+        const { resumable, ...info } = meta;
+        return { ...info, bytes, resumed, ...result };
+      }
+    } catch (err) {
+      await sink?.abort();
+      throw err;
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------

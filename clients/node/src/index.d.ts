@@ -12,7 +12,7 @@ export type Personality = 'supportive' | 'direct' | 'reflective';
 export type EndReason = 'session_completed' | 'timeout' | 'error' | 'cancelled';
 export type RoomEventType =
   | 'participant-joined' | 'participant-left' | 'room-started' | 'room-ended' | 'summary-ready' | 'error'
-  | 'transcript';
+  | 'transcript' | 'recording-started' | 'recording-ready';
 
 /** Each event's data (docs/api.md "Events"). */
 export interface RoomEventPayloads {
@@ -30,7 +30,18 @@ export interface RoomEventPayloads {
     finalDuration: number; detail?: string;
   };
   'summary-ready': { roomId: string; timestamp: string };
+  /** error 'recording_failed' (with a message) when a recording stops on a fault (a full disk); the call goes on. */
   error: { roomId: string; error: string; message: string };
+  /** A recording's file was started (features.recording on, a track published). */
+  'recording-started': {
+    roomId: string; recordingId: string; participantId: string | null; participantType: ParticipantRole | 'aiOrb' | null;
+    source: RecordingSource; timestamp: string;
+  };
+  /** A recording can be downloaded; also for the composite (participantId and participantType null). */
+  'recording-ready': {
+    roomId: string; recordingId: string; participantId: string | null; participantType: ParticipantRole | 'aiOrb' | null;
+    source: RecordingSource; duration: number; bytes: number; downloadPath: string; timestamp: string;
+  };
   transcript: {
     roomId: string; participantId: string; participantType: ParticipantRole | 'aiOrb'; name: string; text: string;
     startTime: number | string; endTime: number | string; confidence: number; timestamp: string;
@@ -39,6 +50,101 @@ export interface RoomEventPayloads {
 
 /** One event frame, discriminated by type: narrowing on frame.type types frame.data. */
 export type RoomEvent = { [K in RoomEventType]: { id: number; type: K; data: RoomEventPayloads[K] } }[RoomEventType];
+
+// ------------------------------------------------------------------------------------------------------
+// Recordings (docs/api.md "Recordings")
+
+/**
+ * camera: a participant's camera with its microphone; microphone: audio only (the AI Orb's voice, or a
+ * participant without camera); screen: a screen share; composite: everyone side by side with every voice
+ * mixed, made after the room ends.
+ */
+export type RecordingSource = 'camera' | 'screen' | 'microphone' | 'composite';
+export type RecordingStatus = 'recording' | 'processing' | 'ready' | 'failed';
+
+export interface Recording {
+  /** rec_<hex> */
+  id: string;
+  roomId: string;
+  /** null for the composite. */
+  participantId: string | null;
+  role: ParticipantRole | 'aiOrb' | null;
+  source: RecordingSource;
+  kinds: Array<'audio' | 'video'>;
+  /** As negotiated: 'opus', 'VP8', 'VP9', 'H264'. */
+  codecs: string[];
+  format: 'webm' | 'mkv';
+  contentType: 'video/webm' | 'audio/webm' | 'video/x-matroska' | string;
+  status: RecordingStatus;
+  startedAt: string;
+  endedAt: string | null;
+  /** Seconds (may be fractional); null until known. */
+  duration: number | null;
+  bytes: number;
+  /** Why it failed; null otherwise. */
+  error: string | null;
+  /** /api/rooms/{roomId}/recordings/{id} (API key), or make a signed link with createRecordingLink. */
+  downloadPath: string;
+}
+
+export interface RecordingList {
+  roomId: string;
+  /** Recording right now. */
+  recording: boolean;
+  /** Oldest first. */
+  recordings: Recording[];
+}
+
+export interface RecordingLink {
+  /** {ROOMS_PUBLIC_URL}/api/rooms/{roomId}/recordings/{id}?expires=...&signature=...: plays without the key. */
+  url: string;
+  expiresAt: string;
+}
+
+/** Bytes start..end of the file, end inclusive (to the end of the file without end). */
+export interface ByteRange {
+  start: number;
+  end?: number;
+}
+
+export interface DownloadOptions {
+  range?: ByteRange;
+  /**
+   * A file path (written to a temporary file beside it and renamed once complete), or a writable stream
+   * (written with backpressure, never ended). Without it the file comes back as a Buffer.
+   */
+  to?: string | NodeJS.WritableStream;
+  signal?: AbortSignal;
+  /** The body may pause at most this long (default: the client's timeoutMs). */
+  idleTimeoutMs?: number;
+  /** Bounds reaching the answer (attempts and backoff included), not the transfer (default: the client's). */
+  deadlineMs?: number;
+  /** How often a cut transfer is resumed from the next byte (default retry.retries; 0: never). */
+  maxResumes?: number;
+}
+
+export interface DownloadInfo {
+  /** Of the first answer: 206 for a range, 200 for the whole file. */
+  status: 200 | 206;
+  contentType: string;
+  /** Bytes delivered. */
+  bytes: number;
+  /** The whole file's size (null when the service did not say). */
+  size: number | null;
+  /** The part delivered (a 206), else null. */
+  range: { start: number; end: number; size: number | null } | null;
+  /** From Content-Disposition (<id>.<format>), a base name only. */
+  filename: string | null;
+  /** How often a cut transfer was resumed. */
+  resumed: number;
+}
+export interface DownloadedRecording extends DownloadInfo {
+  body: Buffer;
+}
+export interface SavedRecording extends DownloadInfo {
+  /** The absolute path written. */
+  path: string;
+}
 
 export interface Features {
   recording?: boolean;
@@ -116,6 +222,8 @@ export interface RoomStatus {
   scheduledStartTime?: string;
   endedAt?: string | null;
   endReason?: string | null;
+  /** Recording right now (features.recording on and tracks being written). */
+  recording: boolean;
 }
 
 export interface SessionSummary {
@@ -217,12 +325,20 @@ export class RoomServiceError extends Error {
   body?: unknown;
   /** The URL called, for errors of the network: 'unreachable', 'deadline_exceeded', 'circuit_open'. */
   url?: string;
+  /** A 416 of downloadRecording: the file's size. */
+  size?: number;
+  /** A download that ended with code 'download_interrupted': the bytes delivered before it. */
+  bytesReceived?: number;
 }
 export class BadRequest extends RoomServiceError {}
 export class Unauthorized extends RoomServiceError {}
 export class RoomNotFound extends RoomServiceError {}
+/** 404 recording_not_found (the room exists). */
+export class RecordingNotFound extends RoomNotFound {}
 export class Conflict extends RoomServiceError {}
 export class SummaryNotReady extends Conflict {}
+/** 409 recording_not_ready: still recording or processing; recording-ready announces it. */
+export class RecordingNotReady extends Conflict {}
 export class RateLimited extends RoomServiceError {
   /** Seconds, from Retry-After. */
   retryAfter?: number;
@@ -463,6 +579,13 @@ export class RoomService extends EventEmitter {
   listWebhooks(): Promise<{ webhooks: Webhook[] }>;
   deleteWebhook(id: string): Promise<{ success: true; id: string }>;
   getWebhookDeliveries(id: string, options?: { limit?: number }): Promise<{ deliveries: Delivery[]; [k: string]: unknown }>;
+  listRecordings(roomId: string): Promise<RecordingList>;
+  downloadRecording(roomId: string, recordingId: string, options?: DownloadOptions & { to?: undefined }): Promise<DownloadedRecording>;
+  downloadRecording(roomId: string, recordingId: string, options: DownloadOptions & { to: string }): Promise<SavedRecording>;
+  downloadRecording(roomId: string, recordingId: string, options: DownloadOptions & { to: NodeJS.WritableStream }): Promise<DownloadInfo>;
+  /** expiresIn: 60..604800 seconds (default 3600); checked before sending (TypeError, RangeError). */
+  createRecordingLink(roomId: string, recordingId: string, options?: { expiresIn?: number }): Promise<RecordingLink>;
+  deleteRecording(roomId: string, recordingId: string): Promise<{ success: true; roomId: string; recordingId: string }>;
   subscribeToRoomEvents(roomId: string, handlers?: EventHandlers, options?: SubscriptionOptions): RoomEventSubscription;
   verifyWebhookSignature(payload: Buffer | string | object, signature: string | undefined): boolean;
   verifyWebhook(options: Omit<VerifyWebhookOptions, 'secret'> & { secret?: string }): VerifiedWebhook;
@@ -470,7 +593,8 @@ export class RoomService extends EventEmitter {
   close(): Promise<void>;
 
   on(event: 'circuit-state', listener: (change: { from: CircuitState; to: CircuitState; at: string }) => void): this;
-  on(event: 'retry', listener: (info: { method: string; path: string; attempt: number; delayMs: number; error: RoomServiceError }) => void): this;
+  /** resumeAt: a download resumed from this byte after its transfer was cut. */
+  on(event: 'retry', listener: (info: { method: string; path: string; attempt: number; delayMs: number; error: RoomServiceError; resumeAt?: number }) => void): this;
   on(event: 'pending', listener: (info: { roomId: string; sessionId: string; error: RoomServiceError }) => void): this;
   on(event: 'pending-created', listener: (info: { roomId: string; sessionId: string; roomData: CreateRoomResult }) => void): this;
   on(event: 'pending-failed', listener: (info: { roomId: string; sessionId: string; error: RoomServiceError }) => void): this;

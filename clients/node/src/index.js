@@ -6,6 +6,6 @@ export { DEFAULT_PERMISSIONS, decodeToken, mintParticipantToken, tokenExpiry } f
 export { safeEqualHex, verifyWebhook, verifyWebhookSignature, webhookMiddleware } from './webhooks.js';
 export { backoffDelay } from './backoff.js';
 export {
-  BadRequest, Conflict, RateLimited, RoomNotFound, RoomServiceError, ServiceUnavailable, SummaryNotReady,
-  Unauthorized, WebhookVerificationError,
+  BadRequest, Conflict, RateLimited, RecordingNotFound, RecordingNotReady, RoomNotFound, RoomServiceError,
+  ServiceUnavailable, SummaryNotReady, Unauthorized, WebhookVerificationError,
 } from './errors.js';

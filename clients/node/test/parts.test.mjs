@@ -1,5 +1,6 @@
 // The building blocks on their own (no service needed): backoff and jitter bounds, the breaker's clock,
-// token expiry, Retry-After parsing, and the file store under concurrent writes and a restart.
+// token expiry, Retry-After parsing, the file store under concurrent writes and a restart, and the recording
+// calls' pieces (Range and Content-Range, Content-Disposition, link lifetimes, paths, error classes).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,7 +8,11 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 
 import { backoffDelay, CircuitBreaker, FilePendingStore, mintParticipantToken, decodeToken, tokenExpiry } from '../src/index.js';
-import { parseRetryAfter } from '../src/errors.js';
+import { errorFromResponse, parseRetryAfter } from '../src/errors.js';
+import {
+  checkExpiresIn, formatRange, parseContentDisposition, parseContentRange, recordingsPath,
+} from '../src/recordings.js';
+import { Conflict, RecordingNotFound, RecordingNotReady, RoomNotFound, BadRequest, Unauthorized } from '../src/index.js';
 
 describe('client parts', () => {
   it('backoff grows exponentially, is capped, and jitters within [1 - jitter, 1] of the step', () => {
@@ -78,5 +83,69 @@ describe('client parts', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('recordings: the Range header of {start, end?}, refusing anything else', () => {
+    assert.equal(formatRange(undefined), undefined);
+    assert.equal(formatRange(null), undefined);
+    assert.equal(formatRange({ start: 0 }), 'bytes=0-');
+    assert.equal(formatRange({ start: 0, end: 0 }), 'bytes=0-0');
+    assert.equal(formatRange({ start: 100, end: 199 }), 'bytes=100-199');
+    assert.equal(formatRange({ start: 2 ** 40 }), `bytes=${2 ** 40}-`);
+    for (const bad of [{}, { start: -1 }, { start: 1.5 }, { start: '0' }, { start: 10, end: 9 }, { start: 0, end: -1 }, 'bytes=0-', 5]) {
+      assert.throws(() => formatRange(bad), TypeError, JSON.stringify(bad));
+    }
+  });
+
+  it('recordings: Content-Range of a 206 and of a 416', () => {
+    assert.deepEqual(parseContentRange('bytes 0-99/1234'), { start: 0, end: 99, size: 1234 });
+    assert.deepEqual(parseContentRange('bytes 1200-1233/1234'), { start: 1200, end: 1233, size: 1234 });
+    assert.deepEqual(parseContentRange('bytes 5-9/*'), { start: 5, end: 9, size: null });
+    assert.deepEqual(parseContentRange('bytes */1234'), { start: null, end: null, size: 1234 });
+    assert.deepEqual(parseContentRange('  BYTES 0-0/1 '), { start: 0, end: 0, size: 1 });
+    for (const bad of [undefined, null, '', 'bytes 9-5/10', 'bytes 0-10/10', 'items 0-1/2', 'bytes 0-/10', 'bytes=0-1/2']) {
+      assert.equal(parseContentRange(bad), null, String(bad));
+    }
+  });
+
+  it('recordings: the file name of Content-Disposition, never a path', () => {
+    assert.equal(parseContentDisposition('inline; filename="rec_ab12.webm"'), 'rec_ab12.webm');
+    assert.equal(parseContentDisposition('attachment; filename=rec_ab12.mkv'), 'rec_ab12.mkv');
+    assert.equal(parseContentDisposition(`inline; filename="x.webm"; filename*=UTF-8''r%C3%A9c.webm`), 'réc.webm');
+    assert.equal(parseContentDisposition('inline; filename="../../etc/passwd"'), 'passwd');
+    assert.equal(parseContentDisposition('inline; filename="a\\\\b.webm"'), 'b.webm');
+    assert.equal(parseContentDisposition('inline; filename=".."'), null);
+    assert.equal(parseContentDisposition('inline'), null);
+    assert.equal(parseContentDisposition(null), null);
+  });
+
+  it('recordings: expiresIn of a signed link is whole seconds from 60 to 604800', () => {
+    assert.equal(checkExpiresIn(undefined), undefined);
+    assert.equal(checkExpiresIn(60), 60);
+    assert.equal(checkExpiresIn(604800), 604800);
+    assert.throws(() => checkExpiresIn(59), RangeError);
+    assert.throws(() => checkExpiresIn(604801), RangeError);
+    assert.throws(() => checkExpiresIn(0), RangeError);
+    assert.throws(() => checkExpiresIn(3600.5), TypeError);
+    assert.throws(() => checkExpiresIn('3600'), TypeError);
+  });
+
+  it('recordings: paths encode both ids; errors of the recording routes get their classes', () => {
+    assert.equal(recordingsPath('r 1'), '/api/rooms/r%201/recordings');
+    assert.equal(recordingsPath('r', 'rec_ab'), '/api/rooms/r/recordings/rec_ab');
+    assert.equal(recordingsPath('r', 'a/b', '/link'), '/api/rooms/r/recordings/a%2Fb/link');
+    assert.throws(() => recordingsPath(''), TypeError);
+    assert.throws(() => recordingsPath('r', ''), TypeError);
+    const err = (status, code) => errorFromResponse(status, { success: false, error: { code, message: 'm' } }, new Headers(), 'x');
+    assert.ok(err(404, 'recording_not_found') instanceof RecordingNotFound);
+    assert.ok(err(404, 'recording_not_found') instanceof RoomNotFound, 'still a not-found for older callers');
+    assert.ok(!(err(404, 'room_not_found') instanceof RecordingNotFound));
+    assert.ok(err(409, 'recording_not_ready') instanceof RecordingNotReady);
+    assert.ok(err(409, 'recording_not_ready') instanceof Conflict);
+    assert.ok(err(409, 'recording_active') instanceof Conflict);
+    assert.ok(err(410, 'recording_failed') instanceof Conflict);
+    assert.ok(err(416, 'range_not_satisfiable') instanceof BadRequest);
+    assert.ok(err(400, 'invalid_request') instanceof BadRequest);
+    assert.ok(err(403, 'invalid_signature') instanceof Unauthorized);
   });
 });
