@@ -20,12 +20,14 @@
 #include "core/Log.h"
 #include "events/EventLog.h"
 #include "events/WebhookOutbox.h"
+#include "recording/RecordingService.h"
 #include "rooms/RoomManager.h"
 #include "rtc/AnnouncedAddress.h"
 #include "rtc/MediaWorkerPool.h"
 #include "signaling/SignalingServer.h"
 #include "store/Database.h"
 #include "store/EventStore.h"
+#include "store/RecordingStore.h"
 #include "store/RoomStore.h"
 #include "store/Schema.h"
 #include "store/WebhookStore.h"
@@ -86,6 +88,7 @@ int runServer(Config config) {
   RoomStore roomStore(db);
   EventStore eventStore(db);
   WebhookStore webhookStore(db);
+  RecordingStore recordingStore(db);
   MetricsRegistry metrics;
 
   EventLog events(eventStore, webhookStore, metrics);
@@ -156,6 +159,19 @@ int runServer(Config config) {
   signaling.setAudioListener(&intelligence);
   intelligence.start();
   ctx.intelligence = &intelligence;
+
+  recording::RecordingService::Options recordingOptions;
+  recordingOptions.directory = config.recordingsDir.empty()
+                                   ? (std::filesystem::path(config.dataDir) / "recordings").string()
+                                   : config.recordingsDir;
+  recordingOptions.retentionDays = config.recordingRetentionDays;
+  recordingOptions.ffmpeg = config.ffmpegPath;
+  recording::RecordingService recordings(io, recordingOptions, db, recordingStore, events, rooms, signaling, media,
+                                         metrics);
+  rooms.addObserver(&recordings);
+  signaling.setPublicationListener(&recordings);
+  recordings.start();
+  ctx.recordings = &recordings;
   // Every worker's port must be reachable: a firewall that opens only the first loses the rooms of the
   // others.
   std::string ports = std::to_string(media.worker(0).port());
@@ -201,6 +217,7 @@ int runServer(Config config) {
       try {
         rooms.tick(nowMs());
         signaling.tick(nowMs());
+        recordings.tick(nowMs());
       } catch (const std::exception& e) {
         log::error("tick_failed", {{"error", e.what()}});
       }
@@ -228,6 +245,8 @@ int runServer(Config config) {
   runResilient(io, "handler_exception");
   ctx.signaling = nullptr;
   ctx.intelligence = nullptr;
+  ctx.recordings = nullptr;
+  recordings.stop();
   intelligence.stop();
   media.stop();
   outbox.stop();

@@ -129,7 +129,7 @@ void SessionIntelligence::onAudioTrackStarted(const signaling::SignalingServer::
   // transcription, summary or orb is on.
   if (!cfg.features.transcription && !cfg.features.generateSummary && !cfg.aiOrb.enabled) return;
   auto ring = std::make_shared<rtc::RtpPacketRing>(kMicrophoneRingPackets);
-  media_.setAudioTap(track.roomId, track.trackId, ring);
+  media_.setTap(track.roomId, track.trackId, rtc::TapKind::Speech, ring);
   pipeline_->addMicrophone(track.trackId, Speaker{track.roomId, track.participantId, track.role, track.name},
                            ring);
   log::info("microphone_tapped", {{"roomId", track.roomId}, {"role", track.role}, {"track", track.trackId}});
@@ -142,7 +142,7 @@ void SessionIntelligence::onAudioTrackStarted(const signaling::SignalingServer::
 
 void SessionIntelligence::onAudioTrackEnded(const std::string& roomId, const std::string& trackId) {
   if (!started_) return;
-  media_.setAudioTap(roomId, trackId, nullptr);
+  media_.setTap(roomId, trackId, rtc::TapKind::Speech, nullptr);
   pipeline_->removeMicrophone(trackId);
 }
 

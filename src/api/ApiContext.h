@@ -24,6 +24,9 @@ class SessionIntelligence;
 namespace signaling {
 class SignalingServer;
 }
+namespace recording {
+class RecordingService;
+}
 
 struct ApiContext {
   const Config& config;
@@ -42,6 +45,7 @@ struct ApiContext {
   signaling::SignalingServer* signaling = nullptr;  // null until the media plane is up
   const WebAssets* web = nullptr;
   ai::SessionIntelligence* intelligence = nullptr;  // null when session intelligence is off (unit tests)
+  recording::RecordingService* recordings = nullptr;  // null until recording is up
 };
 
 }  // namespace rooms

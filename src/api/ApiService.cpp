@@ -38,6 +38,7 @@ ApiService::ApiService(ApiContext& ctx)
       perIp_(ctx.config.rateLimitPerIp, ctx.config.rateLimitPerIpBurst),
       perKey_(ctx.config.rateLimitPerKey, ctx.config.rateLimitPerKeyBurst) {
   registerRoomRoutes(router_, ctx_);
+  registerRecordingRoutes(router_, ctx_);
   registerWebhookRoutes(router_, ctx_);
   registerSystemRoutes(router_, ctx_);
   registerJoinRoutes(router_, ctx_);

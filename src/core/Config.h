@@ -34,6 +34,11 @@ struct Config {
   size_t maxConnectionsPerAddress = 256;
   int64_t noShowGraceSeconds = 3600;  // a scheduled room nobody joined ends this long after its start time
   int64_t webhookRetryHours = 24;
+  // Where recordings go; empty: {dataDir}/recordings. Finished recordings older than the retention are
+  // deleted (0: kept until deleted through the API).
+  std::string recordingsDir;
+  int64_t recordingRetentionDays = 30;
+  std::string ffmpegPath = "ffmpeg";
   int64_t webhookTimeoutMs = 10000;
   // Where webhooks may be delivered besides the always-refused addresses (events/WebhookTargetPolicy).
   NetworkSet webhookAllowedNetworks;  // empty: anywhere not denied

@@ -127,6 +127,8 @@ nlohmann::ordered_json Room::statusJson(int64_t now) const {
   j["scheduledStartTime"] = formatIso8601(config_.scheduledStartMs);
   j["endedAt"] = timeOrNull(endedAt_);
   if (state_ == RoomState::Ended) j["endReason"] = endReason_;
+  // Whether the session is being recorded now (docs/api.md "Recordings").
+  j["recording"] = config_.features.recording && state_ != RoomState::Ended;
   return j;
 }
 

@@ -173,10 +173,18 @@ Router& MediaWorker::routerFor(const std::string& roomId) {
   return *router;
 }
 
-void MediaWorker::setAudioTap(std::string roomId, std::string trackId, std::shared_ptr<RtpPacketRing> tap) {
-  asio::post(io_, [this, roomId = std::move(roomId), trackId = std::move(trackId), tap = std::move(tap)] {
+void MediaWorker::setTap(std::string roomId, std::string trackId, TapKind kind,
+                         std::shared_ptr<RtpPacketRing> tap) {
+  asio::post(io_, [this, roomId = std::move(roomId), trackId = std::move(trackId), kind, tap = std::move(tap)] {
     auto it = routers_.find(roomId);
-    if (it != routers_.end()) it->second->setAudioTap(trackId, tap);
+    if (it != routers_.end()) it->second->setTap(trackId, kind, tap);
+  });
+}
+
+void MediaWorker::requestKeyFrame(std::string roomId, std::string trackId) {
+  asio::post(io_, [this, roomId = std::move(roomId), trackId = std::move(trackId)] {
+    auto it = routers_.find(roomId);
+    if (it != routers_.end()) it->second->requestKeyFrame(trackId, steadyNowMs());
   });
 }
 

@@ -133,7 +133,9 @@ class MediaWorker : public WebRtcTransport::Sender,
   void removeTransport(std::string roomId, std::string transportId);
   void closeRoom(std::string roomId);
   // A copy of every payload of an audio track goes to tap (null stops it); see RtpPacketRing.
-  void setAudioTap(std::string roomId, std::string trackId, std::shared_ptr<RtpPacketRing> tap);
+  void setTap(std::string roomId, std::string trackId, TapKind kind, std::shared_ptr<RtpPacketRing> tap);
+  // Asks the publisher of a video track for a key frame (the recorder, after a gap it cannot repair).
+  void requestKeyFrame(std::string roomId, std::string trackId);
   // A server-side participant's track (the AI Orb): packets read from source when due.
   void addLocalTrack(std::string roomId, ProducerSpec spec, std::shared_ptr<RtpPacketRing> source);
   void removeLocalTrack(std::string roomId, std::string trackId);

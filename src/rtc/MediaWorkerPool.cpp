@@ -155,12 +155,18 @@ void MediaWorkerPool::closeRoom(std::string roomId) {
   worker->closeRoom(std::move(roomId));
 }
 
-void MediaWorkerPool::setAudioTap(std::string roomId, std::string trackId,
-                                  std::shared_ptr<RtpPacketRing> tap) {
+void MediaWorkerPool::setTap(std::string roomId, std::string trackId, TapKind kind,
+                             std::shared_ptr<RtpPacketRing> tap) {
   // Stopping a tap must not place a room that has closed meanwhile.
   MediaWorker* worker = tap ? place(roomId) : placedWorker(roomId);
   if (worker) {
-    worker->setAudioTap(std::move(roomId), std::move(trackId), std::move(tap));
+    worker->setTap(std::move(roomId), std::move(trackId), kind, std::move(tap));
+  }
+}
+
+void MediaWorkerPool::requestKeyFrame(std::string roomId, std::string trackId) {
+  if (MediaWorker* worker = placedWorker(roomId)) {
+    worker->requestKeyFrame(std::move(roomId), std::move(trackId));
   }
 }
 

@@ -64,7 +64,8 @@ class MediaWorkerPool {
   void removeTransport(std::string roomId, std::string transportId);
   // Ends the room's placement for good.
   void closeRoom(std::string roomId);
-  void setAudioTap(std::string roomId, std::string trackId, std::shared_ptr<RtpPacketRing> tap);
+  void setTap(std::string roomId, std::string trackId, TapKind kind, std::shared_ptr<RtpPacketRing> tap);
+  void requestKeyFrame(std::string roomId, std::string trackId);
   void addLocalTrack(std::string roomId, ProducerSpec spec, std::shared_ptr<RtpPacketRing> source);
   void removeLocalTrack(std::string roomId, std::string trackId);
 

@@ -190,7 +190,8 @@ std::shared_ptr<SignalingPeer> SignalingServer::connect(const ParticipantIdentit
         {"room",
          {{"status", std::string(publicStatus(roomModel->state()))},
           {"aiOrb", cfg.aiOrb.enabled},
-          {"transcription", cfg.features.transcription}}},
+          {"transcription", cfg.features.transcription},
+          {"recording", cfg.features.recording}}},
         {"participants", participants},
         {"recv", recvCounts(room, identity.role)}});
   log::info("signaling_connected", {{"roomId", identity.roomId},
@@ -328,7 +329,7 @@ void SignalingServer::handleOffer(SignalingRoom& room, Seat& seat, SignalingPeer
   for (const auto& p : peer.publications) plan.producers.push_back(p.producer);
   plan.consumers = std::move(result.consumers);
   media_.applyPlan(std::move(plan));
-  announceAudioTracks(room, seat, previousPublications, peer.publications);
+  announceTracks(room, seat, previousPublications, peer.publications);
 
   const bool screen = std::any_of(peer.publications.begin(), peer.publications.end(),
                                   [](const Publication& p) { return p.source == TrackSource::Screen; });
@@ -362,9 +363,48 @@ void SignalingServer::tracksChanged(SignalingRoom& room, const std::string& chan
   }
 }
 
-void SignalingServer::announceAudioTracks(const SignalingRoom& room, const Seat& seat,
-                                          const std::vector<Publication>& before,
-                                          const std::vector<Publication>& after) {
+SignalingServer::PublishedTrack SignalingServer::publishedTrack(const SignalingRoom& room, const Seat& seat,
+                                                               const Publication& p) {
+  return {room.roomId, p.producer.trackId, seat.userId,          seat.role,
+          seat.name,   p.producer.kind,    toString(p.source), p.codec,
+          p.producer.clockRate};
+}
+
+std::vector<SignalingServer::PublishedTrack> SignalingServer::publishedTracks(const std::string& roomId) const {
+  std::vector<PublishedTrack> out;
+  auto it = signalingRooms_.find(roomId);
+  if (it == signalingRooms_.end()) return out;
+  const SignalingRoom& room = it->second;
+  for (const auto& [role, seat] : room.seats) {
+    if (seat.peer && !seat.peer->detached) {
+      for (const auto& p : seat.peer->publications) out.push_back(publishedTrack(room, seat, p));
+    }
+    if (seat.server) {
+      for (const auto& t : seat.serverTracks) {
+        out.push_back({roomId, t.trackId, seat.userId, seat.role, seat.name, t.kind, toString(t.source), t.codec,
+                       t.clockRate});
+      }
+    }
+  }
+  return out;
+}
+
+void SignalingServer::announceTracks(const SignalingRoom& room, const Seat& seat,
+                                     const std::vector<Publication>& before,
+                                     const std::vector<Publication>& after) {
+  if (publicationListener_) {
+    const auto has = [](const std::vector<Publication>& list, const Publication& p) {
+      return std::any_of(list.begin(), list.end(), [&](const Publication& q) {
+        return q.producer.trackId == p.producer.trackId && q.codec == p.codec && q.source == p.source;
+      });
+    };
+    for (const auto& p : before) {
+      if (!has(after, p)) publicationListener_->onTrackUnpublished(room.roomId, p.producer.trackId);
+    }
+    for (const auto& p : after) {
+      if (!has(before, p)) publicationListener_->onTrackPublished(publishedTrack(room, seat, p));
+    }
+  }
   if (!audioListener_) return;
   // Only microphones are transcribed: a screen share's audio is not someone speaking.
   const auto isMic = [](const Publication& p) {
@@ -392,7 +432,7 @@ void SignalingServer::detach(SignalingRoom& room, SignalingPeer& peer) {
   peer.detached = true;
   media_.removeTransport(room.roomId, peer.connectionId);
   auto it = room.seats.find(peer.identity.role);
-  if (it != room.seats.end()) announceAudioTracks(room, it->second, peer.publications, {});
+  if (it != room.seats.end()) announceTracks(room, it->second, peer.publications, {});
   if (it != room.seats.end() && it->second.peer.get() == &peer) {
     it->second.peer.reset();
     if (!peer.publications.empty()) tracksChanged(room, peer.identity.role);
@@ -510,6 +550,10 @@ bool SignalingServer::addServerParticipant(const std::string& roomId, const Serv
   track.name = participant.name;
   seat.serverTracks = {track};
   media_.addLocalTrack(roomId, participant.track, std::move(source));
+  if (publicationListener_) {
+    publicationListener_->onTrackPublished({roomId, track.trackId, seat.userId, seat.role, seat.name, track.kind,
+                                            toString(track.source), track.codec, track.clockRate});
+  }
   if (!seat.present) {
     seat.presenceConnectionId = randomId("stay");
     const auto result = rooms_.participantConnected(roomId, participant.role, seat.presenceConnectionId);
@@ -528,7 +572,10 @@ void SignalingServer::removeServerParticipant(const std::string& roomId, const s
   auto it = room->seats.find(role);
   if (it == room->seats.end() || !it->second.server) return;
   Seat& seat = it->second;
-  for (const auto& t : seat.serverTracks) media_.removeLocalTrack(roomId, t.trackId);
+  for (const auto& t : seat.serverTracks) {
+    media_.removeLocalTrack(roomId, t.trackId);
+    if (publicationListener_) publicationListener_->onTrackUnpublished(roomId, t.trackId);
+  }
   seat.server = false;
   seat.serverTracks.clear();
   if (seat.present) {
@@ -591,6 +638,16 @@ void SignalingServer::onMediaStats(const std::string& roomId, std::vector<rtc::T
     }
     if (!participants.empty()) broadcast(*room, "", "quality", {{"participants", participants}});
   });
+}
+
+void SignalingServer::onRoomConfigChanged(const Room& roomModel) {
+  // Everyone in the room sees what is switched on as it changes: a recording above all, which both sides
+  // must be told about.
+  const auto& cfg = roomModel.config();
+  sendToRoom(roomModel.id(), "room-updated",
+             {{"recording", cfg.features.recording},
+              {"transcription", cfg.features.transcription},
+              {"aiOrb", cfg.aiOrb.enabled}});
 }
 
 void SignalingServer::onRoomEnded(const Room& roomModel) {

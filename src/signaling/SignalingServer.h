@@ -41,6 +41,26 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
     virtual void onAudioTrackEnded(const std::string& roomId, const std::string& trackId) = 0;
   };
 
+  // Every published track (camera, microphone, screen; the AI Orb's voice) as the recorder needs to know it.
+  struct PublishedTrack {
+    std::string roomId;
+    std::string trackId;
+    std::string participantId;
+    std::string role;
+    std::string name;
+    rtc::MediaKind kind = rtc::MediaKind::Audio;
+    std::string source;  // "microphone" | "camera" | "screen"
+    std::string codec;   // as negotiated: "opus", "VP8", "VP9", "H264"
+    uint32_t clockRate = 48000;
+  };
+  // Told on the control-plane thread when any track starts or stops being published.
+  class PublicationListener {
+   public:
+    virtual ~PublicationListener() = default;
+    virtual void onTrackPublished(const PublishedTrack& track) = 0;
+    virtual void onTrackUnpublished(const std::string& roomId, const std::string& trackId) = 0;
+  };
+
   // A participant that lives inside roomsd (the AI Orb): present in the room, publishing one audio track.
   struct ServerParticipant {
     std::string role;  // "aiOrb"
@@ -81,6 +101,9 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   size_t connectedPeers() const;
 
   void setAudioListener(AudioListener* listener) { audioListener_ = listener; }
+  void setPublicationListener(PublicationListener* listener) { publicationListener_ = listener; }
+  // The tracks the room publishes now (for a recording switched on during the call).
+  std::vector<PublishedTrack> publishedTracks(const std::string& roomId) const;
   // Joins a server-side participant to a live room; its packets come from source. False when the room has
   // no signaling state (nobody connected yet) or the seat is already taken.
   bool addServerParticipant(const std::string& roomId, const ServerParticipant& participant,
@@ -95,6 +118,7 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
                              rtc::WebRtcTransport::State state) override;
   void onMediaStats(const std::string& roomId, std::vector<rtc::TransportStats> stats) override;
   // RoomObserver
+  void onRoomConfigChanged(const Room& room) override;
   void onRoomEnded(const Room& room) override;
 
  private:
@@ -112,8 +136,10 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   void tracksChanged(SignalingRoom& room, const std::string& changedRole);
   void sendPlan(SignalingRoom& room, SignalingPeer& peer);
   void flushAnalytics(SignalingRoom& room);
-  void announceAudioTracks(const SignalingRoom& room, const Seat& seat,
-                           const std::vector<Publication>& before, const std::vector<Publication>& after);
+  // Tells the audio and publication listeners what started and stopped between two negotiations.
+  void announceTracks(const SignalingRoom& room, const Seat& seat, const std::vector<Publication>& before,
+                      const std::vector<Publication>& after);
+  static PublishedTrack publishedTrack(const SignalingRoom& room, const Seat& seat, const Publication& p);
   SignalingRoom* findRoom(const std::string& roomId);
   std::pair<SignalingRoom*, Seat*> seatOf(const SignalingPeer& peer);
 
@@ -126,6 +152,7 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   std::map<std::string, SignalingRoom> signalingRooms_;
   int64_t nextAnalyticsFlushMs_ = 0;
   AudioListener* audioListener_ = nullptr;
+  PublicationListener* publicationListener_ = nullptr;
 };
 
 }  // namespace rooms::signaling

@@ -119,6 +119,29 @@ CREATE TABLE room_analytics (
     R"SQL(
 ALTER TABLE transcript_segments ADD COLUMN speech_ms INTEGER NOT NULL DEFAULT 0;
 )SQL",
+    // 4: session recordings, one row per file (a participant's source, or the composite).
+    R"SQL(
+CREATE TABLE recordings (
+  id             TEXT PRIMARY KEY,
+  room_id        TEXT NOT NULL REFERENCES rooms(room_id),
+  participant_id TEXT,
+  role           TEXT,
+  source         TEXT NOT NULL,
+  kinds          TEXT NOT NULL,
+  codecs         TEXT NOT NULL,
+  format         TEXT NOT NULL,
+  path           TEXT NOT NULL,
+  status         TEXT NOT NULL,
+  started_at     INTEGER NOT NULL,
+  ended_at       INTEGER,
+  duration_ms    INTEGER,
+  bytes          INTEGER NOT NULL DEFAULT 0,
+  error          TEXT,
+  progress       REAL
+);
+CREATE INDEX recordings_room ON recordings(room_id, started_at);
+CREATE INDEX recordings_status ON recordings(status);
+)SQL",
 };
 
 }  // namespace

@@ -71,7 +71,7 @@ TEST(MediaWorkerPoolTest, RemovalsDoNotPlaceARoom) {
   MediaWorkerPool pool(poolOptions(2));
   pool.removeTransport("gone", "t1");
   pool.removeLocalTrack("gone", "orb");
-  pool.setAudioTap("gone", "mic", nullptr);
+  pool.setTap("gone", "mic", TapKind::Speech, nullptr);
   EXPECT_EQ(pool.roomsPerWorker(), (std::vector<size_t>{0, 0}));
 }
 
@@ -85,7 +85,7 @@ TEST(MediaWorkerPoolTest, AClosedRoomIsNeverPlacedAgain) {
   late.roomId = "a";
   pool.applyPlan(late);
   pool.addLocalTrack("never-placed", ProducerSpec{}, nullptr);
-  pool.setAudioTap("a", "mic", std::make_shared<RtpPacketRing>(8));
+  pool.setTap("a", "mic", TapKind::Speech, std::make_shared<RtpPacketRing>(8));
   EXPECT_EQ(pool.roomsPerWorker(), (std::vector<size_t>{0, 0}));
   EXPECT_EQ(pool.workerOf("b"), 0u);  // worker 0 is free again
 }

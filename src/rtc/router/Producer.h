@@ -17,6 +17,10 @@ namespace rooms::rtc {
 
 class Consumer;
 
+// Who reads a producer's copy: the speech pipeline (microphones, payloads after RED is unwrapped) or the
+// recorder (every track, every packet forwarded, sender reports too).
+enum class TapKind : uint8_t { Speech, Recording };
+
 class Producer {
  public:
   // Browsers answer a PLI with a key frame of tens of packets; asking more often only wastes bandwidth.
@@ -76,6 +80,9 @@ class Producer {
   // A copy of every received payload goes here (the speech pipeline's view of a microphone).
   RtpPacketRing* tap() const { return tap_.get(); }
   void setTap(std::shared_ptr<RtpPacketRing> tap) { tap_ = std::move(tap); }
+  // And here, with the sender reports, while the room records (the recorder's view of the track).
+  RtpPacketRing* recordingTap() const { return recordingTap_.get(); }
+  void setRecordingTap(std::shared_ptr<RtpPacketRing> tap) { recordingTap_ = std::move(tap); }
   // Where a server-side source's packets come from.
   RtpPacketRing* source() const { return source_.get(); }
   void setSource(std::shared_ptr<RtpPacketRing> source) { source_ = std::move(source); }
@@ -89,6 +96,7 @@ class Producer {
   bool keyFrameWanted_ = false;
   uint8_t audioLevel_ = 127;
   std::shared_ptr<RtpPacketRing> tap_;
+  std::shared_ptr<RtpPacketRing> recordingTap_;
   std::shared_ptr<RtpPacketRing> source_;
   std::unique_ptr<NackGenerator> nack_;
   uint64_t rtxReceived_ = 0;

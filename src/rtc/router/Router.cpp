@@ -155,6 +155,8 @@ void Router::relink(int64_t nowMs) {
     p.consumers().clear();
     auto tap = taps_.find(p.spec().trackId);
     p.setTap(tap == taps_.end() ? nullptr : tap->second);
+    auto recording = recordingTaps_.find(p.spec().trackId);
+    p.setRecordingTap(recording == recordingTaps_.end() ? nullptr : recording->second);
   };
   for (auto& [id, m] : members_) {
     for (auto& p : m->producers) index(*p);
@@ -196,16 +198,36 @@ void Router::removeTransport(const std::string& transportId) {
   members_.erase(it);
 }
 
-void Router::setAudioTap(const std::string& trackId, std::shared_ptr<RtpPacketRing> tap) {
+void Router::setTap(const std::string& trackId, TapKind kind, std::shared_ptr<RtpPacketRing> tap) {
   ROOMS_CHECK_THREAD(thread_);
+  auto& taps = kind == TapKind::Speech ? taps_ : recordingTaps_;
   if (tap) {
-    taps_[trackId] = tap;
+    taps[trackId] = tap;
   } else {
-    taps_.erase(trackId);
+    taps.erase(trackId);
   }
+  const auto apply = [&](Producer& p) {
+    if (p.spec().trackId != trackId) return;
+    if (kind == TapKind::Speech) {
+      p.setTap(tap);
+    } else {
+      p.setRecordingTap(tap);
+    }
+  };
+  for (auto& [id, m] : members_) {
+    for (auto& p : m->producers) apply(*p);
+  }
+  for (auto& p : localProducers_) apply(*p);
+}
+
+void Router::requestKeyFrame(const std::string& trackId, int64_t nowMs) {
+  ROOMS_CHECK_THREAD(thread_);
   for (auto& [id, m] : members_) {
     for (auto& p : m->producers) {
-      if (p->spec().trackId == trackId) p->setTap(tap);
+      if (p->spec().trackId == trackId && p->spec().kind == MediaKind::Video) {
+        p->markKeyFrameWanted();
+        requestKeyFrame(*p, nowMs);
+      }
     }
   }
 }
@@ -455,6 +477,13 @@ void Router::sendNacks(Producer& producer, int64_t nowMs) {
 
 void Router::forward(Producer& producer, const RtpPacket& packet, int64_t nowMs, const RtpPacket* plain,
                      bool repair) {
+  if (RtpPacketRing* recording = producer.recordingTap()) {
+    // The recorder's copy: what subscribers get, repairs included (its reorder buffer puts them back in
+    // place). A full ring refuses and counts; the recorder, not the call, loses the packet.
+    const RtpPacket& copy = plain ? *plain : packet;
+    recording->push(nowMs, copy.sequenceNumber(), copy.timestamp(), copy.marker(), producer.audioLevel(),
+                    copy.payload());
+  }
   const auto& inIds = producer.spec().extensions;
   const int64_t sendUs = steadyNowUs();
   const uint32_t absSendTime = absSendTimeAt(sendUs);
@@ -583,8 +612,9 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
       for (auto& p : member.producers) {
         if (p->spec().ssrc == sr->ssrc()) {
           const SenderInfo info = sr->senderInfo();
-          p->stats().onSenderReport((uint64_t{info.ntpSeconds} << 32) | info.ntpFraction, info.rtpTimestamp,
-                                    nowMs);
+          const uint64_t ntp = (uint64_t{info.ntpSeconds} << 32) | info.ntpFraction;
+          p->stats().onSenderReport(ntp, info.rtpTimestamp, nowMs);
+          if (RtpPacketRing* recording = p->recordingTap()) recording->pushSenderReport(nowMs, ntp, info.rtpTimestamp);
         }
       }
       for (size_t i = 0; i < sr->reportCount(); ++i) onReportBlock(sr->reportBlock(i));

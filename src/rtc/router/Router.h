@@ -97,7 +97,9 @@ class Router : public WebRtcTransport::Listener {
   bool empty() const { return members_.empty() && localProducers_.empty(); }
 
   // A copy of each payload of track trackId goes to tap (null removes it). Kept across renegotiations.
-  void setAudioTap(const std::string& trackId, std::shared_ptr<RtpPacketRing> tap);
+  void setTap(const std::string& trackId, TapKind kind, std::shared_ptr<RtpPacketRing> tap);
+  // Asks the publisher of trackId for a key frame (rate-limited like every other request).
+  void requestKeyFrame(const std::string& trackId, int64_t nowMs);
   // A server-side participant's track: packets read from source when due and forwarded like any other.
   void addLocalProducer(const ProducerSpec& spec, std::shared_ptr<RtpPacketRing> source, int64_t nowMs);
   void removeLocalProducer(const std::string& trackId, int64_t nowMs);
@@ -193,6 +195,7 @@ class Router : public WebRtcTransport::Listener {
   std::unordered_map<uint32_t, Producer*> producersBySsrc_;
   std::vector<std::unique_ptr<Producer>> localProducers_;
   std::unordered_map<std::string, std::shared_ptr<RtpPacketRing>> taps_;
+  std::unordered_map<std::string, std::shared_ptr<RtpPacketRing>> recordingTaps_;
   std::array<uint8_t, kPacketBufferSize> packetBuffer_{};
   std::array<uint8_t, kPacketBufferSize> rtcpBuffer_{};
   std::array<uint8_t, kPacketBufferSize> localBuffer_{};

@@ -1,6 +1,7 @@
 #pragma once
 // A single-producer single-consumer ring of RTP payloads between the media thread and a thread outside it
-// (the speech pipeline reads what a microphone publishes; the AI Orb writes what it says). Fixed slots,
+// (the speech pipeline reads what a microphone publishes; the recorder what every track publishes, with the
+// publisher's sender reports in between; the AI Orb writes what it says). Fixed slots,
 // no allocation and no lock after construction, so the media side never blocks: when the ring is full a
 // push fails and is counted, the reader is the one that fell behind.
 #include <array>
@@ -19,7 +20,11 @@ class RtpPacketRing {
   // Opus frames are far below this; anything larger is not audio we can use.
   static constexpr size_t kMaxPayload = 1280;
 
+  enum class SlotType : uint8_t { Media, SenderReport };
+
   struct Slot {
+    SlotType type = SlotType::Media;
+    uint64_t ntp = 0;  // SenderReport: the sender's NTP time of timestamp (its capture clock)
     int64_t atMs = 0;  // steady ms: when it arrived (tap) or when it is due to be sent (source)
     uint32_t timestamp = 0;
     uint16_t sequence = 0;
@@ -49,6 +54,7 @@ class RtpPacketRing {
       return false;
     }
     Slot& s = slots_[head & mask_];
+    s.type = SlotType::Media;
     s.atMs = atMs;
     s.sequence = sequence;
     s.timestamp = timestamp;
@@ -56,6 +62,24 @@ class RtpPacketRing {
     s.audioLevel = audioLevel;
     s.size = static_cast<uint16_t>(payload.size());
     if (!payload.empty()) std::memcpy(s.payload.data(), payload.data(), payload.size());
+    head_.store(head + 1, std::memory_order_release);
+    return true;
+  }
+
+  // Producer side: a sender report of the stream (RFC 3550 6.4.1), which lets the reader put the stream's
+  // timestamps on the sender's clock, the one its other streams share.
+  bool pushSenderReport(int64_t atMs, uint64_t ntp, uint32_t timestamp) {
+    const size_t head = head_.load(std::memory_order_relaxed);
+    if (head - tail_.load(std::memory_order_acquire) > mask_) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+    Slot& s = slots_[head & mask_];
+    s.type = SlotType::SenderReport;
+    s.ntp = ntp;
+    s.atMs = atMs;
+    s.timestamp = timestamp;
+    s.size = 0;
     head_.store(head + 1, std::memory_order_release);
     return true;
   }

@@ -89,7 +89,8 @@ export function httpRequest({ port, method = 'GET', path: p = '/', headers = {},
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        const text = Buffer.concat(chunks).toString('utf8');
+        const body = Buffer.concat(chunks);
+        const text = body.toString('utf8');
         let json;
         if ((res.headers['content-type'] || '').includes('application/json') && text.length > 0) {
           try {
@@ -99,7 +100,7 @@ export function httpRequest({ port, method = 'GET', path: p = '/', headers = {},
             return;
           }
         }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
+        resolve({ status: res.statusCode, headers: res.headers, text, json, body });
       };
       res.on('end', finish);
       res.on('close', finish);
