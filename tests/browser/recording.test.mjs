@@ -177,6 +177,33 @@ describe('recording', () => {
       }
     }
     console.log(`# recording sync: ${report.join('; ')}`);
+
+    // A signed link plays without the API key, a range at a time, until it expires; deleting removes it.
+    const rec = files[0];
+    const link = await server.api('POST', `/api/rooms/${roomId}/recordings/${rec.id}/link`, { json: { expiresIn: 120 } });
+    assert.equal(link.status, 200, link.text);
+    const u = new URL(link.json.url);
+    const ranged = await server.api('GET', `${u.pathname}${u.search}`, { noAuth: true, headers: { Range: 'bytes=100-199' } });
+    assert.equal(ranged.status, 206, ranged.text);
+    assert.equal(ranged.headers['content-range'], `bytes 100-199/${rec.bytes}`);
+    assert.equal(ranged.body.length, 100);
+    const whole = fs.readFileSync(path.join(tmp, `${rec.id}.${rec.format}`));
+    assert.ok(ranged.body.equals(whole.subarray(100, 200)), 'the range holds the file\'s bytes');
+    const tail = await server.api('GET', rec.downloadPath, { headers: { Range: 'bytes=-10' } });
+    assert.equal(tail.status, 206);
+    assert.ok(tail.body.equals(whole.subarray(whole.length - 10)));
+    const beyond = await server.api('GET', rec.downloadPath, { headers: { Range: `bytes=${rec.bytes}-` } });
+    assert.equal(beyond.status, 416);
+    assert.equal(beyond.headers['content-range'], `bytes */${rec.bytes}`);
+    const forged = await server.api('GET', `${u.pathname}${u.search.replace(/signature=./, 'signature=0')}`, { noAuth: true });
+    assert.equal(forged.status, 403);
+    const expired = new URL(u);
+    expired.searchParams.set('expires', String(Math.floor(Date.now() / 1000) - 10));
+    assert.equal((await server.api('GET', `${expired.pathname}${expired.search}`, { noAuth: true })).status, 403);
+    assert.equal((await server.api('GET', rec.downloadPath, { noAuth: true })).status, 401);
+    assert.equal((await server.api('DELETE', rec.downloadPath)).status, 204);
+    assert.equal((await server.api('GET', rec.downloadPath)).status, 404);
+    assert.equal((await list(roomId)).recordings.length, l.recordings.length - 1);
   });
 
   it('switches on after 10 s, off, on again: new files each time; an ended room cannot start one', T, async () => {
@@ -215,6 +242,43 @@ describe('recording', () => {
     for (const rec of firstRound) assert.ok(rec.duration > 10 && rec.duration < 14, `first round lasts ${rec.duration} s`);
     const refused = await patch(true);
     assert.equal(refused.status, 409, `an ended room cannot start a recording: ${refused.status} ${refused.text}`);
+  });
+
+  it('stops cleanly when the disk fills up: recording_failed, and the call goes on', T, async () => {
+    const small = await startRoomsd({
+      recordingsTmpfs: '160k',
+      logLevel: 'info',
+      env: { ROOMS_ANNOUNCED_IP: '127.0.0.1', ROOMS_RECORDINGS_DIR: path.join(tmp, 'small-disk') },
+    });
+    const main = server;
+    server = small;
+    let pages = [];
+    try {
+      const { room, coach, client } = await startCall({ recording: true });
+      pages = [coach, client];
+      const events = small.events(room.roomId, { since: 0 });
+      const failed = await waitUntil(async () => {
+        const l = await list(room.roomId);
+        return l.recordings.some((r) => r.status === 'failed') ? l : null;
+      }, { timeoutMs: 60000, intervalMs: 500, message: `a recording to fail on the full disk\n${small.tail(30)}` });
+      const f = failed.recordings.find((r) => r.status === 'failed');
+      assert.match(f.error ?? '', /space|write/i, JSON.stringify(f));
+      const ws = await events;
+      await waitUntil(() => ws.frames.some((e) => e.type === 'error' && e.data?.error === 'recording_failed'),
+        { timeoutMs: 10000, message: 'an error event recording_failed' });
+      await ws.close();
+      // The call is untouched: both pages stay connected and media keeps flowing.
+      const before = await client.evaluate(() => window.__room.stats());
+      await sleep(2000);
+      const after = await client.evaluate(() => window.__room.stats());
+      const frames = (s) => s.inboundVideo.reduce((n, x) => n + (x.framesDecoded ?? 0), 0);
+      assert.equal(await client.evaluate(() => window.__room.state), 'connected');
+      assert.ok(frames(after) > frames(before), `video still flows (${frames(before)} -> ${frames(after)})`);
+    } finally {
+      await closePages(...pages);
+      server = main;
+      await small.close();
+    }
   });
 
   it('keeps what was recorded across kill -9: the files are repaired at the next start and play', T, async () => {

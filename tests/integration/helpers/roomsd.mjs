@@ -377,7 +377,13 @@ export class Roomsd {
     this.log += `\n----- roomsd run ${this.runs} on port ${this.port} -----\n`;
     this.currentLog = '';
     // options.fdLimit: run under `ulimit -n` (soft and hard), as a descriptor-starved server would.
-    const [command, args] = this.options.fdLimit
+    // options.recordingsTmpfs ('100k'): recordings go to a tmpfs of that size in a private mount namespace
+    // (root only), a disk that fills up.
+    const [command, args] = this.options.recordingsTmpfs
+      ? ['unshare', ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c',
+        `mkdir -p "$ROOMS_RECORDINGS_DIR" && mount -t tmpfs -o size=${this.options.recordingsTmpfs} tmpfs "$ROOMS_RECORDINGS_DIR" && exec "$0" "$@"`,
+        ROOMSD_BIN, ...this.args()]]
+      : this.options.fdLimit
       ? ['/bin/sh', ['-c', `ulimit -n ${Number(this.options.fdLimit)} && exec "$0" "$@"`, ROOMSD_BIN, ...this.args()]]
       : [ROOMSD_BIN, this.args()];
     const proc = spawn(command, args, { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
