@@ -149,6 +149,7 @@ StepResult LoadRun::measure() {
   if (server0.valid && server1.valid) {
     r.serverCpuSeconds = server1.cpuSeconds - server0.cpuSeconds;
     r.serverCores = r.serverCpuSeconds / r.seconds;
+    r.recorderCores = (server1.recorderCpuSeconds - server0.recorderCpuSeconds) / r.seconds;
     if (w.received) r.cpuPerPacketUs = r.serverCpuSeconds * 1e6 / static_cast<double>(w.received);
     if (r.serverCores > 0) r.streamsPerCore = static_cast<double>(r.forwardedStreams) / r.serverCores;
     r.serverRssBytes = server1.rssBytes;

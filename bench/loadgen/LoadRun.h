@@ -47,6 +47,7 @@ struct StepResult {
   double serverCpuSeconds = 0;
   double serverCores = 0;     // CPU seconds per second
   double cpuPerPacketUs = 0;  // server CPU per forwarded packet
+  double recorderCores = 0;   // of serverCores, the recording threads' (roomsd with --recording)
   double streamsPerCore = 0;  // forwardedStreams / serverCores
   double loadgenCores = 0;    // our own CPU use, to tell when the generator is the limit
   uint64_t serverRssBytes = 0;

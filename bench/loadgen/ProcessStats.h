@@ -8,6 +8,8 @@ namespace rooms::loadgen {
 
 struct ProcessStats {
   double cpuSeconds = 0;
+  // Of that, the threads whose name starts with "rooms-rec" (roomsd's recorder and recording jobs).
+  double recorderCpuSeconds = 0;
   uint64_t rssBytes = 0;
   uint64_t peakRssBytes = 0;  // VmHWM
   int openFds = 0;

@@ -110,7 +110,7 @@ void RoomsTarget::openRoom(const RoomPlan& plan) {
                       {{"scheduledStartTime", isoNow()},
                        {"maxDuration", 86400},
                        {"features",
-                        {{"recording", false},
+                        {{"recording", options_.recording},
                          {"transcription", false},
                          {"aiAssistance", false},
                          {"generateSummary", false}}}}}};

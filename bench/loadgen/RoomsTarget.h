@@ -30,6 +30,7 @@ class RoomsTarget : public LoadTarget {
     // The AI Orb joins each room as its third party (a silent listener: the rooms are created without
     // aiAssistance or transcription, so it hears and counts talk time but never speaks).
     bool orb = false;
+    bool recording = false;  // features.recording on every room
   };
 
   RoomsTarget(Options options, MediaLoop& loop, std::shared_ptr<const dtls::DtlsCertificate> certificate);

@@ -72,16 +72,21 @@ class SyntheticStream {
     bool first = true;
     for (size_t i = 0; i < packets; ++i) {
       // The VP8 payload descriptor (RFC 7741): S on the first packet of the frame, then on that packet the
-      // 3-byte frame tag whose lowest bit is 0 for a key frame. The stamp follows at offset 4 either way.
+      // 3-byte frame tag whose lowest bit is 0 for a key frame, and a key frame's start code (RFC 6386 9.1),
+      // so a recorder takes it for one. The stamp follows at offset 7 either way.
       const size_t chunk = frame / packets + (i < smaller ? 0 : 1);
-      const size_t payload = chunk < PayloadStamp::kSize + 4 ? PayloadStamp::kSize + 4 : chunk;
+      const size_t payload = chunk < PayloadStamp::kSize + 7 ? PayloadStamp::kSize + 7 : chunk;
       const size_t header = writeHeader(i + 1 == packets);
       uint8_t* p = buffer_ + header;
+      const bool keyStart = first && key;
       p[0] = first ? 0x10 : 0x00;
       p[1] = first ? (key ? 0x00 : 0x01) : 0x00;
       p[2] = 0;
       p[3] = 0;
-      writeStamp(p + 4, nowNs);
+      p[4] = keyStart ? 0x9d : 0;
+      p[5] = keyStart ? 0x01 : 0;
+      p[6] = keyStart ? 0x2a : 0;
+      writeStamp(p + 7, nowNs);
       emit(buffer_, header + payload);
       ++count;
       first = false;

@@ -44,6 +44,7 @@ json toJson(const StepResult& r) {
           {"serverCpuSeconds", r.serverCpuSeconds},
           {"serverCores", r.serverCores},
           {"cpuPerPacketUs", r.cpuPerPacketUs},
+          {"recorderCores", r.recorderCores},
           {"streamsPerCore", r.streamsPerCore},
           {"loadgenCores", r.loadgenCores},
           {"serverRssBytes", r.serverRssBytes},
@@ -81,6 +82,7 @@ int main(int argc, char** argv) {
   bool expectZeroLoss = false;
   std::string jsonPath;
   bool orb = false;
+  bool recording = false;
   RunOptions run;
   ImpairmentSpec impairment;
   app.add_option("--target", target, "rooms | janus")->check(CLI::IsMember({"rooms", "janus"}));
@@ -111,6 +113,7 @@ int main(int argc, char** argv) {
   app.add_option("--report", reportSeconds, "seconds per soak report");
   app.add_flag("--expect-zero-loss", expectZeroLoss,
                "exit 1 unless every packet of the window reached every subscriber, and nothing else did");
+  app.add_flag("--recording", recording, "roomsd: every room records (features.recording), every track to a file");
   app.add_flag("--orb", orb, "roomsd: the AI Orb joins every room as its third party (a silent listener)");
   app.add_option("--send-loss", impairment.sendLossPercent,
                  "percent of what each peer sends that its link loses (random); the peers answer NACKs")
@@ -141,7 +144,7 @@ int main(int argc, char** argv) {
                    "JWT_SIGNING_SECRET)\n";
       return 2;
     }
-    server = std::make_unique<RoomsTarget>(RoomsTarget::Options{host, port, apiKey, jwtSecret, bindIp, orb},
+    server = std::make_unique<RoomsTarget>(RoomsTarget::Options{host, port, apiKey, jwtSecret, bindIp, orb, recording},
                                            loop, certificate);
   } else {
     server = std::make_unique<JanusTarget>(JanusTarget::Options{janusUrl, bindIp}, loop, certificate);
@@ -257,6 +260,7 @@ int main(int argc, char** argv) {
   if (!jsonPath.empty()) {
     json out = {{"target", server->name()},
                 {"orb", orb},
+                {"recording", recording},
                 {"participants", run.participants},
                 {"videoBitrate", run.videoBitrate},
                 {"sendLossPercent", impairment.sendLossPercent},

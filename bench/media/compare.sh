@@ -63,6 +63,13 @@ if [ "$heavy" -gt 0 ]; then
       --window "$window" --warmup 2 --expect-workers "$w" --json "$out/rooms-heavy-$w.json"
   done
 fi
+echo "== CPU per packet at $compared rooms, every room recording every track: $windows windows =="
+# The same load with features.recording on in every room: the media thread copies each packet into the
+# track's recording ring, the recorder thread writes a WebM file per participant (the load's VP8 is not
+# decodable, but it is depacketized, put in order and muxed like a camera's).
+ROOMS_MEDIA_WORKERS=1 "$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
+  "$build" --participants "$participants" --video-bitrate "$bitrate" --rooms "$compared" --windows "$windows" \
+  --window "$window" --warmup 2 --expect-workers 1 --recording --json "$out/rooms-recording.json"
 loss="${BENCH_LOSS:-2}"
 echo "== CPU per packet at $compared rooms with ${loss}% loss on every peer's link, each way: $windows windows =="
 # The peers drop what they send and receive (rooms-loadgen --send-loss/--receive-loss) and recover like a
@@ -95,4 +102,5 @@ three="${BENCH_THREE_PARTY_ROOMS:-20}"
 echo
 node "$here/table.mjs" "$out/rooms.json" "$out/janus.json" "$out/floor.json" "$out/rooms-3.json" "$out/janus-3.json" \
   "$out/rooms-cpu.json" "$out/janus-cpu.json" "$out/rooms-loss.json" "$out/janus-loss.json" \
-  "$out/rooms-workers.json" "$out/rooms-cpu-workers.json" "$out/rooms-heavy-1.json" "$out/rooms-heavy-$workers.json" | tee "$out/table.md"
+  "$out/rooms-workers.json" "$out/rooms-cpu-workers.json" "$out/rooms-heavy-1.json" "$out/rooms-heavy-$workers.json" \
+  "$out/rooms-recording.json" | tee "$out/table.md"

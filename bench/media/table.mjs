@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 
 const [roomsPath, janusPath, floorPath, rooms3Path, janus3Path, roomsCpuPath, janusCpuPath, roomsLossPath, janusLossPath,
-  roomsWorkersPath, roomsCpuWorkersPath, roomsHeavyOnePath, roomsHeavyWorkersPath] = process.argv.slice(2);
+  roomsWorkersPath, roomsCpuWorkersPath, roomsHeavyOnePath, roomsHeavyWorkersPath, roomsRecordingPath] = process.argv.slice(2);
 const rooms = JSON.parse(fs.readFileSync(roomsPath, 'utf8'));
 const janus = JSON.parse(fs.readFileSync(janusPath, 'utf8'));
 const floor = JSON.parse(fs.readFileSync(floorPath, 'utf8'));
@@ -27,6 +27,7 @@ const roomsWorkers = readIf(roomsWorkersPath);
 const roomsCpuWorkers = readIf(roomsCpuWorkersPath);
 const roomsHeavyOne = readIf(roomsHeavyOnePath);
 const roomsHeavyWorkers = readIf(roomsHeavyWorkersPath);
+const roomsRecording = readIf(roomsRecordingPath);
 // The compared step: the one compare.sh measured at a fixed load, else the largest both ramps carried.
 const common = measured(roomsFixed ?? { steps: [] })[0]?.rooms ?? passing(rooms)
   .map((s) => s.rooms)
@@ -137,6 +138,22 @@ if (roomsWorkers) {
   console.log(`| media workers | 1 worker | ${n} workers | ${n} / 1 | |`);
   console.log('|---|---|---|---|---|');
   for (const r of wrows) console.log(r);
+  console.log('');
+}
+// The same fixed load with every room recording every track (issue 15).
+if (roomsRecording) {
+  const rr = medianWindow(roomsRecording);
+  const streams = rr ? rr.rooms * roomsRecording.participants * 2 : 0;  // each participant's audio and video
+  console.log(`| recording (at ${rr?.rooms ?? 'n/a'} rooms, 1 worker) | without | every room recording | ratio | |`);
+  console.log('|---|---|---|---|---|');
+  console.log(`| CPU per forwarded packet, us | ${fmt(rc?.cpuPerPacketUs, 3)} | ${fmt(rr?.cpuPerPacketUs, 3)} | ` +
+    `${ratio(rr?.cpuPerPacketUs, rc?.cpuPerPacketUs)} | goal: at most 1.15x; whole process, recorder threads included${medianNote} |`);
+  const mediaOnly = rr && rr.received ? (rr.serverCpuSeconds - rr.recorderCores * rr.seconds) * 1e6 / rr.received : undefined;
+  console.log(`| of that, outside the recorder threads, us | ${fmt(rc?.cpuPerPacketUs, 3)} | ${fmt(mediaOnly, 3)} | ` +
+    `${ratio(mediaOnly, rc?.cpuPerPacketUs)} | the media thread's copy into the rings, and the rest |`);
+  console.log(`| recorder threads, cores | 0 | ${fmt(rr?.recorderCores, 3)} | | ${streams} recorded streams |`);
+  console.log(`| recorder CPU per recorded stream, % of a core | | ${fmt(streams ? 100 * rr.recorderCores / streams : undefined, 3)} | | audio 50 pps, video ${roomsRecording.videoBitrate / 1e6} Mbit/s |`);
+  console.log(`| latency p99, ms | ${fmt(rc?.latencyP99Ms, 3)} | ${fmt(rr?.latencyP99Ms, 3)} | ${ratio(rr?.latencyP99Ms, rc?.latencyP99Ms)} | |`);
   console.log('');
 }
 const stepLine = (s) => `${s.rooms} rooms: ${s.forwardedStreams} streams, loss ${fmt(s.lossPercent, 3)}%, p99 ` +

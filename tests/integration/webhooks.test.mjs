@@ -121,7 +121,7 @@ describe('webhook deliveries', () => {
     const hook = await register({ url: rx.url, events: ['*'], secret });
     assert.equal(hook.hasSecret, true);
     assert.deepEqual(hook.events,
-      ['participant-joined', 'participant-left', 'room-started', 'room-ended', 'summary-ready', 'error', 'transcript']);
+      ['participant-joined', 'participant-left', 'room-started', 'room-ended', 'summary-ready', 'error', 'transcript', 'recording-started', 'recording-ready']);
     try {
       const { roomId } = await server.createRoom(NO_ORB);
       await server.presence(roomId, 'client', 'connect', 'k1');
