@@ -166,8 +166,8 @@ int runServer(Config config) {
                                    : config.recordingsDir;
   recordingOptions.retentionDays = config.recordingRetentionDays;
   recordingOptions.ffmpeg = config.ffmpegPath;
-  recording::RecordingService recordings(io, recordingOptions, db, recordingStore, events, rooms, signaling, media,
-                                         metrics);
+  recording::RecordingService recordings(io, recordingOptions, db, recordingStore, events, rooms, signaling,
+                                         media, metrics);
   rooms.addObserver(&recordings);
   signaling.setPublicationListener(&recordings);
   recordings.start();

@@ -113,7 +113,8 @@ int main(int argc, char** argv) {
   app.add_option("--report", reportSeconds, "seconds per soak report");
   app.add_flag("--expect-zero-loss", expectZeroLoss,
                "exit 1 unless every packet of the window reached every subscriber, and nothing else did");
-  app.add_flag("--recording", recording, "roomsd: every room records (features.recording), every track to a file");
+  app.add_flag("--recording", recording,
+               "roomsd: every room records (features.recording), every track to a file");
   app.add_flag("--orb", orb, "roomsd: the AI Orb joins every room as its third party (a silent listener)");
   app.add_option("--send-loss", impairment.sendLossPercent,
                  "percent of what each peer sends that its link loses (random); the peers answer NACKs")
@@ -144,8 +145,8 @@ int main(int argc, char** argv) {
                    "JWT_SIGNING_SECRET)\n";
       return 2;
     }
-    server = std::make_unique<RoomsTarget>(RoomsTarget::Options{host, port, apiKey, jwtSecret, bindIp, orb, recording},
-                                           loop, certificate);
+    server = std::make_unique<RoomsTarget>(
+        RoomsTarget::Options{host, port, apiKey, jwtSecret, bindIp, orb, recording}, loop, certificate);
   } else {
     server = std::make_unique<JanusTarget>(JanusTarget::Options{janusUrl, bindIp}, loop, certificate);
   }

@@ -27,7 +27,8 @@ constexpr int64_t kMinLinkSeconds = 60;
 constexpr int64_t kMaxLinkSeconds = 7 * 24 * 3600;
 
 recording::RecordingService& service(ApiContext& ctx) {
-  if (!ctx.recordings) throw ApiError(503, "recording_unavailable", "recording is not running on this server");
+  if (!ctx.recordings)
+    throw ApiError(503, "recording_unavailable", "recording is not running on this server");
   return *ctx.recordings;
 }
 
@@ -61,7 +62,8 @@ ojson recordingJson(const RecordingRecord& r) {
 
 RecordingRecord requireRecording(ApiContext& ctx, const ApiRequest& req, const std::string& roomId) {
   const std::string id(req.param("recordingId"));
-  if (!isSafeId(id)) throw ApiError(400, "invalid_recording_id", "recording id has characters that are not allowed");
+  if (!isSafeId(id))
+    throw ApiError(400, "invalid_recording_id", "recording id has characters that are not allowed");
   auto rec = service(ctx).find(roomId, id);
   if (!rec) throw ApiError(404, "recording_not_found", "no recording " + id + " in room " + roomId);
   return *rec;
@@ -158,8 +160,8 @@ ApiResponse download(const RecordingRecord& rec, const ApiRequest& req) {
   if (!header.empty()) {
     const auto parsed = parseRange(header, size);
     if (!parsed) {
-      ApiResponse refused = errorResponse(416, "range_not_satisfiable",
-                                          "the file has " + std::to_string(size) + " bytes");
+      ApiResponse refused =
+          errorResponse(416, "range_not_satisfiable", "the file has " + std::to_string(size) + " bytes");
       refused.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));
       return refused;
     }
@@ -167,12 +169,13 @@ ApiResponse download(const RecordingRecord& rec, const ApiRequest& req) {
       range = **parsed;
       res.status = 206;
       res.headers.emplace_back("Content-Range", "bytes " + std::to_string(range.first) + "-" +
-                                                     std::to_string(range.last) + "/" + std::to_string(size));
+                                                    std::to_string(range.last) + "/" + std::to_string(size));
     }
   }
   if (res.status == 200 && size > kMaxWholeBytes) {
-    throw ApiError(413, "use_range", "the file has " + std::to_string(size) +
-                                         " bytes: fetch it in ranges (Range: bytes=first-last)");
+    throw ApiError(
+        413, "use_range",
+        "the file has " + std::to_string(size) + " bytes: fetch it in ranges (Range: bytes=first-last)");
   }
   const uint64_t length = size == 0 ? 0 : range.last - range.first + 1;
   res.body.resize(length);
@@ -192,9 +195,8 @@ void registerRecordingRoutes(Router& router, ApiContext& ctx) {
     auto& recordings = service(ctx);
     ojson list = ojson::array();
     for (const auto& r : recordings.list(room->id())) list.push_back(recordingJson(r));
-    return jsonResponse(200, ojson{{"roomId", room->id()},
-                                   {"recording", recordings.recording(*room)},
-                                   {"recordings", list}});
+    return jsonResponse(
+        200, ojson{{"roomId", room->id()}, {"recording", recordings.recording(*room)}, {"recordings", list}});
   });
 
   router.add(http::verb::get, "/api/rooms/:roomId/recordings/:recordingId", Auth::None,
@@ -238,8 +240,9 @@ void registerRecordingRoutes(Router& router, ApiContext& ctx) {
                auto rec = requireRecording(ctx, req, room->id());
                switch (service(ctx).remove(room->id(), rec.id)) {
                  case recording::RecordingService::RemoveResult::Active:
-                   throw ApiError(409, "recording_active",
-                                  "recording " + rec.id + " is still " + rec.status + "; delete it when it is ready");
+                   throw ApiError(
+                       409, "recording_active",
+                       "recording " + rec.id + " is still " + rec.status + "; delete it when it is ready");
                  case recording::RecordingService::RemoveResult::NotFound:
                    throw ApiError(404, "recording_not_found", "no recording " + rec.id);
                  case recording::RecordingService::RemoveResult::Removed:

@@ -81,7 +81,8 @@ Config Config::load(int argc, char** argv) {
       ->envname("ROOMS_NO_SHOW_GRACE_SECONDS");
   app.add_option("--webhook-retry-hours", c.webhookRetryHours, "How long a webhook delivery is retried")
       ->envname("ROOMS_WEBHOOK_RETRY_HOURS");
-  app.add_option("--recordings-dir", c.recordingsDir, "Directory of session recordings (default {data-dir}/recordings)")
+  app.add_option("--recordings-dir", c.recordingsDir,
+                 "Directory of session recordings (default {data-dir}/recordings)")
       ->envname("ROOMS_RECORDINGS_DIR");
   app.add_option("--recording-retention-days", c.recordingRetentionDays,
                  "Days a finished recording is kept (0: until deleted)")

@@ -6,9 +6,9 @@
 namespace rooms {
 
 // The six event types of the spec, `transcript` (a recognised sentence) and the recording's two.
-inline constexpr const char* kEventTypes[] = {
-    "participant-joined", "participant-left", "room-started",      "room-ended",     "summary-ready",
-    "error",              "transcript",       "recording-started", "recording-ready"};
+inline constexpr const char* kEventTypes[] = {"participant-joined", "participant-left",  "room-started",
+                                              "room-ended",         "summary-ready",     "error",
+                                              "transcript",         "recording-started", "recording-ready"};
 bool isEventType(const std::string& type);
 
 struct Event {

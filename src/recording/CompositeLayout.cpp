@@ -26,7 +26,8 @@ std::vector<std::string> CompositeLayout::ffmpegArgs(const std::vector<Composite
   const bool anyAudio = std::any_of(inputs.begin(), inputs.end(), [](const auto& i) { return i.audio; });
   const bool anyVideo = std::any_of(inputs.begin(), inputs.end(), [](const auto& i) { return i.video; });
   if (total <= 0 || (!anyAudio && !anyVideo)) return {};
-  std::vector<std::string> args = {"-hide_banner", "-nostdin", "-v", "error", "-progress", "pipe:1", "-nostats"};
+  std::vector<std::string> args = {"-hide_banner", "-nostdin", "-v",      "error",
+                                   "-progress",    "pipe:1",   "-nostats"};
   for (const auto& in : inputs) {
     args.insert(args.end(), {"-i", in.path});
   }
@@ -41,13 +42,13 @@ std::vector<std::string> CompositeLayout::ffmpegArgs(const std::vector<Composite
     const auto& in = inputs[i];
     const std::string n = std::to_string(i);
     if (in.video && (in.role == "coach" || in.role == "client")) {
-      graph += "[" + n + ":v]setpts=PTS+" + seconds(in.offsetMs) + "/TB,scale=" +
-               std::to_string(kTileWidth) + ":" + std::to_string(kTileHeight) +
+      graph += "[" + n + ":v]setpts=PTS+" + seconds(in.offsetMs) + "/TB,scale=" + std::to_string(kTileWidth) +
+               ":" + std::to_string(kTileHeight) +
                ":force_original_aspect_ratio=decrease,pad=" + std::to_string(kTileWidth) + ":" +
                std::to_string(kTileHeight) + ":(ow-iw)/2:(oh-ih)/2[v" + n + "];";
       const std::string x = in.role == "coach" ? "0" : std::to_string(kTileWidth);
-      graph += "[base" + std::to_string(layer) + "][v" + n + "]overlay=x=" + x +
-               ":y=0:eof_action=pass[base" + std::to_string(layer + 1) + "];";
+      graph += "[base" + std::to_string(layer) + "][v" + n + "]overlay=x=" + x + ":y=0:eof_action=pass[base" +
+               std::to_string(layer + 1) + "];";
       ++layer;
     }
     if (in.audio) {

@@ -66,7 +66,8 @@ bool MatroskaFile::needsMatroska(const std::vector<TrackFormat>& tracks) {
                      [](const TrackFormat& t) { return codecId(t.codec) == AV_CODEC_ID_H264; });
 }
 
-MatroskaFile::MatroskaFile(std::string path, const std::vector<TrackFormat>& tracks) : path_(std::move(path)) {
+MatroskaFile::MatroskaFile(std::string path, const std::vector<TrackFormat>& tracks)
+    : path_(std::move(path)) {
   if (tracks.empty()) throw RecordingError("a recording needs at least one track");
   AVFormatContext* raw = nullptr;
   const char* format = needsMatroska(tracks) ? "matroska" : "webm";
@@ -137,7 +138,8 @@ void MatroskaFile::write(size_t track, int64_t ptsMs, bool keyFrame, std::span<c
   lastPts_[track] = ptsMs;
   rc = av_interleaved_write_frame(ctx_.get(), pkt);
   if (rc < 0) throw RecordingError("cannot write " + path_ + ": " + avError(rc));
-  if (ctx_->pb && ctx_->pb->error < 0) throw RecordingError("cannot write " + path_ + ": " + avError(ctx_->pb->error));
+  if (ctx_->pb && ctx_->pb->error < 0)
+    throw RecordingError("cannot write " + path_ + ": " + avError(ctx_->pb->error));
   if (ptsMs > lastPtsMs_) {
     lastFrameMs_ = previous >= 0 ? std::clamp<int64_t>(ptsMs - previous, 0, 100) : 20;
     lastPtsMs_ = ptsMs;

@@ -11,7 +11,9 @@ namespace rooms::recording {
 
 Recorder::Recorder(Listener& listener) : listener_(listener) {}
 
-Recorder::~Recorder() { stop(); }
+Recorder::~Recorder() {
+  stop();
+}
 
 void Recorder::start() {
   if (thread_.joinable()) return;
@@ -43,7 +45,9 @@ void Recorder::stopFile(const std::string& id) {
   wake_.notify_all();
 }
 
-double Recorder::cpuSeconds() const { return static_cast<double>(cpuNs_.load()) / 1e9; }
+double Recorder::cpuSeconds() const {
+  return static_cast<double>(cpuNs_.load()) / 1e9;
+}
 
 void Recorder::finish(const std::string& id, SourceRecorder& file, int64_t nowMs, std::string error) {
   const bool wasOpen = file.opened();

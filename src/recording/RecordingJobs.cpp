@@ -15,7 +15,9 @@ namespace fs = std::filesystem;
 RecordingJobs::RecordingJobs(Listener& listener, std::string ffmpeg)
     : listener_(listener), ffmpeg_(std::move(ffmpeg)) {}
 
-RecordingJobs::~RecordingJobs() { stop(); }
+RecordingJobs::~RecordingJobs() {
+  stop();
+}
 
 void RecordingJobs::start() {
   if (thread_.joinable()) return;
@@ -79,8 +81,25 @@ void RecordingJobs::execute(const Job& job) {
     // Stream copy: the frames stay as recorded; the muxer writes the index and duration a crash cut off.
     // A file cut mid-cluster ends with an error ffmpeg reports but survives: what came before is kept.
     const bool mkv = fs::path(job.output).extension() == ".mkv";
-    args = {"-hide_banner", "-nostdin", "-v", "error", "-progress", "pipe:1", "-nostats", "-err_detect",
-            "ignore_err", "-i", job.input, "-map", "0", "-c", "copy", "-f", mkv ? "matroska" : "webm", "-y", tmp};
+    args = {"-hide_banner",
+            "-nostdin",
+            "-v",
+            "error",
+            "-progress",
+            "pipe:1",
+            "-nostats",
+            "-err_detect",
+            "ignore_err",
+            "-i",
+            job.input,
+            "-map",
+            "0",
+            "-c",
+            "copy",
+            "-f",
+            mkv ? "matroska" : "webm",
+            "-y",
+            tmp};
   }
   const auto started = std::chrono::steady_clock::now();
   auto result = runFfmpeg(
@@ -104,12 +123,12 @@ void RecordingJobs::execute(const Job& job) {
   if (job.kind == Job::Kind::Repair && job.input != job.output) fs::remove(job.input, ec);
   const auto probe = probeMedia(job.output);
   const auto bytes = static_cast<int64_t>(fs::file_size(job.output, ec));
-  log::info("recording_job_done",
-            {{"recordingId", job.recordingId},
-             {"kind", job.kind == Job::Kind::Composite ? "composite" : "repair"},
-             {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
-                        .count()},
-             {"warnings", result.error}});
+  log::info("recording_job_done", {{"recordingId", job.recordingId},
+                                   {"kind", job.kind == Job::Kind::Composite ? "composite" : "repair"},
+                                   {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::steady_clock::now() - started)
+                                              .count()},
+                                   {"warnings", result.error}});
   listener_.onJobFinished(job.recordingId, true, false, probe ? probe->durationMs : 0, bytes, "");
 }
 

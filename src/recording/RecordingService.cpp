@@ -22,13 +22,17 @@ namespace {
 constexpr size_t kVideoRingSlots = 512;
 constexpr size_t kAudioRingSlots = 128;
 
-std::string kindName(rtc::MediaKind k) { return k == rtc::MediaKind::Video ? "video" : "audio"; }
+std::string kindName(rtc::MediaKind k) {
+  return k == rtc::MediaKind::Video ? "video" : "audio";
+}
 
 ojson participantOf(const RecordingRecord& r) {
   return r.participantId ? ojson(*r.participantId) : ojson(nullptr);
 }
 
-std::string downloadPath(const RecordingRecord& r) { return "/api/rooms/" + r.roomId + "/recordings/" + r.id; }
+std::string downloadPath(const RecordingRecord& r) {
+  return "/api/rooms/" + r.roomId + "/recordings/" + r.id;
+}
 
 }  // namespace
 
@@ -46,7 +50,8 @@ RecordingService::RecordingService(asio::io_context& io, Options options, Databa
       recorder_(*this),
       jobs_(*this, options_.ffmpeg),
       started_(metrics.counter("rooms_recordings_started_total", "Recording files opened")),
-      ready_(metrics.counter("rooms_recordings_ready_total", "Recording files finished (composites included)")),
+      ready_(
+          metrics.counter("rooms_recordings_ready_total", "Recording files finished (composites included)")),
       failed_(metrics.counter("rooms_recordings_failed_total", "Recording files that failed")),
       active_(metrics.gauge("rooms_recordings_active", "Recording files being written")) {}
 
@@ -73,7 +78,9 @@ bool RecordingService::recording(const Room& room) const {
   return room.config().features.recording && room.state() != RoomState::Ended;
 }
 
-void RecordingService::onRoomConfigChanged(const Room& room) { scheduleReconcile(room.id()); }
+void RecordingService::onRoomConfigChanged(const Room& room) {
+  scheduleReconcile(room.id());
+}
 
 void RecordingService::onRoomEnded(const Room& room) {
   auto& r = byRoom_[room.id()];
@@ -177,7 +184,8 @@ void RecordingService::stopFile(const std::string& roomId, RoomRecordings& r, co
   r.active.erase(it);
 }
 
-RecordingService::RoomRecordings* RecordingService::roomOf(const std::string& recordingId, std::string* roomId) {
+RecordingService::RoomRecordings* RecordingService::roomOf(const std::string& recordingId,
+                                                           std::string* roomId) {
   for (auto& [id, r] : byRoom_) {
     const bool has = r.finishing.count(recordingId) ||
                      std::any_of(r.active.begin(), r.active.end(),
@@ -219,8 +227,8 @@ void RecordingService::onJobProgress(const std::string& recordingId, double frac
   });
 }
 
-void RecordingService::onJobFinished(const std::string& recordingId, bool ok, bool cancelled, int64_t durationMs,
-                                     int64_t bytes, const std::string& error) {
+void RecordingService::onJobFinished(const std::string& recordingId, bool ok, bool cancelled,
+                                     int64_t durationMs, int64_t bytes, const std::string& error) {
   asio::post(io_, [this, alive = alive_, recordingId, ok, cancelled, durationMs, bytes, error] {
     if (*alive) jobFinished(recordingId, ok, cancelled, durationMs, bytes, error);
   });
@@ -273,7 +281,8 @@ void RecordingService::opened(const std::string& id, const SourceRecorder::Opene
         {"timestamp", formatIso8601(rec.startedAt)}});
 }
 
-void RecordingService::finished(const std::string& id, bool written, int64_t durationMs, const std::string& error) {
+void RecordingService::finished(const std::string& id, bool written, int64_t durationMs,
+                                const std::string& error) {
   std::string roomId;
   RoomRecordings* r = roomOf(id, &roomId);
   if (r) {
@@ -374,7 +383,8 @@ void RecordingService::submitComposite(const RecordingRecord& composite) {
     in.durationMs = r.durationMs.value_or(0);
     job.inputs.push_back(in);
   }
-  log::info("recording_composite", {{"roomId", composite.roomId}, {"recordingId", composite.id}, {"inputs", job.inputs.size()}});
+  log::info("recording_composite",
+            {{"roomId", composite.roomId}, {"recordingId", composite.id}, {"inputs", job.inputs.size()}});
   jobs_.submit(std::move(job));
 }
 
@@ -455,9 +465,12 @@ void RecordingService::tick(int64_t now) {
   }
 }
 
-std::vector<RecordingRecord> RecordingService::list(const std::string& roomId) { return store_.forRoom(roomId); }
+std::vector<RecordingRecord> RecordingService::list(const std::string& roomId) {
+  return store_.forRoom(roomId);
+}
 
-std::optional<RecordingRecord> RecordingService::find(const std::string& roomId, const std::string& recordingId) {
+std::optional<RecordingRecord> RecordingService::find(const std::string& roomId,
+                                                      const std::string& recordingId) {
   auto rec = store_.find(recordingId);
   if (!rec || rec->roomId != roomId) return std::nullopt;
   return rec;

@@ -79,7 +79,7 @@ class RecordingService : public RoomObserver,
     bool opened = false;
   };
   struct RoomRecordings {
-    std::map<std::string, ActiveFile> active;  // by group key (participant and source)
+    std::map<std::string, ActiveFile> active;     // by group key (participant and source)
     std::map<std::string, ActiveFile> finishing;  // by recording id: stopped, the recorder not done yet
     bool ended = false;
   };
@@ -90,8 +90,8 @@ class RecordingService : public RoomObserver,
                            const std::string& error) override;
   void onKeyFrameWanted(const std::string& roomId, const std::string& trackId) override;
   void onJobProgress(const std::string& recordingId, double fraction) override;
-  void onJobFinished(const std::string& recordingId, bool ok, bool cancelled, int64_t durationMs, int64_t bytes,
-                     const std::string& error) override;
+  void onJobFinished(const std::string& recordingId, bool ok, bool cancelled, int64_t durationMs,
+                     int64_t bytes, const std::string& error) override;
 
   // Brings the room's files to what its config and published tracks call for (after the current handler,
   // so the tracks of one negotiation start one file).

@@ -11,7 +11,6 @@ SourceRecorder::SourceRecorder(RecordingFileSpec spec) : spec_(std::move(spec)) 
   for (const auto& t : spec_.tracks) tracks_.push_back(std::make_unique<TrackRecorder>(t));
 }
 
-
 std::optional<SourceRecorder::Opened> SourceRecorder::poll(
     int64_t nowMs, const std::function<void(const std::string&)>& requestKeyFrame) {
   for (auto& t : tracks_) {
@@ -88,7 +87,8 @@ bool SourceRecorder::finish(int64_t nowMs) {
   if (finished_) return file_ != nullptr;
   finished_ = true;
   for (auto& t : tracks_) t->poll(nowMs, true, [] {});
-  const bool any = std::any_of(tracks_.begin(), tracks_.end(), [](const auto& t) { return !t->frames().empty(); });
+  const bool any =
+      std::any_of(tracks_.begin(), tracks_.end(), [](const auto& t) { return !t->frames().empty(); });
   if (!file_ && any) open();
   if (!file_) return false;
   writeReady();

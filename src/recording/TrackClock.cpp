@@ -28,7 +28,9 @@ void TrackClock::onSenderReport(uint64_t ntp, uint32_t timestamp) {
   report_ = Anchor{unwrap(timestamp), ntpToMs(ntp)};
 }
 
-int64_t TrackClock::toMs(int64_t ticks) const { return ticks * 1000 / static_cast<int64_t>(clockRate_); }
+int64_t TrackClock::toMs(int64_t ticks) const {
+  return ticks * 1000 / static_cast<int64_t>(clockRate_);
+}
 
 std::optional<int64_t> TrackClock::senderMs(uint32_t timestamp) {
   if (!report_) return std::nullopt;

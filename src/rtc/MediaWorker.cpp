@@ -175,10 +175,11 @@ Router& MediaWorker::routerFor(const std::string& roomId) {
 
 void MediaWorker::setTap(std::string roomId, std::string trackId, TapKind kind,
                          std::shared_ptr<RtpPacketRing> tap) {
-  asio::post(io_, [this, roomId = std::move(roomId), trackId = std::move(trackId), kind, tap = std::move(tap)] {
-    auto it = routers_.find(roomId);
-    if (it != routers_.end()) it->second->setTap(trackId, kind, tap);
-  });
+  asio::post(io_,
+             [this, roomId = std::move(roomId), trackId = std::move(trackId), kind, tap = std::move(tap)] {
+               auto it = routers_.find(roomId);
+               if (it != routers_.end()) it->second->setTap(trackId, kind, tap);
+             });
 }
 
 void MediaWorker::requestKeyFrame(std::string roomId, std::string trackId) {

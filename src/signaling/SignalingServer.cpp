@@ -364,13 +364,13 @@ void SignalingServer::tracksChanged(SignalingRoom& room, const std::string& chan
 }
 
 SignalingServer::PublishedTrack SignalingServer::publishedTrack(const SignalingRoom& room, const Seat& seat,
-                                                               const Publication& p) {
-  return {room.roomId, p.producer.trackId, seat.userId,          seat.role,
-          seat.name,   p.producer.kind,    toString(p.source), p.codec,
-          p.producer.clockRate};
+                                                                const Publication& p) {
+  return {room.roomId,     p.producer.trackId, seat.userId, seat.role,           seat.name,
+          p.producer.kind, toString(p.source), p.codec,     p.producer.clockRate};
 }
 
-std::vector<SignalingServer::PublishedTrack> SignalingServer::publishedTracks(const std::string& roomId) const {
+std::vector<SignalingServer::PublishedTrack> SignalingServer::publishedTracks(
+    const std::string& roomId) const {
   std::vector<PublishedTrack> out;
   auto it = signalingRooms_.find(roomId);
   if (it == signalingRooms_.end()) return out;
@@ -381,8 +381,8 @@ std::vector<SignalingServer::PublishedTrack> SignalingServer::publishedTracks(co
     }
     if (seat.server) {
       for (const auto& t : seat.serverTracks) {
-        out.push_back({roomId, t.trackId, seat.userId, seat.role, seat.name, t.kind, toString(t.source), t.codec,
-                       t.clockRate});
+        out.push_back({roomId, t.trackId, seat.userId, seat.role, seat.name, t.kind, toString(t.source),
+                       t.codec, t.clockRate});
       }
     }
   }
@@ -551,8 +551,9 @@ bool SignalingServer::addServerParticipant(const std::string& roomId, const Serv
   seat.serverTracks = {track};
   media_.addLocalTrack(roomId, participant.track, std::move(source));
   if (publicationListener_) {
-    publicationListener_->onTrackPublished({roomId, track.trackId, seat.userId, seat.role, seat.name, track.kind,
-                                            toString(track.source), track.codec, track.clockRate});
+    publicationListener_->onTrackPublished({roomId, track.trackId, seat.userId, seat.role, seat.name,
+                                            track.kind, toString(track.source), track.codec,
+                                            track.clockRate});
   }
   if (!seat.present) {
     seat.presenceConnectionId = randomId("stay");

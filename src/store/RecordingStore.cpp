@@ -103,8 +103,9 @@ std::vector<RecordingRecord> RecordingStore::withStatus(const std::string& statu
 }
 
 std::vector<RecordingRecord> RecordingStore::endedBefore(int64_t cutoffMs) {
-  auto st = db_.prepare(std::string("SELECT ") + kColumns +
-                        " FROM recordings WHERE status IN ('ready','failed') AND ended_at < ? ORDER BY rowid");
+  auto st =
+      db_.prepare(std::string("SELECT ") + kColumns +
+                  " FROM recordings WHERE status IN ('ready','failed') AND ended_at < ? ORDER BY rowid");
   st.bind(1, cutoffMs);
   std::vector<RecordingRecord> out;
   while (st.step()) out.push_back(read(st));

@@ -20,7 +20,7 @@ struct RecordingRecord {
   std::string codecsJson = "[]";
   std::string format;  // webm | mkv
   std::string path;
-  std::string status;  // recording | processing | ready | failed
+  std::string status;     // recording | processing | ready | failed
   int64_t startedAt = 0;  // wall-clock ms of the file's time zero
   std::optional<int64_t> endedAt;
   std::optional<int64_t> durationMs;

@@ -47,7 +47,7 @@ describe('AI Orb', () => {
   it('answers a spoken question with speech the browsers hear, and the reply is in the transcript', { timeout: 150000 }, async () => {
     const { roomId, res } = await server.createRoom({
       aiOrb: { enabled: true, personality: 'supportive', voiceModel: 'default' },
-      features: { recording: false, transcription: true, aiAssistance: true, generateSummary: true },
+      features: { recording: true, transcription: true, aiAssistance: true, generateSummary: true },
     });
     const events = await server.events(roomId);
     const coach = await newParticipantPage(coachBrowser, onServer(server, res.json.connectionUrls.coach), { label: 'coach' });
@@ -84,6 +84,21 @@ describe('AI Orb', () => {
 
       const st = await server.status(roomId);
       assert.ok(st.participants.aiOrb.participationPercentage > 0, 'the orb has a share of the talk time');
+
+      // The room recorded: the orb's voice is a file of its own, and in the composite's mix.
+      await server.endRoom(roomId);
+      const recorded = await waitUntil(async () => {
+        const r = (await server.api('GET', `/api/rooms/${roomId}/recordings`)).json;
+        const busy = r.recordings.some((x) => x.status === 'recording' || x.status === 'processing');
+        return !busy && r.recordings.some((x) => x.source === 'composite') ? r.recordings : null;
+      }, { timeoutMs: 90000, intervalMs: 500, message: 'the recordings to be ready' });
+      const orbFile = recorded.find((x) => x.role === 'aiOrb');
+      assert.ok(orbFile, `the orb's voice was recorded: ${JSON.stringify(recorded)}`);
+      assert.equal(orbFile.status, 'ready');
+      assert.equal(orbFile.source, 'microphone');
+      assert.deepEqual(orbFile.kinds, ['audio']);
+      assert.ok(orbFile.duration > 1, `the orb file holds its reply (${orbFile.duration} s)`);
+      assert.equal(recorded.find((x) => x.source === 'composite').status, 'ready');
     } catch (e) {
       e.message += diag();
       throw e;

@@ -18,7 +18,8 @@ namespace {
 constexpr uint64_t kNtpSecond = uint64_t{1} << 32;
 
 std::string tempBase(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("rooms-src-" + std::to_string(getpid()) + "-" + name)).string();
+  return (std::filesystem::temp_directory_path() / ("rooms-src-" + std::to_string(getpid()) + "-" + name))
+      .string();
 }
 
 // First pts (ms) of each stream type in a finished file.
@@ -44,7 +45,8 @@ TEST(SourceRecorderTest, PlacesAudioAndVideoBySenderReportsNotArrival) {
   spec.id = "rec_test";
   spec.roomId = "room";
   spec.path = tempBase("sync");
-  spec.tracks = {RecordedTrack{"mic", false, "opus", 48000, audio}, RecordedTrack{"cam", true, "VP8", 90000, video}};
+  spec.tracks = {RecordedTrack{"mic", false, "opus", 48000, audio},
+                 RecordedTrack{"cam", true, "VP8", 90000, video}};
   SourceRecorder recorder(spec);
   const auto noKeyFrames = [](const std::string&) {};
 
@@ -104,7 +106,8 @@ TEST(SourceRecorderTest, VideoWaitsForAKeyFrameAndAsksForOne) {
   std::vector<std::string> asked;
   std::vector<uint8_t> delta = {0x10, 0x01, 0x00, 0x00};
   delta.resize(60, 0x44);
-  for (int i = 0; i < 10; ++i) video->push(1000 + i * 33, static_cast<uint16_t>(i), 3000 * i, true, 127, delta);
+  for (int i = 0; i < 10; ++i)
+    video->push(1000 + i * 33, static_cast<uint16_t>(i), 3000 * i, true, 127, delta);
   recorder.poll(2000, [&](const std::string& track) { asked.push_back(track); });
   EXPECT_EQ(asked, std::vector<std::string>{"cam"});
   EXPECT_FALSE(recorder.finish(3000)) << "delta frames alone make no file";

@@ -614,7 +614,8 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
           const SenderInfo info = sr->senderInfo();
           const uint64_t ntp = (uint64_t{info.ntpSeconds} << 32) | info.ntpFraction;
           p->stats().onSenderReport(ntp, info.rtpTimestamp, nowMs);
-          if (RtpPacketRing* recording = p->recordingTap()) recording->pushSenderReport(nowMs, ntp, info.rtpTimestamp);
+          if (RtpPacketRing* recording = p->recordingTap())
+            recording->pushSenderReport(nowMs, ntp, info.rtpTimestamp);
         }
       }
       for (size_t i = 0; i < sr->reportCount(); ++i) onReportBlock(sr->reportBlock(i));
