@@ -19,12 +19,12 @@ namespace {
 
 // One response holds at most this much of a file: a player asking for "bytes=0-" gets the first part and
 // asks again from where it ended (RFC 9110 14.2 lets a server send less than an open range).
-constexpr uint64_t kMaxRangeBytes = 8 * 1024 * 1024;
+constexpr uint64_t kMaxRangeBytes = uint64_t{8} << 20;
 // A download without Range is read whole into the response; larger files must be fetched in ranges.
-constexpr uint64_t kMaxWholeBytes = 512 * 1024 * 1024;
+constexpr uint64_t kMaxWholeBytes = uint64_t{512} << 20;
 constexpr int64_t kDefaultLinkSeconds = 3600;
 constexpr int64_t kMinLinkSeconds = 60;
-constexpr int64_t kMaxLinkSeconds = 7 * 24 * 3600;
+constexpr int64_t kMaxLinkSeconds = int64_t{7} * 24 * 3600;
 
 recording::RecordingService& service(ApiContext& ctx) {
   if (!ctx.recordings)

@@ -42,20 +42,27 @@ std::vector<std::string> CompositeLayout::ffmpegArgs(const std::vector<Composite
     const auto& in = inputs[i];
     const std::string n = std::to_string(i);
     if (in.video && (in.role == "coach" || in.role == "client")) {
-      graph += "[" + n + ":v]setpts=PTS+" + seconds(in.offsetMs) + "/TB,scale=" + std::to_string(kTileWidth) +
-               ":" + std::to_string(kTileHeight) +
-               ":force_original_aspect_ratio=decrease,pad=" + std::to_string(kTileWidth) + ":" +
-               std::to_string(kTileHeight) + ":(ow-iw)/2:(oh-ih)/2[v" + n + "];";
-      const std::string x = in.role == "coach" ? "0" : std::to_string(kTileWidth);
-      graph += "[base" + std::to_string(layer) + "][v" + n + "]overlay=x=" + x + ":y=0:eof_action=pass[base" +
-               std::to_string(layer + 1) + "];";
+      const std::string w = std::to_string(kTileWidth);
+      const std::string h = std::to_string(kTileHeight);
+      graph.append("[").append(n).append(":v]setpts=PTS+").append(seconds(in.offsetMs));
+      graph.append("/TB,scale=").append(w).append(":").append(h);
+      graph.append(":force_original_aspect_ratio=decrease,pad=").append(w).append(":").append(h);
+      graph.append(":(ow-iw)/2:(oh-ih)/2[v").append(n).append("];");
+      const std::string x = in.role == "coach" ? "0" : w;
+      graph.append("[base")
+          .append(std::to_string(layer))
+          .append("][v")
+          .append(n)
+          .append("]overlay=x=")
+          .append(x);
+      graph.append(":y=0:eof_action=pass[base").append(std::to_string(layer + 1)).append("];");
       ++layer;
     }
     if (in.audio) {
       // Resampled against its timestamps first (from the file's zero, as the video keeps its own), so a pause
       // in the file stays a pause in the mix and the voice stays with the picture.
-      graph += "[" + n + ":a]aresample=48000:async=1:first_pts=0,adelay=" + std::to_string(in.offsetMs) +
-               ":all=1[a" + n + "];";
+      graph.append("[").append(n).append(":a]aresample=48000:async=1:first_pts=0,adelay=");
+      graph.append(std::to_string(in.offsetMs)).append(":all=1[a").append(n).append("];");
       audioLabels.push_back("[a" + n + "]");
     }
   }

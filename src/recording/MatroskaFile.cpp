@@ -106,7 +106,7 @@ MatroskaFile::MatroskaFile(std::string path, const std::vector<TrackFormat>& tra
   if (rc < 0) throw RecordingError("cannot start " + path_ + ": " + avError(rc));
   // Audio and video come through different delays (video waits for repairs); a second of interleaving
   // keeps the blocks in order without holding much.
-  raw->max_interleave_delta = 1000 * 1000;
+  raw->max_interleave_delta = int64_t{1000} * 1000;
 }
 
 MatroskaFile::~MatroskaFile() {

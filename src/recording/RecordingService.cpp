@@ -123,7 +123,9 @@ void RecordingService::reconcile(const std::string& roomId) {
       });
       for (const auto& t : tracks) {
         const std::string source = t.source == "screen" ? "screen" : camera ? "camera" : "microphone";
-        ActiveFile& f = wanted[participantId + "/" + source];
+        std::string key = participantId;
+        key.append("/").append(source);
+        ActiveFile& f = wanted[key];
         f.participantId = participantId;
         f.role = t.role;
         f.source = source;
@@ -456,7 +458,7 @@ void RecordingService::recover() {
 
 void RecordingService::tick(int64_t now) {
   if (options_.retentionDays <= 0 || now < nextRetentionMs_) return;
-  nextRetentionMs_ = now + 60 * 60 * 1000;
+  nextRetentionMs_ = now + int64_t{60} * 60 * 1000;
   for (const auto& rec : store_.endedBefore(now - options_.retentionDays * 24 * 3600 * 1000)) {
     std::error_code ec;
     fs::remove(rec.path, ec);
