@@ -61,6 +61,10 @@ void MatroskaFile::Closer::operator()(AVFormatContext* ctx) const {
   avformat_free_context(ctx);
 }
 
+void MatroskaFile::PacketFree::operator()(AVPacket* p) const {
+  av_packet_free(&p);
+}
+
 bool MatroskaFile::needsMatroska(const std::vector<TrackFormat>& tracks) {
   return std::any_of(tracks.begin(), tracks.end(),
                      [](const TrackFormat& t) { return codecId(t.codec) == AV_CODEC_ID_H264; });
@@ -104,9 +108,8 @@ MatroskaFile::MatroskaFile(std::string path, const std::vector<TrackFormat>& tra
   rc = avformat_write_header(raw, &options);
   av_dict_free(&options);
   if (rc < 0) throw RecordingError("cannot start " + path_ + ": " + avError(rc));
-  // Audio and video come through different delays (video waits for repairs); a second of interleaving
-  // keeps the blocks in order without holding much.
-  raw->max_interleave_delta = int64_t{1000} * 1000;
+  packet_.reset(av_packet_alloc());
+  if (!packet_) throw RecordingError("out of memory");
 }
 
 MatroskaFile::~MatroskaFile() {
@@ -121,22 +124,21 @@ void MatroskaFile::write(size_t track, int64_t ptsMs, bool keyFrame, std::span<c
   if (closed_) throw RecordingError("the file is closed");
   if (track >= lastPts_.size() || data.empty()) return;
   if (ptsMs <= lastPts_[track]) return;  // the muxer needs increasing times per track
-  AVPacket* pkt = av_packet_alloc();
-  if (!pkt) throw RecordingError("out of memory");
-  struct Free {
-    AVPacket* p;
-    ~Free() { av_packet_free(&p); }
-  } free{pkt};
-  int rc = av_new_packet(pkt, static_cast<int>(data.size()));
-  if (rc < 0) throw RecordingError("out of memory");
-  std::memcpy(pkt->data, data.data(), data.size());
+  // Not reference-counted: av_write_frame muxes it before returning, and the Matroska muxer copies the
+  // bytes into its cluster, so the frame's own buffer is written from without another copy.
+  AVPacket* pkt = packet_.get();
+  av_packet_unref(pkt);
+  pkt->data = const_cast<uint8_t*>(data.data());
+  pkt->size = static_cast<int>(data.size());
   pkt->stream_index = static_cast<int>(track);
   pkt->pts = ptsMs;
   pkt->dts = ptsMs;
   if (keyFrame) pkt->flags |= AV_PKT_FLAG_KEY;
   const int64_t previous = lastPts_[track];
   lastPts_[track] = ptsMs;
-  rc = av_interleaved_write_frame(ctx_.get(), pkt);
+  const int rc = av_write_frame(ctx_.get(), pkt);
+  pkt->data = nullptr;
+  pkt->size = 0;
   if (rc < 0) throw RecordingError("cannot write " + path_ + ": " + avError(rc));
   if (ctx_->pb && ctx_->pb->error < 0)
     throw RecordingError("cannot write " + path_ + ": " + avError(ctx_->pb->error));

@@ -12,6 +12,7 @@
 #include <vector>
 
 struct AVFormatContext;
+struct AVPacket;
 
 namespace rooms::recording {
 
@@ -33,7 +34,8 @@ class MatroskaFile {
   MatroskaFile(const MatroskaFile&) = delete;
   MatroskaFile& operator=(const MatroskaFile&) = delete;
 
-  // ptsMs counts from the file's start; per track it must increase.
+  // ptsMs counts from the file's start; per track it must increase, and across tracks the caller writes in
+  // time order (SourceRecorder interleaves).
   void write(size_t track, int64_t ptsMs, bool keyFrame, std::span<const uint8_t> data);
   // Writes the trailer (duration, index). Safe to call twice; the destructor calls it, swallowing errors.
   void close();
@@ -48,6 +50,10 @@ class MatroskaFile {
   };
   std::string path_;
   std::unique_ptr<AVFormatContext, Closer> ctx_;
+  struct PacketFree {
+    void operator()(AVPacket* p) const;
+  };
+  std::unique_ptr<AVPacket, PacketFree> packet_;
   std::vector<int64_t> lastPts_;
   int64_t lastPtsMs_ = -1;
   int64_t lastFrameMs_ = 0;

@@ -105,7 +105,9 @@ void RecordingJobs::execute(const Job& job) {
   auto result = runFfmpeg(
       ffmpeg_, args,
       [&](int64_t ms) {
-        if (expectedMs > 0) listener_.onJobProgress(job.recordingId, std::min(1.0, static_cast<double>(ms) / static_cast<double>(expectedMs)));
+        if (expectedMs > 0)
+          listener_.onJobProgress(job.recordingId,
+                                  std::min(1.0, static_cast<double>(ms) / static_cast<double>(expectedMs)));
       },
       cancel_);
   std::error_code ec;

@@ -17,10 +17,11 @@ using ojson = nlohmann::ordered_json;
 
 namespace {
 
-// Packets a ring holds before the media thread refuses: about five seconds of video at 1 Mbit/s, more
-// than a second of Opus; the recorder drains every 20 ms.
-constexpr size_t kVideoRingSlots = 512;
-constexpr size_t kAudioRingSlots = 128;
+// Packets a ring holds before the media thread refuses: two and a half seconds of video at 1 Mbit/s
+// (one at 2.5), more than a second of Opus. The recorder drains every 20 ms; the margin is for a disk that
+// stalls its writes. Each slot is 1.3 KiB, so this is most of a recording's memory.
+constexpr size_t kVideoRingSlots = 256;
+constexpr size_t kAudioRingSlots = 64;
 
 std::string kindName(rtc::MediaKind k) {
   return k == rtc::MediaKind::Video ? "video" : "audio";

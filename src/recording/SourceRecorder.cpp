@@ -20,7 +20,7 @@ std::optional<SourceRecorder::Opened> SourceRecorder::poll(
   }
   std::optional<Opened> opened;
   if (!file_ && readyToOpen(nowMs)) opened = open();
-  if (file_) writeReady();
+  if (file_) writeReady(nowMs, false);
   return opened;
 }
 
@@ -71,15 +71,31 @@ SourceRecorder::Opened SourceRecorder::open() {
   return out;
 }
 
-void SourceRecorder::writeReady() {
-  for (size_t i = 0; i < tracks_.size(); ++i) {
-    auto& frames = tracks_[i]->frames();
-    while (!frames.empty()) {
-      const RecordedFrame& f = frames.front();
-      const int64_t pts = localMs(i, f.timestamp) - zeroMs_;
-      if (pts >= 0) file_->write(i, pts, f.keyFrame, f.data);
-      frames.pop_front();
+void SourceRecorder::writeReady(int64_t nowMs, bool flush) {
+  for (;;) {
+    size_t next = tracks_.size();
+    int64_t nextMs = 0;
+    bool everyTrackHasOne = true;
+    for (size_t i = 0; i < tracks_.size(); ++i) {
+      auto& frames = tracks_[i]->frames();
+      if (frames.empty()) {
+        everyTrackHasOne = false;
+        continue;
+      }
+      const int64_t at = localMs(i, frames.front().timestamp);
+      if (next == tracks_.size() || at < nextMs) {
+        next = i;
+        nextMs = at;
+      }
     }
+    if (next == tracks_.size()) return;
+    if (!flush && !everyTrackHasOne && nextMs > nowMs - kInterleaveMs) return;
+    TrackRecorder& t = *tracks_[next];
+    RecordedFrame f = std::move(t.frames().front());
+    t.frames().pop_front();
+    const int64_t pts = nextMs - zeroMs_;
+    if (pts >= 0) file_->write(next, pts, f.keyFrame, f.data);
+    t.recycle(std::move(f.data));
   }
 }
 
@@ -91,7 +107,7 @@ bool SourceRecorder::finish(int64_t nowMs) {
       std::any_of(tracks_.begin(), tracks_.end(), [](const auto& t) { return !t->frames().empty(); });
   if (!file_ && any) open();
   if (!file_) return false;
-  writeReady();
+  writeReady(nowMs, true);
   file_->close();
   return true;
 }

@@ -28,6 +28,9 @@ class SourceRecorder {
  public:
   // Browsers send a video report every second or so but an audio one only every few seconds.
   static constexpr int64_t kSyncWaitMs = 8000;
+  // Frames are written in time order across the tracks: a frame waits until every track has one to compare
+  // with, or until it is this old (a paused track must not hold the others).
+  static constexpr int64_t kInterleaveMs = 1000;
 
   struct Opened {
     std::string path;
@@ -55,7 +58,8 @@ class SourceRecorder {
   Opened open();
   // Steady ms of a frame of track i on the file's common clock.
   int64_t localMs(size_t i, uint32_t timestamp);
-  void writeReady();
+  // flush: write everything held, in order, without waiting for the other tracks.
+  void writeReady(int64_t nowMs, bool flush);
 
   RecordingFileSpec spec_;
   std::vector<std::unique_ptr<TrackRecorder>> tracks_;

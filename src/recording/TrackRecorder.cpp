@@ -8,7 +8,7 @@ namespace rooms::recording {
 TrackRecorder::TrackRecorder(RecordedTrack track)
     : track_(std::move(track)),
       clock_(track_.clockRate),
-      reorder_(kReorderCapacity, kReorderWaitMs),
+      reorder_(track_.video ? kVideoReorderCapacity : kAudioReorderCapacity, kReorderWaitMs),
       depacketizer_(makeDepacketizer(track_.codec)),
       waitingForKeyFrame_(track_.video) {
   if (!depacketizer_) throw RecordingError("codec " + track_.codec + " cannot be recorded");
@@ -71,8 +71,18 @@ void TrackRecorder::onReleased(const RtpReorderBuffer::Released& r, int64_t nowM
       height_ = (d[8] | (d[9] << 8)) & 0x3FFF;
     }
   }
-  frames_.push_back(RecordedFrame{frame->timestamp, frame->arrivalMs, frame->keyFrame,
-                                  std::vector<uint8_t>(frame->data.begin(), frame->data.end())});
+  std::vector<uint8_t> buffer;
+  if (!spare_.empty()) {
+    buffer = std::move(spare_.back());
+    spare_.pop_back();
+  }
+  buffer.assign(frame->data.begin(), frame->data.end());
+  frames_.push_back(RecordedFrame{frame->timestamp, frame->arrivalMs, frame->keyFrame, std::move(buffer)});
+}
+
+void TrackRecorder::recycle(std::vector<uint8_t> buffer) {
+  // A few per track cover the frames waiting between polls; a key frame's large buffer is kept like any.
+  if (spare_.size() < 16) spare_.push_back(std::move(buffer));
 }
 
 std::vector<uint8_t> TrackRecorder::h264ParameterSets() const {

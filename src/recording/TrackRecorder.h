@@ -37,7 +37,9 @@ class TrackRecorder {
  public:
   // How long a missing packet is waited for: a retransmission takes a round trip or two.
   static constexpr int64_t kReorderWaitMs = 500;
-  static constexpr size_t kReorderCapacity = 512;
+  // Enough for the wait above at 2.5 Mbit/s of video (125 packets) and for Opus with room to spare.
+  static constexpr size_t kVideoReorderCapacity = 256;
+  static constexpr size_t kAudioReorderCapacity = 32;
   // Key frame requests after a loss, at most this often (the router rate-limits too).
   static constexpr int64_t kKeyFrameRequestIntervalMs = 1000;
 
@@ -54,6 +56,8 @@ class TrackRecorder {
   // requestKeyFrame is called when the video needs one.
   void poll(int64_t nowMs, bool draining, const std::function<void()>& requestKeyFrame);
   std::deque<RecordedFrame>& frames() { return frames_; }
+  // A written frame's buffer comes back here, so a long recording allocates nothing per frame.
+  void recycle(std::vector<uint8_t> buffer);
 
   // Video: the first key frame's dimensions (VP8), 0 when unknown; H264's parameter sets in Annex B.
   int width() const { return width_; }
@@ -71,6 +75,7 @@ class TrackRecorder {
   RtpReorderBuffer reorder_;
   std::unique_ptr<Depacketizer> depacketizer_;
   std::deque<RecordedFrame> frames_;
+  std::vector<std::vector<uint8_t>> spare_;
   bool waitingForKeyFrame_;
   int64_t lastKeyFrameRequestMs_ = -kKeyFrameRequestIntervalMs;
   uint64_t incompleteSeen_ = 0;
