@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { sleep, startRoomsd, waitUntil } from '../integration/helpers/roomsd.mjs';
 import { closeBrowser, launchChromium, newParticipantPage, onServer, pageLog } from './helpers/browser.mjs';
-import { beepTimes, decodeErrors, flashTimes, median, probe, syncOffsets } from './helpers/media-analysis.mjs';
+import { beepTimes, decodeErrors, flashTimes, median, medianLuma, probe, syncOffsets } from './helpers/media-analysis.mjs';
 
 const T = { timeout: 240000 };
 const SYNC_LIMIT_MS = 60;
@@ -165,6 +165,12 @@ describe('recording', () => {
       assert.ok(Math.abs(p.duration - rec.duration) < 1, `${rec.source}: ffprobe ${p.duration} s, API ${rec.duration} s`);
       assert.ok(p.duration > 28, `${rec.source} holds the 30 s call (${p.duration} s)`);
       assert.equal(await decodeErrors(file), '', `${rec.source} decodes without error`);
+      if (rec.source === 'composite') {
+        // Both pictures: the coach's dark gray canvas on the left, not the composite's black background.
+        const coachHalf = await medianLuma(file, '640:360:0:0');
+        report.push(`composite coach half median Y ${coachHalf}`);
+        assert.ok(coachHalf > 24, `the composite's left half shows the coach's picture (median Y ${coachHalf}, black is 16)`);
+      }
       if (rec.role === 'client' || rec.source === 'composite') {
         // The client sits in the composite's right half.
         const flashes = await flashTimes(file, rec.source === 'composite' ? '640:360:640:0' : undefined);

@@ -40,6 +40,15 @@ export async function flashTimes(file, crop) {
   return onsets(frames, 128);
 }
 
+// The median brightness (Y, 16 is black) of the picture or a crop of it over the whole file.
+export async function medianLuma(file, crop) {
+  const chain = `movie='${lavfiPath(file)}'${crop ? `,crop=${crop}` : ''},signalstats`;
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-f', 'lavfi', '-i', chain, '-show_entries',
+    'frame_tags=lavfi.signalstats.YAVG', '-of', 'csv=p=0'], opts);
+  const ys = stdout.trim().split('\n').filter((l) => l.trim() !== '').map(Number).filter(Number.isFinite).sort((a, b) => a - b);
+  return ys.length ? ys[Math.floor(ys.length / 2)] : NaN;
+}
+
 // Times (s) at which the sound turns loud (5 ms windows).
 export async function beepTimes(file) {
   const chain = `amovie='${lavfiPath(file)}',aformat=channel_layouts=mono,asetnsamples=n=240:p=0,astats=metadata=1:reset=1`;
