@@ -83,8 +83,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (size_t i = 0; i < n; ++i) payload[i] = byteOf(seq, i);
       in.payload = std::span<const uint8_t>(payload.data(), n);
       const uint64_t restartsBefore = buffer.restarts();
-      buffer.push(in);
       ++pushed;
+      // Odd steps try the copy-free path first, as the recorder does; what it refuses is pushed.
+      if (step & 1) {
+        if (auto r = buffer.passThrough(in)) {
+          check(r->packet.payload.data() == payload.data());
+          check(buffer.held() == 0);
+          onReleased(*r);
+          nowMs += step;
+          check(released + buffer.held() == accepted());
+          continue;
+        }
+      }
+      buffer.push(in);
       if (buffer.restarts() != restartsBefore) restartReleasedAt = released + buffer.held();
       nowMs += step;
     } else if (op < 7) {

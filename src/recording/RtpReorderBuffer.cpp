@@ -58,6 +58,28 @@ void RtpReorderBuffer::push(const RtpInput& packet) {
   }
 }
 
+std::optional<RtpReorderBuffer::Released> RtpReorderBuffer::passThrough(const RtpInput& packet) {
+  if (held_ != 0 || packet.payload.size() > kMaxPayload) return std::nullopt;
+  int64_t index = 0;
+  if (!started_) {
+    started_ = true;
+    next_ = 0;
+    lastReleasedSequence_ = static_cast<uint16_t>(packet.sequence - 1);
+  } else {
+    const auto delta = static_cast<int16_t>(static_cast<uint16_t>(packet.sequence - newestSequence_));
+    index = newestIndex_ + delta;
+    if (index != next_) return std::nullopt;
+  }
+  newestIndex_ = index;
+  newestSequence_ = packet.sequence;
+  next_ = index + 1;
+  Released out{};
+  out.packet = packet;
+  out.lostBefore = static_cast<uint16_t>(packet.sequence - lastReleasedSequence_ - 1);
+  lastReleasedSequence_ = packet.sequence;
+  return out;
+}
+
 std::optional<RtpReorderBuffer::Released> RtpReorderBuffer::pop(int64_t nowMs) {
   if (held_ == 0) {
     return std::nullopt;

@@ -41,6 +41,10 @@ class RtpReorderBuffer {
   // kMaxLateDistance) flushes: everything held is released in order first (with gaps), then it starts over
   // from the new packet, whose lostBefore is then its distance (mod 2^16) from the last one before it.
   void push(const RtpInput& packet);
+  // The common case without a copy: when nothing is held and packet is the next one in order (or the
+  // stream's first), it is released at once, its payload still the caller's. Otherwise nullopt, and the
+  // caller push()es it.
+  std::optional<Released> passThrough(const RtpInput& packet);
   // The next packet in order when it is there; or, when the next expected one is missing, the next held one
   // once the oldest held packet has waited maxWaitMs (nowMs is the steady clock) or the buffer is full (no
   // packet but the missing one would fit).

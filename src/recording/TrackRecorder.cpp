@@ -28,8 +28,12 @@ void TrackRecorder::poll(int64_t nowMs, bool draining, const std::function<void(
         clock_.onSenderReport(slot->ntp, slot->timestamp);
       } else {
         clock_.onPacket(slot->timestamp, slot->atMs);
-        reorder_.push(RtpInput{slot->sequence, slot->timestamp, slot->marker, slot->atMs, slot->bytes()});
-        // The reorder buffer copied it: the slot can go back to the media thread now.
+        const RtpInput input{slot->sequence, slot->timestamp, slot->marker, slot->atMs, slot->bytes()};
+        if (auto inOrder = reorder_.passThrough(input)) {
+          onReleased(*inOrder, nowMs, requestKeyFrame);  // from the slot itself, before it is given back
+        } else {
+          reorder_.push(input);  // copied: the slot can go back to the media thread
+        }
       }
       track_.ring->pop();
       while (auto released = reorder_.pop(nowMs)) onReleased(*released, nowMs, requestKeyFrame);

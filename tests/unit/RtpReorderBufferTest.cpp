@@ -242,5 +242,38 @@ TEST(RtpReorderBufferTest, DrainReleasesEverythingInOrder) {
   EXPECT_EQ(buffer.held(), 0u);
 }
 
+TEST(RtpReorderBufferTest, PassThroughTakesOnlyTheNextPacketWhenNothingIsHeld) {
+  RtpReorderBuffer buffer(16, 100);
+  const auto in = [](uint16_t seq, const std::vector<uint8_t>& bytes) {
+    RtpInput p;
+    p.sequence = seq;
+    p.payload = bytes;
+    return p;
+  };
+  const auto b65534 = payloadOf(65534);
+  auto first = buffer.passThrough(in(65534, b65534));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->lostBefore, 0u);
+  EXPECT_EQ(first->packet.payload.data(), b65534.data()) << "no copy: the caller's bytes";
+  const auto b65535 = payloadOf(65535);
+  EXPECT_TRUE(buffer.passThrough(in(65535, b65535)));
+  // 1 is not next (0 is missing): refused, pushed and held; 0 then must not pass by the held one.
+  const auto b1 = payloadOf(1);
+  EXPECT_FALSE(buffer.passThrough(in(1, b1)));
+  push(buffer, 1, 0);
+  const auto b0 = payloadOf(0);
+  EXPECT_FALSE(buffer.passThrough(in(0, b0)));
+  push(buffer, 0, 0);
+  EXPECT_EQ(check(buffer.pop(0)), (Out{0, 0}));
+  EXPECT_EQ(check(buffer.pop(0)), (Out{1, 0}));
+  // Empty again and in order across the wrap: passes, and a duplicate of a released one does not.
+  const auto b2 = payloadOf(2);
+  EXPECT_TRUE(buffer.passThrough(in(2, b2)));
+  EXPECT_FALSE(buffer.passThrough(in(2, b2)));
+  push(buffer, 2, 0);
+  EXPECT_FALSE(buffer.pop(1000));
+  EXPECT_EQ(buffer.late(), 1u);
+}
+
 }  // namespace
 }  // namespace rooms::recording
