@@ -434,27 +434,25 @@ void RecordingService::recover() {
     }
     rec.status = "processing";
     store_.update(rec);
-    log::info("recording_repair", {{"roomId", rec.roomId}, {"recordingId", rec.id}});
-    RecordingJobs::Job job;
-    job.kind = RecordingJobs::Job::Kind::Repair;
-    job.recordingId = rec.id;
-    job.input = rec.path;
-    job.output = rec.path;
-    jobs_.submit(std::move(job));
+    submitRepair(rec);
   }
   for (const auto& rec : interrupted) {
     if (rec.source == "composite") {
       submitComposite(rec);
     } else {
-      // A repair that was interrupted: run it again.
-      RecordingJobs::Job job;
-      job.kind = RecordingJobs::Job::Kind::Repair;
-      job.recordingId = rec.id;
-      job.input = rec.path;
-      job.output = rec.path;
-      jobs_.submit(std::move(job));
+      submitRepair(rec);  // a repair that was interrupted: run it again
     }
   }
+}
+
+void RecordingService::submitRepair(const RecordingRecord& rec) {
+  log::info("recording_repair", {{"roomId", rec.roomId}, {"recordingId", rec.id}});
+  RecordingJobs::Job job;
+  job.kind = RecordingJobs::Job::Kind::Repair;
+  job.recordingId = rec.id;
+  job.input = rec.path;
+  job.output = rec.path;
+  jobs_.submit(std::move(job));
 }
 
 void RecordingService::tick(int64_t now) {

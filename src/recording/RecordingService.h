@@ -105,6 +105,8 @@ class RecordingService : public RoomObserver,
                    const std::string& error);
   void maybeCompose(const std::string& roomId);
   void submitComposite(const RecordingRecord& composite);
+  // A file a crash left open: remuxed in place, then ready.
+  void submitRepair(const RecordingRecord& rec);
   void recover();
   void emit(const std::string& roomId, const std::string& type, const nlohmann::ordered_json& data);
   void emitReady(const RecordingRecord& r);

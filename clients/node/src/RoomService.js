@@ -25,6 +25,16 @@ const env = (name) => (typeof process !== 'undefined' ? process.env[name] : unde
 // drain; 500 is an internal error, which a retry may also get past).
 const isUnavailable = (err) => err instanceof ServiceUnavailable;
 
+// A response body as JSON when it says it is JSON and parses; undefined otherwise (the error mapping copes).
+function jsonOf(res, text) {
+  if (text.length === 0 || !(res.headers.get('content-type') ?? '').includes('json')) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 // The base URL, checked: an absolute http(s) URL without credentials, query or fragment.
 function checkBaseUrl(value) {
   if (value === undefined || value === null || String(value).trim() === '') {
@@ -154,14 +164,7 @@ export class RoomService extends EventEmitter {
         { code: 'unreachable', cause, url: `${this.baseUrl}${path}` });
     }
     if (res.status < 500) this.reached = true;
-    let json;
-    if (text.length > 0 && (res.headers.get('content-type') ?? '').includes('json')) {
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-    }
+    const json = jsonOf(res, text);
     if (res.status >= 500) this.breaker.failure();
     else this.breaker.success();
     if (!res.ok) throw errorFromResponse(res.status, json, res.headers, what);
@@ -213,14 +216,7 @@ export class RoomService extends EventEmitter {
       } finally {
         release();
       }
-      let json;
-      if (text.length > 0 && (res.headers.get('content-type') ?? '').includes('json')) {
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-      }
+      const json = jsonOf(res, text);
       if (res.status >= 500) this.breaker.failure();
       else this.breaker.success();
       const err = errorFromResponse(res.status, json, res.headers, what);
