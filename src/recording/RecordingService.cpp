@@ -275,6 +275,11 @@ void RecordingService::opened(const std::string& id, const SourceRecorder::Opene
   }
   started_.inc();
   active_.inc();
+  log::info("recording_opened", {{"roomId", roomId},
+                                 {"recordingId", id},
+                                 {"tracks", file->tracks.size()},
+                                 {"tracksSynced", opened.tracksSynced},
+                                 {"waitedMs", steadyNowMs() - opened.zeroSteadyMs}});
   emit(roomId, "recording-started",
        {{"roomId", roomId},
         {"recordingId", id},

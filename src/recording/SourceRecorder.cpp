@@ -67,6 +67,10 @@ SourceRecorder::Opened SourceRecorder::open() {
   file_ = std::make_unique<MatroskaFile>(openedPath_, out.formats);
   out.path = openedPath_;
   out.zeroSteadyMs = zeroMs_;
+  if (senderOffset_) {
+    out.tracksSynced = static_cast<size_t>(
+        std::count_if(tracks_.begin(), tracks_.end(), [](const auto& t) { return t->hasSenderReport(); }));
+  }
   opened_ = out;
   return out;
 }

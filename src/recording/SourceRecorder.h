@@ -35,6 +35,8 @@ class SourceRecorder {
   struct Opened {
     std::string path;
     int64_t zeroSteadyMs = 0;
+    // Tracks placed by their sender reports; the others by their packets' arrival.
+    size_t tracksSynced = 0;
     std::vector<TrackFormat> formats;
   };
 
