@@ -1,7 +1,6 @@
 #include "recording/Recorder.h"
 
 #include <pthread.h>
-#include <time.h>
 
 #include "core/Clock.h"
 #include "core/Log.h"
@@ -45,25 +44,24 @@ void Recorder::stopFile(const std::string& id) {
   wake_.notify_all();
 }
 
-double Recorder::cpuSeconds() const {
-  return static_cast<double>(cpuNs_.load()) / 1e9;
-}
-
 void Recorder::finish(const std::string& id, SourceRecorder& file, int64_t nowMs, std::string error) {
   const bool wasOpen = file.opened();
-  bool written = wasOpen;
+  RecordingFinished done;
+  done.written = wasOpen;
   if (error.empty()) {
     try {
-      written = file.finish(nowMs);
+      done.written = file.finish(nowMs);
     } catch (const std::exception& e) {
       error = e.what();
     }
   }
   // A short recording can open only now, with what its tracks still held.
   if (!wasOpen && file.opened()) listener_.onRecordingOpened(id, file.openedInfo());
-  if (wasOpen) filesOpen_.fetch_sub(1);
-  ringDrops_.fetch_add(file.ringDropped());
-  listener_.onRecordingFinished(id, written, file.durationMs(), error);
+  done.durationMs = file.durationMs();
+  done.ringDropped = file.ringDropped();
+  done.framesDropped = file.framesDropped();
+  done.error = std::move(error);
+  listener_.onRecordingFinished(id, done);
 }
 
 void Recorder::apply(std::deque<Command>& commands, int64_t nowMs) {
@@ -73,7 +71,9 @@ void Recorder::apply(std::deque<Command>& commands, int64_t nowMs) {
       try {
         files_[id] = std::make_unique<SourceRecorder>(std::move(c.spec));
       } catch (const std::exception& e) {
-        listener_.onRecordingFinished(id, false, 0, e.what());
+        RecordingFinished failed;
+        failed.error = e.what();
+        listener_.onRecordingFinished(id, failed);
       }
       continue;
     }
@@ -105,10 +105,7 @@ void Recorder::run() {
         auto opened = file.poll(nowMs, [&](const std::string& trackId) {
           listener_.onKeyFrameWanted(file.spec().roomId, trackId);
         });
-        if (opened) {
-          filesOpen_.fetch_add(1);
-          listener_.onRecordingOpened(it->first, *opened);
-        }
+        if (opened) listener_.onRecordingOpened(it->first, *opened);
         ++it;
       } catch (const std::exception& e) {
         // The disk is full or the file is gone: this file stops, the call and the other files go on.
@@ -117,8 +114,6 @@ void Recorder::run() {
         it = files_.erase(it);
       }
     }
-    timespec ts{};
-    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) cpuNs_.store(ts.tv_sec * 1000000000LL + ts.tv_nsec);
     if (stopping) {
       for (auto& [id, f] : files_) finish(id, *f, nowMs, "");
       files_.clear();

@@ -3,7 +3,6 @@
 // and writes what is ready (SourceRecorder). Commands come from the control plane through a locked queue;
 // results go back through the Listener, called on this thread. Nothing here touches the media thread but
 // the rings' reading ends, or the database at all.
-#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -19,6 +18,15 @@
 
 namespace rooms::recording {
 
+// How a file ended.
+struct RecordingFinished {
+  bool written = false;  // false: nothing was ever recorded, so no file exists
+  int64_t durationMs = 0;
+  uint64_t ringDropped = 0;    // packets the media thread could not hand over: a ring was full
+  uint64_t framesDropped = 0;  // video frames skipped while waiting for a key frame
+  std::string error;           // non-empty: writing failed; the file holds what was written before
+};
+
 class Recorder {
  public:
   class Listener {
@@ -26,10 +34,7 @@ class Recorder {
     virtual ~Listener() = default;
     // The file exists: its first frame is at zeroSteadyMs on the steady clock.
     virtual void onRecordingOpened(const std::string& id, const SourceRecorder::Opened& opened) = 0;
-    // Finished: written == false when nothing was ever recorded (no file); error non-empty when writing
-    // failed (the file holds what was written before).
-    virtual void onRecordingFinished(const std::string& id, bool written, int64_t durationMs,
-                                     const std::string& error) = 0;
+    virtual void onRecordingFinished(const std::string& id, const RecordingFinished& finished) = 0;
     virtual void onKeyFrameWanted(const std::string& roomId, const std::string& trackId) = 0;
   };
 
@@ -46,12 +51,6 @@ class Recorder {
 
   void startFile(RecordingFileSpec spec);
   void stopFile(const std::string& id);
-
-  // Counters for /metrics (any thread).
-  uint64_t filesOpen() const { return filesOpen_.load(); }
-  uint64_t ringDrops() const { return ringDrops_.load(); }
-  // CPU time of the recorder thread, for the benchmark.
-  double cpuSeconds() const;
 
  private:
   struct Command {
@@ -70,9 +69,6 @@ class Recorder {
   bool stopping_ = false;
   std::thread thread_;
   std::map<std::string, std::unique_ptr<SourceRecorder>> files_;
-  std::atomic<uint64_t> filesOpen_{0};
-  std::atomic<uint64_t> ringDrops_{0};
-  std::atomic<int64_t> cpuNs_{0};
 };
 
 }  // namespace rooms::recording

@@ -42,11 +42,6 @@ void RecordingJobs::submit(Job job) {
   wake_.notify_all();
 }
 
-size_t RecordingJobs::pending() const {
-  std::lock_guard lock(mutex_);
-  return queue_.size();
-}
-
 void RecordingJobs::run() {
   pthread_setname_np(pthread_self(), "rooms-rec-jobs");
   for (;;) {

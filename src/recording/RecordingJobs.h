@@ -45,7 +45,6 @@ class RecordingJobs {
   // Cancels the running job (its recording stays processing) and stops.
   void stop();
   void submit(Job job);
-  size_t pending() const;
 
  private:
   void run();
@@ -53,7 +52,7 @@ class RecordingJobs {
 
   Listener& listener_;
   std::string ffmpeg_;
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> queue_;
   bool stopping_ = false;

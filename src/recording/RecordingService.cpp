@@ -54,7 +54,11 @@ RecordingService::RecordingService(asio::io_context& io, Options options, Databa
       ready_(
           metrics.counter("rooms_recordings_ready_total", "Recording files finished (composites included)")),
       failed_(metrics.counter("rooms_recordings_failed_total", "Recording files that failed")),
-      active_(metrics.gauge("rooms_recordings_active", "Recording files being written")) {}
+      active_(metrics.gauge("rooms_recordings_active", "Recording files being written")),
+      ringDrops_(metrics.counter("rooms_recording_ring_drops_total",
+                                 "Packets the media thread could not hand to the recorder (a full ring)")),
+      framesDropped_(metrics.counter("rooms_recording_frames_dropped_total",
+                                     "Video frames not recorded while waiting for a key frame")) {}
 
 RecordingService::~RecordingService() {
   *alive_ = false;
@@ -84,9 +88,11 @@ void RecordingService::onRoomConfigChanged(const Room& room) {
 }
 
 void RecordingService::onRoomEnded(const Room& room) {
-  auto& r = byRoom_[room.id()];
-  r.ended = true;
-  while (!r.active.empty()) stopFile(room.id(), r, r.active.begin()->first);
+  auto it = byRoom_.find(room.id());
+  if (it != byRoom_.end()) {
+    auto& r = it->second;
+    while (!r.active.empty()) stopFile(room.id(), r, r.active.begin()->first);
+  }
   maybeCompose(room.id());
 }
 
@@ -111,7 +117,6 @@ void RecordingService::reconcile(const std::string& roomId) {
   auto room = rooms_.find(roomId);
   const bool on = room && recording(*room);
   auto& r = byRoom_[roomId];
-  if (room && room->state() == RoomState::Ended) r.ended = true;
   // What should be recorded now: per participant, the camera with the microphones (or the microphones
   // alone), and the screen share with its audio.
   std::map<std::string, ActiveFile> wanted;
@@ -150,6 +155,7 @@ void RecordingService::reconcile(const std::string& roomId) {
   for (auto& [key, file] : wanted) {
     if (!r.active.count(key)) startFile(roomId, r, key, std::move(file));
   }
+  if (r.active.empty() && r.finishing.empty()) byRoom_.erase(roomId);  // a room that records nothing
 }
 
 void RecordingService::startFile(const std::string& roomId, RoomRecordings& r, const std::string& key,
@@ -207,10 +213,9 @@ void RecordingService::onRecordingOpened(const std::string& id, const SourceReco
   });
 }
 
-void RecordingService::onRecordingFinished(const std::string& id, bool written, int64_t durationMs,
-                                           const std::string& error) {
-  asio::post(io_, [this, alive = alive_, id, written, durationMs, error] {
-    if (*alive) finished(id, written, durationMs, error);
+void RecordingService::onRecordingFinished(const std::string& id, const RecordingFinished& done) {
+  asio::post(io_, [this, alive = alive_, id, done] {
+    if (*alive) finished(id, done);
   });
 }
 
@@ -289,8 +294,10 @@ void RecordingService::opened(const std::string& id, const SourceRecorder::Opene
         {"timestamp", formatIso8601(rec.startedAt)}});
 }
 
-void RecordingService::finished(const std::string& id, bool written, int64_t durationMs,
-                                const std::string& error) {
+void RecordingService::finished(const std::string& id, const RecordingFinished& done) {
+  const std::string& error = done.error;
+  ringDrops_.inc(static_cast<double>(done.ringDropped));
+  framesDropped_.inc(static_cast<double>(done.framesDropped));
   std::string roomId;
   RoomRecordings* r = roomOf(id, &roomId);
   if (r) {
@@ -318,11 +325,17 @@ void RecordingService::finished(const std::string& id, bool written, int64_t dur
   }
   active_.dec();
   rec->endedAt = nowMs();
-  rec->durationMs = durationMs;
+  rec->durationMs = done.durationMs;
   std::error_code ec;
   rec->bytes = static_cast<int64_t>(fs::file_size(rec->path, ec));
   if (ec) rec->bytes = 0;
-  rec->status = error.empty() && written ? "ready" : "failed";
+  rec->status = error.empty() && done.written ? "ready" : "failed";
+  log::info("recording_finished", {{"roomId", rec->roomId},
+                                   {"recordingId", id},
+                                   {"status", rec->status},
+                                   {"durationMs", done.durationMs},
+                                   {"ringDropped", done.ringDropped},
+                                   {"framesDropped", done.framesDropped}});
   if (!error.empty()) rec->error = error;
   store_.update(*rec);
   if (rec->status == "ready") {
@@ -341,7 +354,7 @@ void RecordingService::maybeCompose(const std::string& roomId) {
   auto it = byRoom_.find(roomId);
   if (it != byRoom_.end()) {
     if (!it->second.active.empty() || !it->second.finishing.empty()) return;
-    if (it->second.ended) byRoom_.erase(it);
+    byRoom_.erase(it);
   }
   auto room = rooms_.find(roomId);
   if (!room || room->state() != RoomState::Ended) return;

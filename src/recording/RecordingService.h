@@ -59,9 +59,6 @@ class RecordingService : public RoomObserver,
   // Whether the room is being recorded now (its config says so and it has not ended).
   bool recording(const Room& room) const;
 
-  // The recorder thread's CPU time and files open, for /metrics and the benchmark.
-  double recorderCpuSeconds() const { return recorder_.cpuSeconds(); }
-
   // RoomObserver
   void onRoomConfigChanged(const Room& room) override;
   void onRoomEnded(const Room& room) override;
@@ -81,13 +78,11 @@ class RecordingService : public RoomObserver,
   struct RoomRecordings {
     std::map<std::string, ActiveFile> active;     // by group key (participant and source)
     std::map<std::string, ActiveFile> finishing;  // by recording id: stopped, the recorder not done yet
-    bool ended = false;
   };
 
   // Recorder::Listener and RecordingJobs::Listener (their threads): posted here.
   void onRecordingOpened(const std::string& id, const SourceRecorder::Opened& opened) override;
-  void onRecordingFinished(const std::string& id, bool written, int64_t durationMs,
-                           const std::string& error) override;
+  void onRecordingFinished(const std::string& id, const RecordingFinished& finished) override;
   void onKeyFrameWanted(const std::string& roomId, const std::string& trackId) override;
   void onJobProgress(const std::string& recordingId, double fraction) override;
   void onJobFinished(const std::string& recordingId, bool ok, bool cancelled, int64_t durationMs,
@@ -100,7 +95,7 @@ class RecordingService : public RoomObserver,
   void startFile(const std::string& roomId, RoomRecordings& r, const std::string& key, ActiveFile file);
   void stopFile(const std::string& roomId, RoomRecordings& r, const std::string& key);
   void opened(const std::string& id, const SourceRecorder::Opened& opened);
-  void finished(const std::string& id, bool written, int64_t durationMs, const std::string& error);
+  void finished(const std::string& id, const RecordingFinished& done);
   void jobFinished(const std::string& id, bool ok, bool cancelled, int64_t durationMs, int64_t bytes,
                    const std::string& error);
   void maybeCompose(const std::string& roomId);
@@ -130,6 +125,8 @@ class RecordingService : public RoomObserver,
   Counter& ready_;
   Counter& failed_;
   Gauge& active_;
+  Counter& ringDrops_;
+  Counter& framesDropped_;
   // Lives as long as the posted handlers that check it.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
