@@ -38,6 +38,7 @@ ApiService::ApiService(ApiContext& ctx)
       perIp_(ctx.config.rateLimitPerIp, ctx.config.rateLimitPerIpBurst),
       perKey_(ctx.config.rateLimitPerKey, ctx.config.rateLimitPerKeyBurst) {
   registerRoomRoutes(router_, ctx_);
+  registerParticipantRoutes(router_, ctx_);
   registerRecordingRoutes(router_, ctx_);
   registerWebhookRoutes(router_, ctx_);
   registerSystemRoutes(router_, ctx_);
@@ -99,7 +100,7 @@ void ApiService::observe(const ApiRequest& req, const std::string& route, const 
                                                      "API latency by route", {{"route", route}}))
              .first;
   }
-  it->second->observe(seconds);
+  it->second->Observe(seconds);
   std::string countKey = route + ' ' + std::to_string(res.status);
   auto c = counts_.find(countKey);
   if (c == counts_.end()) {
@@ -109,7 +110,7 @@ void ApiService::observe(const ApiRequest& req, const std::string& route, const 
                                            {{"route", route}, {"status", std::to_string(res.status)}}))
             .first;
   }
-  c->second->inc();
+  c->second->Increment();
   if (res.status < 500 && !log::debugEnabled()) return;
   nlohmann::json fields = {{"requestId", req.requestId},
                            {"method", std::string(http::to_string(req.method))},

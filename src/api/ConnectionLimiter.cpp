@@ -20,6 +20,14 @@ void ConnectionLimiter::Ticket::authenticated() {
   entry_->authenticated = true;
 }
 
+void ConnectionLimiter::Ticket::upgraded(bool apiKey) {
+  entry_->close = nullptr;
+  if (apiKey && entry_->addressCounted && !entry_->released) {
+    entry_->addressCounted = false;
+    owner_.uncountAddress(entry_->address);
+  }
+}
+
 std::unique_ptr<ConnectionLimiter::Ticket> ConnectionLimiter::admit(const std::string& address) {
   auto count = perAddress_.find(address);
   if (count != perAddress_.end() && count->second >= limits_.perAddress) {
@@ -32,7 +40,7 @@ std::unique_ptr<ConnectionLimiter::Ticket> ConnectionLimiter::admit(const std::s
   }
   ++perAddress_[address];
   ++open_;
-  entries_.push_back(Entry{address, nullptr, 0, false, false});
+  entries_.push_back(Entry{address, nullptr, 0, false, false, true});
   return std::make_unique<Ticket>(*this, std::prev(entries_.end()));
 }
 
@@ -61,7 +69,11 @@ void ConnectionLimiter::release(std::list<Entry>::iterator entry) {
   if (entry->released) return;
   entry->released = true;
   --open_;
-  auto count = perAddress_.find(entry->address);
+  if (entry->addressCounted) uncountAddress(entry->address);
+}
+
+void ConnectionLimiter::uncountAddress(const std::string& address) {
+  auto count = perAddress_.find(address);
   if (count != perAddress_.end() && --count->second == 0) perAddress_.erase(count);
 }
 

@@ -4,7 +4,10 @@
 // for everyone). A connection holds a Ticket from accept to close. A session waiting for a request marks
 // its ticket idle with a way to close it; when the total is reached, or accept() runs out of descriptors,
 // the oldest idle connection that never showed an API key is closed first, then the oldest idle one. A
-// connection over its address's cap is refused at once. Control-plane thread only.
+// connection over its address's cap is refused at once. A WebSocket keeps its ticket for its whole life
+// and is never shed; one opened with an API key (the main app's events sockets, one per room it follows)
+// leaves its address's cap, so a busy main app is not refused, but still counts in the total.
+// Control-plane thread only.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -32,7 +35,8 @@ class ConnectionLimiter {
     std::function<void()> close;  // set while idle
     int64_t idleSinceMs = 0;
     bool authenticated = false;
-    bool released = false;  // shed: no longer counted
+    bool released = false;       // shed: no longer counted
+    bool addressCounted = true;  // counts toward its address's cap
   };
 
  public:
@@ -48,6 +52,8 @@ class ConnectionLimiter {
     void busy();
     // The connection carried a request with a valid API key: it is shed only after those without.
     void authenticated();
+    // The connection became a WebSocket: never idle again; apiKey: it leaves its address's cap.
+    void upgraded(bool apiKey);
 
    private:
     ConnectionLimiter& owner_;
@@ -67,6 +73,7 @@ class ConnectionLimiter {
 
  private:
   void release(std::list<Entry>::iterator entry);
+  void uncountAddress(const std::string& address);
 
   Limits limits_;
   Counters counters_;
@@ -74,5 +81,8 @@ class ConnectionLimiter {
   std::unordered_map<std::string, size_t> perAddress_;
   size_t open_ = 0;
 };
+
+// A connection's place in the limiter, held until the connection ends.
+using ConnectionTicket = std::unique_ptr<ConnectionLimiter::Ticket>;
 
 }  // namespace rooms

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "api/ApiService.h"
+#include "api/ConnectionLimiter.h"
 #include "api/WebSocketSetup.h"
 #include "events/EventSubscriber.h"
 
@@ -24,8 +25,15 @@ class EventsWebSocket : public EventSubscriber,
   static constexpr size_t kReplayPage = 500;
   static constexpr size_t kMaxQueued = 10000;
 
-  EventsWebSocket(NextLayer&& stream, ApiService& api, std::string roomId, std::optional<int64_t> since)
-      : ws_(std::move(stream)), api_(api), roomId_(std::move(roomId)), replayFrom_(since) {
+  EventsWebSocket(NextLayer&& stream, ApiService& api, std::string roomId, std::optional<int64_t> since,
+                  ConnectionTicket ticket)
+      : ws_(std::move(stream)),
+        api_(api),
+        ticket_(std::move(ticket)),
+        roomId_(std::move(roomId)),
+        replayFrom_(since) {
+    // Only the main app opens events sockets (API key): they leave the per-address cap (ConnectionLimiter).
+    if (ticket_) ticket_->upgraded(/*apiKey=*/true);
     ++api_.context().openConnections;
   }
   ~EventsWebSocket() override { --api_.context().openConnections; }
@@ -133,6 +141,7 @@ class EventsWebSocket : public EventSubscriber,
 
   boost::beast::websocket::stream<NextLayer> ws_;
   ApiService& api_;
+  ConnectionTicket ticket_;  // counts this socket in the ConnectionLimiter until it closes
   std::string roomId_;
   std::optional<int64_t> replayFrom_;
   std::deque<std::string> queue_;

@@ -156,8 +156,8 @@ void HttpServer::accept() {
 void HttpServer::publishLimiterCounters() {
   const auto& now = limiter_.counters();
   if (now.refused > published_.refused)
-    refusedMetric_.inc(static_cast<double>(now.refused - published_.refused));
-  if (now.shed > published_.shed) shedMetric_.inc(static_cast<double>(now.shed - published_.shed));
+    refusedMetric_.Increment(static_cast<double>(now.refused - published_.refused));
+  if (now.shed > published_.shed) shedMetric_.Increment(static_cast<double>(now.shed - published_.shed));
   published_ = now;
 }
 

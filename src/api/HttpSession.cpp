@@ -281,11 +281,13 @@ class PlainSession : public HttpSession<PlainSession>, public std::enable_shared
     stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
   }
   void upgrade(std::string roomId, std::optional<int64_t> since, http::request<http::string_body> req) {
-    std::make_shared<EventsWebSocket<beast::tcp_stream>>(std::move(stream_), api_, std::move(roomId), since)
+    std::make_shared<EventsWebSocket<beast::tcp_stream>>(std::move(stream_), api_, std::move(roomId), since,
+                                                         std::move(ticket_))
         ->run(std::move(req));
   }
   void upgradeSignal(signaling::ParticipantIdentity identity, http::request<http::string_body> req) {
-    std::make_shared<SignalingWebSocket<beast::tcp_stream>>(std::move(stream_), api_, std::move(identity))
+    std::make_shared<SignalingWebSocket<beast::tcp_stream>>(std::move(stream_), api_, std::move(identity),
+                                                            std::move(ticket_))
         ->run(std::move(req));
   }
 
@@ -318,13 +320,13 @@ class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_fro
     stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
   }
   void upgrade(std::string roomId, std::optional<int64_t> since, http::request<http::string_body> req) {
-    std::make_shared<EventsWebSocket<beast::ssl_stream<beast::tcp_stream>>>(std::move(stream_), api_,
-                                                                            std::move(roomId), since)
+    std::make_shared<EventsWebSocket<beast::ssl_stream<beast::tcp_stream>>>(
+        std::move(stream_), api_, std::move(roomId), since, std::move(ticket_))
         ->run(std::move(req));
   }
   void upgradeSignal(signaling::ParticipantIdentity identity, http::request<http::string_body> req) {
-    std::make_shared<SignalingWebSocket<beast::ssl_stream<beast::tcp_stream>>>(std::move(stream_), api_,
-                                                                               std::move(identity))
+    std::make_shared<SignalingWebSocket<beast::ssl_stream<beast::tcp_stream>>>(
+        std::move(stream_), api_, std::move(identity), std::move(ticket_))
         ->run(std::move(req));
   }
 

@@ -14,10 +14,6 @@
 
 namespace rooms {
 
-// A connection's place in the ConnectionLimiter, held until the HTTP session ends (a WebSocket, which is
-// authenticated before it opens, no longer counts).
-using ConnectionTicket = std::unique_ptr<ConnectionLimiter::Ticket>;
-
 void startPlainSession(boost::beast::tcp_stream&& stream, boost::beast::flat_buffer&& buffer, ApiService& api,
                        ConnectionTicket ticket);
 void startTlsSession(boost::beast::tcp_stream&& stream, boost::asio::ssl::context& tls,

@@ -19,6 +19,15 @@ using ojson = nlohmann::ordered_json;
 
 namespace {
 
+std::string frameAncestorsPolicy(const Config& config) {
+  if (config.frameAncestors.empty()) {
+    return config.consoleEnabled() ? "frame-ancestors 'self'" : "frame-ancestors 'none'";
+  }
+  std::string policy = "frame-ancestors 'self'";
+  for (const auto& origin : config.frameAncestors) policy += " " + origin;
+  return policy;
+}
+
 ApiResponse serve(const ApiContext& ctx, const std::string& path) {
   if (!ctx.web || ctx.web->size() == 0) {
     throw ApiError(
@@ -31,10 +40,14 @@ ApiResponse serve(const ApiContext& ctx, const std::string& path) {
   res.status = 200;
   res.body = asset->body;
   res.contentType = asset->contentType;
-  // The page must not be framed by other sites, and it talks only to us. The console (same origin) shows the
-  // room page in iframes, so while it is on, same-origin framing is allowed.
+  // The page is framed only by the origins ROOMS_FRAME_ANCESTORS names (the main app's dashboard) and, while
+  // the demo console is on, by our own origin (the console shows room pages in iframes). X-Frame-Options
+  // cannot name another origin, so it is sent only when CSP alone would be stricter than browsers need.
   res.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  res.headers.emplace_back("X-Frame-Options", ctx.config.consoleEnabled() ? "SAMEORIGIN" : "DENY");
+  res.headers.emplace_back("Content-Security-Policy", frameAncestorsPolicy(ctx.config));
+  if (ctx.config.frameAncestors.empty()) {
+    res.headers.emplace_back("X-Frame-Options", ctx.config.consoleEnabled() ? "SAMEORIGIN" : "DENY");
+  }
   res.headers.emplace_back("Referrer-Policy", "no-referrer");
   return res;
 }

@@ -196,7 +196,7 @@ void registerRecordingRoutes(Router& router, ApiContext& ctx) {
     ojson list = ojson::array();
     for (const auto& r : recordings.list(room->id())) list.push_back(recordingJson(r));
     return jsonResponse(
-        200, ojson{{"roomId", room->id()}, {"recording", recordings.recording(*room)}, {"recordings", list}});
+        200, ojson{{"roomId", room->id()}, {"recording", room->recording()}, {"recordings", list}});
   });
 
   router.add(http::verb::get, "/api/rooms/:roomId/recordings/:recordingId", Auth::None,

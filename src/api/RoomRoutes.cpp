@@ -59,6 +59,86 @@ ojson analyticsJson(ApiContext& ctx, const Room& room) {
   return ojson{{"roomId", room.id()}, {"metrics", metrics}};
 }
 
+// GET /api/rooms paging: "<createdAtMs>.<roomId>" of the last room of the page. Opaque to clients (docs say
+// so); room ids never hold what would make the split ambiguous, since the time comes first.
+std::string encodeCursor(const RoomListCursor& c) {
+  return std::to_string(c.createdAt) + "." + c.roomId;
+}
+
+RoomListCursor decodeCursor(std::string_view text) {
+  const auto dot = text.find('.');
+  RoomListCursor c;
+  if (dot == std::string_view::npos || dot == 0 || dot > 15) {
+    throw ApiError(400, "invalid_cursor", "cursor is not one this service returned");
+  }
+  for (char ch : text.substr(0, dot)) {
+    if (ch < '0' || ch > '9')
+      throw ApiError(400, "invalid_cursor", "cursor is not one this service returned");
+    c.createdAt = c.createdAt * 10 + (ch - '0');
+  }
+  c.roomId = std::string(text.substr(dot + 1));
+  if (!isSafeId(c.roomId)) throw ApiError(400, "invalid_cursor", "cursor is not one this service returned");
+  return c;
+}
+
+RoomManager::ListQuery parseListQuery(const ApiRequest& req) {
+  RoomManager::ListQuery q;
+  for (const auto& [name, value] : req.query) {
+    if (name != "status" && name != "limit" && name != "cursor") {
+      throw ApiError(400, "invalid_query", "unknown query parameter '" + name + "' (status, limit, cursor)");
+    }
+  }
+  // Public statuses: "waiting" covers the stored waiting and pre-warmed (ready) states, as GET /status says.
+  if (auto status = req.queryValue("status"); !status.empty()) {
+    size_t start = 0;
+    while (start <= status.size()) {
+      size_t end = status.find(',', start);
+      if (end == std::string_view::npos) end = status.size();
+      const auto word = status.substr(start, end - start);
+      if (word == "waiting") {
+        q.states.push_back(RoomState::Waiting);
+        q.states.push_back(RoomState::Ready);
+      } else if (word == "active") {
+        q.states.push_back(RoomState::Active);
+      } else if (word == "ended") {
+        q.states.push_back(RoomState::Ended);
+      } else {
+        throw ApiError(400, "invalid_query",
+                       "status must be a comma-separated list of waiting, active, ended");
+      }
+      start = end + 1;
+    }
+  }
+  if (auto limit = req.queryValue("limit"); !limit.empty()) {
+    size_t n = 0;
+    for (char ch : limit) {
+      if (ch < '0' || ch > '9' || n > 1000) throw ApiError(400, "invalid_query", "limit must be 1 to 200");
+      n = n * 10 + static_cast<size_t>(ch - '0');
+    }
+    if (n < 1 || n > 200) throw ApiError(400, "invalid_query", "limit must be 1 to 200");
+    q.limit = n;
+  }
+  if (auto cursor = req.queryValue("cursor"); !cursor.empty()) q.after = decodeCursor(cursor);
+  return q;
+}
+
+ojson listEntry(const Room& room) {
+  auto timeOrNull = [](const std::optional<int64_t>& t) {
+    return t ? ojson(formatIso8601(*t)) : ojson(nullptr);
+  };
+  return ojson{{"roomId", room.id()},
+               {"sessionId", room.sessionId()},
+               {"status", std::string(publicStatus(room.state()))},
+               {"createdAt", formatIso8601(room.createdAt().value_or(0))},
+               {"scheduledStartTime", room.config().scheduledStartMs > 0
+                                          ? ojson(formatIso8601(room.config().scheduledStartMs))
+                                          : ojson(nullptr)},
+               {"actualStartTime", timeOrNull(room.startedAt())},
+               {"endedAt", timeOrNull(room.endedAt())},
+               {"participants", room.state() == RoomState::Ended ? 0 : room.connectedCount()},
+               {"recording", room.recording()}};
+}
+
 }  // namespace
 
 std::shared_ptr<const Room> requireRoom(ApiContext& ctx, const ApiRequest& req) {
@@ -96,6 +176,15 @@ void registerRoomRoutes(Router& router, ApiContext& ctx) {
                  {"websocket", wsBase(ctx.config.publicUrl) + "/events/" + room.id()}}}};
     if (!result.created) j["existing"] = true;
     return jsonResponse(result.created ? 201u : 200u, j);
+  });
+
+  router.add(http::verb::get, "/api/rooms", Auth::ApiKey, [&ctx](ApiRequest& req) {
+    auto page = ctx.rooms.list(parseListQuery(req));
+    ojson rooms = ojson::array();
+    for (const auto& room : page.rooms) rooms.push_back(listEntry(*room));
+    return jsonResponse(200,
+                        ojson{{"rooms", rooms},
+                              {"nextCursor", page.next ? ojson(encodeCursor(*page.next)) : ojson(nullptr)}});
   });
 
   router.add(http::verb::get, "/api/rooms/:roomId/status", Auth::ApiKey, [&ctx](ApiRequest& req) {

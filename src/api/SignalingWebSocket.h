@@ -10,6 +10,7 @@
 #include <string>
 
 #include "api/ApiService.h"
+#include "api/ConnectionLimiter.h"
 #include "api/WebSocketSetup.h"
 #include "signaling/SignalingServer.h"
 
@@ -22,8 +23,10 @@ class SignalingWebSocket : public signaling::SignalingChannel,
   // A page that stops reading (a frozen tab) must not grow our memory without bound.
   static constexpr size_t kMaxQueued = 1000;
 
-  SignalingWebSocket(NextLayer&& stream, ApiService& api, signaling::ParticipantIdentity identity)
-      : ws_(std::move(stream)), api_(api), identity_(std::move(identity)) {
+  SignalingWebSocket(NextLayer&& stream, ApiService& api, signaling::ParticipantIdentity identity,
+                     ConnectionTicket ticket)
+      : ws_(std::move(stream)), api_(api), ticket_(std::move(ticket)), identity_(std::move(identity)) {
+    if (ticket_) ticket_->upgraded(/*apiKey=*/false);
     ++api_.context().openConnections;
   }
   ~SignalingWebSocket() override { --api_.context().openConnections; }
@@ -128,6 +131,7 @@ class SignalingWebSocket : public signaling::SignalingChannel,
 
   boost::beast::websocket::stream<NextLayer> ws_;
   ApiService& api_;
+  ConnectionTicket ticket_;  // counts this socket in the ConnectionLimiter until it closes
   signaling::ParticipantIdentity identity_;
   std::shared_ptr<signaling::SignalingPeer> peer_;
   std::deque<std::string> queue_;

@@ -30,14 +30,14 @@ void registerSystemRoutes(Router& router, ApiContext& ctx) {
 
   router.add(http::verb::get, "/metrics", Auth::ApiKey, [&ctx](ApiRequest&) {
     ctx.metrics.gauge("rooms_open_connections", "Open HTTP and WebSocket connections")
-        .set(static_cast<double>(ctx.openConnections.load()));
+        .Set(static_cast<double>(ctx.openConnections.load()));
     ctx.metrics.gauge("rooms_process_resident_bytes", "Resident memory of roomsd")
-        .set(static_cast<double>(ProcessStats::residentBytes()));
+        .Set(static_cast<double>(ProcessStats::residentBytes()));
     if (ctx.signaling) {
       const auto& pool = ctx.signaling->media();
       const auto media = pool.totals();
       const auto set = [&](const char* name, const char* help, uint64_t value, const Labels& labels = {}) {
-        ctx.metrics.gauge(name, help, labels).set(static_cast<double>(value));
+        ctx.metrics.gauge(name, help, labels).Set(static_cast<double>(value));
       };
       set("rooms_signaling_peers", "Participants connected through signaling",
           ctx.signaling->connectedPeers());
@@ -90,16 +90,16 @@ void registerSystemRoutes(Router& router, ApiContext& ctx) {
     if (ctx.intelligence) {
       const auto ai = ctx.intelligence->stats();
       ctx.metrics.gauge("rooms_ai_microphones", "Microphones the speech pipeline listens to")
-          .set(static_cast<double>(ai.microphones));
+          .Set(static_cast<double>(ai.microphones));
       ctx.metrics.gauge("rooms_ai_recognition_queued", "Utterances waiting for speech recognition")
-          .set(static_cast<double>(ai.recognitionQueued));
+          .Set(static_cast<double>(ai.recognitionQueued));
       ctx.metrics.gauge("rooms_ai_utterances_recognized", "Utterances recognised since start")
-          .set(static_cast<double>(ai.recognized));
+          .Set(static_cast<double>(ai.recognized));
       ctx.metrics.gauge("rooms_ai_recognition_real_time_factor", "Recognition time per second of speech")
-          .set(ai.realTimeFactor);
+          .Set(ai.realTimeFactor);
       ctx.metrics.gauge("rooms_ai_summaries", "Session summaries produced since start")
-          .set(static_cast<double>(ai.summaries));
-      ctx.metrics.gauge("rooms_ai_orbs", "AI Orbs in rooms now").set(static_cast<double>(ai.orbs));
+          .Set(static_cast<double>(ai.summaries));
+      ctx.metrics.gauge("rooms_ai_orbs", "AI Orbs in rooms now").Set(static_cast<double>(ai.orbs));
     }
     ApiResponse r;
     r.body = ctx.metrics.render();

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include <sys/stat.h>
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +19,50 @@ namespace rooms {
 namespace {
 
 // "a, b,,c" -> {"a", "b", "c"}
+// scheme://host[:port], the host a DNS name (optionally "*." first), an IPv4 address or a bracketed IPv6 one.
+bool validOrigin(const std::string& origin) {
+  size_t hostStart = 0;
+  if (origin.rfind("https://", 0) == 0) {
+    hostStart = 8;
+  } else if (origin.rfind("http://", 0) == 0) {
+    hostStart = 7;
+  } else {
+    return false;
+  }
+  std::string rest = origin.substr(hostStart);
+  std::string host = rest;
+  std::string port;
+  if (!rest.empty() && rest.front() == '[') {
+    const size_t close = rest.find(']');
+    if (close == std::string::npos || close < 3) return false;
+    for (char ch : rest.substr(1, close - 1)) {
+      if (!std::isxdigit(static_cast<unsigned char>(ch)) && ch != ':' && ch != '.') return false;
+    }
+    host.clear();
+    if (close + 1 < rest.size()) {
+      if (rest[close + 1] != ':') return false;
+      port = rest.substr(close + 2);
+      if (port.empty()) return false;
+    }
+  } else {
+    if (const size_t colon = rest.find(':'); colon != std::string::npos) {
+      host = rest.substr(0, colon);
+      port = rest.substr(colon + 1);
+      if (port.empty()) return false;
+    }
+    if (host.rfind("*.", 0) == 0) host = host.substr(2);
+    if (host.empty() || host.size() > 253 || host.front() == '.' || host.back() == '.') return false;
+    for (char ch : host) {
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '.') return false;
+    }
+  }
+  if (port.size() > 5) return false;
+  for (char ch : port) {
+    if (!std::isdigit(static_cast<unsigned char>(ch))) return false;
+  }
+  return port.empty() || std::stoi(port) <= 65535;
+}
+
 std::vector<std::string> splitList(const std::string& text) {
   std::vector<std::string> items;
   for (size_t pos = 0; pos <= text.size();) {
@@ -99,6 +145,10 @@ Config Config::load(int argc, char** argv) {
       ->envname("ROOMS_WEBHOOK_ALLOWED_NETWORKS");
   app.add_option("--webhook-denied-networks", webhookDenied, "Networks webhooks may not be delivered to")
       ->envname("ROOMS_WEBHOOK_DENIED_NETWORKS");
+  std::string frameAncestors;
+  app.add_option("--frame-ancestors", frameAncestors,
+                 "Origins that may embed the room page in an iframe, comma- or space-separated")
+      ->envname("ROOMS_FRAME_ANCESTORS");
   std::string trustedProxies;
   app.add_option("--trusted-proxies", trustedProxies,
                  "Proxies whose X-Forwarded-For names the client, CIDR list (rate limits, logs)")
@@ -191,6 +241,16 @@ Config Config::load(int argc, char** argv) {
   if (!c.turnUrls.empty() && c.turnSecret.empty())
     throw std::runtime_error("ROOMS_TURN_URLS needs ROOMS_TURN_SECRET (coturn's static-auth-secret)");
   c.corsOrigins = splitList(cors);
+  std::replace(frameAncestors.begin(), frameAncestors.end(), ' ', ',');
+  for (auto& origin : splitList(frameAncestors)) {
+    // Each becomes a CSP source expression of a header, so only a plain origin is taken: anything else
+    // (a path, a quote, a semicolon) could change the policy.
+    if (!validOrigin(origin)) {
+      throw std::runtime_error("ROOMS_FRAME_ANCESTORS: '" + origin +
+                               "' is not an origin like https://app.example.com or http://127.0.0.1:8080");
+    }
+    c.frameAncestors.push_back(origin);
+  }
   try {
     c.webhookAllowedNetworks = NetworkSet::parse(webhookAllowed);
     c.webhookDeniedNetworks = NetworkSet::parse(webhookDenied);

@@ -19,6 +19,8 @@ struct Config {
   std::string dataDir = "./data";
   std::string publicUrl;  // default http(s)://localhost:{port}
   std::vector<std::string> corsOrigins;
+  // Origins allowed to embed the room page in an iframe (CSP frame-ancestors); empty: nobody.
+  std::vector<std::string> frameAncestors;
   std::string logLevel = "info";
   std::string logFormat = "text";
   bool dev = false;

@@ -49,7 +49,7 @@ Event EventLog::append(const std::string& roomId, const std::string& type,
 }
 
 void EventLog::publish(const Event& event) {
-  eventsCounter_.inc();
+  eventsCounter_.Increment();
   log::info("event", {{"roomId", event.roomId}, {"type", event.type}, {"eventId", event.id}});
   if (pendingDeliveries_ && wake_) wake_();
   pendingDeliveries_ = false;
@@ -74,7 +74,7 @@ std::vector<Event> EventLog::history(const std::string& roomId, int64_t afterId,
 void EventLog::subscribe(const std::string& roomId, const std::shared_ptr<EventSubscriber>& s) {
   subscribers_[roomId].push_back(s);
   ++subscriberCount_;
-  subscribersGauge_.set(static_cast<double>(subscriberCount_));
+  subscribersGauge_.Set(static_cast<double>(subscriberCount_));
 }
 
 void EventLog::unsubscribe(const std::string& roomId, const EventSubscriber* s) {
@@ -90,7 +90,7 @@ void EventLog::unsubscribe(const std::string& roomId, const EventSubscriber* s) 
              list.end());
   subscriberCount_ -= std::min(subscriberCount_, before - list.size());
   if (list.empty()) subscribers_.erase(it);
-  subscribersGauge_.set(static_cast<double>(subscriberCount_));
+  subscribersGauge_.Set(static_cast<double>(subscriberCount_));
 }
 
 void EventLog::shutdown(const std::string& reason) {

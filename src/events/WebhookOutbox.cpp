@@ -97,14 +97,14 @@ void WebhookOutbox::run() {
         std::string error = result.error;
         if (result.status >= 200 && result.status < 300) {
           state = "delivered";
-          delivered_.inc();
+          delivered_.Increment();
         } else {
-          failedAttempts_.inc();
+          failedAttempts_.Increment();
           if (error.empty()) error = "HTTP " + std::to_string(result.status);
           next = attemptAt + backoffMs(attempts, options_.backoffBaseMs, options_.backoffMaxMs);
           if (next - d.createdAt > options_.retryWindowMs) {
             state = "failed";
-            abandoned_.inc();
+            abandoned_.Increment();
           }
         }
         store->recordAttempt(d.deliveryId, attemptAt, result.status, error, result.elapsedMs, state, next);

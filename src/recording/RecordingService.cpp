@@ -79,10 +79,6 @@ void RecordingService::stop() {
   jobs_.stop();
 }
 
-bool RecordingService::recording(const Room& room) const {
-  return room.config().features.recording && room.state() != RoomState::Ended;
-}
-
 void RecordingService::onRoomConfigChanged(const Room& room) {
   scheduleReconcile(room.id());
 }
@@ -115,7 +111,7 @@ void RecordingService::scheduleReconcile(const std::string& roomId) {
 
 void RecordingService::reconcile(const std::string& roomId) {
   auto room = rooms_.find(roomId);
-  const bool on = room && recording(*room);
+  const bool on = room && room->recording();
   auto& r = byRoom_[roomId];
   // What should be recorded now: per participant, the camera with the microphones (or the microphones
   // alone), and the screen share with its audio.
@@ -278,8 +274,8 @@ void RecordingService::opened(const std::string& id, const SourceRecorder::Opene
     store_.insert(rec);
     tx.commit();
   }
-  started_.inc();
-  active_.inc();
+  started_.Increment();
+  active_.Increment();
   log::info("recording_opened", {{"roomId", roomId},
                                  {"recordingId", id},
                                  {"tracks", file->tracks.size()},
@@ -296,8 +292,8 @@ void RecordingService::opened(const std::string& id, const SourceRecorder::Opene
 
 void RecordingService::finished(const std::string& id, const RecordingFinished& done) {
   const std::string& error = done.error;
-  ringDrops_.inc(static_cast<double>(done.ringDropped));
-  framesDropped_.inc(static_cast<double>(done.framesDropped));
+  ringDrops_.Increment(static_cast<double>(done.ringDropped));
+  framesDropped_.Increment(static_cast<double>(done.framesDropped));
   std::string roomId;
   RoomRecordings* r = roomOf(id, &roomId);
   if (r) {
@@ -317,13 +313,13 @@ void RecordingService::finished(const std::string& id, const RecordingFinished& 
   if (!rec) {
     if (!error.empty() && r) {
       log::error("recording_failed", {{"roomId", roomId}, {"recordingId", id}, {"error", error}});
-      failed_.inc();
+      failed_.Increment();
       emitFailed(roomId, id, error);
     }
     if (r) maybeCompose(roomId);
     return;
   }
-  active_.dec();
+  active_.Decrement();
   rec->endedAt = nowMs();
   rec->durationMs = done.durationMs;
   std::error_code ec;
@@ -339,10 +335,10 @@ void RecordingService::finished(const std::string& id, const RecordingFinished& 
   if (!error.empty()) rec->error = error;
   store_.update(*rec);
   if (rec->status == "ready") {
-    ready_.inc();
+    ready_.Increment();
     emitReady(*rec);
   } else {
-    failed_.inc();
+    failed_.Increment();
     log::error("recording_failed", {{"roomId", rec->roomId}, {"recordingId", id}, {"error", error}});
     emitFailed(rec->roomId, id, error);
   }
@@ -422,13 +418,13 @@ void RecordingService::jobFinished(const std::string& id, bool ok, bool cancelle
     rec->bytes = bytes;
     rec->error.reset();
     store_.update(*rec);
-    ready_.inc();
+    ready_.Increment();
     emitReady(*rec);
   } else {
     rec->status = "failed";
     rec->error = error;
     store_.update(*rec);
-    failed_.inc();
+    failed_.Increment();
     log::error("recording_failed", {{"roomId", rec->roomId}, {"recordingId", id}, {"error", error}});
     emitFailed(rec->roomId, id, error);
   }

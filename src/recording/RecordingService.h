@@ -56,8 +56,6 @@ class RecordingService : public RoomObserver,
   std::optional<RecordingRecord> find(const std::string& roomId, const std::string& recordingId);
   enum class RemoveResult { Removed, NotFound, Active };
   RemoveResult remove(const std::string& roomId, const std::string& recordingId);
-  // Whether the room is being recorded now (its config says so and it has not ended).
-  bool recording(const Room& room) const;
 
   // RoomObserver
   void onRoomConfigChanged(const Room& room) override;

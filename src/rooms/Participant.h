@@ -10,6 +10,12 @@
 
 namespace rooms {
 
+// The main app removed this seat and has not readmitted it: its joins are refused with the reason.
+struct SeatRemoval {
+  int64_t at = 0;
+  std::string reason;
+};
+
 struct PresenceInterval {
   int64_t storeId = 0;
   int64_t joinedAt = 0;
@@ -44,11 +50,15 @@ class Participant {
   void restoreInterval(const PresenceInterval& i) { intervals_.push_back(i); }
   void dropConnections() { connections_.clear(); }
 
+  const std::optional<SeatRemoval>& removal() const { return removal_; }
+  void setRemoval(std::optional<SeatRemoval> r) { removal_ = std::move(r); }
+
  private:
   std::string role_;
   std::string id_;
   std::set<std::string> connections_;
   std::vector<PresenceInterval> intervals_;
+  std::optional<SeatRemoval> removal_;
 };
 
 }  // namespace rooms

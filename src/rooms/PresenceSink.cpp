@@ -14,6 +14,8 @@ const char* toString(PresenceResult r) {
       return "unknown_role";
     case PresenceResult::UnknownConnection:
       return "unknown_connection";
+    case PresenceResult::Removed:
+      return "removed";
   }
   return "unknown";
 }

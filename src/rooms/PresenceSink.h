@@ -5,7 +5,8 @@
 
 namespace rooms {
 
-enum class PresenceResult { Ok, RoomNotFound, RoomEnded, UnknownRole, UnknownConnection };
+// Removed: the main app keeps this seat out (RoomManager::removeParticipant).
+enum class PresenceResult { Ok, RoomNotFound, RoomEnded, UnknownRole, UnknownConnection, Removed };
 const char* toString(PresenceResult r);
 
 class PresenceSink {

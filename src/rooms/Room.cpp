@@ -37,6 +37,12 @@ Room Room::fromRecord(const RoomRecord& r) {
   room.endReason_ = r.endReason.value_or("");
   room.endedBy_ = r.endedBy.value_or("");
   room.finalDuration_ = r.finalDuration.value_or(0);
+  for (auto* seat : {&room.coach_, &room.client_}) {
+    const auto& stored = participants.at(seat->role());
+    if (auto it = stored.find("removed"); it != stored.end() && it->is_object()) {
+      seat->setRemoval(SeatRemoval{it->value("at", int64_t{0}), it->value("reason", "")});
+    }
+  }
   return room;
 }
 
@@ -49,6 +55,11 @@ RoomRecord Room::toRecord() const {
   r.configJson = config_.toJson().dump();
   nlohmann::json participants = {{"coach", {{"id", coach_.id()}, {"token", tokens_.value("coach", "")}}},
                                  {"client", {{"id", client_.id()}, {"token", tokens_.value("client", "")}}}};
+  for (const auto* seat : {&coach_, &client_}) {
+    if (const auto& removal = seat->removal()) {
+      participants[seat->role()]["removed"] = {{"at", removal->at}, {"reason", removal->reason}};
+    }
+  }
   r.participantsJson = participants.dump();
   r.createdAt = createdAt_;
   r.prewarmedAt = prewarmedAt_;
@@ -108,6 +119,12 @@ nlohmann::ordered_json Room::statusJson(int64_t now) const {
     j["joinedAt"] = timeOrNull(p.joinedAt());
     j["leftAt"] = timeOrNull(p.leftAt());
     j["totalDuration"] = p.totalMs(until) / 1000;
+    // Set while the main app keeps the seat out (docs/api.md "Removing a participant").
+    if (const auto& removal = p.removal()) {
+      j["removed"] = {{"at", formatIso8601(removal->at)}, {"reason", removal->reason}};
+    } else {
+      j["removed"] = nullptr;
+    }
     return j;
   };
   nlohmann::ordered_json orb;
@@ -128,7 +145,7 @@ nlohmann::ordered_json Room::statusJson(int64_t now) const {
   j["endedAt"] = timeOrNull(endedAt_);
   if (state_ == RoomState::Ended) j["endReason"] = endReason_;
   // Whether the session is being recorded now (docs/api.md "Recordings").
-  j["recording"] = config_.features.recording && state_ != RoomState::Ended;
+  j["recording"] = recording();
   return j;
 }
 

@@ -60,6 +60,9 @@ class Room {
   int participationPercentage() const { return participationPercentage_; }
   void setParticipationPercentage(int p) { participationPercentage_ = p; }
 
+  // Whether the session is being recorded now: switched on and not over.
+  bool recording() const { return config_.features.recording && state_ != RoomState::Ended; }
+
   // GET /status body.
   nlohmann::ordered_json statusJson(int64_t now) const;
 

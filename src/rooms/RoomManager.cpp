@@ -29,8 +29,8 @@ RoomManager::RoomManager(Database& db, RoomStore& store, EventSink& events, Metr
       openGauge_(metrics.gauge("rooms_open", "Rooms not yet ended (waiting, ready or active)")) {}
 
 void RoomManager::refreshGauges() {
-  activeGauge_.set(static_cast<double>(activeRooms()));
-  openGauge_.set(static_cast<double>(rooms_.size()));
+  activeGauge_.Set(static_cast<double>(activeRooms()));
+  openGauge_.Set(static_cast<double>(rooms_.size()));
 }
 
 size_t RoomManager::activeRooms() const {
@@ -101,7 +101,7 @@ std::shared_ptr<const Room> RoomManager::find(const std::string& roomId) {
 RoomManager::CreateResult RoomManager::create(Room draft) {
   if (auto existing = load(draft.id())) {
     if (existing->requestJson() == draft.requestJson()) return {existing, false, RoomError::None};
-    createFailed_.inc();
+    createFailed_.Increment();
     return {existing, false, RoomError::Conflict};
   }
   {
@@ -111,7 +111,7 @@ RoomManager::CreateResult RoomManager::create(Room draft) {
   }
   auto room = std::make_shared<Room>(std::move(draft));
   rooms_[room->id()] = room;
-  created_.inc();
+  created_.Increment();
   refreshGauges();
   log::info("room_created", {{"roomId", room->id()}, {"sessionId", room->sessionId()}});
   return {room, true, RoomError::None};
@@ -193,7 +193,7 @@ void RoomManager::endRoom(const std::shared_ptr<Room>& room, const std::string& 
   rooms_.erase(room->id());
   if (endedCache_.size() >= kEndedCacheSize) endedCache_.clear();
   endedCache_[room->id()] = room;
-  ended_.inc();
+  ended_.Increment();
   refreshGauges();
   log::info("room_ended", {{"roomId", room->id()}, {"reason", reason}, {"detail", detail}});
   publishAll(out);
@@ -220,12 +220,111 @@ RoomManager::Result RoomManager::patchConfig(const std::string& roomId, const nl
   return {room, RoomError::None, ""};
 }
 
+RoomManager::RemoveResult RoomManager::removeParticipant(const std::string& roomId, const std::string& role,
+                                                         const std::string& reason, bool allowRejoin) {
+  RemoveResult r;
+  auto room = load(roomId);
+  if (!room) {
+    r.error = RoomError::NotFound;
+    r.message = "room not found";
+    return r;
+  }
+  r.room = room;
+  if (room->state() == RoomState::Ended) {
+    r.error = RoomError::Ended;
+    r.message = "room has ended";
+    return r;
+  }
+  if (!isHuman(role)) {
+    r.error = RoomError::Invalid;
+    r.message = "only the coach or the client can be removed";
+    return r;
+  }
+  Room next = *room;
+  Participant& p = *next.seat(role);
+  r.wasConnected = p.connected();
+  const int64_t now = nowMs();
+  std::vector<Event> out;
+  {
+    auto tx = db_.transaction();
+    if (r.wasConnected) closeSeat(next, p, now, "removed", out);
+    p.setRemoval(allowRejoin ? std::nullopt : std::optional<SeatRemoval>(SeatRemoval{now, reason}));
+    store_.updateRoom(next.toRecord());
+    out.push_back(events_.append(roomId, "participant-removed",
+                                 {{"roomId", roomId},
+                                  {"participantId", p.id()},
+                                  {"participantType", role},
+                                  {"reason", reason},
+                                  {"allowRejoin", allowRejoin},
+                                  {"timestamp", formatIso8601(now)}}));
+    tx.commit();
+  }
+  *room = std::move(next);
+  refreshGauges();
+  log::info(
+      "participant_removed",
+      {{"roomId", roomId}, {"role", role}, {"allowRejoin", allowRejoin}, {"wasConnected", r.wasConnected}});
+  publishAll(out);
+  for (auto* o : observers_) o->onParticipantRemoved(*room, role, reason, allowRejoin);
+  return r;
+}
+
+RoomManager::Result RoomManager::readmitParticipant(const std::string& roomId, const std::string& role) {
+  auto room = load(roomId);
+  if (!room) return {nullptr, RoomError::NotFound, "room not found"};
+  if (room->state() == RoomState::Ended) return {room, RoomError::Ended, "room has ended"};
+  if (!isHuman(role)) return {room, RoomError::Invalid, "only the coach or the client can be readmitted"};
+  if (!room->seat(role)->removal()) return {room, RoomError::None, ""};  // nothing to lift
+  Room next = *room;
+  Participant& p = *next.seat(role);
+  p.setRemoval(std::nullopt);
+  const int64_t now = nowMs();
+  std::vector<Event> out;
+  {
+    auto tx = db_.transaction();
+    store_.updateRoom(next.toRecord());
+    out.push_back(events_.append(roomId, "participant-readmitted",
+                                 {{"roomId", roomId},
+                                  {"participantId", p.id()},
+                                  {"participantType", role},
+                                  {"timestamp", formatIso8601(now)}}));
+    tx.commit();
+  }
+  *room = std::move(next);
+  log::info("participant_readmitted", {{"roomId", roomId}, {"role", role}});
+  publishAll(out);
+  return {room, RoomError::None, ""};
+}
+
+RoomManager::ListPage RoomManager::list(const ListQuery& query) {
+  std::vector<std::string> states;
+  for (auto s : query.states) states.emplace_back(toString(s));
+  // One row more than asked tells whether another page follows.
+  auto records = store_.listRooms(states, query.limit + 1, query.after);
+  ListPage page;
+  for (size_t i = 0; i < records.size() && i < query.limit; ++i) {
+    const auto& rec = records[i];
+    // Open rooms are answered from memory (live presence); ended ones from their row.
+    if (auto it = rooms_.find(rec.roomId); it != rooms_.end()) {
+      page.rooms.push_back(it->second);
+    } else {
+      page.rooms.push_back(std::make_shared<Room>(Room::fromRecord(rec)));
+    }
+  }
+  if (records.size() > query.limit) {
+    const auto& last = records[query.limit - 1];
+    page.next = RoomListCursor{last.createdAt, last.roomId};
+  }
+  return page;
+}
+
 PresenceResult RoomManager::participantConnected(const std::string& roomId, const std::string& role,
                                                  const std::string& connectionId) {
   auto room = load(roomId);
   if (!room) return PresenceResult::RoomNotFound;
   if (room->state() == RoomState::Ended) return PresenceResult::RoomEnded;
   if (!room->seat(role)) return PresenceResult::UnknownRole;
+  if (room->seat(role)->removal()) return PresenceResult::Removed;
   if (room->seat(role)->hasConnection(connectionId)) return PresenceResult::Ok;
   Room next = *room;
   Participant& p = *next.seat(role);

@@ -54,6 +54,28 @@ class RoomManager : public PresenceSink {
   Result end(const std::string& roomId, const std::string& reason, const std::string& requestedBy);
   Result patchConfig(const std::string& roomId, const nlohmann::json& patch);
 
+  // The main app takes a coach or client out of the room: an open stay ends with reason "removed" and,
+  // unless allowRejoin, the seat stays closed to every token until readmit(). Removing again updates the
+  // reason. wasConnected says whether a stay was open.
+  struct RemoveResult : Result {
+    bool wasConnected = false;
+  };
+  RemoveResult removeParticipant(const std::string& roomId, const std::string& role,
+                                 const std::string& reason, bool allowRejoin);
+  Result readmitParticipant(const std::string& roomId, const std::string& role);
+
+  // GET /api/rooms: rooms in the given stored states, newest created first, from after the cursor.
+  struct ListQuery {
+    std::vector<RoomState> states;  // empty: all
+    size_t limit = 50;
+    std::optional<RoomListCursor> after;
+  };
+  struct ListPage {
+    std::vector<std::shared_ptr<const Room>> rooms;
+    std::optional<RoomListCursor> next;
+  };
+  ListPage list(const ListQuery& query);
+
   PresenceResult participantConnected(const std::string& roomId, const std::string& role,
                                       const std::string& connectionId) override;
   PresenceResult participantDisconnected(const std::string& roomId, const std::string& role,
@@ -70,7 +92,7 @@ class RoomManager : public PresenceSink {
   void tick(int64_t now);
 
   // Counts a create request refused for bad input, for the rooms created/failed metric.
-  void recordCreateFailure() { createFailed_.inc(); }
+  void recordCreateFailure() { createFailed_.Increment(); }
 
   size_t activeRooms() const;
   size_t openRooms() const { return rooms_.size(); }

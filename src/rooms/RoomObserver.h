@@ -1,5 +1,7 @@
 #pragma once
 // Lets the media plane and the AI parts follow rooms without the room model knowing them.
+#include <string>
+
 namespace rooms {
 
 class Room;
@@ -11,6 +13,9 @@ class RoomObserver {
   virtual void onRoomStarted(const Room& room) {}
   virtual void onRoomConfigChanged(const Room& room) {}
   virtual void onRoomEnded(const Room& room) {}
+  // The main app removed a seat's participant (its presence is already closed): its connection must go.
+  virtual void onParticipantRemoved(const Room& room, const std::string& role, const std::string& reason,
+                                    bool allowRejoin) {}
 };
 
 }  // namespace rooms

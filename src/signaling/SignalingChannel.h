@@ -26,6 +26,8 @@ constexpr uint16_t kRoomNotFound = 4004;
 constexpr uint16_t kReplaced = 4009;
 constexpr uint16_t kRoomEnded = 4010;
 constexpr uint16_t kTransportFailed = 4011;
+constexpr uint16_t kRemoved =
+    4012;  // the main app removed the participant (POST .../participants/{role}/remove)
 }  // namespace close_code
 
 }  // namespace rooms::signaling

@@ -118,6 +118,10 @@ std::shared_ptr<SignalingPeer> SignalingServer::connect(const ParticipantIdentit
     channel->close(close_code::kRoomEnded, "the session has ended");
     return nullptr;
   }
+  if (const auto* seatModel = roomModel->seat(identity.role); seatModel && seatModel->removal()) {
+    refuseRemoved(*channel, seatModel->removal()->reason);
+    return nullptr;
+  }
   auto& room = signalingRooms_[identity.roomId];
   room.roomId = identity.roomId;
   if (!room.analyticsDirty && room.seats.empty()) {
@@ -160,6 +164,11 @@ std::shared_ptr<SignalingPeer> SignalingServer::connect(const ParticipantIdentit
     if (result == PresenceResult::RoomEnded) {
       seat.peer.reset();
       peer->channel->close(close_code::kRoomEnded, "the session has ended");
+      return nullptr;
+    }
+    if (result == PresenceResult::Removed) {
+      seat.peer.reset();
+      refuseRemoved(*peer->channel, "");
       return nullptr;
     }
     seat.present = result == PresenceResult::Ok;
@@ -649,6 +658,31 @@ void SignalingServer::onRoomConfigChanged(const Room& roomModel) {
              {{"recording", cfg.features.recording},
               {"transcription", cfg.features.transcription},
               {"aiOrb", cfg.aiOrb.enabled}});
+}
+
+void SignalingServer::refuseRemoved(SignalingChannel& channel, const std::string& reason) {
+  // The page learns why before the close, so it can show the main app's reason instead of retrying.
+  channel.send(ojson{{"type", "removed"}, {"data", {{"reason", reason}, {"allowRejoin", false}}}}.dump());
+  channel.close(close_code::kRemoved, "removed from the session");
+}
+
+void SignalingServer::onParticipantRemoved(const Room& roomModel, const std::string& role,
+                                           const std::string& reason, bool allowRejoin) {
+  SignalingRoom* room = findRoom(roomModel.id());
+  if (!room) return;
+  auto it = room->seats.find(role);
+  if (it == room->seats.end()) return;
+  Seat& seat = it->second;
+  seat.present = false;  // the room model closed the stay itself
+  seat.lostAtMs.reset();
+  if (auto peer = seat.peer) {
+    send(*peer, "removed", {{"reason", reason}, {"allowRejoin", allowRejoin}});
+    detach(*room, *peer);
+    peer->channel->close(close_code::kRemoved, "removed from the session");
+  }
+  broadcast(*room, role, "participant-left",
+            {{"participantId", seat.userId}, {"role", role}, {"reason", "removed"}});
+  log::info("signaling_removed", {{"roomId", room->roomId}, {"role", role}, {"allowRejoin", allowRejoin}});
 }
 
 void SignalingServer::onRoomEnded(const Room& roomModel) {

@@ -120,9 +120,13 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   // RoomObserver
   void onRoomConfigChanged(const Room& room) override;
   void onRoomEnded(const Room& room) override;
+  void onParticipantRemoved(const Room& room, const std::string& role, const std::string& reason,
+                            bool allowRejoin) override;
 
  private:
   void send(SignalingPeer& peer, std::string_view type, const nlohmann::ordered_json& data);
+  // A join to a seat the main app removed: the `removed` frame, then close 4012.
+  static void refuseRemoved(SignalingChannel& channel, const std::string& reason);
   void broadcast(SignalingRoom& room, const std::string& exceptRole, std::string_view type,
                  const nlohmann::ordered_json& data);
   nlohmann::ordered_json peerJson(const Seat& seat) const;

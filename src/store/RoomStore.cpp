@@ -28,7 +28,7 @@ RoomStore::RoomStore(Database& db)
                              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")),
       updateRoom_(db.prepare("UPDATE rooms SET state=?2, config_json=?3, prewarmed_at=?4, started_at=?5, "
                              "ended_at=?6, end_reason=?7, "
-                             "ended_by=?8, final_duration=?9 WHERE room_id=?1")),
+                             "ended_by=?8, final_duration=?9, participants_json=?10 WHERE room_id=?1")),
       findRoom_(db.prepare(std::string("SELECT ") + kRoomColumns + " FROM rooms WHERE room_id=?")),
       openInterval_(db.prepare(
           "INSERT INTO connection_intervals (room_id, role, participant_id, connection_id, joined_at) "
@@ -83,6 +83,7 @@ void RoomStore::updateRoom(const RoomRecord& r) {
   else
     st.bindNull(8);
   st.bind(9, r.finalDuration);
+  st.bind(10, r.participantsJson);
   st.run();
 }
 
@@ -96,6 +97,31 @@ std::optional<RoomRecord> RoomStore::findRoom(const std::string& roomId) {
 
 std::vector<RoomRecord> RoomStore::openRooms() {
   auto st = db_.prepare(std::string("SELECT ") + kRoomColumns + " FROM rooms WHERE state <> 'ended'");
+  std::vector<RoomRecord> out;
+  while (st.step()) out.push_back(readRoom(st));
+  return out;
+}
+
+std::vector<RoomRecord> RoomStore::listRooms(const std::vector<std::string>& states, size_t limit,
+                                             const std::optional<RoomListCursor>& after) {
+  // Keyset paging on (created_at, room_id), both descending, so a page is stable while rooms are created.
+  std::string sql = std::string("SELECT ") + kRoomColumns + " FROM rooms WHERE 1=1";
+  if (!states.empty()) {
+    sql += " AND state IN (";
+    for (size_t i = 0; i < states.size(); ++i) sql += i ? ",?" : "?";
+    sql += ")";
+  }
+  if (after) sql += " AND (created_at < ? OR (created_at = ? AND room_id < ?))";
+  sql += " ORDER BY created_at DESC, room_id DESC LIMIT ?";
+  auto st = db_.prepare(sql);
+  int i = 1;
+  for (const auto& s : states) st.bind(i++, s);
+  if (after) {
+    st.bind(i++, after->createdAt);
+    st.bind(i++, after->createdAt);
+    st.bind(i++, after->roomId);
+  }
+  st.bind(i, static_cast<int64_t>(limit));
   std::vector<RoomRecord> out;
   while (st.step()) out.push_back(readRoom(st));
   return out;

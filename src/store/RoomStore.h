@@ -50,6 +50,12 @@ struct TranscriptSegmentRecord {
   int64_t speechMs = 0;  // voiced time inside [startMs, endMs], as the voice activity detector measured it
 };
 
+// Where a page of GET /api/rooms ended: the last room's creation time and id.
+struct RoomListCursor {
+  int64_t createdAt = 0;
+  std::string roomId;
+};
+
 class RoomStore {
  public:
   explicit RoomStore(Database& db);
@@ -59,6 +65,9 @@ class RoomStore {
   void updateRoom(const RoomRecord& r);
   std::optional<RoomRecord> findRoom(const std::string& roomId);
   std::vector<RoomRecord> openRooms();
+  // Rooms in the given states (all when empty), newest created first, strictly after the cursor.
+  std::vector<RoomRecord> listRooms(const std::vector<std::string>& states, size_t limit,
+                                    const std::optional<RoomListCursor>& after);
 
   int64_t openInterval(const std::string& roomId, const std::string& role, const std::string& participantId,
                        const std::string& connectionId, int64_t joinedAt);

@@ -142,6 +142,10 @@ CREATE TABLE recordings (
 CREATE INDEX recordings_room ON recordings(room_id, started_at);
 CREATE INDEX recordings_status ON recordings(status);
 )SQL",
+    // 5: GET /api/rooms pages through rooms newest first.
+    R"SQL(
+CREATE INDEX rooms_created ON rooms(created_at, room_id);
+)SQL",
 };
 
 }  // namespace

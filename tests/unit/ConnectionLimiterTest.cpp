@@ -57,3 +57,33 @@ TEST(ConnectionLimiterTest, BusyConnectionsAreNotShed) {
   EXPECT_FALSE(limiter.shedOne());
   EXPECT_EQ(closes, 0);
 }
+
+TEST(ConnectionLimiterTest, WebSocketsStayCountedAndThoseWithAKeyLeaveTheAddressCap) {
+  ConnectionLimiter limiter({4, 2});
+  int closes = 0;
+  // A participant's signaling socket: counts toward its address and the total, and is never shed.
+  auto page = limiter.admit("10.0.0.1");
+  page->idle([&] { ++closes; }, 1);
+  page->upgraded(/*apiKey=*/false);
+  EXPECT_FALSE(limiter.shedOne());
+  EXPECT_EQ(closes, 0);
+  // The main app's events sockets, one per room it follows: outside its address's cap, inside the total.
+  auto a = limiter.admit("10.0.0.2");
+  a->upgraded(/*apiKey=*/true);
+  auto b = limiter.admit("10.0.0.2");
+  b->upgraded(/*apiKey=*/true);
+  auto c = limiter.admit("10.0.0.2");
+  ASSERT_TRUE(c) << "two upgraded sockets no longer fill the address's cap of 2";
+  c->upgraded(/*apiKey=*/true);
+  EXPECT_EQ(limiter.open(), 4u);
+  EXPECT_FALSE(limiter.admit("10.0.0.3")) << "the total still holds";
+  // Closing them frees the total without touching the address count twice.
+  a.reset();
+  b.reset();
+  c.reset();
+  EXPECT_EQ(limiter.open(), 1u);
+  auto d = limiter.admit("10.0.0.2");
+  auto e = limiter.admit("10.0.0.2");
+  EXPECT_TRUE(d && e);
+  EXPECT_FALSE(limiter.admit("10.0.0.2"));
+}

@@ -204,3 +204,96 @@ TEST(RoomManager, RecoverClosesOpenPresenceAtTheLastHeartbeat) {
   // The coach can come back after the restart.
   EXPECT_EQ(g.manager.participantConnected("r1", "coach", "c9"), PresenceResult::Ok);
 }
+
+TEST(RoomManager, RemovedSeatIsClosedAndRefusedUntilReadmittedAcrossARestart) {
+  TempDir dir;
+  {
+    Fixture f(dir.path());
+    f.manager.create(draft("r1"));
+    ASSERT_EQ(f.manager.participantConnected("r1", "client", "c1"), PresenceResult::Ok);
+    auto removed = f.manager.removeParticipant("r1", "client", "Please reschedule", /*allowRejoin=*/false);
+    ASSERT_EQ(removed.error, RoomError::None);
+    EXPECT_TRUE(removed.wasConnected);
+    EXPECT_FALSE(removed.room->client().connected());
+    ASSERT_TRUE(removed.room->client().removal());
+    EXPECT_EQ(removed.room->client().removal()->reason, "Please reschedule");
+    EXPECT_EQ(f.manager.participantConnected("r1", "client", "c2"), PresenceResult::Removed);
+    auto types = f.types("r1");
+    ASSERT_GE(types.size(), 2u);
+    EXPECT_EQ(types[types.size() - 2], "participant-left");
+    EXPECT_EQ(types.back(), "participant-removed");
+    const auto status = removed.room->statusJson(nowMs());
+    EXPECT_EQ(status["participants"]["client"]["removed"]["reason"], "Please reschedule");
+    EXPECT_TRUE(status["participants"]["coach"]["removed"].is_null());
+    EXPECT_EQ(f.manager.removeParticipant("r1", "aiOrb", "", false).error, RoomError::Invalid);
+  }
+  {
+    // The block is stored with the room: a restart keeps it.
+    Fixture g(dir.path());
+    g.manager.recover(nowMs());
+    EXPECT_EQ(g.manager.participantConnected("r1", "client", "c3"), PresenceResult::Removed);
+    auto readmitted = g.manager.readmitParticipant("r1", "client");
+    ASSERT_EQ(readmitted.error, RoomError::None);
+    EXPECT_FALSE(readmitted.room->client().removal());
+    EXPECT_EQ(g.types("r1").back(), "participant-readmitted");
+    EXPECT_EQ(g.manager.participantConnected("r1", "client", "c3"), PresenceResult::Ok);
+    // Readmitting an open seat changes nothing and appends nothing.
+    const auto before = g.types("r1").size();
+    EXPECT_EQ(g.manager.readmitParticipant("r1", "client").error, RoomError::None);
+    EXPECT_EQ(g.types("r1").size(), before);
+  }
+}
+
+TEST(RoomManager, RemoveWithRejoinAllowedOnlyEndsTheStay) {
+  TempDir dir;
+  Fixture f(dir.path());
+  f.manager.create(draft("r1"));
+  auto removed = f.manager.removeParticipant("r1", "coach", "", /*allowRejoin=*/true);
+  ASSERT_EQ(removed.error, RoomError::None);
+  EXPECT_FALSE(removed.wasConnected);
+  EXPECT_FALSE(removed.room->coach().removal());
+  EXPECT_EQ(f.manager.participantConnected("r1", "coach", "c1"), PresenceResult::Ok);
+  f.manager.end("r1", "session_completed", "system");
+  EXPECT_EQ(f.manager.removeParticipant("r1", "coach", "", false).error, RoomError::Ended);
+  EXPECT_EQ(f.manager.readmitParticipant("r1", "coach").error, RoomError::Ended);
+  EXPECT_EQ(f.manager.removeParticipant("nope", "coach", "", false).error, RoomError::NotFound);
+}
+
+TEST(RoomManager, ListPagesNewestFirstAndFiltersByState) {
+  TempDir dir;
+  Fixture f(dir.path());
+  // Same creation time for several rooms: the id breaks the tie, so pages neither skip nor repeat.
+  const int64_t t = nowMs();
+  for (const char* id : {"a", "b", "c", "d", "e"}) {
+    RoomConfig cfg;
+    cfg.scheduledStartMs = t;
+    cfg.maxDurationSeconds = 3600;
+    f.manager.create(Room(id, std::string("s-") + id, cfg, "coach-1", "client-1", "{}",
+                          {{"coach", "t1"}, {"client", "t2"}}, std::string(id) < "c" ? t : t + 1));
+  }
+  f.manager.end("b", "session_completed", "system");
+  std::vector<std::string> seen;
+  RoomManager::ListQuery q;
+  q.limit = 2;
+  for (int page = 0; page < 10; ++page) {
+    auto result = f.manager.list(q);
+    for (const auto& room : result.rooms) seen.push_back(room->id());
+    if (!result.next) break;
+    q.after = result.next;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"e", "d", "c", "b", "a"}));
+
+  RoomManager::ListQuery ended;
+  ended.states = {RoomState::Ended};
+  auto endedPage = f.manager.list(ended);
+  ASSERT_EQ(endedPage.rooms.size(), 1u);
+  EXPECT_EQ(endedPage.rooms[0]->id(), "b");
+  EXPECT_FALSE(endedPage.next);
+
+  RoomManager::ListQuery waiting;
+  waiting.states = {RoomState::Waiting, RoomState::Ready};
+  waiting.limit = 4;
+  auto waitingPage = f.manager.list(waiting);
+  EXPECT_EQ(waitingPage.rooms.size(), 4u);
+  EXPECT_FALSE(waitingPage.next);
+}

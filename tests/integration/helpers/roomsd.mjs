@@ -253,9 +253,9 @@ export class EventStream {
 
 // Opens ws://127.0.0.1:port{path}. Resolves an EventStream once open; rejects with err.status/err.body when
 // the handshake is refused.
-export function openWebSocket(port, p, { timeoutMs = 5000, headers } = {}) {
+export function openWebSocket(port, p, { timeoutMs = 5000, headers, localAddress } = {}) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://${HOST}:${port}${p}`, { headers, handshakeTimeout: timeoutMs });
+    const ws = new WebSocket(`ws://${HOST}:${port}${p}`, { headers, handshakeTimeout: timeoutMs, localAddress });
     const stream = new EventStream(ws);
     const timer = setTimeout(() => {
       ws.terminate();
