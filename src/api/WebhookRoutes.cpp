@@ -48,10 +48,9 @@ void registerWebhookRoutes(Router& router, ApiContext& ctx) {
         break;
       }
       if (!isEventType(t)) {
-        throw ApiError(
-            400, "invalid_field",
-            "unknown event type \"" + t +
-                "\" (participant-joined, participant-left, room-started, room-ended, summary-ready, error)");
+        std::string known;
+        for (const char* k : kEventTypes) known += (known.empty() ? "" : ", ") + std::string(k);
+        throw ApiError(400, "invalid_field", "unknown event type \"" + t + "\" (" + known + ", or *)");
       }
       if (std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
     }

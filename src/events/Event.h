@@ -5,10 +5,13 @@
 
 namespace rooms {
 
-// The six event types of the spec, `transcript` (a recognised sentence) and the recording's two.
-inline constexpr const char* kEventTypes[] = {"participant-joined", "participant-left",  "room-started",
-                                              "room-ended",         "summary-ready",     "error",
-                                              "transcript",         "recording-started", "recording-ready"};
+// The six event types of the spec, `transcript` (a recognised sentence), the recording's two, and the main
+// app's removing and readmitting a participant.
+inline constexpr const char* kEventTypes[] = {
+    "participant-joined",  "participant-left",      "room-started",
+    "room-ended",          "summary-ready",         "error",
+    "transcript",          "recording-started",     "recording-ready",
+    "participant-removed", "participant-readmitted"};
 bool isEventType(const std::string& type);
 
 struct Event {

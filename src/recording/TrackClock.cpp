@@ -1,5 +1,8 @@
 #include "recording/TrackClock.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace rooms::recording {
 
 TrackClock::TrackClock(uint32_t clockRate) : clockRate_(clockRate == 0 ? 90000 : clockRate) {}
@@ -25,7 +28,23 @@ void TrackClock::onPacket(uint32_t timestamp, int64_t arrivalMs) {
 }
 
 void TrackClock::onSenderReport(uint64_t ntp, uint32_t timestamp) {
-  report_ = Anchor{unwrap(timestamp), ntpToMs(ntp)};
+  const double offset =
+      static_cast<double>(ntpToMs(ntp)) - static_cast<double>(unwrap(timestamp)) * 1000.0 / clockRate_;
+  if (reports_ > 0 && std::abs(offset - medianOffset()) > kDiscontinuityMs) {
+    reports_ = 0;
+    nextSlot_ = 0;
+  }
+  offsets_[nextSlot_] = offset;
+  nextSlot_ = (nextSlot_ + 1) % kReportWindow;
+  reports_ = std::min(reports_ + 1, kReportWindow);
+}
+
+double TrackClock::medianOffset() const {
+  std::array<double, kReportWindow> sorted{};
+  std::copy_n(offsets_.begin(), reports_, sorted.begin());
+  std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(reports_));
+  const size_t mid = reports_ / 2;
+  return reports_ % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 int64_t TrackClock::toMs(int64_t ticks) const {
@@ -33,8 +52,8 @@ int64_t TrackClock::toMs(int64_t ticks) const {
 }
 
 std::optional<int64_t> TrackClock::senderMs(uint32_t timestamp) {
-  if (!report_) return std::nullopt;
-  return report_->ms + toMs(unwrap(timestamp) - report_->timestamp);
+  if (reports_ == 0) return std::nullopt;
+  return std::llround(medianOffset() + static_cast<double>(unwrap(timestamp)) * 1000.0 / clockRate_);
 }
 
 std::optional<int64_t> TrackClock::arrivalMs(uint32_t timestamp) {

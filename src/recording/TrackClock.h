@@ -4,6 +4,14 @@
 // which all streams of one sender share, so audio and video mapped through their reports line up as they
 // were captured. Before a stream's first report its first packet's arrival is the best guess. Recorder
 // thread only.
+//
+// Each report is one sample of the offset between the stream's clock and NTP, and browsers' samples jitter
+// by several milliseconds (Chromium derives an audio report's RTP timestamp from its last capture). The
+// mapping uses the median offset of the last kReportWindow reports: robust to one bad report, and it still
+// follows a sender clock that drifts slowly. A report far from the rest (kDiscontinuityMs: a sender that
+// restarted its clocks) starts the window over.
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 
@@ -17,7 +25,7 @@ class TrackClock {
   int64_t unwrap(uint32_t timestamp);
   void onPacket(uint32_t timestamp, int64_t arrivalMs);
   void onSenderReport(uint64_t ntp, uint32_t timestamp);
-  bool hasSenderReport() const { return report_.has_value(); }
+  bool hasSenderReport() const { return reports_ > 0; }
 
   // The sender's NTP time in ms of timestamp; nullopt before a report.
   std::optional<int64_t> senderMs(uint32_t timestamp);
@@ -27,17 +35,24 @@ class TrackClock {
   // NTP (32.32 fixed point) to ms.
   static int64_t ntpToMs(uint64_t ntp);
 
+  static constexpr size_t kReportWindow = 9;
+  static constexpr int64_t kDiscontinuityMs = 1000;
+
  private:
   struct Anchor {
     int64_t timestamp = 0;  // unwrapped
     int64_t ms = 0;
   };
   int64_t toMs(int64_t ticks) const;
+  double medianOffset() const;
 
   uint32_t clockRate_;
   std::optional<uint32_t> last_;
   int64_t cycles_ = 0;
-  std::optional<Anchor> report_;
+  // NTP ms minus the report's timestamp in ms, for the last reports (a ring of kReportWindow).
+  std::array<double, kReportWindow> offsets_{};
+  size_t reports_ = 0;  // in the window
+  size_t nextSlot_ = 0;
   std::optional<Anchor> arrival_;
 };
 

@@ -39,5 +39,31 @@ TEST(TrackClockTest, SenderReportsPutTwoStreamsOnTheSenderClock) {
   EXPECT_EQ(TrackClock::ntpToMs(ntp), 3900000000LL * 1000 + 500);
 }
 
+TEST(TrackClockTest, JitteringReportsAreSmoothedByTheirMedian) {
+  // One report a second whose NTP time is off by up to +-15 ms (one of them by 80 ms): the mapping stays
+  // within a couple of ms of the true clock instead of jumping with each report.
+  TrackClock audio(48000);
+  const int64_t jitterMs[] = {0, 12, -15, 7, 80, -9, 14, -4, 3, -12, 10, 0};
+  const uint64_t base = uint64_t{3900000000} << 32;
+  const auto ntpAt = [&](int64_t ms) { return base + (static_cast<uint64_t>(ms) << 32) / 1000; };
+  for (int i = 0; i < 12; ++i) {
+    audio.onSenderReport(ntpAt(i * 1000 + jitterMs[i]), static_cast<uint32_t>(1000 + i * 48000));
+    if (i >= 4) {
+      const int64_t truth = TrackClock::ntpToMs(ntpAt(i * 1000 + 500));
+      EXPECT_LE(std::abs(*audio.senderMs(static_cast<uint32_t>(1000 + i * 48000 + 24000)) - truth), 4) << i;
+    }
+  }
+}
+
+TEST(TrackClockTest, AReportFarFromTheOthersRestartsTheWindow) {
+  // A sender that restarted its clocks: the new mapping applies at once, not after half the window.
+  TrackClock video(90000);
+  const uint64_t base = uint64_t{3900000000} << 32;
+  for (int i = 0; i < 5; ++i)
+    video.onSenderReport(base + (uint64_t{static_cast<uint32_t>(i)} << 32), 90000u * i);
+  video.onSenderReport(base + (uint64_t{100} << 32), 0);
+  EXPECT_EQ(*video.senderMs(0), TrackClock::ntpToMs(base + (uint64_t{100} << 32)));
+}
+
 }  // namespace
 }  // namespace rooms::recording
