@@ -143,7 +143,9 @@ describe('listing rooms', () => {
 
       const all = (await c.listRooms()).rooms;
       assert.deepEqual(all.map((r) => r.roomId), [...ids].reverse());
-      for (let i = 1; i < all.length; i++) assert.ok(all[i - 1].createdAt >= all[i].createdAt, 'createdAt newest first');
+      for (let i = 1; i < all.length; i++) {
+        assert.ok(Date.parse(all[i - 1].createdAt) >= Date.parse(all[i].createdAt), 'createdAt newest first');
+      }
       const byId = new Map(all.map((r) => [r.roomId, r]));
       for (const r of all) {
         assert.match(r.createdAt, ISO);
