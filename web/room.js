@@ -292,8 +292,13 @@ async function onWelcome(data) {
       view.setNotice('Your camera and microphone could not be started; others will not see or hear you.');
     }
   }
-  // A newer welcome (the socket came back meanwhile) or a final state wins.
-  if (seq !== room.welcomes || ['ended', 'removed', 'left', 'error'].includes(room.state)) return;
+  // A newer welcome (the socket came back meanwhile) or a final state wins. A final state reached while the
+  // camera was starting found no media to stop: release it here, or the camera stays on after the call.
+  if (['ended', 'removed', 'left', 'error'].includes(room.state)) {
+    media?.stop();
+    return;
+  }
+  if (seq !== room.welcomes) return;
 
   // Every signaling session gets a fresh peer connection: the server's state belongs to the socket.
   conn?.close();
