@@ -7,7 +7,7 @@ import {
   BadRequest, Conflict, RateLimited, RecordingNotFound, RoomNotFound, RoomService, ServiceUnavailable, Unauthorized,
 } from '../src/index.js';
 import {
-  LIST_LIMIT_MAX, LIST_LIMIT_MIN, REMOVABLE_ROLES, REMOVE_REASON_MAX, ROOM_STATUSES,
+  CONTROL, LIST_LIMIT_MAX, LIST_LIMIT_MIN, REMOVABLE_ROLES, REMOVE_REASON_MAX, ROOM_STATUSES,
 } from '../src/admin.js';
 import { LINK_EXPIRES_MAX, LINK_EXPIRES_MIN } from '../src/recordings.js';
 
@@ -484,6 +484,7 @@ async function participants(rooms, args, o, print) {
   if (o.reason !== undefined && [...o.reason].length > REMOVE_REASON_MAX) {
     throw new UsageError(`--reason must be at most ${REMOVE_REASON_MAX} characters`);
   }
+  if (o.reason !== undefined && CONTROL.test(o.reason)) throw new UsageError('--reason must be one line, without control characters');
   const r = await rooms.removeParticipant(roomId, role, { reason: o.reason, allowRejoin: Boolean(o['allow-rejoin']) });
   print(r, (x) => keyValues([
     ['roomId', x.roomId], ['role', x.role], ['participantId', x.participantId],

@@ -13,6 +13,8 @@ export const REMOVABLE_ROLES = Object.freeze(['coach', 'client']);
 /** A removal's reason is shown on the removed participant's page; the service refuses longer ones. */
 export const REMOVE_REASON_MAX = 200;
 
+export const CONTROL = /[\u0000-\u001f\u007f]/;
+
 export const PARTICIPANT_EVENT_TYPES = Object.freeze(['participant-removed', 'participant-readmitted']);
 
 const checkRoomId = (roomId) => {
@@ -75,6 +77,8 @@ export function removeBody({ reason, allowRejoin } = {}) {
   const body = {};
   if (reason !== undefined && reason !== null) {
     if (typeof reason !== 'string') throw new TypeError('reason must be a string (shown to the removed participant)');
+    // One line of text on their page: the service refuses control characters, line breaks included.
+    if (CONTROL.test(reason)) throw new RangeError('reason must not contain control characters (line breaks included)');
     // Characters as a person counts them (code points), not UTF-16 units.
     const length = [...reason].length;
     if (length > REMOVE_REASON_MAX) {
