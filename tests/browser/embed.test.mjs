@@ -9,13 +9,17 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { HOST, httpRequest, sleep, startRoomsd, waitUntil, withTimeout } from '../integration/helpers/roomsd.mjs';
+import { HOST, REPO_ROOT, httpRequest, sleep, startRoomsd, waitUntil, withTimeout } from '../integration/helpers/roomsd.mjs';
 import { closeBrowser, launchChromium, newParticipantPage, onServer, pageLog, receivedMedia, screenshot } from './helpers/browser.mjs';
 
 const T = { timeout: 120000 };
 const ALLOW = 'camera; microphone; display-capture; autoplay';
+// This checkout's page, also when build/ belongs to another checkout (a git worktree sharing its build), whose
+// web/ roomsd would serve by default.
+const WEB_DIR = path.join(REPO_ROOT, 'web');
 
 let server;
 let browser;
@@ -40,6 +44,7 @@ before(async () => {
     env: {
       ROOMS_ANNOUNCED_IP: '127.0.0.1',
       ROOMS_FRAME_ANCESTORS: mainOrigin,
+      ROOMS_WEB_DIR: WEB_DIR,
       ROOMS_RECONNECT_GRACE_SECONDS: '5',
     },
   });
@@ -233,7 +238,7 @@ describe('the room page embedded in another origin\'s page', () => {
   });
 
   it('without ROOMS_FRAME_ANCESTORS the page forbids framing, and Chromium keeps it out of the frame', T, async () => {
-    const plain = await startRoomsd({ env: { ROOMS_ANNOUNCED_IP: '127.0.0.1' } });
+    const plain = await startRoomsd({ env: { ROOMS_ANNOUNCED_IP: '127.0.0.1', ROOMS_WEB_DIR: WEB_DIR } });
     let page;
     try {
       const res = await httpRequest({ port: plain.port, path: `/room/${crypto.randomUUID()}?token=x` });
