@@ -1,5 +1,9 @@
 // The room page: wires the signaling socket, the peer connection, local media and the view together.
 // Served as /web/room.js by roomsd; the page itself is /room/{roomId}?token={participant JWT}.
+//
+// The main app may show this page in an iframe of its own site (ROOMS_FRAME_ANCESTORS, docs/api.md
+// "Embedding the room page"). A cross-origin or sandboxed frame throws on window.top/parent's properties and on
+// localStorage/sessionStorage/cookies, so the page uses none of them: all its state lives in this module.
 import { CLOSE, SignalingClient } from './js/SignalingClient.js';
 import { RoomConnection } from './js/RoomConnection.js';
 import { LocalMedia } from './js/LocalMedia.js';
@@ -39,7 +43,7 @@ const roomId = pathParts[0] === 'room' && pathParts[1] ? decodeURIComponent(path
 const token = new URLSearchParams(location.search).get('token') ?? '';
 
 const room = {
-  state: 'loading', // loading | connected | reconnecting | ended | left | error
+  state: 'loading', // loading | connected | reconnecting | ended | removed | left | error
   self: null, // {participantId, role, name, permissions, sessionId}
   info: null, // welcome.room ({status, aiOrb, transcription, recording}), kept current by room-updated
   recording: null, // whether the session is being recorded (null before the first welcome)
@@ -50,6 +54,7 @@ const room = {
   socketDown: false,
   iceDown: false,
   error: null, // {code, reason} of a final close
+  removed: null, // {reason, allowRejoin} once the main app removed this participant
   captions: [], // caption frames received (live transcription), newest last
 };
 
@@ -84,6 +89,7 @@ window.__room = {
   get error() { return room.error; },
   get captions() { return room.captions.map((c) => ({ ...c })); },
   get recording() { return room.recording === true; },
+  get removed() { return room.removed ? { ...room.removed } : null; },
   get pc() { return conn?.pc ?? null; },
   stats: async () => (conn && !conn.closed ? conn.stats() : emptyStats()),
 };
@@ -169,6 +175,11 @@ signaling.addEventListener('closed', (ev) => {
     ended();
     return;
   }
+  if (code === CLOSE.REMOVED) {
+    // The `removed` frame comes first and is handled there; a close without it still says what happened.
+    removed({ reason: '', allowRejoin: false });
+    return;
+  }
   fail(code, reason);
 });
 
@@ -221,6 +232,9 @@ function onFrame(type, data) {
       break;
     case 'room-ended':
       ended(data?.reason);
+      break;
+    case 'removed':
+      removed(data);
       break;
     case 'caption':
       if (data?.text) {
@@ -278,8 +292,13 @@ async function onWelcome(data) {
       view.setNotice('Your camera and microphone could not be started; others will not see or hear you.');
     }
   }
-  // A newer welcome (the socket came back meanwhile) or a final state wins.
-  if (seq !== room.welcomes || ['ended', 'left', 'error'].includes(room.state)) return;
+  // A newer welcome (the socket came back meanwhile) or a final state wins. A final state reached while the
+  // camera was starting found no media to stop: release it here, or the camera stays on after the call.
+  if (['ended', 'removed', 'left', 'error'].includes(room.state)) {
+    media?.stop();
+    return;
+  }
+  if (seq !== room.welcomes) return;
 
   // Every signaling session gets a fresh peer connection: the server's state belongs to the socket.
   conn?.close();
@@ -384,6 +403,20 @@ function ended(reason) {
   teardown();
   setState('ended');
   view.showScreen('ended', { message: ENDED_REASONS[reason] ?? 'The session has ended.' });
+}
+
+// Removed by the main app (docs/signaling.md, close 4012): never reconnect, since a blocked seat is refused
+// at every try; with allowRejoin a reload joins again.
+function removed(data) {
+  if (room.state === 'removed') return;
+  room.removed = {
+    reason: typeof data?.reason === 'string' ? data.reason : '',
+    allowRejoin: data?.allowRejoin === true,
+  };
+  signaling.close(CLOSE.NORMAL, 'removed');
+  teardown();
+  setState('removed');
+  view.showScreen('removed', { removed: room.removed });
 }
 
 function fail(code, reason) {

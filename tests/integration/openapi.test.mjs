@@ -90,8 +90,8 @@ describe('docs/openapi.yaml', () => {
     const status = {
       roomId: 'r', sessionId: 's', status: 'waiting',
       participants: {
-        coach: { id: 'c', connected: false, joinedAt: null, leftAt: null, totalDuration: 0 },
-        client: { id: 'k', connected: false, joinedAt: null, leftAt: null, totalDuration: 0 },
+        coach: { id: 'c', connected: false, joinedAt: null, leftAt: null, totalDuration: 0, removed: null },
+        client: { id: 'k', connected: false, joinedAt: null, leftAt: null, totalDuration: 0, removed: null },
         aiOrb: { enabled: true, connected: false, joinedAt: null, leftAt: null, participationPercentage: 0 },
       },
       actualStartTime: null, currentDuration: 0, scheduledStartTime: '2030-01-01T00:00:00Z', endedAt: null,
@@ -105,6 +105,13 @@ describe('docs/openapi.yaml', () => {
     const { recording, ...withoutRecording } = status;
     assert.equal(recording, false);
     assert.throws(() => expectValid('GET', '/api/rooms/{roomId}/status', 200, withoutRecording), 'status says whether it records');
+    // A seat blocked by a removal (issue 18) says since when and why.
+    const blocked = { ...status.participants.client, removed: { at: '2030-01-01T00:00:00Z', reason: 'off topic' } };
+    expectValid('GET', '/api/rooms/{roomId}/status', 200, { ...status, participants: { ...status.participants, client: blocked } });
+    const { removed, ...unsaid } = status.participants.coach;
+    assert.equal(removed, null);
+    assert.throws(() => expectValid('GET', '/api/rooms/{roomId}/status', 200, { ...status, participants: { ...status.participants, coach: unsaid } }),
+      'status says whether a seat is blocked');
     assert.throws(() => expectSchema('EventFrame', { id: 1, type: 'room-started', data: { roomId: 'r' } }));
     expectSchema('EventFrame', { id: 1, type: 'room-started', data: { roomId: 'r', timestamp: '2030-01-01T00:00:00Z' } });
   });

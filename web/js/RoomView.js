@@ -44,6 +44,7 @@ export class RoomView {
     $('btn-leave').addEventListener('click', () => this.on.leave());
     $('btn-devices').addEventListener('click', () => this.#toggleDevicePanel());
     $('btn-rejoin').addEventListener('click', () => this.on.rejoin());
+    $('btn-removed-rejoin').addEventListener('click', () => this.on.rejoin());
     $('enable-audio').addEventListener('click', () => this.#enableAudio());
     $('mic-select').addEventListener('change', (e) => this.on.selectDevice('audio', e.target.value));
     $('cam-select').addEventListener('change', (e) => this.on.selectDevice('video', e.target.value));
@@ -51,10 +52,10 @@ export class RoomView {
 
   // ---- screens ------------------------------------------------------------------------------------
 
-  // name: null (the call), 'loading', 'error', 'ended' or 'left'
-  showScreen(name, { title, message, code } = {}) {
+  // name: null (the call), 'loading', 'error', 'ended', 'removed' or 'left'. removed: {reason, allowRejoin}.
+  showScreen(name, { title, message, code, removed } = {}) {
     this.app.dataset.screen = name ?? 'call';
-    for (const s of ['loading', 'error', 'ended', 'left']) $(`screen-${s}`).hidden = s !== name;
+    for (const s of ['loading', 'error', 'ended', 'removed', 'left']) $(`screen-${s}`).hidden = s !== name;
     $('call').hidden = name !== null;
     if (name === 'error') {
       $('error-title').textContent = title ?? 'Something went wrong';
@@ -62,6 +63,15 @@ export class RoomView {
       $('screen-error').dataset.code = code ?? '';
     }
     if (name === 'ended' && message) $('ended-message').textContent = message;
+    if (name === 'removed') {
+      // The reason is the main app's free text: shown as text, never as markup.
+      const reason = typeof removed?.reason === 'string' ? removed.reason.trim() : '';
+      $('removed-reason').hidden = reason === '';
+      $('removed-reason').textContent = reason === '' ? '' : `Reason: ${reason}`;
+      const rejoin = removed?.allowRejoin === true;
+      $('removed-hint').textContent = rejoin ? 'You may rejoin by reloading this page.' : 'You can close this window.';
+      $('btn-removed-rejoin').hidden = !rejoin;
+    }
     if (name === 'loading' && message) $('loading-message').textContent = message;
     if (name !== null) this.setReconnecting(false);
   }

@@ -6,6 +6,9 @@
 //   reconnecting  {attempt, delayMs, code, reason}: the socket dropped abnormally; another try follows
 //   closed        {code, reason}: final, no more tries (1000 after close(), or one of FINAL_CLOSE_CODES)
 //
+// A removed participant (POST .../participants/{role}/remove) gets a `removed` frame, then close 4012; the
+// same happens at every later try while the seat is blocked, so 4012 is final: retrying could never work.
+//
 // Reconnects with exponential backoff on any close except 1000 and the final codes below. A socket that
 // closes before it ever opened may be a refused upgrade (401/403/404/410): the browser cannot read that
 // status, so the client asks the join check (POST /room/{roomId}/join) why and maps the answer to the
@@ -20,10 +23,12 @@ export const CLOSE = Object.freeze({
   REPLACED: 4009,
   ROOM_ENDED: 4010,
   TRANSPORT_FAILED: 4011,
+  REMOVED: 4012,
 });
 
 export const FINAL_CLOSE_CODES = new Set([
   CLOSE.NORMAL, CLOSE.TOKEN_INVALID, CLOSE.WRONG_ROOM, CLOSE.ROOM_NOT_FOUND, CLOSE.REPLACED, CLOSE.ROOM_ENDED,
+  CLOSE.REMOVED,
 ]);
 
 const JOIN_STATUS_TO_CLOSE = { 401: CLOSE.TOKEN_INVALID, 403: CLOSE.WRONG_ROOM, 404: CLOSE.ROOM_NOT_FOUND, 410: CLOSE.ROOM_ENDED };

@@ -6,6 +6,9 @@ import { parseArgs } from 'node:util';
 import {
   BadRequest, Conflict, RateLimited, RecordingNotFound, RoomNotFound, RoomService, ServiceUnavailable, Unauthorized,
 } from '../src/index.js';
+import {
+  CONTROL, LIST_LIMIT_MAX, LIST_LIMIT_MIN, REMOVABLE_ROLES, REMOVE_REASON_MAX, ROOM_STATUSES,
+} from '../src/admin.js';
 import { LINK_EXPIRES_MAX, LINK_EXPIRES_MIN } from '../src/recordings.js';
 
 export const EXIT = Object.freeze({
@@ -50,6 +53,16 @@ Commands:
                               a signed URL that plays without the API key (60 to 604800 s; default 3600)
   recordings ROOM_ID --delete REC_ID
                               delete a recording (not while it is still recording or processing)
+  rooms list [--status waiting,active,ended] [--limit N] [--cursor C] [--all]
+                              the service's rooms, newest first: one page of --limit (1 to 200,
+                              default 50; the next page's --cursor is printed under the table), or
+                              every page with --all
+  participants remove ROOM_ID coach|client [--reason TEXT] [--allow-rejoin]
+                              disconnect a participant (their page says they were removed, with the
+                              reason, at most 200 characters); the seat stays blocked until readmitted,
+                              unless --allow-rejoin
+  participants readmit ROOM_ID coach|client
+                              lift a removal's block: the participant may join again
   health                      the service's health (needs no key)
 
 Options:
@@ -85,7 +98,7 @@ class CliError extends Error {
 
 export const EVENT_TYPES = Object.freeze([
   'room-started', 'participant-joined', 'participant-left', 'transcript', 'error', 'room-ended', 'summary-ready',
-  'recording-started', 'recording-ready',
+  'recording-started', 'recording-ready', 'participant-removed', 'participant-readmitted',
 ]);
 const RECONNECTS_ONCE_CONNECTED = 30;
 
@@ -125,6 +138,10 @@ const OPTIONS = {
   link: { type: 'string' },
   'expires-in': { type: 'string' },
   delete: { type: 'string' },
+  status: { type: 'string' },
+  cursor: { type: 'string' },
+  all: { type: 'boolean' },
+  'allow-rejoin': { type: 'boolean' },
 };
 
 // ------------------------------------------------------------------------------------------------------
@@ -356,6 +373,12 @@ async function main(argv, out, err) {
       case 'recordings':
         requireKey();
         return await recordings(rooms, args, o, print, out, err);
+      case 'rooms':
+        requireKey();
+        return await roomsCommand(rooms, args, o, print);
+      case 'participants':
+        requireKey();
+        return await participants(rooms, args, o, print);
       case 'health': {
         print(await rooms.getHealth(), (h) => keyValues([
           ['status', h.status], ['version', h.version], ['uptime', `${h.uptime} s`], ['activeRooms', h.activeRooms],
@@ -405,6 +428,70 @@ async function webhooks(rooms, args, o, print) {
     default:
       throw new UsageError(sub ? `unknown webhooks command: ${sub}` : 'webhooks needs list, add, remove or deliveries');
   }
+}
+
+// ------------------------------------------------------------------------------------------------------
+// rooms list, participants remove / readmit
+
+async function roomsCommand(rooms, args, o, print) {
+  const [sub, ...rest] = args;
+  if (sub !== 'list') throw new UsageError(sub ? `unknown rooms command: ${sub}` : 'rooms needs list');
+  if (rest.length > 0) throw new UsageError(`unexpected argument: ${rest[0]}`);
+  const status = o.status === undefined ? undefined : o.status.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const s of status ?? []) {
+    if (!ROOM_STATUSES.includes(s)) throw new UsageError(`--status must be a comma-separated list of ${ROOM_STATUSES.join(', ')}`);
+  }
+  const limit = int(o.limit, 'limit', { min: LIST_LIMIT_MIN, max: LIST_LIMIT_MAX });
+  if (o.all && o.cursor !== undefined) throw new UsageError('--all starts at the first page: no --cursor');
+  if (o.cursor === '') throw new UsageError('--cursor needs the nextCursor of a previous page');
+  let page;
+  if (o.all) {
+    // --limit is the page size here: the whole list is printed either way.
+    const all = [];
+    for await (const r of rooms.iterateRooms({ status, pageSize: limit })) all.push(r);
+    page = { rooms: all, nextCursor: null };
+  } else {
+    page = await rooms.listRooms({ status, limit, cursor: o.cursor });
+  }
+  print(page, (p) => [
+    p.rooms.length === 0 ? '(no rooms)' : table(
+      ['roomId', 'status', 'createdAt', 'scheduledStart', 'actualStart', 'endedAt', 'participants', 'recording'],
+      p.rooms.map((r) => [r.roomId, r.status, r.createdAt, r.scheduledStartTime, r.actualStartTime, r.endedAt,
+        r.participants, r.recording ? 'on' : 'off']),
+    ),
+    ...(p.nextCursor ? ['', `more: --cursor ${p.nextCursor}`] : []),
+  ].join('\n'));
+  return EXIT.OK;
+}
+
+async function participants(rooms, args, o, print) {
+  const [sub, ...rest] = args;
+  if (sub !== 'remove' && sub !== 'readmit') {
+    throw new UsageError(sub ? `unknown participants command: ${sub}` : 'participants needs remove or readmit');
+  }
+  const [roomId, role] = need(rest, 2, 'ROOM_ID and ROLE (coach or client)');
+  if (rest.length > 2) throw new UsageError(`unexpected argument: ${rest[2]}`);
+  if (!REMOVABLE_ROLES.includes(role)) {
+    throw new UsageError(role === 'aiOrb'
+      ? 'the AI Orb is not removed but switched off (PATCH /config: aiOrb.enabled false)'
+      : `the role must be coach or client, not ${role}`);
+  }
+  if (sub === 'readmit') {
+    if (o.reason !== undefined || o['allow-rejoin']) throw new UsageError('--reason and --allow-rejoin go with remove');
+    print(await rooms.readmitParticipant(roomId, role), (r) => `readmitted ${r.role} ${r.participantId}: may join again`);
+    return EXIT.OK;
+  }
+  if (o.reason !== undefined && [...o.reason].length > REMOVE_REASON_MAX) {
+    throw new UsageError(`--reason must be at most ${REMOVE_REASON_MAX} characters`);
+  }
+  if (o.reason !== undefined && CONTROL.test(o.reason)) throw new UsageError('--reason must be one line, without control characters');
+  const r = await rooms.removeParticipant(roomId, role, { reason: o.reason, allowRejoin: Boolean(o['allow-rejoin']) });
+  print(r, (x) => keyValues([
+    ['roomId', x.roomId], ['role', x.role], ['participantId', x.participantId],
+    ['wasConnected', x.wasConnected], ['reason', x.reason === '' ? null : x.reason],
+    ['rejoin', x.allowRejoin ? 'allowed' : 'blocked until readmitted'],
+  ]));
+  return EXIT.OK;
 }
 
 // ------------------------------------------------------------------------------------------------------
@@ -479,8 +566,11 @@ const eventLine = (f) => {
   const d = f.data ?? {};
   const details = [];
   if (d.participantType) details.push(`${d.participantType} ${d.participantId ?? ''}`.trim());
+  else if (d.role) details.push(`${d.role} ${d.participantId ?? ''}`.trim());
   if (d.recordingId) details.push(`${d.recordingId} source=${d.source ?? '-'}`);
-  if (d.reason) details.push(`reason=${d.reason}`);
+  // A removal's reason is free text: quoted when it has spaces, so the line still splits into columns.
+  if (d.reason) details.push(`reason=${/\s/.test(d.reason) ? JSON.stringify(d.reason) : d.reason}`);
+  if (d.allowRejoin !== undefined) details.push(`allowRejoin=${d.allowRejoin}`);
   if (d.duration !== undefined) details.push(`duration=${d.duration}s`);
   if (d.finalDuration !== undefined) details.push(`finalDuration=${d.finalDuration}s`);
   if (d.bytes !== undefined) details.push(`bytes=${d.bytes}`);

@@ -7,6 +7,9 @@ import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 
 import { backoffDelay, setLongTimeout, sleep } from './backoff.js';
+import {
+  checkListLimit, checkStatuses, participantPath, removeBody, roomsListPath,
+} from './admin.js';
 import { CircuitBreaker } from './breaker.js';
 import {
   errorFromResponse, RateLimited, RecordingNotFound, RoomServiceError, ServiceUnavailable,
@@ -578,6 +581,65 @@ export class RoomService extends EventEmitter {
   getWebhookDeliveries(id, { limit } = {}) {
     const q = limit ? `?limit=${Number(limit)}` : '';
     return this.request('GET', `/api/webhooks/${encodeURIComponent(id)}/deliveries${q}`, { what: 'webhook deliveries' });
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Listing rooms, removing and readmitting participants (docs/api.md "Listing rooms", "Removing a
+  // participant").
+
+  /**
+   * One page of the service's rooms, newest created first: {rooms: [RoomSummary], nextCursor}. status: one of
+   * 'waiting' | 'active' | 'ended', several as an array or comma-separated (default all); limit 1..200
+   * (default 50); cursor: a previous page's nextCursor. Checked here first (TypeError / RangeError).
+   */
+  async listRooms({ status, limit, cursor } = {}) {
+    return this.request('GET', roomsListPath({ status, limit, cursor }), { what: 'list rooms' });
+  }
+
+  /**
+   * Every room, page by page (pageSize rooms a request, default the service's 50), as an async iterator of
+   * RoomSummary: `for await (const room of rooms.iterateRooms({status: 'active'}))`. The options are checked
+   * at the call, not at the first step. Ends when a page has no nextCursor. A service that handed back a
+   * cursor it already gave would loop forever here, so that is thrown (code 'cursor_loop') instead.
+   */
+  iterateRooms({ status, pageSize } = {}) {
+    checkStatuses(status);
+    checkListLimit(pageSize, 'pageSize');
+    return this.#pages(status, pageSize);
+  }
+
+  async *#pages(status, pageSize) {
+    const seen = new Set();
+    let cursor;
+    for (;;) {
+      const page = await this.listRooms({ status, limit: pageSize, cursor });
+      yield* page.rooms ?? [];
+      if (page.nextCursor === null || page.nextCursor === undefined) return;
+      if (seen.has(page.nextCursor)) {
+        throw new RoomServiceError(`list rooms: the service returned the cursor ${JSON.stringify(page.nextCursor)} twice`,
+          { code: 'cursor_loop' });
+      }
+      seen.add(page.nextCursor);
+      cursor = page.nextCursor;
+    }
+  }
+
+  /**
+   * Removes the coach or the client: their page gets a `removed` frame and closes (4012), and unless
+   * allowRejoin the seat stays blocked (also across a restart of the service) until readmitParticipant.
+   * reason (at most 200 characters) is shown on their page. Resolves {roomId, role, participantId, removed:
+   * true, wasConnected, allowRejoin, reason}. Retried: removing twice leaves the same state (a retry after a
+   * lost answer reports wasConnected false, since the first attempt already disconnected them).
+   */
+  async removeParticipant(roomId, role, { reason, allowRejoin } = {}) {
+    const path = participantPath(roomId, role, 'remove');
+    return this.request('POST', path, { body: removeBody({ reason, allowRejoin }), idempotent: true, what: 'remove participant' });
+  }
+
+  /** Lifts a removal's block: {roomId, role, participantId, removed: false}. A seat not blocked answers the same. */
+  async readmitParticipant(roomId, role) {
+    const path = participantPath(roomId, role, 'readmit');
+    return this.request('POST', path, { idempotent: true, what: 'readmit participant' });
   }
 
   // ---------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ export type Personality = 'supportive' | 'direct' | 'reflective';
 export type EndReason = 'session_completed' | 'timeout' | 'error' | 'cancelled';
 export type RoomEventType =
   | 'participant-joined' | 'participant-left' | 'room-started' | 'room-ended' | 'summary-ready' | 'error'
-  | 'transcript' | 'recording-started' | 'recording-ready';
+  | 'transcript' | 'recording-started' | 'recording-ready' | 'participant-removed' | 'participant-readmitted';
 
 /** Each event's data (docs/api.md "Events"). */
 export interface RoomEventPayloads {
@@ -22,9 +22,18 @@ export interface RoomEventPayloads {
     roomId: string; participantId: string; participantType: ParticipantRole | 'aiOrb'; timestamp: string;
     /** Seconds of the stay that ended. */
     duration: number;
-    /** e.g. 'left', 'room_ended', 'server_restart'. */
+    /** e.g. 'left', 'room_ended', 'server_restart', 'removed' (removeParticipant). */
     reason: string;
   };
+  /** removeParticipant: the seat's page was closed (4012); unless allowRejoin the seat stays blocked. */
+  'participant-removed': {
+    roomId: string; participantId: string; role: ParticipantRole;
+    /** Shown on the removed participant's page ('' when none was given). */
+    reason: string;
+    allowRejoin: boolean; timestamp: string;
+  };
+  /** readmitParticipant: the seat's block was lifted. */
+  'participant-readmitted': { roomId: string; participantId: string; role: ParticipantRole; timestamp: string };
   'room-ended': {
     roomId: string; timestamp: string; reason: EndReason | string; summaryReady: boolean; requestedBy: string;
     finalDuration: number; detail?: string;
@@ -206,6 +215,8 @@ export interface SeatStatus {
   joinedAt: string | null;
   leftAt: string | null;
   totalDuration: number;
+  /** While the seat is blocked by removeParticipant (without allowRejoin): when, and the reason given. */
+  removed: { at: string; reason: string } | null;
 }
 
 export interface RoomStatus {
@@ -224,6 +235,65 @@ export interface RoomStatus {
   endReason?: string | null;
   /** Recording right now (features.recording on and tracks being written). */
   recording: boolean;
+}
+
+/** The public statuses of a room (a pre-warmed room reads 'waiting'). */
+export type RoomStatusName = 'waiting' | 'active' | 'ended';
+
+/** One room of listRooms / iterateRooms. */
+export interface RoomSummary {
+  roomId: string;
+  sessionId: string;
+  status: RoomStatusName;
+  createdAt: string;
+  scheduledStartTime: string | null;
+  actualStartTime: string | null;
+  endedAt: string | null;
+  /** Participants connected now (0 once ended). */
+  participants: number;
+  /** Recording right now. */
+  recording: boolean;
+}
+
+export interface RoomList {
+  /** Newest created first. */
+  rooms: RoomSummary[];
+  /** Pass as cursor for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface ListRoomsOptions {
+  /** One status, several (an array or comma-separated); default all. */
+  status?: RoomStatusName | RoomStatusName[] | string;
+  /** 1..200, default 50. */
+  limit?: number;
+  /** nextCursor of the previous page. */
+  cursor?: string;
+}
+
+export interface RemoveParticipantOptions {
+  /** At most 200 characters; shown on the removed participant's page. */
+  reason?: string;
+  /** Let them join again at once (default false: the seat stays blocked until readmitParticipant). */
+  allowRejoin?: boolean;
+}
+
+export interface RemoveParticipantResult {
+  roomId: string;
+  role: ParticipantRole;
+  participantId: string;
+  removed: true;
+  /** Whether the seat had an open connection that was closed. */
+  wasConnected: boolean;
+  allowRejoin: boolean;
+  reason: string;
+}
+
+export interface ReadmitParticipantResult {
+  roomId: string;
+  role: ParticipantRole;
+  participantId: string;
+  removed: false;
 }
 
 export interface SessionSummary {
@@ -579,6 +649,14 @@ export class RoomService extends EventEmitter {
   listWebhooks(): Promise<{ webhooks: Webhook[] }>;
   deleteWebhook(id: string): Promise<{ success: true; id: string }>;
   getWebhookDeliveries(id: string, options?: { limit?: number }): Promise<{ deliveries: Delivery[]; [k: string]: unknown }>;
+  /** One page, newest first; options checked before sending (TypeError, RangeError). */
+  listRooms(options?: ListRoomsOptions): Promise<RoomList>;
+  /** Every room, following nextCursor page by page (pageSize 1..200, default the service's 50). */
+  iterateRooms(options?: { status?: ListRoomsOptions['status']; pageSize?: number }): AsyncGenerator<RoomSummary, void, undefined>;
+  /** 'coach' or 'client' only (the AI Orb: updateRoomConfig). Retried (idempotent). */
+  removeParticipant(roomId: string, role: ParticipantRole, options?: RemoveParticipantOptions): Promise<RemoveParticipantResult>;
+  /** Lifts the block of a removal; a seat not blocked answers the same. Retried. */
+  readmitParticipant(roomId: string, role: ParticipantRole): Promise<ReadmitParticipantResult>;
   listRecordings(roomId: string): Promise<RecordingList>;
   downloadRecording(roomId: string, recordingId: string, options?: DownloadOptions & { to?: undefined }): Promise<DownloadedRecording>;
   downloadRecording(roomId: string, recordingId: string, options: DownloadOptions & { to: string }): Promise<SavedRecording>;

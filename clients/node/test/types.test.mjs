@@ -99,7 +99,18 @@ rooms.subscribeToRoomEvents('r', {
 export function handle(e: RoomEvent): string {
   if (e.type === 'participant-left') return e.data.reason;
   if (e.type === 'recording-ready') return e.data.downloadPath;
+  if (e.type === 'participant-removed') return e.data.allowRejoin ? '' : e.data.reason;
+  if (e.type === 'participant-readmitted') return e.data.role;
   return e.type;
+}
+export async function admin(): Promise<number> {
+  const page = await rooms.listRooms({ status: ['waiting', 'active'], limit: 20 });
+  let n = page.rooms.length + (page.nextCursor === null ? 0 : 1);
+  for await (const room of rooms.iterateRooms({ status: 'ended', pageSize: 100 })) n += room.participants;
+  const removed = await rooms.removeParticipant('r', 'client', { reason: 'Off topic', allowRejoin: false });
+  const back = await rooms.readmitParticipant('r', removed.role);
+  const status = await rooms.getRoomStatus('r');
+  return n + (removed.wasConnected ? 1 : 0) + (back.removed ? 1 : 0) + (status.participants.client.removed?.reason.length ?? 0);
 }
 export async function recordings(): Promise<number> {
   const list = await rooms.listRecordings('r');
