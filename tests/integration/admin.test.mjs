@@ -61,7 +61,7 @@ describe('GET /api/rooms', () => {
       ['limit=ten', 'invalid_query'], ['page=2', 'invalid_query'], ['cursor=x', 'invalid_cursor'], ['cursor=12.bad%20id', 'invalid_cursor']]) {
       const res = await server.api('GET', `/api/rooms?${q}`);
       assert.equal(res.status, 400, `${q}: ${res.text}`);
-      assert.equal(res.json.error, code, q);
+      assert.equal(res.json.error.code, code, q);
     }
     assert.equal((await server.api('GET', '/api/rooms', { noAuth: true })).status, 401);
   });
@@ -81,7 +81,7 @@ describe('removing a participant', () => {
       const res = await s.api('POST', `/api/rooms/${r.roomId}/participants/client/remove`, { json: { reason: 'Please rebook with your coach' } });
       assert.equal(res.status, 200, res.text);
       assert.deepEqual(res.json, {
-        roomId: r.roomId, role: 'client', participantId: r.body.clientId, removed: true, wasConnected: true,
+        roomId: r.roomId, role: 'client', participantId: r.body.participants.client.id, removed: true, wasConnected: true,
         allowRejoin: false, reason: 'Please rebook with your coach',
       });
       const removed = await client.waitFor((fs) => fs.some((f) => f.type === 'removed'), 5000, 'the removed frame');
@@ -109,7 +109,7 @@ describe('removing a participant', () => {
 
       const readmit = await s.api('POST', `/api/rooms/${r.roomId}/participants/client/readmit`);
       assert.equal(readmit.status, 200, readmit.text);
-      assert.deepEqual(readmit.json, { roomId: r.roomId, role: 'client', participantId: r.body.clientId, removed: false });
+      assert.deepEqual(readmit.json, { roomId: r.roomId, role: 'client', participantId: r.body.participants.client.id, removed: false });
       status = await s.status(r.roomId);
       assert.equal(status.participants.client.removed, null);
       const back = await openWebSocket(s.port, signalPath(r, 'client'));
@@ -150,14 +150,14 @@ describe('removing a participant', () => {
     ]) {
       const res2 = await server.api('POST', p, { json });
       assert.equal(res2.status, status, `${p} ${JSON.stringify(json)}: ${res2.text}`);
-      assert.equal(res2.json.error, code, p);
+      assert.equal(res2.json.error.code, code, p);
     }
     // 200 characters (not bytes) is the limit.
     assert.equal((await server.api('POST', `${base}/client/remove`, { json: { reason: 'é'.repeat(200), allowRejoin: true } })).status, 200);
     await server.endRoom(r.roomId);
     const ended = await server.api('POST', `${base}/client/remove`, { json: {} });
     assert.equal(ended.status, 409);
-    assert.equal(ended.json.error, 'room_ended');
+    assert.equal(ended.json.error.code, 'room_ended');
   });
 });
 

@@ -27,13 +27,13 @@ export interface RoomEventPayloads {
   };
   /** removeParticipant: the seat's page was closed (4012); unless allowRejoin the seat stays blocked. */
   'participant-removed': {
-    roomId: string; participantId: string; role: ParticipantRole;
+    roomId: string; participantId: string; participantType: ParticipantRole;
     /** Shown on the removed participant's page ('' when none was given). */
     reason: string;
     allowRejoin: boolean; timestamp: string;
   };
   /** readmitParticipant: the seat's block was lifted. */
-  'participant-readmitted': { roomId: string; participantId: string; role: ParticipantRole; timestamp: string };
+  'participant-readmitted': { roomId: string; participantId: string; participantType: ParticipantRole; timestamp: string };
   'room-ended': {
     roomId: string; timestamp: string; reason: EndReason | string; summaryReady: boolean; requestedBy: string;
     finalDuration: number; detail?: string;

@@ -303,7 +303,7 @@ describe('removing and readmitting participants', () => {
   });
 
   // The payloads on their own, so that a difference in them does not hide the behaviour checked above.
-  it('participant-removed and participant-readmitted carry {participantId, role, ...} as docs and types say', T, async () => {
+  it('participant-removed and participant-readmitted carry {participantId, participantType, ...} as docs and types say', T, async () => {
     const room = await newRoom();
     const events = await server.events(room.roomId, { since: 0 });
     try {
@@ -312,8 +312,8 @@ describe('removing and readmitting participants', () => {
       const frames = await events.waitForType('participant-readmitted', 5000);
       const removed = frames.find((f) => f.type === 'participant-removed');
       const readmitted = frames.find((f) => f.type === 'participant-readmitted');
-      assert.equal(removed.data.role, 'coach', `participant-removed names the seat as role: ${JSON.stringify(removed.data)}`);
-      assert.equal(readmitted.data.role, 'coach', `participant-readmitted names the seat as role: ${JSON.stringify(readmitted.data)}`);
+      assert.equal(removed.data.participantType, 'coach', `participant-removed names the seat as participantType: ${JSON.stringify(removed.data)}`);
+      assert.equal(readmitted.data.participantType, 'coach', `participant-readmitted names the seat as participantType: ${JSON.stringify(readmitted.data)}`);
       assert.equal(removed.data.participantId, idOf(room, 'coach'));
       for (const f of [removed, readmitted]) assertDocumentedFrame(f);
     } finally {

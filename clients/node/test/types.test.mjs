@@ -100,7 +100,7 @@ export function handle(e: RoomEvent): string {
   if (e.type === 'participant-left') return e.data.reason;
   if (e.type === 'recording-ready') return e.data.downloadPath;
   if (e.type === 'participant-removed') return e.data.allowRejoin ? '' : e.data.reason;
-  if (e.type === 'participant-readmitted') return e.data.role;
+  if (e.type === 'participant-readmitted') return e.data.participantType;
   return e.type;
 }
 export async function admin(): Promise<number> {
