@@ -1,6 +1,6 @@
 // Headless Chromium (Debian's /usr/bin/chromium) through playwright-core, for the room page tests.
 //
-//   const browser = await launchChromium({ fakeAudioWav, fakeVideoY4m });   // fake camera and microphone, no prompts
+//   const browser = await launchChromium({ fakeAudioWav });   // fake camera and microphone, no prompts
 //   const page = await newParticipantPage(browser, url);      // one context per participant
 //   await browser.close();
 //
@@ -15,7 +15,7 @@ import { REPO_ROOT, withTimeout } from '../../integration/helpers/roomsd.mjs';
 export const CHROMIUM_BIN = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'test-artifacts');
 
-export function chromiumArgs({ fakeAudioWav, fakeVideoY4m } = {}) {
+export function chromiumArgs({ fakeAudioWav } = {}) {
   return [
     '--no-sandbox',
     '--use-fake-device-for-media-stream',
@@ -24,19 +24,18 @@ export function chromiumArgs({ fakeAudioWav, fakeVideoY4m } = {}) {
     '--disable-background-networking',
     '--autoplay-policy=no-user-gesture-required',
     ...(fakeAudioWav ? [`--use-file-for-fake-audio-capture=${fakeAudioWav}`] : []),
-    ...(fakeVideoY4m ? [`--use-file-for-fake-video-capture=${fakeVideoY4m}`] : []),
     // For debugging a failing run, e.g. ROOMS_CHROMIUM_ARGS='--enable-logging=stderr --v=1' with DEBUG=pw:browser.
     ...(process.env.ROOMS_CHROMIUM_ARGS ? process.env.ROOMS_CHROMIUM_ARGS.split(' ').filter(Boolean) : []),
   ];
 }
 
-export async function launchChromium({ fakeAudioWav, fakeVideoY4m, timeoutMs = 30000 } = {}) {
+export async function launchChromium({ fakeAudioWav, timeoutMs = 30000 } = {}) {
   if (!fs.existsSync(CHROMIUM_BIN)) throw new Error(`${CHROMIUM_BIN} does not exist (scripts/deps.sh installs chromium)`);
   return chromium.launch({
     executablePath: CHROMIUM_BIN,
     headless: true,
     timeout: timeoutMs,
-    args: chromiumArgs({ fakeAudioWav, fakeVideoY4m }),
+    args: chromiumArgs({ fakeAudioWav }),
   });
 }
 

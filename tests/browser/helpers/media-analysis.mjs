@@ -1,11 +1,7 @@
 // Reads recorded files back with Debian's ffmpeg/ffprobe: what streams and codecs they hold, how long they
 // last, whether they decode cleanly, and when a picture flashes and a tone beeps (for A/V sync).
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { promisify } from 'node:util';
-
-import { writeWav } from './speech.mjs';
 
 const run = promisify(execFile);
 const opts = { maxBuffer: 64 * 1024 * 1024, timeout: 120000 };
@@ -89,30 +85,3 @@ export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length / 2)] : NaN;
 };
-
-// A fake camera and microphone for Chromium's file capture (--use-file-for-fake-video-capture and
-// -audio-capture), both looping every 2 s: the first 100 ms of each loop are a white picture and a 1 kHz
-// tone, the rest dark and silent. Chromium plays both files on its own timers from when the devices open,
-// so the flash and the beep leave the capture together (unlike a canvas and WebAudio in the page, whose
-// render and capture paths add tens of ms of skew that varies between runs).
-export function flashBeepCapture(dir, { width = 640, height = 360, fps = 30, rate = 48000 } = {}) {
-  const y4m = path.join(dir, 'flash.y4m');
-  const wav = path.join(dir, 'beep.wav');
-  const frames = fps * 2;
-  const lit = Math.round(fps * 0.1);
-  const ySize = width * height;
-  const cSize = (width / 2) * (height / 2);
-  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg\n`, 'ascii');
-  const parts = [header];
-  for (let i = 0; i < frames; i++) {
-    const frame = Buffer.alloc(6 + ySize + 2 * cSize, 128);
-    frame.write('FRAME\n', 0, 'ascii');
-    frame.fill(i < lit ? 235 : 40, 6, 6 + ySize);
-    parts.push(frame);
-  }
-  fs.writeFileSync(y4m, Buffer.concat(parts));
-  const samples = new Int16Array(rate * 2);
-  for (let i = 0; i < rate / 10; i++) samples[i] = Math.round(0.8 * 32767 * Math.sin((2 * Math.PI * 1000 * i) / rate));
-  writeWav(wav, samples, rate);
-  return { y4m, wav };
-}

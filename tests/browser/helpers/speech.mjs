@@ -30,7 +30,7 @@ function readWav(file) {
   throw new Error(`${file}: no data chunk`);
 }
 
-export function writeWav(file, samples, rate = RATE) {
+function writeWav(file, samples, rate = RATE) {
   const buf = Buffer.alloc(44 + samples.length * 2);
   buf.write('RIFF', 0, 'ascii');
   buf.writeUInt32LE(36 + samples.length * 2, 4);
