@@ -15,7 +15,7 @@ import { beepTimes, decodeErrors, flashTimes, median, medianLuma, probe, syncOff
 
 const T = { timeout: 240000 };
 // Issue 15's goal. Each file maps its tracks through the median of their last sender reports (TrackClock);
-// with that, seven runs gave medians of 7-34 ms in the participant's file and -17 to 24 ms in the
+// with that, six runs gave medians of 7-34 ms in the participant's file and -17 to 24 ms in the
 // composite. The printed offsets still include Chromium's own skew between canvas capture and WebAudio.
 const SYNC_LIMIT_MS = 60;
 
