@@ -48,46 +48,47 @@ class RtpPacketRing {
   // Producer side. False (and counted) when full or the payload does not fit.
   bool push(int64_t atMs, uint16_t sequence, uint32_t timestamp, bool marker, uint8_t audioLevel,
             std::span<const uint8_t> payload) {
-    const size_t head = head_.load(std::memory_order_relaxed);
-    if (payload.size() > kMaxPayload || head - tail_.load(std::memory_order_acquire) > mask_) {
+    Slot* s = payload.size() <= kMaxPayload ? claim() : nullptr;
+    if (!s) {
       dropped_.fetch_add(1, std::memory_order_relaxed);
       return false;
     }
-    Slot& s = slots_[head & mask_];
-    s.type = SlotType::Media;
-    s.atMs = atMs;
-    s.sequence = sequence;
-    s.timestamp = timestamp;
-    s.marker = marker;
-    s.audioLevel = audioLevel;
-    s.size = static_cast<uint16_t>(payload.size());
-    if (!payload.empty()) std::memcpy(s.payload.data(), payload.data(), payload.size());
-    head_.store(head + 1, std::memory_order_release);
+    s->type = SlotType::Media;
+    s->atMs = atMs;
+    s->sequence = sequence;
+    s->timestamp = timestamp;
+    s->marker = marker;
+    s->audioLevel = audioLevel;
+    s->size = static_cast<uint16_t>(payload.size());
+    if (!payload.empty()) std::memcpy(s->payload.data(), payload.data(), payload.size());
+    publish();
     return true;
   }
 
   // Producer side: a sender report of the stream (RFC 3550 6.4.1), which lets the reader put the stream's
   // timestamps on the sender's clock, the one its other streams share.
   bool pushSenderReport(int64_t atMs, uint64_t ntp, uint32_t timestamp) {
-    const size_t head = head_.load(std::memory_order_relaxed);
-    if (head - tail_.load(std::memory_order_acquire) > mask_) {
+    Slot* s = claim();
+    if (!s) {
       dropped_.fetch_add(1, std::memory_order_relaxed);
       return false;
     }
-    Slot& s = slots_[head & mask_];
-    s.type = SlotType::SenderReport;
-    s.ntp = ntp;
-    s.atMs = atMs;
-    s.timestamp = timestamp;
-    s.size = 0;
-    head_.store(head + 1, std::memory_order_release);
+    s->type = SlotType::SenderReport;
+    s->ntp = ntp;
+    s->atMs = atMs;
+    s->timestamp = timestamp;
+    s->size = 0;
+    publish();
     return true;
   }
 
   // Consumer side: the oldest slot, valid until pop(); nullptr when empty.
   const Slot* front() const {
     const size_t tail = tail_.load(std::memory_order_relaxed);
-    if (tail == head_.load(std::memory_order_acquire)) return nullptr;
+    if (tail == headSeen_) {
+      headSeen_ = head_.load(std::memory_order_acquire);
+      if (tail == headSeen_) return nullptr;
+    }
     return &slots_[tail & mask_];
   }
   void pop() { tail_.store(tail_.load(std::memory_order_relaxed) + 1, std::memory_order_release); }
@@ -99,11 +100,28 @@ class RtpPacketRing {
   uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
  private:
+  // The free slot at head, or nullptr when the ring is full. The consumer's index is read again only when
+  // the last one read says full: each side reads the other's cache line once per batch, not once per
+  // packet, which on the media thread is a cache miss saved per packet.
+  Slot* claim() {
+    const size_t head = head_.load(std::memory_order_relaxed);
+    if (head - tailSeen_ > mask_) {
+      tailSeen_ = tail_.load(std::memory_order_acquire);
+      if (head - tailSeen_ > mask_) return nullptr;
+    }
+    return &slots_[head & mask_];
+  }
+  void publish() { head_.store(head_.load(std::memory_order_relaxed) + 1, std::memory_order_release); }
+
   std::vector<Slot> slots_;
   size_t mask_ = 0;
+  // The producer's line: its index, what it last saw of the consumer's, its drop count.
   alignas(64) std::atomic<size_t> head_{0};
-  alignas(64) std::atomic<size_t> tail_{0};
+  size_t tailSeen_ = 0;
   std::atomic<uint64_t> dropped_{0};
+  // The consumer's line.
+  alignas(64) std::atomic<size_t> tail_{0};
+  mutable size_t headSeen_ = 0;
 };
 
 }  // namespace rooms::rtc
