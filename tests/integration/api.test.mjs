@@ -132,10 +132,10 @@ describe('GET /api/rooms/{roomId}/status', () => {
     assert.equal(s.sessionId, sessionId);
     assert.equal(s.status, 'waiting');
     assert.deepEqual(s.participants.coach, {
-      id: body.participants.coach.id, connected: false, joinedAt: null, leftAt: null, totalDuration: 0,
+      id: body.participants.coach.id, connected: false, joinedAt: null, leftAt: null, totalDuration: 0, removed: null,
     });
     assert.deepEqual(s.participants.client, {
-      id: body.participants.client.id, connected: false, joinedAt: null, leftAt: null, totalDuration: 0,
+      id: body.participants.client.id, connected: false, joinedAt: null, leftAt: null, totalDuration: 0, removed: null,
     });
     assert.deepEqual(s.participants.aiOrb, {
       enabled: true, connected: false, joinedAt: null, leftAt: null, participationPercentage: 0,

@@ -121,7 +121,8 @@ describe('webhook deliveries', () => {
     const hook = await register({ url: rx.url, events: ['*'], secret });
     assert.equal(hook.hasSecret, true);
     assert.deepEqual(hook.events,
-      ['participant-joined', 'participant-left', 'room-started', 'room-ended', 'summary-ready', 'error', 'transcript', 'recording-started', 'recording-ready']);
+      ['participant-joined', 'participant-left', 'room-started', 'room-ended', 'summary-ready', 'error', 'transcript', 'recording-started', 'recording-ready',
+        'participant-removed', 'participant-readmitted']);
     try {
       const { roomId } = await server.createRoom(NO_ORB);
       await server.presence(roomId, 'client', 'connect', 'k1');
