@@ -21,7 +21,7 @@ void ConnectionLimiter::Ticket::authenticated() {
 }
 
 void ConnectionLimiter::Ticket::upgraded(bool apiKey) {
-  entry_->close = nullptr;
+  busy();
   if (apiKey && entry_->addressCounted && !entry_->released) {
     entry_->addressCounted = false;
     owner_.uncountAddress(entry_->address);

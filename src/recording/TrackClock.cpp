@@ -30,13 +30,14 @@ void TrackClock::onPacket(uint32_t timestamp, int64_t arrivalMs) {
 void TrackClock::onSenderReport(uint64_t ntp, uint32_t timestamp) {
   const double offset =
       static_cast<double>(ntpToMs(ntp)) - static_cast<double>(unwrap(timestamp)) * 1000.0 / clockRate_;
-  if (reports_ > 0 && std::abs(offset - medianOffset()) > kDiscontinuityMs) {
+  if (reports_ > 0 && std::abs(offset - offset_) > kDiscontinuityMs) {
     reports_ = 0;
     nextSlot_ = 0;
   }
   offsets_[nextSlot_] = offset;
   nextSlot_ = (nextSlot_ + 1) % kReportWindow;
   reports_ = std::min(reports_ + 1, kReportWindow);
+  offset_ = medianOffset();
 }
 
 double TrackClock::medianOffset() const {
@@ -53,7 +54,7 @@ int64_t TrackClock::toMs(int64_t ticks) const {
 
 std::optional<int64_t> TrackClock::senderMs(uint32_t timestamp) {
   if (reports_ == 0) return std::nullopt;
-  return std::llround(medianOffset() + static_cast<double>(unwrap(timestamp)) * 1000.0 / clockRate_);
+  return std::llround(offset_ + static_cast<double>(unwrap(timestamp)) * 1000.0 / clockRate_);
 }
 
 std::optional<int64_t> TrackClock::arrivalMs(uint32_t timestamp) {

@@ -53,6 +53,7 @@ class TrackClock {
   std::array<double, kReportWindow> offsets_{};
   size_t reports_ = 0;  // in the window
   size_t nextSlot_ = 0;
+  double offset_ = 0;  // the window's median, taken once per report rather than per frame
   std::optional<Anchor> arrival_;
 };
 
