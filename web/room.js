@@ -55,7 +55,7 @@ const room = {
   iceDown: false,
   error: null, // {code, reason} of a final close
   removed: null, // {reason, allowRejoin} once the main app removed this participant
-  captions: [], // caption frames received (live transcription), newest last
+  captions: [], // caption frames received (live transcription, interim and final), newest last, each with receivedAt
 };
 
 let media = null;
@@ -237,11 +237,14 @@ function onFrame(type, data) {
       removed(data);
       break;
     case 'caption':
-      if (data?.text) {
-        room.captions.push(data);
-        if (room.captions.length > 200) room.captions.shift();
-        view.showCaption(data);
-      }
+      // {participantId, role, name, text, startTime, endTime, final, utteranceId}: `final: false` is an interim
+      // caption (the words so far of an utterance still being spoken), replaced by the next one of the same
+      // utteranceId and at last by the final caption. Every frame is kept for the test hook, with when it came.
+      if (!data || typeof data !== 'object') break;
+      room.captions.push({ ...data, receivedAt: Date.now() });
+      if (room.captions.length > 2000) room.captions.shift();
+      if (data.text) view.showCaption(data);
+      else if (data.final !== false) view.endCaption(data.utteranceId);
       break;
     case 'orb-state':
       view.setOrbState(data?.state);

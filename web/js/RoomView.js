@@ -37,6 +37,8 @@ export class RoomView {
     this.tiles = new Map(); // participantId -> tile state
     this.screenTiles = new Map(); // participantId -> screen tile state
     this.audioBlocked = false;
+    this.interimLines = new Map(); // utteranceId -> {line, timer}: interim captions on screen
+    this.finalUtterances = new Set(); // utteranceIds whose final caption came (a late interim is dropped)
     this.app = $('app');
     $('btn-mic').addEventListener('click', () => this.on.toggleMic());
     $('btn-cam').addEventListener('click', () => this.on.toggleCam());
@@ -102,18 +104,78 @@ export class RoomView {
     if (text) this.noticeTimer = setTimeout(() => this.setNotice(null), 6000);
   }
 
-  // Live captions: the last few recognised sentences, each fading after a while.
-  showCaption({ name, role, text }) {
+  // Live captions: the last few recognised sentences, each fading after a while. A caption with `final: false`
+  // is an interim one, the words recognised so far of an utterance still being spoken: it is shown dimmed in a
+  // line of its own per utteranceId, updated in place by the next interim and replaced by the final caption.
+  showCaption({ name, role, text, final, utteranceId }) {
     const box = $('captions');
-    const line = el('p', { class: 'caption', 'data-role': role },
-      el('strong', { text: `${name || ROLE_LABEL[role] || role}: ` }), text);
-    box.append(line);
-    while (box.children.length > 3) box.firstElementChild.remove();
+    const id = utteranceId === undefined || utteranceId === null ? null : String(utteranceId);
+    const interim = final === false;
+    if (interim && (id === null || this.finalUtterances.has(id))) return; // late: its final is already shown
+    const who = el('strong', { text: `${name || ROLE_LABEL[role] || role}: ` });
+    const old = id === null ? null : this.interimLines.get(id);
+    if (interim && old) {
+      old.line.replaceChildren(who, text);
+      this.#expireInterim(id, old);
+      return;
+    }
+    const line = interim
+      // Screen readers hear the final sentence, not every interim update (the box is aria-live).
+      ? el('p', { class: 'caption interim', 'data-role': role, 'data-utterance-id': id, 'aria-hidden': 'true' }, who, text)
+      : el('p', { class: 'caption', 'data-role': role, 'data-utterance-id': id ?? undefined }, who, text);
+    if (old) {
+      clearTimeout(old.timer);
+      this.interimLines.delete(id);
+    }
+    if (old?.line.isConnected) old.line.replaceWith(line);
+    else box.append(line);
+    if (interim) {
+      const entry = { line, timer: 0 };
+      this.interimLines.set(id, entry);
+      this.#expireInterim(id, entry);
+    } else {
+      if (id !== null) this.#rememberFinal(id);
+      setTimeout(() => this.#removeCaptionLine(line), 10000);
+    }
+    // At most three lines: the oldest final ones go first; an utterance being spoken keeps its line.
+    while (box.children.length > 3) {
+      const oldest = [...box.children].find((c) => !c.classList.contains('interim'));
+      if (!oldest) break;
+      oldest.remove();
+    }
     box.hidden = false;
-    setTimeout(() => {
-      line.remove();
-      box.hidden = box.children.length === 0;
+  }
+
+  // A final caption without text (nothing recognised) still ends its utterance's interim line.
+  endCaption(utteranceId) {
+    if (utteranceId === undefined || utteranceId === null) return;
+    const id = String(utteranceId);
+    this.#rememberFinal(id);
+    const old = this.interimLines.get(id);
+    if (!old) return;
+    clearTimeout(old.timer);
+    this.interimLines.delete(id);
+    this.#removeCaptionLine(old.line);
+  }
+
+  // An interim line whose utterance goes quiet without a final caption (a lost frame) does not stay forever.
+  #expireInterim(id, entry) {
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => {
+      if (this.interimLines.get(id) === entry) this.interimLines.delete(id);
+      this.#removeCaptionLine(entry.line);
     }, 10000);
+  }
+
+  #rememberFinal(id) {
+    this.finalUtterances.add(id);
+    if (this.finalUtterances.size > 100) this.finalUtterances.delete(this.finalUtterances.values().next().value);
+  }
+
+  #removeCaptionLine(line) {
+    line.remove();
+    const box = $('captions');
+    box.hidden = box.children.length === 0;
   }
 
   // listening | thinking | waiting | speaking: the orb's tile shows it.

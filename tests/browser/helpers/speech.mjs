@@ -48,9 +48,9 @@ function writeWav(file, samples, rate = RATE) {
   fs.writeFileSync(file, buf);
 }
 
-// Seconds between the first and the last 20 ms frame louder than -45 dBFS: the sentence as spoken, without
-// the synthesiser's leading and trailing silence (pauses between words count, as they do in talk time).
-export function spokenSeconds(samples, rate = RATE) {
+// The first and the last 20 ms frame louder than -45 dBFS: {first, last} in samples (last is the end of its
+// frame), or null when nothing is that loud.
+export function spokenSpan(samples, rate = RATE) {
   const frame = Math.round(rate / 50);
   let first = -1;
   let last = -1;
@@ -63,35 +63,56 @@ export function spokenSeconds(samples, rate = RATE) {
       last = i + frame;
     }
   }
-  return first < 0 ? 0 : (last - first) / rate;
+  return first < 0 ? null : { first, last };
 }
 
-// Synthesises each sentence with flite (voice rms or slt) and joins them with silences. Returns the WAV's
-// path and the seconds of speech it holds.
+// Seconds between the first and the last 20 ms frame louder than -45 dBFS: the sentence as spoken, without
+// the synthesiser's leading and trailing silence (pauses between words count, as they do in talk time).
+export function spokenSeconds(samples, rate = RATE) {
+  const span = spokenSpan(samples, rate);
+  return span ? (span.last - span.first) / rate : 0;
+}
+
+// Synthesises each sentence with flite and joins them with silences. A sentence is a string (said in `voice`,
+// followed by `gapSeconds` of silence) or {text, voice, gapSeconds}: a voice (rms, slt, awb, kal16) and a
+// pause after it of its own, so that one WAV mixes speakers and leaves room for replies. Returns the WAV's
+// path, the seconds of speech it holds, the seconds until its tail of silence (playSeconds), and `sentences`:
+// per sentence {text, voice, start, end, gapSeconds}, where its speech (spokenSpan's -45 dBFS frames) starts
+// and ends in seconds from the start of the WAV, to relate to transcript times.
 export function speechFixture(sentences, { voice = 'rms', leadSeconds = 4, gapSeconds = 1.5, tailSeconds = 90 } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-speech-'));
   const parts = [new Int16Array(Math.round(leadSeconds * RATE))];
+  let off = parts[0].length;
   let speechSeconds = 0;
-  sentences.forEach((text, i) => {
+  const spans = [];
+  sentences.forEach((sentence, i) => {
+    const s = typeof sentence === 'string' ? { text: sentence } : sentence;
+    const v = s.voice ?? voice;
     const file = path.join(dir, `s${i}.wav`);
-    execFileSync('flite', ['-voice', voice, '-t', text, '-o', file]);
+    execFileSync('flite', ['-voice', v, '-t', s.text, '-o', file]);
     const { rate, samples } = readWav(file);
-    if (rate !== RATE) throw new Error(`flite wrote ${rate} Hz, expected ${RATE}`);
-    speechSeconds += spokenSeconds(samples);
-    parts.push(samples, new Int16Array(Math.round(gapSeconds * RATE)));
+    if (rate !== RATE) throw new Error(`flite (${v}) wrote ${rate} Hz, expected ${RATE}`);
+    const span = spokenSpan(samples) ?? { first: 0, last: 0 };
+    const gapAfter = s.gapSeconds ?? gapSeconds;
+    speechSeconds += (span.last - span.first) / RATE;
+    spans.push({ text: s.text, voice: v, start: (off + span.first) / RATE, end: (off + span.last) / RATE,
+      gapSeconds: gapAfter });
+    const gap = new Int16Array(Math.round(gapAfter * RATE));
+    parts.push(samples, gap);
+    off += samples.length + gap.length;
   });
   parts.push(new Int16Array(Math.round(tailSeconds * RATE)));
   const total = parts.reduce((n, p) => n + p.length, 0);
   const all = new Int16Array(total);
-  let off = 0;
+  let at = 0;
   for (const p of parts) {
-    all.set(p, off);
-    off += p.length;
+    all.set(p, at);
+    at += p.length;
   }
   const wavPath = path.join(dir, 'speech.wav');
   writeWav(wavPath, all);
   const playSeconds = (total - Math.round(tailSeconds * RATE)) / RATE;
-  return { wavPath, speechSeconds, playSeconds, dir };
+  return { wavPath, speechSeconds, playSeconds, dir, sentences: spans };
 }
 
 export function silentWav(seconds = 120) {
