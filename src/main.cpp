@@ -151,6 +151,8 @@ int runServer(Config config) {
 
   ai::SessionIntelligence::Options aiOptions;
   aiOptions.asrThreads = config.asrThreads;
+  // Enough for every participant of a few rooms to be heard while they speak; more wait for the end.
+  aiOptions.asrRecognizers = std::max(4, 2 * config.asrThreads);
   aiOptions.recognizerFactory = recognizerFactory(config);
   aiOptions.orbTiming.checkInIntervalMs = config.orbCheckInSeconds * 1000;
   aiOptions.orbTiming.firstCheckInMs = std::min<int64_t>(60000, config.orbCheckInSeconds * 1000);

@@ -4,18 +4,22 @@
 // (pocketsphinx). The baseline, measured in the same run, is Opus decoding alone. Prints the real-time
 // factor (processing seconds per second of audio, on one core) and how many participants one core keeps up
 // with. Run: make bench-speech.
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "ai/audio/OpusFrameDecoder.h"
 #include "ai/audio/Resampler.h"
+#include "ai/audio/VoiceActivityDetector.h"
 #include "ai/speech/MicrophoneStream.h"
 #include "ai/speech/PocketsphinxRecognizer.h"
 #include "ai/voice/OpusFrameEncoder.h"
@@ -67,6 +71,116 @@ std::vector<int16_t> speech16k() {
     all.insert(all.end(), 8000, 0);
   }
   return all;
+}
+
+// Seconds between the first and the last 20 ms frame above -45 dBFS: a sentence as spoken, without the
+// synthesiser's leading and trailing silence (as tests/browser/helpers/speech.mjs measures talk time).
+double spokenSeconds(const std::vector<int16_t>& pcm) {
+  int first = -1;
+  int last = -1;
+  for (size_t i = 0; i + 320 <= pcm.size(); i += 320) {
+    if (VoiceActivityDetector::levelDb({pcm.data() + i, 320}) > -45) {
+      if (first < 0) first = static_cast<int>(i);
+      last = static_cast<int>(i + 320);
+    }
+  }
+  return first < 0 ? 0 : (last - first) / 16000.0;
+}
+
+// Pink noise (Paul Kellet's filter over white noise) mixed in at snrDb below the speech's power, the power
+// taken over its frames above -45 dBFS: background noise through the whole recording, pauses included.
+std::vector<int16_t> withPinkNoise(const std::vector<int16_t>& pcm, double snrDb) {
+  double speech = 0;
+  size_t frames = 0;
+  for (size_t i = 0; i + 320 <= pcm.size(); i += 320) {
+    const std::span<const int16_t> f(pcm.data() + i, 320);
+    if (VoiceActivityDetector::levelDb(f) <= -45) continue;
+    for (int16_t v : f) speech += static_cast<double>(v) * v;
+    frames += 320;
+  }
+  speech /= static_cast<double>(std::max<size_t>(frames, 1));
+  std::mt19937 rng(7);
+  std::normal_distribution<double> white(0, 1);
+  std::vector<double> noise(pcm.size());
+  double b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0, power = 0;
+  for (auto& n : noise) {
+    const double w = white(rng);
+    b0 = 0.99886 * b0 + w * 0.0555179;
+    b1 = 0.99332 * b1 + w * 0.0750759;
+    b2 = 0.96900 * b2 + w * 0.1538520;
+    b3 = 0.86650 * b3 + w * 0.3104856;
+    b4 = 0.55000 * b4 + w * 0.5329522;
+    b5 = -0.7616 * b5 - w * 0.0168980;
+    n = b0 + b1 + b2 + b3 + b4 + b5 + b6 + w * 0.5362;
+    b6 = w * 0.115926;
+    power += n * n;
+  }
+  power /= static_cast<double>(std::max<size_t>(noise.size(), 1));
+  const double gain = std::sqrt(speech / power / std::pow(10.0, snrDb / 10));
+  std::vector<int16_t> out(pcm.size());
+  for (size_t i = 0; i < pcm.size(); ++i) {
+    out[i] = static_cast<int16_t>(std::clamp(pcm[i] + noise[i] * gain, -32768.0, 32767.0));
+  }
+  return out;
+}
+
+std::vector<std::string> wordsOf(const std::string& text) {
+  std::vector<std::string> out;
+  std::string w;
+  for (char c : text + " ") {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '\'') {
+      w += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!w.empty()) {
+      out.push_back(w);
+      w.clear();
+    }
+  }
+  return out;
+}
+
+double wordErrorRate(const std::string& reference, const std::string& hypothesis) {
+  const auto r = wordsOf(reference);
+  const auto h = wordsOf(hypothesis);
+  std::vector<size_t> prev(h.size() + 1);
+  for (size_t j = 0; j <= h.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= r.size(); ++i) {
+    std::vector<size_t> cur(h.size() + 1);
+    cur[0] = i;
+    for (size_t j = 1; j <= h.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r[i - 1] == h[j - 1] ? 0 : 1)});
+    }
+    prev = cur;
+  }
+  return r.empty() ? 0 : static_cast<double>(prev[h.size()]) / static_cast<double>(r.size());
+}
+
+// Talk time measured and words recognised for 16 kHz audio sent as a browser would.
+struct Heard {
+  double talkSeconds = 0;
+  std::string text;
+};
+
+Heard hear(const std::vector<int16_t>& pcm16, PocketsphinxRecognizer& recognizer) {
+  std::vector<int16_t> pcm48;
+  Resampler up(16000, 48000);
+  up.process(pcm16, pcm48);
+  OpusFrameEncoder encoder;
+  auto ring = std::make_shared<rtc::RtpPacketRing>(pcm48.size() / 960 + 1);
+  MicrophoneStream mic({"bench", "p", "client", "P"}, ring);
+  uint16_t seq = 0;
+  for (size_t i = 0; i + 960 <= pcm48.size(); i += 960, ++seq) {
+    ring->push(seq * 20, seq, seq * 960u, false, 127, encoder.encode({pcm48.data() + i, 960}));
+  }
+  std::vector<Utterance> out;
+  mic.poll(0, out);
+  mic.flush(out);
+  Heard h;
+  for (const auto& u : out) {
+    h.talkSeconds += static_cast<double>(u.speechMs) / 1000.0;
+    const std::string t = recognizer.recognize(u.pcm).text;
+    if (!t.empty()) h.text += (h.text.empty() ? "" : " ") + t;
+  }
+  return h;
 }
 
 double seconds(Clock::time_point a, Clock::time_point b) {
@@ -138,5 +252,25 @@ int main() {
       " (goal: at least 4)\n",
       1.0 / total, 2.0 / total);
   std::printf("  recognised: %s\n", text.c_str());
+
+  // Background noise: talk time and word error rate with pink noise at 10 dB SNR, next to the clean audio.
+  std::string reference;
+  for (const char* sentence : kSentences) reference += std::string(sentence) + " ";
+  double spoken = 0;
+  {
+    const auto dir = std::filesystem::temp_directory_path() / "rooms-speech-bench";
+    for (size_t k = 0; k < std::size(kSentences); ++k) {
+      spoken += spokenSeconds(readWav16k((dir / ("s" + std::to_string(k) + ".wav")).string()));
+    }
+  }
+  std::printf("\nbackground noise (pink, over the whole recording), %.1f s spoken\n", spoken);
+  for (double snr : {0.0, 20.0, 10.0}) {
+    const Heard h = hear(snr == 0 ? pcm16 : withPinkNoise(pcm16, snr), recognizer);
+    std::printf("  %-14s talk time %5.1f s (%5.1f%% of spoken; goal within 10%%), word error rate %.3f%s\n",
+                snr == 0 ? "clean" : (std::to_string(static_cast<int>(snr)) + " dB SNR").c_str(),
+                h.talkSeconds, 100 * h.talkSeconds / spoken, wordErrorRate(reference, h.text),
+                snr == 10 ? " (goal: at most 0.25)" : "");
+    if (std::getenv("SHOW_NOISY")) std::printf("    %s\n", h.text.c_str());
+  }
   return 0;
 }

@@ -6,7 +6,9 @@
 
 #include "ai/audio/Resampler.h"
 #include "ai/audio/VoiceActivityDetector.h"
+#include "ai/orb/OrbAddress.h"
 #include "ai/summary/SessionSummary.h"
+#include "ai/text/Sentences.h"
 #include "ai/voice/EspeakSynthesizer.h"
 #include "ai/voice/OpusFrameEncoder.h"
 #include "core/Clock.h"
@@ -84,13 +86,24 @@ void SessionIntelligence::start() {
   voiceWorker_ = std::make_unique<WorkerThread>("orb-voice");
   summaryWorker_ = std::make_unique<WorkerThread>("summary");
   recognition_ = std::make_unique<RecognitionWorkers>(
-      options_.asrThreads, options_.recognizerFactory, [this](RecognizedUtterance r) {
+      options_.asrThreads, options_.asrRecognizers, options_.recognizerFactory,
+      [this](RecognizedUtterance r) {
+        // The keyword pass's evidence is used here, off the control thread; the transcript says "orb".
+        markOrbAddress(r.recognition);
         asio::post(io_, [this, r = std::move(r)] {
+          const bool shownWords = interimCaptions_.erase(utteranceId(r.speaker, r.startMs)) > 0;
           TranscriptSegmentRecord s = segmentOf(r.speaker, r.startMs, r.endMs, r.speechMs);
           s.text = r.recognition.text;
           s.confidence = r.recognition.confidence;
+          // Words were shown while it was spoken and in the end nothing was recognised: an empty final
+          // caption takes them down.
+          if (shownWords && s.text.empty()) sendCaption(s, true);
           record(std::move(s));
         });
+      },
+      [this](PartialRecognition p) {
+        markOrbAddress(p.recognition);
+        asio::post(io_, [this, p = std::move(p)]() mutable { heardPartial(std::move(p)); });
       });
   SpeechPipeline::Listener& heard = *this;
   AiOrb::Listener& orbs = *this;
@@ -216,9 +229,48 @@ void SessionIntelligence::onUtterance(Utterance utterance) {
       recognition_->submit(std::move(u));
       return;
     }
-    // Without transcription the utterance is talk time only.
+    // Without transcription the utterance is talk time only (and if transcription was switched off while
+    // it was spoken, its recognizer is let go).
+    if (recognition_) recognition_->discard(u.speaker, u.startMs);
+    interimCaptions_.erase(utteranceId(u.speaker, u.startMs));
     record(segmentOf(u.speaker, u.startMs, u.endMs, u.speechMs));
   });
+}
+
+void SessionIntelligence::onUtteranceAudio(UtteranceAudio audio) {
+  asio::post(io_, [this, a = std::move(audio)]() mutable {
+    auto room = rooms_.find(a.speaker.roomId);
+    if (room && room->config().features.transcription && recognition_) recognition_->feed(std::move(a));
+  });
+}
+
+void SessionIntelligence::heardPartial(PartialRecognition p) {
+  auto room = rooms_.find(p.speaker.roomId);
+  if (!room || !room->config().features.transcription) return;
+  const std::string id = utteranceId(p.speaker, p.startMs);
+  if (pipeline_) {
+    pipeline_->orbHeardPartial(p.speaker.roomId,
+                               {id, p.speaker.role, p.speaker.name, p.recognition.text, p.untilMs});
+  }
+  // The words so far are shown while the person speaks; the final caption (record) replaces them.
+  auto [it, fresh] = interimCaptions_.try_emplace(id);
+  if (!fresh && it->second == p.recognition.text) return;
+  it->second = p.recognition.text;
+  TranscriptSegmentRecord s = segmentOf(p.speaker, p.startMs, std::max(p.untilMs, p.startMs), 0);
+  s.text = p.recognition.text;
+  sendCaption(s, false);
+}
+
+void SessionIntelligence::sendCaption(const TranscriptSegmentRecord& segment, bool final) {
+  signaling_.sendToRoom(segment.roomId, "caption",
+                        {{"participantId", segment.participantId},
+                         {"role", segment.role},
+                         {"name", segment.name},
+                         {"text", segment.text},
+                         {"startTime", formatIso8601(segment.startMs)},
+                         {"endTime", formatIso8601(segment.endMs)},
+                         {"final", final},
+                         {"utteranceId", segment.participantId + "-" + std::to_string(segment.startMs)}});
 }
 
 void SessionIntelligence::injectTranscript(const std::string& roomId, const std::string& role,
@@ -248,15 +300,7 @@ void SessionIntelligence::record(TranscriptSegmentRecord segment) {
   }
   if (segment.id == 0 || segment.text.empty()) return;
   auto room = rooms_.find(segment.roomId);
-  if (room && room->config().features.transcription) {
-    signaling_.sendToRoom(segment.roomId, "caption",
-                          {{"participantId", segment.participantId},
-                           {"role", segment.role},
-                           {"name", segment.name},
-                           {"text", segment.text},
-                           {"startTime", formatIso8601(segment.startMs)},
-                           {"endTime", formatIso8601(segment.endMs)}});
-  }
+  if (room && room->config().features.transcription) sendCaption(segment, true);
   if (pipeline_) pipeline_->orbHeard(segment);
 }
 
@@ -264,6 +308,10 @@ void SessionIntelligence::onOrbPrompt(OrbPrompt prompt) {
   voiceWorker_->post([this, prompt = std::move(prompt)] {
     OrbReply reply;
     reply.generation = prompt.generation;
+    std::vector<std::string> sentences;
+    OpusFrameEncoder encoder;  // one for the whole reply: its parts are one stream
+    // The first sentence is synthesised and handed over alone, so the orb can start speaking while the rest
+    // is being made (docs/ai.md, "Latency").
     try {
       DialogRequest request;
       request.trigger =
@@ -276,29 +324,50 @@ void SessionIntelligence::onOrbPrompt(OrbPrompt prompt) {
       request.elapsedSeconds = prompt.elapsedSeconds;
       reply.text = dialog_->reply(request);
       if (!synthesizer_) throw std::runtime_error("no speech synthesizer");
-      const SynthesizedSpeech speech = synthesizer_->synthesize(reply.text, prompt.voiceModel);
-      std::vector<int16_t> pcm;
-      Resampler up(speech.sampleRate, OpusFrameEncoder::kSampleRate);
-      up.process(speech.pcm, pcm);
-      pcm.resize((pcm.size() + OpusFrameEncoder::kFrameSamples - 1) / OpusFrameEncoder::kFrameSamples *
-                 OpusFrameEncoder::kFrameSamples);
-      OpusFrameEncoder encoder;
-      for (size_t i = 0; i < pcm.size(); i += OpusFrameEncoder::kFrameSamples) {
-        const std::span<const int16_t> frame(pcm.data() + i, OpusFrameEncoder::kFrameSamples);
-        auto payload = encoder.encode(frame);
-        if (payload.empty()) continue;
-        reply.frames.push_back(std::move(payload));
-        reply.levels.push_back(audioLevel(frame));
-      }
+      sentences = splitSentences(reply.text);
+      if (sentences.empty()) sentences.push_back(reply.text);
+      voice(sentences.front(), prompt.voiceModel, encoder, reply);
+      reply.complete = sentences.size() == 1;
       log::info("orb_reply", {{"roomId", prompt.roomId},
                               {"trigger", prompt.trigger == OrbTrigger::Addressed ? "addressed" : "check-in"},
-                              {"frames", reply.frames.size()}});
+                              {"sentences", sentences.size()},
+                              {"firstFrames", reply.frames.size()}});
     } catch (const std::exception& e) {
       log::warn("orb_reply_failed", {{"roomId", prompt.roomId}, {"error", e.what()}});
       reply.frames.clear();
+      reply.complete = true;
     }
+    const bool more = !reply.complete;
     if (pipeline_) pipeline_->orbReply(prompt.roomId, std::move(reply));
+    if (!more) return;
+    OrbReply rest;
+    rest.generation = prompt.generation;
+    rest.complete = true;
+    try {
+      for (size_t i = 1; i < sentences.size(); ++i) voice(sentences[i], prompt.voiceModel, encoder, rest);
+    } catch (const std::exception& e) {
+      // What was made is still spoken; the reply ends there.
+      log::warn("orb_reply_failed", {{"roomId", prompt.roomId}, {"error", e.what()}});
+    }
+    if (pipeline_) pipeline_->orbReplyContinues(prompt.roomId, std::move(rest));
   });
+}
+
+void SessionIntelligence::voice(const std::string& text, const std::string& voiceModel,
+                                OpusFrameEncoder& encoder, OrbReply& reply) {
+  const SynthesizedSpeech speech = synthesizer_->synthesize(text, voiceModel);
+  std::vector<int16_t> pcm;
+  Resampler up(speech.sampleRate, OpusFrameEncoder::kSampleRate);
+  up.process(speech.pcm, pcm);
+  pcm.resize((pcm.size() + OpusFrameEncoder::kFrameSamples - 1) / OpusFrameEncoder::kFrameSamples *
+             OpusFrameEncoder::kFrameSamples);
+  for (size_t i = 0; i < pcm.size(); i += OpusFrameEncoder::kFrameSamples) {
+    const std::span<const int16_t> frame(pcm.data() + i, OpusFrameEncoder::kFrameSamples);
+    auto payload = encoder.encode(frame);
+    if (payload.empty()) continue;
+    reply.frames.push_back(std::move(payload));
+    reply.levels.push_back(audioLevel(frame));
+  }
 }
 
 void SessionIntelligence::onOrbSpoke(const std::string& roomId, const std::string& text, int64_t startMs,

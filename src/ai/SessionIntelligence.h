@@ -17,6 +17,7 @@
 #include "ai/speech/RecognitionWorkers.h"
 #include "ai/summary/SummaryEngine.h"
 #include "ai/summary/SummaryEngineFactory.h"
+#include "ai/voice/OpusFrameEncoder.h"
 #include "ai/voice/SpeechSynthesizer.h"
 #include "core/Config.h"
 #include "core/WorkerThread.h"
@@ -37,7 +38,10 @@ class SessionIntelligence : public signaling::SignalingServer::AudioListener,
  public:
   struct Options {
     int asrThreads = 1;
-    RecognitionWorkers::Factory recognizerFactory;  // one recognizer per worker thread
+    // Recognizers (~30 MB each) for utterances spoken at once; beyond them an utterance is recognised whole
+    // when it ends (docs/ai.md).
+    int asrRecognizers = 4;
+    RecognitionWorkers::Factory recognizerFactory;
     OrbTiming orbTiming;
   };
 
@@ -74,6 +78,7 @@ class SessionIntelligence : public signaling::SignalingServer::AudioListener,
  private:
   // SpeechPipeline::Listener (AI thread)
   void onUtterance(Utterance utterance) override;
+  void onUtteranceAudio(UtteranceAudio audio) override;
   // AiOrb::Listener (AI thread)
   void onOrbPrompt(OrbPrompt prompt) override;
   void onOrbSpoke(const std::string& roomId, const std::string& text, int64_t startMs, int64_t endMs,
@@ -81,6 +86,12 @@ class SessionIntelligence : public signaling::SignalingServer::AudioListener,
   void onOrbStateChanged(const std::string& roomId, OrbState state) override;
 
   void record(TranscriptSegmentRecord segment);
+  // Synthesises text and appends it to reply as 20 ms Opus frames (voice worker).
+  void voice(const std::string& text, const std::string& voiceModel, OpusFrameEncoder& encoder,
+             OrbReply& reply);
+  void heardPartial(PartialRecognition partial);
+  // A caption frame to the room's pages; utteranceId joins an utterance's interim captions to its final one.
+  void sendCaption(const TranscriptSegmentRecord& segment, bool final);
   void joinOrb(const std::string& roomId);
   void leaveOrb(const std::string& roomId, const std::string& reason);
   void summarize(const std::string& roomId);
@@ -102,6 +113,7 @@ class SessionIntelligence : public signaling::SignalingServer::AudioListener,
   std::unique_ptr<WorkerThread> summaryWorker_;
   std::map<std::string, std::string> orbTracks_;  // room id -> the orb's track id, while it is in the room
   std::set<std::string> summarizing_;
+  std::map<std::string, std::string> interimCaptions_;  // utterance id -> the text last shown
   uint64_t summaries_ = 0;
   bool started_ = false;
 };

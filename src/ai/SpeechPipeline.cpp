@@ -52,11 +52,14 @@ void SpeechPipeline::tick() {
   std::map<std::string, RoomVoice> voice;
   for (auto& [trackId, mic] : microphones_) {
     scratch_.clear();
+    audioScratch_.clear();
     try {
-      mic->poll(steadyToWallMs_, scratch_);
+      mic->poll(steadyToWallMs_, scratch_, &audioScratch_);
     } catch (const std::exception& e) {
       log::warn("microphone_failed", {{"track", trackId}, {"error", e.what()}});
     }
+    // In order: an utterance's audio before its end.
+    for (auto& a : audioScratch_) listener_.onUtteranceAudio(std::move(a));
     for (auto& u : scratch_) listener_.onUtterance(std::move(u));
     auto& v = voice[mic->speaker().roomId];
     v.speaking = v.speaking || mic->speaking();
@@ -130,6 +133,18 @@ void SpeechPipeline::removeOrb(std::string roomId) {
 void SpeechPipeline::orbHeard(TranscriptSegmentRecord segment) {
   asio::post(io_, [this, segment = std::move(segment)] {
     if (auto it = orbs_.find(segment.roomId); it != orbs_.end()) it->second->onTranscript(segment, nowMs());
+  });
+}
+
+void SpeechPipeline::orbReplyContinues(std::string roomId, OrbReply rest) {
+  asio::post(io_, [this, roomId = std::move(roomId), rest = std::move(rest)]() mutable {
+    if (auto it = orbs_.find(roomId); it != orbs_.end()) it->second->replyContinues(std::move(rest));
+  });
+}
+
+void SpeechPipeline::orbHeardPartial(std::string roomId, HeardPartial partial) {
+  asio::post(io_, [this, roomId = std::move(roomId), partial = std::move(partial)] {
+    if (auto it = orbs_.find(roomId); it != orbs_.end()) it->second->onPartial(partial);
   });
 }
 

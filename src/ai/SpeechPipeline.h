@@ -27,6 +27,8 @@ class SpeechPipeline {
     virtual ~Listener() = default;
     // All on the AI thread.
     virtual void onUtterance(Utterance utterance) = 0;
+    // The utterance in progress, as it is spoken, for recognition that keeps up with the speaker.
+    virtual void onUtteranceAudio(UtteranceAudio audio) = 0;
   };
 
   static constexpr int64_t kTickMs = 20;
@@ -51,7 +53,9 @@ class SpeechPipeline {
   void updateOrb(std::string roomId, OrbSettings settings);
   void removeOrb(std::string roomId);
   void orbHeard(TranscriptSegmentRecord segment);
+  void orbHeardPartial(std::string roomId, HeardPartial partial);
   void orbReply(std::string roomId, OrbReply reply);
+  void orbReplyContinues(std::string roomId, OrbReply rest);
 
   size_t microphones() const { return microphoneCount_.load(); }
 
@@ -70,6 +74,7 @@ class SpeechPipeline {
   std::map<std::string, std::unique_ptr<AiOrb>> orbs_;                    // by room id
   std::atomic<size_t> microphoneCount_{0};
   std::vector<Utterance> scratch_;
+  std::vector<UtteranceAudio> audioScratch_;
 };
 
 }  // namespace rooms::ai

@@ -274,7 +274,10 @@ describe('AI Orb in conversation', () => {
         segments = r.json.transcription.content.filter((s) => s.text).map(timed);
         const lastClient = segments.filter((s) => s.role === 'client').at(-1);
         const lastOrb = segments.filter((s) => s.role === 'aiOrb').at(-1);
-        const lastAnswered = Date.now() > started + lastQuestion.end * 1000 && lastClient && lastOrb &&
+        // The WAV starts a few seconds after the page opens (when it takes the microphone), and its last
+        // question ends its utterance 700 ms after it is spoken: until then the last reply may be the one
+        // before.
+        const lastAnswered = Date.now() > started + (lastQuestion.end + 6) * 1000 && lastClient && lastOrb &&
           lastOrb.startMs > lastClient.endMs;
         return lastAnswered || Date.now() > deadline;
       }, {

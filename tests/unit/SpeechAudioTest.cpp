@@ -2,6 +2,8 @@
 // microphone stream from real Opus packets to utterances.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <vector>
 
@@ -135,6 +137,44 @@ TEST(MicrophoneStream, OpusToUtterances) {
   ASSERT_EQ(out.size(), 3u);
   EXPECT_NEAR(out[1].speechMs, 1000, 100);
   EXPECT_GE(out[2].startMs - out[1].endMs, 4500);
+}
+
+// The utterance in progress is handed on as it is spoken: in order, in pieces of at least 100 ms, the
+// pieces a prefix of the utterance that follows.
+TEST(MicrophoneStream, StreamsTheUtteranceWhileSpoken) {
+  auto ring = std::make_shared<rtc::RtpPacketRing>(512);
+  MicrophoneStream mic({"room", "client-1", "client", "Charlie"}, ring);
+  OpusFrameEncoder encoder;
+  std::vector<Utterance> out;
+  std::vector<UtteranceAudio> audio;
+  uint16_t seq = 7;
+  int64_t steady = 1000;
+  size_t piecesBeforeEnd = 0;
+  const auto send = [&](bool voiced, int packets) {
+    for (int i = 0; i < packets; ++i, ++seq, steady += 20) {
+      ASSERT_TRUE(
+          ring->push(steady, seq, seq * 960u, false, 127, encoder.encode(frame16(voiced, seq, 48000, 960))));
+      mic.poll(0, out, &audio);  // one packet at a time, as the AI thread's ticks see them
+      if (out.empty()) piecesBeforeEnd = audio.size();
+    }
+  };
+  send(false, 30);
+  send(true, 75);  // 1.5 s of tone
+  EXPECT_GE(audio.size(), 10u) << "pieces while it is spoken, before it ends";
+  send(false, 50);
+  ASSERT_EQ(out.size(), 1u);
+  std::vector<int16_t> streamed;
+  for (const auto& a : audio) {
+    EXPECT_EQ(a.startMs, out[0].startMs);
+    EXPECT_EQ(a.speaker.participantId, "client-1");
+    EXPECT_GE(a.pcm.size(), MicrophoneStream::kStreamSamples);
+    streamed.insert(streamed.end(), a.pcm.begin(), a.pcm.end());
+  }
+  EXPECT_EQ(piecesBeforeEnd, audio.size());
+  ASSERT_LE(streamed.size(), out[0].pcm.size());
+  EXPECT_LT(out[0].pcm.size() - streamed.size(), 2 * MicrophoneStream::kStreamSamples);
+  EXPECT_TRUE(std::equal(streamed.begin(), streamed.end(), out[0].pcm.begin()));
+  for (size_t i = 1; i < audio.size(); ++i) EXPECT_GE(audio[i].untilMs, audio[i - 1].untilMs);
 }
 
 TEST(MicrophoneStream, GarbagePayloadsAreSkipped) {

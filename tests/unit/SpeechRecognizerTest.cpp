@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "FakeOpenAiProcess.h"
+#include "ai/orb/OrbAddress.h"
 #include "ai/speech/HttpSpeechRecognizer.h"
 #include "ai/speech/PocketsphinxRecognizer.h"
 
@@ -51,6 +52,31 @@ TEST(PocketsphinxRecognizer, RecognisesASentence) {
   EXPECT_GE(r.confidence, 0.0);
   EXPECT_LE(r.confidence, 1.0);
   EXPECT_EQ(recognizer.recognize({}).text, "");
+}
+
+TEST(PocketsphinxRecognizer, StreamsWordsWhileSpokenAndHearsItsName) {
+  PocketsphinxRecognizer recognizer(kModelDir);
+  const auto pcm = speech("Orb, what should I focus on this week?");
+  recognizer.begin();
+  std::vector<std::string> partials;
+  for (size_t at = 0; at < pcm.size(); at += 1600) {
+    recognizer.feed({pcm.data() + at, std::min<size_t>(1600, pcm.size() - at)});
+    const auto p = recognizer.partial();
+    if (!p.text.empty() && (partials.empty() || partials.back() != p.text)) partials.push_back(p.text);
+  }
+  Recognition r = recognizer.finish();
+  EXPECT_GE(partials.size(), 3u) << "words appear while the sentence is spoken";
+  // The language model writes the name as something else; the keyword pass heard it near the start.
+  ASSERT_FALSE(r.keywordHits.empty());
+  EXPECT_LT(r.keywordHits[0].startMs, 600);
+  ASSERT_FALSE(r.words.empty());
+  EXPECT_LE(r.words.front().startMs, r.words.back().startMs);
+  EXPECT_LE(r.words.back().endMs, static_cast<int64_t>(pcm.size() / 16) + 50);
+  EXPECT_TRUE(markOrbAddress(r)) << r.text;
+  EXPECT_EQ(r.text, "orb what should i focus on this week");
+  // The decoder is ready for the next utterance, and a sentence without the name has no hit at its start.
+  Recognition other = recognizer.recognize(speech("I think we should focus on this week."));
+  EXPECT_FALSE(markOrbAddress(other)) << other.text;
 }
 
 TEST(PocketsphinxRecognizer, MissingModelSaysWhere) {

@@ -38,6 +38,9 @@ class SpeechSegmenter {
   State state() const { return state_; }
   bool speaking() const { return state_ == State::Speech && gapMs_ < kWordGapMs; }
   int64_t lastVoiceMs() const { return lastVoiceEndMs_; }
+  // The utterance in progress (State::Speech): its start and the audio so far, pre-roll included.
+  int64_t currentStartMs() const { return current_.startMs; }
+  const std::vector<int16_t>& currentPcm() const { return current_.pcm; }
 
  private:
   SpeechSegment finish();

@@ -1,9 +1,11 @@
 #include "ai/orb/AiOrb.h"
 
+#include <algorithm>
 #include <random>
 #include <stdexcept>
 
 #include "ai/orb/OrbAddress.h"
+#include "ai/orb/TurnEnd.h"
 #include "core/Log.h"
 
 namespace rooms::ai {
@@ -37,14 +39,38 @@ void AiOrb::onTranscript(const TranscriptSegmentRecord& segment, int64_t nowMs) 
   while (recent_.size() > kRecentSegments) recent_.pop_front();
   if (segment.role == "aiOrb") return;
   humanSpeechSinceSpokeMs_ += segment.speechMs;
+  const std::string id = segment.participantId + "-" + std::to_string(segment.startMs);
+  if (finishedRequest_ && finishedRequest_->utteranceId == id) finishedRequest_.reset();
   if (segment.text.empty()) return;
   auto request = orbAddressedRequest(segment.text);
-  // What it was called ("orange", "org") is not what the session is about: keep the request only.
+  // Its name is not what the session is about: the context keeps the request only.
   if (request) recent_.back().text = *request;
+  if (id == earlyUtterance_) {
+    // Already answered from its words so far. Ask again only when the speaker went on after the pause that
+    // ended the turn, and the orb has not begun to speak.
+    earlyUtterance_.clear();
+    const auto count = [](const std::string& s) {
+      return std::count(s.begin(), s.end(), ' ') + (s.empty() ? 0 : 1);
+    };
+    if (!request || count(*request) < count(earlyRequest_) + 2) return;
+    if (state_ != OrbState::Thinking && state_ != OrbState::WaitingForSilence) return;
+    transition(OrbState::Listening);
+  }
   if (state_ != OrbState::Listening) return;
   if (request) {
     if (!settings_.assistance) return;  // a silent listener does not answer either
     prompt(OrbTrigger::Addressed, *request, segment.name, segment.role, nowMs);
+  }
+}
+
+void AiOrb::onPartial(const HeardPartial& partial) {
+  if (partial.role == "aiOrb" || partial.utteranceId == earlyUtterance_) return;
+  auto request = orbAddressedRequest(partial.text);
+  if (request && isFinishedRequest(*request)) {
+    finishedRequest_ = partial;
+    finishedRequest_->text = *request;
+  } else if (finishedRequest_ && finishedRequest_->utteranceId == partial.utteranceId) {
+    finishedRequest_.reset();  // the speaker went on: the request is open again
   }
 }
 
@@ -61,6 +87,7 @@ void AiOrb::prompt(OrbTrigger trigger, std::string utterance, const std::string&
   p.recent.assign(recent_.begin(), recent_.end());
   p.elapsedSeconds = std::max<int64_t>(0, (nowMs - sessionStartMs_) / 1000);
   p.generation = ++generation_;
+  trigger_ = trigger;
   thinkingSinceMs_ = nowMs;
   transition(OrbState::Thinking);
   listener_.onOrbPrompt(std::move(p));
@@ -77,10 +104,29 @@ void AiOrb::replyReady(OrbReply reply, int64_t nowMs) {
   transition(OrbState::WaitingForSilence);
 }
 
+void AiOrb::replyContinues(OrbReply rest) {
+  if (rest.generation != generation_ || reply_.complete) return;
+  if (state_ != OrbState::WaitingForSilence && state_ != OrbState::Speaking) return;
+  for (auto& f : rest.frames) reply_.frames.push_back(std::move(f));
+  reply_.levels.insert(reply_.levels.end(), rest.levels.begin(), rest.levels.end());
+  reply_.complete = rest.complete;
+}
+
 void AiOrb::tick(int64_t nowMs, int64_t steadyNowMs, bool humanSpeaking, int64_t lastHumanVoiceMs) {
   switch (state_) {
     case OrbState::Listening: {
       if (!settings_.assistance) return;
+      if (finishedRequest_ && !humanSpeaking && nowMs - lastHumanVoiceMs >= timing_.finishedTurnPauseMs &&
+          finishedRequest_->untilMs + 2 * kFrameMs >= lastHumanVoiceMs) {
+        // The words so far cover everything said, they ask the orb something complete, and the speaker has
+        // paused: the turn is over without waiting for the end of the utterance.
+        HeardPartial heard = std::move(*finishedRequest_);
+        finishedRequest_.reset();
+        earlyUtterance_ = heard.utteranceId;
+        earlyRequest_ = heard.text;
+        prompt(OrbTrigger::Addressed, heard.text, heard.name, heard.role, nowMs);
+        return;
+      }
       const bool pause =
           !humanSpeaking && nowMs - std::max(lastHumanVoiceMs, lastSpokeMs_) >= timing_.checkInPauseMs;
       if (pause && nowMs - sessionStartMs_ >= timing_.firstCheckInMs &&
@@ -100,23 +146,37 @@ void AiOrb::tick(int64_t nowMs, int64_t steadyNowMs, bool humanSpeaking, int64_t
         transition(OrbState::Listening);
         return;
       }
-      if (!humanSpeaking && nowMs - lastHumanVoiceMs >= timing_.silenceBeforeSpeakingMs) {
+      if (!humanSpeaking &&
+          nowMs - lastHumanVoiceMs >= (trigger_ == OrbTrigger::Addressed ? timing_.silenceBeforeReplyMs
+                                                                         : timing_.silenceBeforeSpeakingMs)) {
         startSpeaking(nowMs, steadyNowMs);
       }
       return;
     case OrbState::Speaking: {
       if (humanSpeaking) {
         if (humanTalkSinceMs_ < 0) humanTalkSinceMs_ = nowMs;
-        if (nowMs - humanTalkSinceMs_ >= timing_.bargeInMs) {
+        const int64_t talked = nowMs - humanTalkSinceMs_;
+        if (talked >= timing_.bargeInMs) {
           finishSpeaking(nowMs, true);
           return;
         }
+        if (talked >= timing_.pauseOnVoiceMs) {
+          if (!paused_) log::info("orb_paused", {{"roomId", roomId_}, {"playedMs", nextFrame_ * kFrameMs}});
+          paused_ = true;
+        }
       } else {
         humanTalkSinceMs_ = -1;
+        paused_ = false;  // they fell silent before taking the turn: go on where it stopped
       }
+      if (paused_) return;
       // Queue what is due within the lead time; the media thread sends each frame at its moment.
       while (nextFrame_ < reply_.frames.size()) {
-        const int64_t due = playStartSteadyMs_ + static_cast<int64_t>(nextFrame_) * kFrameMs;
+        int64_t due = playStartSteadyMs_ + static_cast<int64_t>(nextFrame_) * kFrameMs + stalledMs_;
+        if (due < steadyNowMs) {
+          // The rest of the reply came after the first part had been played: resume now, not in the past.
+          stalledMs_ += steadyNowMs - due;
+          due = steadyNowMs;
+        }
         if (due > steadyNowMs + kLeadMs) break;
         if (timestampOriginSteadyMs_ < 0) timestampOriginSteadyMs_ = due;
         // The RTP clock follows real time across silences, as a microphone's would.
@@ -127,8 +187,11 @@ void AiOrb::tick(int64_t nowMs, int64_t steadyNowMs, bool humanSpeaking, int64_t
         ++sequence_;
         ++nextFrame_;
       }
-      const int64_t endSteady = playStartSteadyMs_ + static_cast<int64_t>(reply_.frames.size()) * kFrameMs;
-      if (nextFrame_ >= reply_.frames.size() && steadyNowMs >= endSteady) finishSpeaking(nowMs, false);
+      const int64_t endSteady =
+          playStartSteadyMs_ + static_cast<int64_t>(reply_.frames.size()) * kFrameMs + stalledMs_;
+      if (reply_.complete && nextFrame_ >= reply_.frames.size() && steadyNowMs >= endSteady) {
+        finishSpeaking(nowMs, false);
+      }
       return;
     }
   }
@@ -139,13 +202,15 @@ void AiOrb::startSpeaking(int64_t nowMs, int64_t steadyNowMs) {
   playStartSteadyMs_ = steadyNowMs + kFrameMs;
   playStartWallMs_ = nowMs + kFrameMs;
   humanTalkSinceMs_ = -1;
+  stalledMs_ = 0;
+  paused_ = false;
   transition(OrbState::Speaking);
   log::info("orb_speaking", {{"roomId", roomId_}, {"frames", reply_.frames.size()}});
 }
 
 void AiOrb::finishSpeaking(int64_t nowMs, bool interrupted) {
   const int64_t played = static_cast<int64_t>(nextFrame_) * kFrameMs;
-  const int64_t endMs = playStartWallMs_ + played;
+  const int64_t endMs = playStartWallMs_ + played + stalledMs_;
   if (interrupted) log::info("orb_interrupted", {{"roomId", roomId_}, {"playedMs", played}});
   listener_.onOrbSpoke(roomId_, reply_.text, playStartWallMs_, endMs, played);
   lastSpokeMs_ = std::max(nowMs, endMs);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,11 +24,18 @@ struct OrbSettings {
 };
 
 struct OrbTiming {
-  int64_t checkInPauseMs = 8000;       // silence before a check-in
-  int64_t checkInIntervalMs = 180000;  // at least this long between check-ins
-  int64_t firstCheckInMs = 60000;      // not before this long into the session
-  int64_t silenceBeforeSpeakingMs = 600;
-  int64_t bargeInMs = 300;              // a human talking this long interrupts the orb
+  int64_t checkInPauseMs = 8000;          // silence before a check-in
+  int64_t checkInIntervalMs = 180000;     // at least this long between check-ins
+  int64_t firstCheckInMs = 60000;         // not before this long into the session
+  int64_t silenceBeforeSpeakingMs = 600;  // before a check-in
+  // An addressed request that reads as finished (TurnEnd) ends the turn after this pause, from the words
+  // recognised so far, instead of waiting for the end of the utterance.
+  int64_t finishedTurnPauseMs = 300;
+  int64_t silenceBeforeReplyMs = 300;  // before answering: the turn has already been judged over
+  // A human talking over the orb: after pauseOnVoiceMs it stops sending (and resumes where it stopped when
+  // they fall silent again: a cough, "mm-hm"); after bargeInMs it gives the turn up.
+  int64_t pauseOnVoiceMs = 100;
+  int64_t bargeInMs = 500;
   int64_t maxWaitForSilenceMs = 20000;  // a reply not spoken by then is dropped
 };
 
@@ -47,12 +55,23 @@ struct OrbPrompt {
   uint64_t generation = 0;  // replies for an older prompt are ignored
 };
 
-// A reply ready to play: its text and 20 ms Opus frames with their RFC 6464 levels.
+// Words so far of an utterance still being spoken.
+struct HeardPartial {
+  std::string utteranceId;
+  std::string role;
+  std::string name;
+  std::string text;
+  int64_t untilMs = 0;  // wall time the words cover
+};
+
+// A reply ready to play: its text and 20 ms Opus frames with their RFC 6464 levels. A reply may come in
+// parts (its first sentence, then the rest: replyContinues); complete marks the last.
 struct OrbReply {
   uint64_t generation = 0;
   std::string text;
   std::vector<std::vector<uint8_t>> frames;
   std::vector<uint8_t> levels;
+  bool complete = true;
 };
 
 class AiOrb {
@@ -69,7 +88,9 @@ class AiOrb {
 
   static constexpr size_t kRecentSegments = 40;
   static constexpr int64_t kFrameMs = 20;
-  static constexpr int64_t kLeadMs = 60;  // how far ahead frames are queued for the media thread
+  // How far ahead frames are queued for the media thread: two ticks. What is queued is sent even when the
+  // orb pauses, so this is part of how fast it falls silent.
+  static constexpr int64_t kLeadMs = 40;
 
   AiOrb(std::string roomId, OrbSettings settings, OrbTiming timing, std::shared_ptr<rtc::RtpPacketRing> ring,
         Listener& listener, int64_t sessionStartMs);
@@ -81,7 +102,11 @@ class AiOrb {
 
   // A final transcript segment (any speaker, the orb's own included).
   void onTranscript(const TranscriptSegmentRecord& segment, int64_t nowMs);
+  // Words so far of someone speaking; a finished request to the orb ends their turn early (tick).
+  void onPartial(const HeardPartial& partial);
   void replyReady(OrbReply reply, int64_t nowMs);
+  // The rest of a reply that came in parts (frames appended; text is not repeated).
+  void replyContinues(OrbReply rest);
   // Every 20 ms. humanSpeaking/lastHumanVoiceMs come from the room's voice activity.
   void tick(int64_t nowMs, int64_t steadyNowMs, bool humanSpeaking, int64_t lastHumanVoiceMs);
 
@@ -101,6 +126,11 @@ class AiOrb {
   OrbState state_ = OrbState::Listening;
   std::deque<TranscriptSegmentRecord> recent_;
   uint64_t generation_ = 0;
+  OrbTrigger trigger_ = OrbTrigger::Addressed;
+  // Early turn ends: the finished request heard so far, and the utterance it was answered from.
+  std::optional<HeardPartial> finishedRequest_;
+  std::string earlyUtterance_;
+  std::string earlyRequest_;
   int64_t thinkingSinceMs_ = 0;
   int64_t readySinceMs_ = 0;
   OrbReply reply_;
@@ -109,6 +139,8 @@ class AiOrb {
   int64_t playStartSteadyMs_ = 0;
   int64_t playStartWallMs_ = 0;
   int64_t humanTalkSinceMs_ = -1;
+  int64_t stalledMs_ = 0;  // time the playback waited (the rest of its reply, a human talking over it)
+  bool paused_ = false;
   uint16_t sequence_ = 0;
   uint32_t timestampBase_ = 0;
   int64_t timestampOriginSteadyMs_ = -1;

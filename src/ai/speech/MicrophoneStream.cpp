@@ -7,7 +7,8 @@ MicrophoneStream::MicrophoneStream(Speaker speaker, std::shared_ptr<rtc::RtpPack
   pcm48_.reserve(OpusFrameDecoder::kMaxFrameSamples * 2);
 }
 
-void MicrophoneStream::poll(int64_t steadyToWallMs, std::vector<Utterance>& out) {
+void MicrophoneStream::poll(int64_t steadyToWallMs, std::vector<Utterance>& out,
+                            std::vector<UtteranceAudio>* audio) {
   while (const rtc::RtpPacketRing::Slot* slot = ring_->front()) {
     const int64_t arrivalMs = slot->atMs + steadyToWallMs;
     const int64_t packetMs = lastPacketSamples_ / 48;
@@ -40,19 +41,34 @@ void MicrophoneStream::poll(int64_t steadyToWallMs, std::vector<Utterance>& out)
     lastSequence_ = slot->sequence;
     ring_->pop();
     resampler_.process(pcm48_, pcm16_);
-    feed(out);
+    feed(out, audio);
   }
 }
 
-void MicrophoneStream::feed(std::vector<Utterance>& out) {
+void MicrophoneStream::feed(std::vector<Utterance>& out, std::vector<UtteranceAudio>* audio) {
   constexpr size_t frame = VoiceActivityDetector::kFrameSamples;
   size_t used = 0;
   while (pcm16_.size() - used >= frame) {
+    noise_.process({pcm16_.data() + used, frame});
     emit(segmenter_.process({pcm16_.data() + used, frame}, nextFrameMs_), out);
     nextFrameMs_ += SpeechSegmenter::kFrameMs;
     used += frame;
+    if (audio) stream(*audio);
   }
   pcm16_.erase(pcm16_.begin(), pcm16_.begin() + static_cast<std::ptrdiff_t>(used));
+}
+
+void MicrophoneStream::stream(std::vector<UtteranceAudio>& audio) {
+  if (segmenter_.state() != SpeechSegmenter::State::Speech) return;
+  const auto& pcm = segmenter_.currentPcm();
+  if (pcm.size() < streamed_ + kStreamSamples) return;
+  UtteranceAudio a;
+  a.speaker = speaker_;
+  a.startMs = segmenter_.currentStartMs();
+  a.untilMs = nextFrameMs_;
+  a.pcm.assign(pcm.begin() + static_cast<std::ptrdiff_t>(streamed_), pcm.end());
+  streamed_ = pcm.size();
+  audio.push_back(std::move(a));
 }
 
 void MicrophoneStream::flush(std::vector<Utterance>& out) {
@@ -60,7 +76,11 @@ void MicrophoneStream::flush(std::vector<Utterance>& out) {
 }
 
 void MicrophoneStream::emit(std::optional<SpeechSegment> segment, std::vector<Utterance>& out) {
-  if (!segment || segment->speechMs <= 0) return;
+  if (!segment) return;
+  // An utterance that was streamed must end for recognition even when it holds no talk time.
+  const bool streamed = streamed_ > 0;
+  streamed_ = 0;
+  if (segment->speechMs <= 0 && !streamed) return;
   Utterance u;
   u.speaker = speaker_;
   u.startMs = segment->startMs;

@@ -24,6 +24,28 @@ struct Utterance {
   std::vector<int16_t> pcm;  // 16 kHz mono
 };
 
+// Audio of an utterance still being spoken, handed on in order as it arrives so that recognition keeps up
+// with the speaker. The speaker and startMs name the utterance; its Utterance follows when it ends.
+struct UtteranceAudio {
+  Speaker speaker;
+  int64_t startMs = 0;
+  int64_t untilMs = 0;  // wall time where the last sample ends
+  std::vector<int16_t> pcm;
+};
+
+// Words recognised so far of an utterance still being spoken.
+struct PartialRecognition {
+  Speaker speaker;
+  int64_t startMs = 0;
+  int64_t untilMs = 0;  // how far the audio it covers reaches (wall time)
+  Recognition recognition;
+};
+
+// One id for an utterance's interim captions and its final one.
+inline std::string utteranceId(const Speaker& speaker, int64_t startMs) {
+  return speaker.participantId + "-" + std::to_string(startMs);
+}
+
 struct RecognizedUtterance {
   Speaker speaker;
   int64_t startMs = 0;
