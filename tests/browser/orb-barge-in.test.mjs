@@ -93,7 +93,7 @@ async function openWithMicClock(browser, url, label) {
 }
 
 // Starts sampling, in the page, the inbound audio of the orb ('ai-orb') and of the participant with role
-// `otherRole`: every intervalMs for at most maxMs, into window.__bargeIn.samples as
+// `otherRole` ('self': the page's own microphone as it is sent, its media-source stats): every intervalMs for at most maxMs, into window.__bargeIn.samples as
 // {t, orb: {energy, level, packets, jbDelay, jbEmitted, concealed}, other: {...}}; t is the stats report's timestamp (wall ms).
 function startSampler(page, otherRole, { intervalMs = SAMPLE_INTERVAL_MS, maxMs = 60000 } = {}) {
   return page.evaluate(({ otherRole, intervalMs, maxMs }) => {
@@ -111,6 +111,11 @@ function startSampler(page, otherRole, { intervalMs = SAMPLE_INTERVAL_MS, maxMs 
         const other = { energy: 0, level: 0, packets: 0, jbDelay: 0, jbEmitted: 0, concealed: 0 };
         let ts = null;
         (await room.pc.getStats()).forEach((s) => {
+          if (otherRole === 'self' && s.type === 'media-source' && s.kind === 'audio') {
+            other.energy += s.totalAudioEnergy ?? 0;
+            other.level = Math.max(other.level, s.audioLevel ?? 0);
+            return;
+          }
           if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
           const into = orbMids.has(s.mid) ? orb : otherMids.has(s.mid) ? other : null;
           if (!into) return;
@@ -261,6 +266,8 @@ describe('AI Orb barge-in', () => {
       console.log(notes.at(-1));
       await hears(client, 'coach');
       await startSampler(client, 'coach');
+      // The coach's own view, for the record: its microphone as sent, and the orb as it hears it.
+      await startSampler(coach, 'self');
 
       // The coach's page hears the reply and schedules the interruption; sampling goes on until it has been
       // played out and the orb had time to react (or not).
@@ -277,10 +284,12 @@ describe('AI Orb barge-in', () => {
       const waitMs = armed.playAt + x.end * 1000 + 2000 - Date.now();
       assert.ok(waitMs < 15000, `sampling would run ${waitMs} ms`);
       await sleep(Math.max(0, waitMs));
-      const { samples, errors } = await client.evaluate(() => {
+      const collect = (page) => page.evaluate(() => {
         window.__bargeIn.stop = true;
         return { samples: window.__bargeIn.samples, errors: window.__bargeIn.errors };
       });
+      const { samples, errors } = await collect(client);
+      const coachView = analyse((await collect(coach)).samples);
       const rows = analyse(samples);
       const gaps = rows.map((r) => r.dtMs).sort((m, n) => m - n);
       notes.push(`${samples.length} getStats samples from ${iso(samples[0]?.t)} to ${iso(samples.at(-1)?.t)}, ` +
@@ -337,6 +346,15 @@ describe('AI Orb barge-in', () => {
       const table = around.map((r) => `  ${String(Math.round(r.t - interruptAt)).padStart(5)} ms  orb ` +
         `${r.orb.power.toExponential(1).padStart(8)} lvl ${r.orb.level.toFixed(3)} pk ${String(r.orb.packets).padStart(2)}  ` +
         `coach ${r.other.power.toExponential(1).padStart(8)} lvl ${r.other.level.toFixed(3)}`).join('\n');
+      // The same from the coach's page: from its own voice leaving (media-source energy) to the orb's silence
+      // there. Not asserted: it adds the coach's capture and uplink to the client page's view.
+      const coachOrbStart = coachView.find((r) => r.orb.sounds)?.t;
+      const ownOnset = coachView.find((r) => r.t > coachOrbStart && r.other.sounds)?.t;
+      const coachOrbStop = coachView.filter((r) => r.orb.sounds).at(-1)?.t;
+      notes.push(`coach page timeline: orb start ${iso(coachOrbStart)}, own voice sent ${iso(ownOnset)} ` +
+        `(${rel(ownOnset)} from the client page's interruption start), orb stop ${iso(coachOrbStop)}: stop latency ` +
+        `${fmt(coachOrbStop - ownOnset)} from the coach's own voice`);
+      console.log(notes.at(-1));
       // The jitter buffers' mean delay over the reply (jitterBufferDelay / emitted samples), and the samples the
       // orb's decoder concealed after its last packet: what lies between the wire and the ear.
       const at = (ms) => samples.reduce((best, x) => (x.t <= ms ? x : best), samples[0]);
