@@ -151,8 +151,9 @@ int runServer(Config config) {
 
   ai::SessionIntelligence::Options aiOptions;
   aiOptions.asrThreads = config.asrThreads;
-  // Enough for every participant of a few rooms to be heard while they speak; more wait for the end.
-  aiOptions.asrRecognizers = std::max(4, 2 * config.asrThreads);
+  // A recognizer is about 100 MB: one per thread and one more, so two people talking at once are both
+  // heard as they speak; a third speaker at the same moment is recognised when they stop (docs/ai.md).
+  aiOptions.asrRecognizers = config.asrThreads + 1;
   aiOptions.recognizerFactory = recognizerFactory(config);
   aiOptions.orbTiming.checkInIntervalMs = config.orbCheckInSeconds * 1000;
   aiOptions.orbTiming.firstCheckInMs = std::min<int64_t>(60000, config.orbCheckInSeconds * 1000);

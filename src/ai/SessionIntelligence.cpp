@@ -103,7 +103,7 @@ void SessionIntelligence::start() {
       },
       [this](PartialRecognition p) {
         markOrbAddress(p.recognition);
-        asio::post(io_, [this, p = std::move(p)]() mutable { heardPartial(std::move(p)); });
+        asio::post(io_, [this, p = std::move(p)] { heardPartial(p); });
       });
   SpeechPipeline::Listener& heard = *this;
   AiOrb::Listener& orbs = *this;
@@ -244,7 +244,7 @@ void SessionIntelligence::onUtteranceAudio(UtteranceAudio audio) {
   });
 }
 
-void SessionIntelligence::heardPartial(PartialRecognition p) {
+void SessionIntelligence::heardPartial(const PartialRecognition& p) {
   auto room = rooms_.find(p.speaker.roomId);
   if (!room || !room->config().features.transcription) return;
   const std::string id = utteranceId(p.speaker, p.startMs);

@@ -38,9 +38,9 @@ class SessionIntelligence : public signaling::SignalingServer::AudioListener,
  public:
   struct Options {
     int asrThreads = 1;
-    // Recognizers (~30 MB each) for utterances spoken at once; beyond them an utterance is recognised whole
+    // Recognizers (~100 MB each) for utterances spoken at once; beyond them an utterance is recognised whole
     // when it ends (docs/ai.md).
-    int asrRecognizers = 4;
+    int asrRecognizers = 2;
     RecognitionWorkers::Factory recognizerFactory;
     OrbTiming orbTiming;
   };
@@ -89,7 +89,7 @@ class SessionIntelligence : public signaling::SignalingServer::AudioListener,
   // Synthesises text and appends it to reply as 20 ms Opus frames (voice worker).
   void voice(const std::string& text, const std::string& voiceModel, OpusFrameEncoder& encoder,
              OrbReply& reply);
-  void heardPartial(PartialRecognition partial);
+  void heardPartial(const PartialRecognition& partial);
   // A caption frame to the room's pages; utteranceId joins an utterance's interim captions to its final one.
   void sendCaption(const TranscriptSegmentRecord& segment, bool final);
   void joinOrb(const std::string& roomId);

@@ -53,6 +53,10 @@ TEST(OrbAddress, KeywordPassNamesTheSlotTheLanguageModelMisheard) {
   Recognition c = heard("okay horror but what do you think about my plan", {{400, 700}});
   EXPECT_TRUE(markOrbAddress(c));
   EXPECT_EQ(c.text, "okay orb what do you think about my plan");
+  // A spelling of the name that rarely starts a sentence, with the hit on it: no request needs to follow.
+  Recognition e = heard("org and you summarize what we said", {{150, 380}});
+  EXPECT_TRUE(markOrbAddress(e));
+  EXPECT_EQ(e.text, "orb and you summarize what we said");
   // At the end of a question.
   Recognition d = heard("what do you think board", {{1320, 1560}});
   EXPECT_TRUE(markOrbAddress(d));
@@ -72,6 +76,9 @@ TEST(OrbAddress, NeitherTheKeywordNorTheSlotAloneIsEnough) {
   // A short hit inside a question's last word is a piece of that word ("manager"), not the name.
   Recognition m = heard("what should i say to my manager", {{1900, 2060}});
   EXPECT_FALSE(markOrbAddress(m));
+  // Such a spelling without the keyword pass's hit is the word it is.
+  Recognition o = heard("orange juice is my favorite", {});
+  EXPECT_FALSE(markOrbAddress(o));
   // "board" inside a statement is no slot.
   Recognition d = heard("i bought a new board for the office", {{1300, 1500}});
   EXPECT_FALSE(markOrbAddress(d));
@@ -147,7 +154,8 @@ struct OrbFixture : ::testing::Test {
     s.assistance = assistance;
     orb = std::make_unique<AiOrb>("r", s, timing, ring, rec, now);
   }
-  // Runs ticks for ms, draining the ring like the media thread; returns packets sent.
+  int silent = 0;  // frames of encoded silence sent (level 127) since the fixture began
+  // Runs ticks for ms, draining the ring like the media thread; returns the reply's packets sent.
   int run(int64_t ms, bool humanSpeaking = false, int64_t lastVoice = 0) {
     int sent = 0;
     for (int64_t t = 0; t < ms; t += 20) {
@@ -156,12 +164,18 @@ struct OrbFixture : ::testing::Test {
       orb->tick(now, steady, humanSpeaking, humanSpeaking ? now : lastVoice);
       while (auto* slot = ring->front()) {
         if (slot->atMs > steady) break;
+        EXPECT_TRUE(lastSequence < 0 || static_cast<uint16_t>(lastSequence + 1) == slot->sequence);
+        EXPECT_GT(slot->atMs, lastDue) << "frames are due one after the other";
+        lastSequence = slot->sequence;
+        lastDue = slot->atMs;
+        (slot->audioLevel == 127 ? silent : sent) += 1;
         ring->pop();
-        ++sent;
       }
     }
     return sent;
   }
+  int lastSequence = -1;
+  int64_t lastDue = 0;
 };
 
 TEST_F(OrbFixture, AnswersWhenAddressedAndPacesItsSpeech) {
@@ -282,10 +296,12 @@ TEST_F(OrbFixture, ACoughPausesItAndItGoesOnWhereItStopped) {
     (t < timing.pauseOnVoiceMs + AiOrb::kLeadMs + 20 ? during : afterPause) += n;
   }
   EXPECT_EQ(afterPause, 0) << "no audio once paused";
+  EXPECT_GE(silent, 1) << "silence, not a gap, once it pauses";
   EXPECT_EQ(orb->state(), OrbState::Speaking);
   // Silent again: it resumes and plays the rest of the reply, nothing skipped.
   const int rest = run(3000, false, now);
   EXPECT_EQ(before + during + rest, 100);
+  EXPECT_EQ(silent, AiOrb::kSilenceFrames);
   EXPECT_EQ(orb->state(), OrbState::Listening);
   ASSERT_EQ(rec.spoken.size(), 1u);
   EXPECT_EQ(rec.spoken[0].speechMs, 2000);

@@ -6,6 +6,7 @@
 
 #include "ai/orb/OrbAddress.h"
 #include "ai/orb/TurnEnd.h"
+#include "ai/voice/OpusFrameEncoder.h"
 #include "core/Log.h"
 
 namespace rooms::ai {
@@ -23,6 +24,8 @@ AiOrb::AiOrb(std::string roomId, OrbSettings settings, OrbTiming timing,
   std::random_device rd;
   sequence_ = static_cast<uint16_t>(rd());
   timestampBase_ = rd();
+  const std::vector<int16_t> zeros(OpusFrameEncoder::kFrameSamples, 0);
+  silentFrame_ = OpusFrameEncoder().encode(zeros);
 }
 
 void AiOrb::transition(OrbState to) {
@@ -157,12 +160,14 @@ void AiOrb::tick(int64_t nowMs, int64_t steadyNowMs, bool humanSpeaking, int64_t
         if (humanTalkSinceMs_ < 0) humanTalkSinceMs_ = nowMs;
         const int64_t talked = nowMs - humanTalkSinceMs_;
         if (talked >= timing_.bargeInMs) {
+          if (!paused_) fallSilent(steadyNowMs);
           finishSpeaking(nowMs, true);
           return;
         }
-        if (talked >= timing_.pauseOnVoiceMs) {
-          if (!paused_) log::info("orb_paused", {{"roomId", roomId_}, {"playedMs", nextFrame_ * kFrameMs}});
+        if (talked >= timing_.pauseOnVoiceMs && !paused_) {
+          log::info("orb_paused", {{"roomId", roomId_}, {"playedMs", nextFrame_ * kFrameMs}});
           paused_ = true;
+          fallSilent(steadyNowMs);
         }
       } else {
         humanTalkSinceMs_ = -1;
@@ -172,10 +177,12 @@ void AiOrb::tick(int64_t nowMs, int64_t steadyNowMs, bool humanSpeaking, int64_t
       // Queue what is due within the lead time; the media thread sends each frame at its moment.
       while (nextFrame_ < reply_.frames.size()) {
         int64_t due = playStartSteadyMs_ + static_cast<int64_t>(nextFrame_) * kFrameMs + stalledMs_;
-        if (due < steadyNowMs) {
-          // The rest of the reply came after the first part had been played: resume now, not in the past.
-          stalledMs_ += steadyNowMs - due;
-          due = steadyNowMs;
+        // After a pause, or when the rest of the reply came after the first part had been played: go on
+        // now (after any silence queued), not in the past.
+        const int64_t earliest = std::max(steadyNowMs, lastDueMs_ + kFrameMs);
+        if (due < earliest) {
+          stalledMs_ += earliest - due;
+          due = earliest;
         }
         if (due > steadyNowMs + kLeadMs) break;
         if (timestampOriginSteadyMs_ < 0) timestampOriginSteadyMs_ = due;
@@ -185,6 +192,7 @@ void AiOrb::tick(int64_t nowMs, int64_t steadyNowMs, bool humanSpeaking, int64_t
         const uint8_t level = nextFrame_ < reply_.levels.size() ? reply_.levels[nextFrame_] : 127;
         if (!ring_->push(due, sequence_, ts, nextFrame_ == 0, level, frame)) break;  // full: try next tick
         ++sequence_;
+        lastDueMs_ = due;
         ++nextFrame_;
       }
       const int64_t endSteady =
@@ -204,8 +212,20 @@ void AiOrb::startSpeaking(int64_t nowMs, int64_t steadyNowMs) {
   humanTalkSinceMs_ = -1;
   stalledMs_ = 0;
   paused_ = false;
+  lastDueMs_ = playStartSteadyMs_ - kFrameMs;
   transition(OrbState::Speaking);
   log::info("orb_speaking", {{"roomId", roomId_}, {"frames", reply_.frames.size()}});
+}
+
+void AiOrb::fallSilent(int64_t steadyNowMs) {
+  if (silentFrame_.empty() || timestampOriginSteadyMs_ < 0) return;
+  for (int i = 0; i < kSilenceFrames; ++i) {
+    const int64_t due = std::max(steadyNowMs, lastDueMs_ + kFrameMs);
+    const auto ts = static_cast<uint32_t>(timestampBase_ + (due - timestampOriginSteadyMs_) * 48);
+    if (!ring_->push(due, sequence_, ts, false, 127, silentFrame_)) return;
+    ++sequence_;
+    lastDueMs_ = due;
+  }
 }
 
 void AiOrb::finishSpeaking(int64_t nowMs, bool interrupted) {

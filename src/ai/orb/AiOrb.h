@@ -34,7 +34,7 @@ struct OrbTiming {
   int64_t silenceBeforeReplyMs = 300;  // before answering: the turn has already been judged over
   // A human talking over the orb: after pauseOnVoiceMs it stops sending (and resumes where it stopped when
   // they fall silent again: a cough, "mm-hm"); after bargeInMs it gives the turn up.
-  int64_t pauseOnVoiceMs = 100;
+  int64_t pauseOnVoiceMs = 60;
   int64_t bargeInMs = 500;
   int64_t maxWaitForSilenceMs = 20000;  // a reply not spoken by then is dropped
 };
@@ -91,6 +91,10 @@ class AiOrb {
   // How far ahead frames are queued for the media thread: two ticks. What is queued is sent even when the
   // orb pauses, so this is part of how fast it falls silent.
   static constexpr int64_t kLeadMs = 40;
+  // When it pauses or gives up, this many frames of encoded silence follow what was queued: a receiver
+  // that just stops getting packets conceals the gap with sound fading out over a few hundred
+  // milliseconds; silence ends it at once (measured by tests/browser/orb-barge-in.test.mjs).
+  static constexpr int kSilenceFrames = 4;
 
   AiOrb(std::string roomId, OrbSettings settings, OrbTiming timing, std::shared_ptr<rtc::RtpPacketRing> ring,
         Listener& listener, int64_t sessionStartMs);
@@ -116,6 +120,7 @@ class AiOrb {
               const std::string& speakerRole, int64_t nowMs);
   void startSpeaking(int64_t nowMs, int64_t steadyNowMs);
   void finishSpeaking(int64_t nowMs, bool interrupted);
+  void fallSilent(int64_t steadyNowMs);
 
   std::string roomId_;
   OrbSettings settings_;
@@ -141,6 +146,8 @@ class AiOrb {
   int64_t humanTalkSinceMs_ = -1;
   int64_t stalledMs_ = 0;  // time the playback waited (the rest of its reply, a human talking over it)
   bool paused_ = false;
+  int64_t lastDueMs_ = 0;             // steady time of the last frame queued
+  std::vector<uint8_t> silentFrame_;  // 20 ms of encoded silence
   uint16_t sequence_ = 0;
   uint32_t timestampBase_ = 0;
   int64_t timestampOriginSteadyMs_ = -1;
