@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "WavFile.h"
+#include "WordErrors.h"
 #include "ai/audio/Resampler.h"
 #include "ai/dialog/RuleDialogEngine.h"
 #include "ai/orb/AiOrb.h"
@@ -68,23 +70,6 @@ const Sentence kSentences[] = {
 };
 const char* kVoices[] = {"rms", "slt", "awb", "kal16"};
 
-std::vector<int16_t> readWav16k(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
-  for (size_t off = 12; off + 8 <= bytes.size();) {
-    const std::string id(bytes.data() + off, 4);
-    uint32_t size = 0;
-    std::memcpy(&size, bytes.data() + off + 4, 4);
-    if (id == "data") {
-      std::vector<int16_t> pcm(std::min<size_t>(size, bytes.size() - off - 8) / 2);
-      std::memcpy(pcm.data(), bytes.data() + off + 8, pcm.size() * 2);
-      return pcm;
-    }
-    off += 8 + size + (size % 2);
-  }
-  throw std::runtime_error(file + ": no data chunk");
-}
-
 std::vector<int16_t> speak(const std::string& text, const std::string& voice) {
   const auto dir = std::filesystem::temp_directory_path() / "rooms-orb-bench";
   std::filesystem::create_directories(dir);
@@ -93,38 +78,7 @@ std::vector<int16_t> speak(const std::string& text, const std::string& voice) {
     const std::string cmd = "flite -voice " + voice + " -t \"" + text + "\" -o " + file;
     if (std::system(cmd.c_str()) != 0) throw std::runtime_error("flite failed (apt-get install flite)");
   }
-  return readWav16k(file);
-}
-
-std::vector<std::string> wordsOf(const std::string& text) {
-  std::vector<std::string> out;
-  std::string w;
-  for (char c : text + " ") {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '\'') {
-      w += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else if (!w.empty()) {
-      out.push_back(w);
-      w.clear();
-    }
-  }
-  return out;
-}
-
-// (substitutions + deletions + insertions) and the reference's word count.
-std::pair<int, int> wordErrors(const std::string& reference, const std::string& hypothesis) {
-  const auto r = wordsOf(reference);
-  const auto h = wordsOf(hypothesis);
-  std::vector<int> prev(h.size() + 1);
-  for (size_t j = 0; j <= h.size(); ++j) prev[j] = static_cast<int>(j);
-  for (size_t i = 1; i <= r.size(); ++i) {
-    std::vector<int> cur(h.size() + 1);
-    cur[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= h.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r[i - 1] == h[j - 1] ? 0 : 1)});
-    }
-    prev = cur;
-  }
-  return {prev[h.size()], static_cast<int>(r.size())};
+  return bench::readWav16k(file);
 }
 
 double msSince(Clock::time_point t) {
@@ -309,9 +263,9 @@ int main() {
       Turn t = run(pcm, recognizer, dialog, synth);
       audio += t.audioSeconds;
       compute += t.computeSeconds;
-      const auto [e, words] = wordErrors(s.text, t.heard);
-      errors += e;
-      refWords += words;
+      const bench::WordErrors we = bench::wordErrors(s.text, t.heard);
+      errors += we.errors;
+      refWords += we.words;
       if (s.addressed) {
         ++addressed;
         ++voiceAddressed[v];
