@@ -251,7 +251,6 @@ int main() {
   double audio = 0, compute = 0;
   std::printf("%-5s %-52s %-4s %6s %6s %6s %6s %6s %7s %8s  heard\n", "voice", "sentence", "ans", "turn",
               "asr", "dialog", "synth", "wait", "total", "baseline");
-  int index = 0;
   int voiceAnswered[4] = {0, 0, 0, 0};
   int voiceAddressed[4] = {0, 0, 0, 0};
   int voiceFalse[4] = {0, 0, 0, 0};
@@ -290,7 +289,6 @@ int main() {
                   t.answered ? "yes" : "no", t.endOfTurnMs, t.recognitionMs, t.dialogMs, t.synthesisMs,
                   t.waitMs, t.totalMs, t.baselineMs, t.heard.c_str(), t.early ? "  [early turn]" : "");
     }
-    ++index;
   }
   const double n = std::max(1, answered);
   std::printf(

@@ -270,7 +270,7 @@ void SessionIntelligence::sendCaption(const TranscriptSegmentRecord& segment, bo
                          {"startTime", formatIso8601(segment.startMs)},
                          {"endTime", formatIso8601(segment.endMs)},
                          {"final", final},
-                         {"utteranceId", segment.participantId + "-" + std::to_string(segment.startMs)}});
+                         {"utteranceId", utteranceId(segment.participantId, segment.startMs)}});
 }
 
 void SessionIntelligence::injectTranscript(const std::string& roomId, const std::string& role,

@@ -6,6 +6,7 @@
 
 #include "ai/orb/OrbAddress.h"
 #include "ai/orb/TurnEnd.h"
+#include "ai/speech/Utterance.h"
 #include "ai/voice/OpusFrameEncoder.h"
 #include "core/Log.h"
 
@@ -42,7 +43,7 @@ void AiOrb::onTranscript(const TranscriptSegmentRecord& segment, int64_t nowMs) 
   while (recent_.size() > kRecentSegments) recent_.pop_front();
   if (segment.role == "aiOrb") return;
   humanSpeechSinceSpokeMs_ += segment.speechMs;
-  const std::string id = segment.participantId + "-" + std::to_string(segment.startMs);
+  const std::string id = utteranceId(segment.participantId, segment.startMs);
   if (finishedRequest_ && finishedRequest_->utteranceId == id) finishedRequest_.reset();
   if (segment.text.empty()) return;
   auto request = orbAddressedRequest(segment.text);

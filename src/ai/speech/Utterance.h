@@ -41,9 +41,13 @@ struct PartialRecognition {
   Recognition recognition;
 };
 
-// One id for an utterance's interim captions and its final one.
+// One id for an utterance's interim captions and its final one (and its transcript segment's, which has the
+// same participant and start).
+inline std::string utteranceId(const std::string& participantId, int64_t startMs) {
+  return participantId + "-" + std::to_string(startMs);
+}
 inline std::string utteranceId(const Speaker& speaker, int64_t startMs) {
-  return speaker.participantId + "-" + std::to_string(startMs);
+  return utteranceId(speaker.participantId, startMs);
 }
 
 struct RecognizedUtterance {
