@@ -9,7 +9,8 @@
 //
 // Knobs: BENCH_QUALITY_WINDOW (s, 30), BENCH_QUALITY_WARMUP (s, 5), BENCH_QUALITY_PROFILES (comma-separated
 // names of PROFILES, all by default), BENCH_QUALITY_SEED (1), BENCH_QUALITY_JSON (the JSON file,
-// test-artifacts/bench-quality.json), BENCH_QUALITY_SYSTEMS (rooms,direct), BENCH_QUALITY_STRICT=1 (exit 1 when a goal is missed), ROOMSD_BIN.
+// test-artifacts/bench-quality.json), BENCH_QUALITY_SYSTEMS (rooms,direct), BENCH_QUALITY_STRICT=1 (exit 1 when a goal is missed),
+// BENCH_QUALITY_TRACE=1 (each page's figures second by second), ROOMSD_BIN.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -19,7 +20,7 @@ import { freePort, REPO_ROOT, ROOMSD_BIN, sleep, startRoomsd, waitUntil, withTim
 import { ARTIFACTS_DIR, closeBrowser, launchChromium, newParticipantPage, onServer, pageLog, receivedMedia } from '../../tests/browser/helpers/browser.mjs';
 import { startCoturn } from '../../tests/browser/helpers/coturn.mjs';
 import { PROFILES, startImpairedLink } from '../../tests/browser/helpers/impaired-link.mjs';
-import { DIRECT_PC, formatFigures, measureWindow, qualitySnapshot, ROOM_PC } from '../../tests/browser/helpers/quality.mjs';
+import { DIRECT_PC, formatFigures, formatTrace, measureWindow, qualitySnapshot, ROOM_PC } from '../../tests/browser/helpers/quality.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const WINDOW_MS = Number(process.env.BENCH_QUALITY_WINDOW ?? 30) * 1000;
@@ -27,6 +28,7 @@ const WARMUP_MS = Number(process.env.BENCH_QUALITY_WARMUP ?? 5) * 1000;
 const SEED = Number(process.env.BENCH_QUALITY_SEED ?? 1);
 const JSON_OUT = process.env.BENCH_QUALITY_JSON ?? path.join(ARTIFACTS_DIR, 'bench-quality.json');
 const STRICT = process.env.BENCH_QUALITY_STRICT === '1';
+const TRACE = process.env.BENCH_QUALITY_TRACE === '1';
 const TURN_PORT = 34800;
 const CONNECT_TIMEOUT_MS = 60000;
 // For trying the harness: BENCH_QUALITY_SYSTEMS=direct runs without roomsd.
@@ -220,6 +222,11 @@ async function main() {
               .map((k) => `${k} ${router[k] ?? 'n/a'}`).join(', ')}`
             : '';
           log(`${name} ${system} (${((Date.now() - t0) / 1000).toFixed(0)} s):\n  uplink   ${formatFigures(entry[system].uplink)}\n  downlink ${formatFigures(entry[system].downlink)}${routerLine}`);
+          if (TRACE) {
+            // Per second; the coach's page receives the uplink and sends the downlink, the client's the reverse.
+            log(`${name} ${system} trace, the coach's page:\n${formatTrace(entry[system].uplink.trace)}`);
+            log(`${name} ${system} trace, the client's page:\n${formatTrace(entry[system].downlink.trace)}`);
+          }
         } catch (e) {
           entry.error = `${system}: ${e.message}`;
           log(`${name} ${system} failed: ${e.message}`);

@@ -33,6 +33,19 @@ TEST(RembShareTest, OthersAudioNeverTakesMoreThanHalf) {
   EXPECT_EQ(share.of(0), 0u);
 }
 
+TEST(RembShareTest, RedundantAudioCopiesAreKeptOut) {
+  // The client takes the coach's audio as RED: the coach's browser budgets the Opus encoder, and the
+  // redundant copy rides on top of what REMB allows.
+  const RembShare own{
+      .otherAudioStreams = 0, .videoStreams = 1, .publisherVideoStreams = 1, .redAudioStreams = 1};
+  EXPECT_EQ(own.of(300'000), 300'000u - RembShare::kRedundancyBps);
+  // The orb's voice too, as RED: its reserve and its copy.
+  const RembShare both{
+      .otherAudioStreams = 1, .videoStreams = 1, .publisherVideoStreams = 1, .redAudioStreams = 2};
+  EXPECT_EQ(both.of(300'000), 300'000u - RembShare::kAudioReserveBps - 2 * RembShare::kRedundancyBps);
+  EXPECT_EQ(both.of(100'000), 50'000u);
+}
+
 TEST(RembShareTest, NoVideoCountedStillGivesAShare) {
   // The subscriber's consumers not linked yet: the publisher is still told something sensible.
   const RembShare share{};

@@ -1,7 +1,8 @@
 #pragma once
 // The rate half of the delay-based estimator (GoogCC's AIMD controller): while the detector says Normal the
 // estimate grows, multiplicatively (8% per second) when the path's capacity is unknown and additively
-// (about a packet per response time) once it is near the rate where it last congested; on Overusing it
+// (about a packet per response time, the packet a frame's share at this rate) once it is near the rate
+// where it last congested; on Overusing it
 // drops to kBeta times the rate that actually arrived, at most once per round trip (a key frame's burst that
 // two feedbacks in a row report is one overuse, not two) unless what arrives is under half the estimate;
 // Underusing holds it while the queue drains. It never
@@ -20,6 +21,7 @@ class AimdRateControl {
   static constexpr double kMaxOverAcked = 1.5;
   static constexpr uint64_t kOverAckedSlackBps = 10'000;
   static constexpr double kPacketBits = 1200 * 8;
+  static constexpr double kMinAdditiveBps = 4'000;
   // The wait between two changes before an overuse may cut again: the round trip, within these bounds.
   static constexpr int64_t kMinReduceIntervalMs = 10;
   static constexpr int64_t kMaxReduceIntervalMs = 200;

@@ -23,6 +23,7 @@ void SendSideBandwidthEstimator::onFeedback(const TransportFeedback& feedback, i
     if (!sent || sent->acknowledged) {
       return;
     }
+    lossSentBytes_ += sent->size;
     if (!received) {
       ++lossLost_;
       return;
@@ -30,6 +31,7 @@ void SendSideBandwidthEstimator::onFeedback(const TransportFeedback& feedback, i
     sent->acknowledged = true;
     ++lossReceived_;
     acked_.onAcked(arrivalUs, sent->size);
+    train_.onPacket(sent->sendUs, arrivalUs, sent->size);
     if (auto delta = groups_.onPacket(sent->sendUs, arrivalUs)) {
       trendline_.update(static_cast<double>(delta->sendDeltaUs) / 1000.0,
                         static_cast<double>(delta->arrivalDeltaUs) / 1000.0, delta->arrivalUs / 1000);
@@ -37,7 +39,18 @@ void SendSideBandwidthEstimator::onFeedback(const TransportFeedback& feedback, i
   });
   active_ = true;
   const uint64_t acked = acked_.bps();
-  rate_.update(trendline_.state(), acked, nowMs, rttMs);
+  if (acked >= peakAckedBps_ || nowMs - peakAckedAtMs_ > kPeakHoldMs) {
+    peakAckedBps_ = acked;
+    peakAckedAtMs_ = nowMs;
+  }
+  const uint64_t carried = carriedBps(acked);
+  // Loss that says congestion holds the estimate where the delay alone would let it grow: a drop-tail
+  // queue that stays full stops the delay from rising, and growing into it only loses more.
+  BandwidthUsage usage = trendline_.state();
+  if (nowMs < lossHoldUntilMs_ && usage == BandwidthUsage::Normal) {
+    usage = BandwidthUsage::Underusing;
+  }
+  rate_.update(usage, carried, nowMs, rttMs);
 
   if (lossSinceMs_ < 0) {
     lossSinceMs_ = nowMs;
@@ -45,33 +58,54 @@ void SendSideBandwidthEstimator::onFeedback(const TransportFeedback& feedback, i
   const uint32_t total = lossReceived_ + lossLost_;
   if (nowMs - lossSinceMs_ >= kLossIntervalMs && total >= kMinLossSamples) {
     loss_ = static_cast<double>(lossLost_) / total;
+    const uint64_t sentBps = lossSentBytes_ * 8 * 1000 / static_cast<uint64_t>(nowMs - lossSinceMs_);
     lossReceived_ = 0;
     lossLost_ = 0;
+    lossSentBytes_ = 0;
     lossSinceMs_ = nowMs;
-    onLossWindow(acked);
+    onLossWindow(carried, sentBps, nowMs);
   }
 }
 
-void SendSideBandwidthEstimator::onLossWindow(uint64_t ackedBps) {
+uint64_t SendSideBandwidthEstimator::carriedBps(uint64_t ackedBps) const {
+  // A train above the estimate proves nothing the estimate does not already allow (a jittery path spreads
+  // a burst too); below it, it is what the link carried while busy, which a cut must not go under.
+  const uint64_t train = std::min(train_.bps(), rate_.estimate());
+  return std::max({ackedBps, peakAckedBps_, train});
+}
+
+void SendSideBandwidthEstimator::onLossWindow(uint64_t carriedBps, uint64_t sentBps, int64_t nowMs) {
   if (loss_ < inherentLoss_) {
     inherentLoss_ = std::max(loss_, inherentLoss_ * 0.95);  // forget slowly
   }
   if (watchingCut_) {
-    // The first window after a cut: sending less and losing as much means the loss is the link's own.
+    // Sending less and losing as much means the loss is the link's own. What arrived cannot tell: through
+    // a saturated bottleneck it is the bottleneck's rate before and after the cut alike. The publisher
+    // takes a second or two to follow a lower REMB, so until we really send less the window says nothing,
+    // and cutting again would only compound the cut it has not followed yet.
+    if (sentBps > static_cast<uint64_t>(kSentLess * static_cast<double>(sentAtCut_)) &&
+        ++windowsWatched_ < kMaxWindowsWatched) {
+      return;
+    }
     watchingCut_ = false;
-    if (loss_ >= kSameLoss * lossAtCut_ && ackedBps < ackedAtCut_) {
+    if (sentBps <= static_cast<uint64_t>(kSentLess * static_cast<double>(sentAtCut_)) &&
+        loss_ >= kSameLoss * lossAtCut_) {
       inherentLoss_ = std::max(inherentLoss_, loss_);
+      lossHoldUntilMs_ = 0;
       return;
     }
   }
   const double threshold = std::max(kHighLoss, inherentLoss_ + kLossMargin);
-  if (loss_ <= threshold || ackedBps == 0) {
+  if (loss_ <= threshold || carriedBps == 0) {
+    lossHoldUntilMs_ = 0;
     return;
   }
-  rate_.limit(static_cast<uint64_t>(static_cast<double>(ackedBps) * (1 - 0.5 * loss_)));
+  lossHoldUntilMs_ = nowMs + kLossIntervalMs;
+  rate_.limit(static_cast<uint64_t>(static_cast<double>(carriedBps) * (1 - 0.5 * loss_)));
   watchingCut_ = true;
+  windowsWatched_ = 0;
   lossAtCut_ = loss_;
-  ackedAtCut_ = ackedBps;
+  sentAtCut_ = sentBps;
 }
 
 }  // namespace rooms::rtc

@@ -6,16 +6,21 @@
 //
 // Loss alone is not read as congestion below kHighLoss: on the links this is for (wi-fi, mobile) random loss
 // is common, NACK/RTX repairs it, and a queue that overflows shows as delay first. Above it the rate is cut;
-// if in the next loss window, at the lower rate, the loss stays (at least kSameLoss of it), it was the
-// link's, not our rate's, and becomes the link's inherent loss: only loss kLossMargin above that cuts again.
+// if once we send less (kSentLess), the loss stays (at least kSameLoss of it), it was the link's, not our
+// rate's, and becomes the link's inherent loss: only loss kLossMargin above that cuts again.
 // Until the first congestion the estimate is "unlimited" (kMaxBps): the publisher's own estimator ramps up,
-// with probing, and this one only caps it where the downlink says so. Media thread only; nothing allocates.
+// with probing, and this one only caps it where the downlink says so. Cuts go from what the link is known
+// to carry: the acknowledged rate, or a burst's train rate (PacketTrainRate) when that is higher. The first
+// congestion of a call is typically a key frame sent on into a slow, still quiet link; half a second of
+// acknowledged traffic then is a fraction of the link, and a cut from it left the publisher encoding at
+// 30 kbit/s for seconds (bench-quality cap300k, warm-up 0). Media thread only; nothing allocates.
 #include <cstddef>
 #include <cstdint>
 
 #include "rtc/bwe/AckedBitrate.h"
 #include "rtc/bwe/AimdRateControl.h"
 #include "rtc/bwe/InterArrivalGroups.h"
+#include "rtc/bwe/PacketTrainRate.h"
 #include "rtc/bwe/SentPacketHistory.h"
 #include "rtc/bwe/TrendlineEstimator.h"
 
@@ -36,8 +41,15 @@ class SendSideBandwidthEstimator {
   static constexpr uint32_t kMinLossSamples = 200;
   static constexpr double kLossMargin = 0.05;
   static constexpr double kSameLoss = 0.8;
+  // "Sending less" after a cut: at most this share of what we sent in the window that made it, within this
+  // many windows.
+  static constexpr double kSentLess = 0.9;
+  static constexpr uint32_t kMaxWindowsWatched = 3;
   // A drop this large goes to the publisher at once instead of with the next periodic report.
   static constexpr double kAnnounceDrop = 0.97;
+  // How long an acknowledged rate counts as what the link carries (a capacity that really fell shows in
+  // the next window's figure; the publisher takes about this long to follow a cut).
+  static constexpr int64_t kPeakHoldMs = 1'000;
 
   SendSideBandwidthEstimator();
 
@@ -53,9 +65,13 @@ class SendSideBandwidthEstimator {
   // Whether the last window's loss looks like the link's own (wi-fi, radio) rather than a queue we overflow:
   // below the congestion threshold, with the delay trend not rising. Spending more bandwidth on repair
   // helps only the first; into an overflowing queue it is lost again and pushes out media with it.
-  bool lossLooksRandom() const { return loss_ < kHighLoss && trendline_.state() != BandwidthUsage::Overusing; }
+  bool lossLooksRandom() const {
+    return loss_ < kHighLoss && trendline_.state() != BandwidthUsage::Overusing;
+  }
   double inherentLoss() const { return inherentLoss_; }
   uint64_t ackedBps() const { return acked_.bps(); }
+  // The bottleneck's rate from the last burst it spread out (PacketTrainRate), 0 when none is recent.
+  uint64_t trainBps() const { return train_.bps(); }
 
   // The estimate fell notably since it was last announced to the publishers.
   bool dropped() const {
@@ -68,19 +84,31 @@ class SendSideBandwidthEstimator {
   InterArrivalGroups groups_;
   TrendlineEstimator trendline_;
   AckedBitrate acked_;
+  PacketTrainRate train_;
+  uint64_t peakAckedBps_ = 0;
+  int64_t peakAckedAtMs_ = 0;
   AimdRateControl rate_;
   bool active_ = false;
   uint64_t announced_ = kMaxBps;
   uint32_t lossReceived_ = 0;
   uint32_t lossLost_ = 0;
+  uint64_t lossSentBytes_ = 0;
   int64_t lossSinceMs_ = -1;
   double loss_ = 0;
   double inherentLoss_ = 0;
   bool watchingCut_ = false;
+  // Until then the estimate does not grow: the last loss window said congestion (a second's worth).
+  int64_t lossHoldUntilMs_ = 0;
+  uint32_t windowsWatched_ = 0;
   double lossAtCut_ = 0;
-  uint64_t ackedAtCut_ = 0;
+  uint64_t sentAtCut_ = 0;
 
-  void onLossWindow(uint64_t ackedBps);
+  // What the link is known to carry: the highest acknowledged rate of the last kPeakHoldMs, or a recent
+  // train's when higher (a burst in a quiet half second). Cuts go from this: the acknowledged rate alone
+  // falls as soon as the publisher follows the first cut, and each further cut the queue's tail triggers
+  // while it drains went lower (300 kbit/s link: 243, 214, 203, then 121 kbit/s within half a second).
+  uint64_t carriedBps(uint64_t ackedBps) const;
+  void onLossWindow(uint64_t carriedBps, uint64_t sentBps, int64_t nowMs);
 };
 
 }  // namespace rooms::rtc

@@ -754,8 +754,13 @@ uint64_t Router::publisherShareOf(const Member& subscriber, const WebRtcTranspor
       if (own) {
         ++share.publisherVideoStreams;
       }
-    } else if (!own) {
-      ++share.otherAudioStreams;
+    } else {
+      if (!own) {
+        ++share.otherAudioStreams;
+      }
+      if (c->spec().redPayloadType && c->producer()->spec().redPayloadType) {
+        ++share.redAudioStreams;
+      }
     }
   }
   return share.of(estimate);

@@ -108,10 +108,12 @@ export async function measureWindow(receivers, windowMs) {
   const first = {};
   const last = {};
   const lastProgress = {};
+  const trace = {};
   for (const n of names) {
     first[n] = await snap(n);
     last[n] = first[n];
     lastProgress[n] = first[n].t;
+    trace[n] = [];
   }
   const start = Date.now();
   while (Date.now() - start < windowMs) {
@@ -119,6 +121,7 @@ export async function measureWindow(receivers, windowMs) {
     for (const n of names) {
       const s = await snap(n);
       if (s.video.framesDecoded > last[n].video.framesDecoded) lastProgress[n] = s.t;
+      trace[n].push(traceStep(first[n], last[n], s));
       last[n] = s;
     }
   }
@@ -126,10 +129,37 @@ export async function measureWindow(receivers, windowMs) {
   for (const n of names) {
     out[n] = figures(first[n], last[n], last[n].t - lastProgress[n]);
     out[n].localCandidateType = last[n].localCandidateType;
+    out[n].trace = trace[n];
     out.senders[n] = last[n].sent;
   }
   return out;
 }
+
+// One sample's change: what the page received and what it sent in that second, for reading how a call
+// starts or where a freeze came from (bench-quality prints these with BENCH_QUALITY_TRACE=1).
+function traceStep(first, a, b) {
+  const s = (b.t - a.t) / 1000;
+  return {
+    at: Math.round((b.t - first.t) / 100) / 10,
+    fps: Math.round((b.video.framesDecoded - a.video.framesDecoded) / s),
+    freezes: b.video.freezeCount - a.video.freezeCount,
+    frozenMs: Math.round(1000 * (b.video.totalFreezesDuration - a.video.totalFreezesDuration)),
+    kbps: Math.round(((b.video.bytesReceived - a.video.bytesReceived) * 8) / s / 1000),
+    lost: b.video.packetsLost - a.video.packetsLost,
+    nacks: b.video.nackCount - a.video.nackCount,
+    plis: b.video.pliCount - a.video.pliCount,
+    keyFrames: b.video.keyFramesDecoded - a.video.keyFramesDecoded,
+    res: `${b.video.frameWidth}x${b.video.frameHeight}`,
+    sentKbps: Math.round(((b.sent.bytesSent - a.sent.bytesSent) * 8) / s / 1000),
+    sentRes: `${b.sent.frameWidth}x${b.sent.frameHeight}`,
+    target: Math.round(b.sent.targetBitrate / 1000),
+    limit: b.sent.qualityLimitationReason,
+  };
+}
+
+export const formatTrace = (trace) => trace.map((x) => `    ${String(x.at).padStart(5)} s  fps ${String(x.fps).padStart(2)}`
+  + ` frz ${x.freezes}/${x.frozenMs}ms ${x.res} ${x.kbps} kb/s lost ${x.lost} nack ${x.nacks} pli ${x.plis} key ${x.keyFrames}`
+  + ` | sends ${x.sentRes} ${x.sentKbps} kb/s target ${x.target} ${x.limit}`).join('\n');
 
 export const formatFigures = (f) =>
   `fps ${f.fps.toFixed(1)}, freezes ${f.freezes} (${f.freezeSeconds.toFixed(1)} s), ` +
