@@ -2,12 +2,11 @@
 // The rate half of the delay-based estimator (GoogCC's AIMD controller): while the detector says Normal the
 // estimate grows, multiplicatively (8% per second) when the path's capacity is unknown and additively
 // (about a packet per response time, the packet a frame's share at this rate) once it is near the rate
-// where it last congested; on Overusing it
-// drops to kBeta times the rate that actually arrived, at most once per round trip (a key frame's burst that
-// two feedbacks in a row report is one overuse, not two) unless what arrives is under half the estimate;
-// Underusing holds it while the queue drains. It never
-// grows past 1.5 times what arrived (plus a little): an estimate far above what is being sent is a guess,
-// not a measurement.
+// where it last congested; on Overusing it drops to kBeta times what the link is known to carry, at most
+// once per round trip (a key frame's burst that two feedbacks in a row report is one overuse, not two)
+// unless that is under half the estimate; Underusing holds it while the queue drains. It never grows past
+// 1.5 times what the link carried (plus a little): an estimate far above what is being sent is a guess, not
+// a measurement.
 #include <cstdint>
 
 #include "rtc/bwe/BandwidthUsage.h"
@@ -30,7 +29,8 @@ class AimdRateControl {
 
   AimdRateControl(uint64_t minBps, uint64_t maxBps, uint64_t startBps);
 
-  // ackedBps: what the receiver got over the last half second, 0 when not known yet. Returns the estimate.
+  // ackedBps: what the link is known to carry (SendSideBandwidthEstimator: the arrived rate, its peak over
+  // the last second, or a packet train's), 0 when not known yet. Returns the estimate.
   uint64_t update(BandwidthUsage usage, uint64_t ackedBps, int64_t nowMs, int64_t rttMs);
   // Lowers the estimate to at most bps (the loss-based limit); the delay controller goes on from there.
   void limit(uint64_t bps);

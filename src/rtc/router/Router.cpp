@@ -634,7 +634,18 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
         if (!member.bwe) return;  // feedback on packets we never numbered
         member.bwe->onFeedback(*feedback, nowMs, rttMsOf(member));
         if (member.bwe->active()) member.pacer->setEstimate(member.bwe->estimate());
-        if (member.bwe->dropped()) announceEstimate(member);
+        if (member.bwe->dropped()) {
+          // Rare (at most once per round trip), and what docs/architecture.md's start-up figures are read
+          // from: BENCH_QUALITY_LOG_LEVEL=debug.
+          if (log::debugEnabled()) {
+            log::debug("bwe_estimate_dropped", {{"transport", member.transport->id()},
+                                                {"bps", member.bwe->estimate()},
+                                                {"ackedBps", member.bwe->ackedBps()},
+                                                {"trainBps", member.bwe->trainBps()},
+                                                {"loss", member.bwe->lossRatio()}});
+          }
+          announceEstimate(member);
+        }
         return;
       }
       if (packet.count != kFmtGenericNack) return;

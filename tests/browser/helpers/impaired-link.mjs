@@ -368,6 +368,9 @@ export async function startImpairedLink(options) {
 // The profiles the browser test and bench-quality use, by name: the same impairment both ways.
 const both = (p) => ({ up: p, down: p });
 export const PROFILES = {
+  // Delay only: the clean link a change is measured on next to the impaired ones (not in bench-quality's
+  // default list).
+  'clean-40ms': both({ delayMs: 40 }),
   'loss1-40ms': both({ loss: 0.01, delayMs: 40 }),
   'loss3-40ms': both({ loss: 0.03, delayMs: 40 }),
   'loss5-40ms': both({ loss: 0.05, delayMs: 40 }),
