@@ -10,7 +10,8 @@
 // Knobs: BENCH_QUALITY_WINDOW (s, 30), BENCH_QUALITY_WARMUP (s, 5), BENCH_QUALITY_PROFILES (comma-separated
 // names of PROFILES, all by default), BENCH_QUALITY_SEED (1), BENCH_QUALITY_JSON (the JSON file,
 // test-artifacts/bench-quality.json), BENCH_QUALITY_SYSTEMS (rooms,direct), BENCH_QUALITY_STRICT=1 (exit 1 when a goal is missed),
-// BENCH_QUALITY_TRACE=1 (each page's figures second by second), ROOMSD_BIN.
+// BENCH_QUALITY_TRACE=1 (each page's figures second by second), BENCH_QUALITY_PRIORITY=0 (no raised priority
+// for coturn, roomsd and the link), ROOMSD_BIN.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -20,11 +21,15 @@ import { freePort, REPO_ROOT, ROOMSD_BIN, sleep, startRoomsd, waitUntil, withTim
 import { ARTIFACTS_DIR, closeBrowser, launchChromium, newParticipantPage, onServer, pageLog, receivedMedia } from '../../tests/browser/helpers/browser.mjs';
 import { startCoturn } from '../../tests/browser/helpers/coturn.mjs';
 import { PROFILES, startImpairedLink } from '../../tests/browser/helpers/impaired-link.mjs';
+import { raisePriority } from '../../tests/browser/helpers/priority.mjs';
 import { DIRECT_PC, formatFigures, formatTrace, measureWindow, qualitySnapshot, ROOM_PC } from '../../tests/browser/helpers/quality.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const WINDOW_MS = Number(process.env.BENCH_QUALITY_WINDOW ?? 30) * 1000;
 const WARMUP_MS = Number(process.env.BENCH_QUALITY_WARMUP ?? 5) * 1000;
+// coturn, roomsd and the impaired link ahead of the browsers for the CPU (tests/browser/helpers/priority.mjs);
+// BENCH_QUALITY_PRIORITY=0 leaves everyone equal.
+const PRIORITY = process.env.BENCH_QUALITY_PRIORITY !== '0';
 const SEED = Number(process.env.BENCH_QUALITY_SEED ?? 1);
 const JSON_OUT = process.env.BENCH_QUALITY_JSON ?? path.join(ARTIFACTS_DIR, 'bench-quality.json');
 const STRICT = process.env.BENCH_QUALITY_STRICT === '1';
@@ -93,10 +98,10 @@ async function measure(env, pages, pcExpr, what) {
     throw new Error(`${what}: unexpected paths ${JSON.stringify(paths)} (the client must be relayed, the coach direct)`);
   }
   await sleep(WARMUP_MS);
-  env.link.resetCounters();
+  await env.link.resetCounters();
   const w = await withTimeout(measureWindow({ uplink: [pages.coach, pcExpr], downlink: [pages.client, pcExpr] }, WINDOW_MS),
     WINDOW_MS + 60000, `${what}: the measurement window`);
-  return { uplink: w.uplink, downlink: w.downlink, senders: { client: w.senders.uplink, coach: w.senders.downlink }, link: env.link.stats() };
+  return { uplink: w.uplink, downlink: w.downlink, senders: { client: w.senders.uplink, coach: w.senders.downlink }, link: await env.link.stats() };
 }
 
 // roomsd's media counters (GET /metrics, rooms_media_*), so a rooms call records what the router did for it.
@@ -197,12 +202,17 @@ async function main() {
   const results = [];
   try {
     env.turn = await startCoturn({ port: TURN_PORT, minPort: 49400, maxPort: 49499 });
-    env.link = await startImpairedLink({ target: { port: env.turn.port }, seed: SEED });
+    env.link = await startImpairedLink({ target: { port: env.turn.port }, seed: SEED, raisePriority: PRIORITY });
     if (SYSTEMS.includes('rooms')) env.server = await startRoomsd({
       env: { ROOMS_TURN_URLS: `turn:127.0.0.1:${env.link.port}?transport=udp`, ROOMS_TURN_SECRET: env.turn.secret },
       // debug: the media thread's transport_stats (estimates, loss) every 2 s, for reading a run afterwards
       logLevel: process.env.BENCH_QUALITY_LOG_LEVEL ?? 'info',
     });
+    if (PRIORITY) {
+      // The network and the server run on machines of their own in a real call (helpers/priority.mjs).
+      const threads = raisePriority(env.turn.proc.pid) + (env.server ? raisePriority(env.server.proc.pid) : 0);
+      log(`raised the priority of coturn${env.server ? ', roomsd' : ''} and the impaired link (${threads} threads)`);
+    }
     env.pages = await startPageServer();
     env.browser = await launchChromium();
     log(`roomsd ${ROOMSD_BIN}, ${PROFILE_NAMES.length} profiles, window ${WINDOW_MS / 1000} s, warm-up ${WARMUP_MS / 1000} s`);
@@ -212,7 +222,7 @@ async function main() {
       for (const [system, leg] of [['rooms', roomsLeg], ['direct', directLeg]]) {
         if (!SYSTEMS.includes(system)) continue;
         // Each call starts from the same link state (queue, Gilbert-Elliott chain, PRNG).
-        env.link.reset(PROFILES[name]);
+        await env.link.reset(PROFILES[name]);
         const t0 = Date.now();
         try {
           entry[system] = await leg(env, name);

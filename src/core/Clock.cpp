@@ -12,6 +12,12 @@ int64_t steadyNowMs() {
       .count();
 }
 
+int64_t steadyNowUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 namespace {
 
 // The span of four-digit years. Parsing refuses results outside it so that everything parseIso8601 returns

@@ -17,6 +17,9 @@ int64_t nowMs();
 
 // Monotonic milliseconds (an arbitrary origin) for timers and the media plane: never wall time.
 int64_t steadyNowMs();
+// The same clock in microseconds: transport-wide congestion control works on delay changes finer than a
+// millisecond.
+int64_t steadyNowUs();
 
 // "2025-06-30T15:00:00Z" (seconds precision when ms == 0, else "2025-06-30T15:00:00.123Z").
 std::string formatIso8601(int64_t unixMs);

@@ -72,6 +72,9 @@ void MediaWorker::start(Listener& listener) {
   port_ = socket_.local_endpoint().port();
   udp_->setIpv6Socket(endpoint.protocol() == udp::v6());
   udp_->setSegmentation(UdpBatchIo::kernelSegments(socket_.native_handle()));
+  if (!UdpBatchIo::enableArrivalTimes(socket_.native_handle())) {
+    log::warn("media_arrival_times_unavailable", {{"worker", options_.index}});
+  }
   // ICE-TCP (passive) on the same port number, for networks that block UDP. Without it calls still work
   // wherever UDP or TURN does, so a failure here is a warning, not a reason not to start.
   const asio::ip::tcp::endpoint tcpEndpoint(address, port_);
@@ -224,7 +227,9 @@ void MediaWorker::receiveBatches() {
     if (n == 0) break;
     counters_.datagramsIn.fetch_add(n, std::memory_order_relaxed);
     const int64_t now = steadyNowMs();
-    for (size_t i = 0; i < n; ++i) dispatch(udp_->data(i), udp_->size(i), udp_->from(i), now);
+    for (size_t i = 0; i < n; ++i) {
+      dispatch(udp_->data(i), udp_->size(i), udp_->from(i), now, udp_->arrivalUs(i));
+    }
     flushSends();
     if (n < UdpBatchIo::kReceiveBatch) break;
   }
@@ -282,7 +287,9 @@ void MediaWorker::onAcceptExhausted(const boost::system::error_code& ec) {
 
 void MediaWorker::onTcpFrame(IceTcpConnection& connection, uint8_t* data, size_t size) {
   ++counters_.datagramsIn;
-  const bool taken = dispatch(data, size, connection.remote(), steadyNowMs());
+  // A TCP stream has no per-datagram kernel time; the frame is read as soon as it is whole.
+  const int64_t nowUs = steadyNowUs();
+  const bool taken = dispatch(data, size, connection.remote(), nowUs / 1000, nowUs);
   if (taken && ice::StunMessage::looksLikeStun(data, size)) {
     auto it = tcp_.find(connection.remote());
     if (it != tcp_.end()) it->second.claimed = true;
@@ -296,7 +303,8 @@ void MediaWorker::onTcpClosed(IceTcpConnection& connection) {
   if (tcp_.erase(tuple)) --counters_.tcpConnections;
 }
 
-bool MediaWorker::dispatch(uint8_t* data, size_t size, const ice::StunAddress& from, int64_t nowMs) {
+bool MediaWorker::dispatch(uint8_t* data, size_t size, const ice::StunAddress& from, int64_t nowMs,
+                           int64_t arrivalUs) {
   if (ice::StunMessage::looksLikeStun(data, size)) {
     // The USERNAME is "ourUfrag:theirUfrag"; our half names the transport.
     if (ice::StunMessage::parse(data, size, stun_) == ice::StunError::None && stun_.username()) {
@@ -323,7 +331,7 @@ bool MediaWorker::dispatch(uint8_t* data, size_t size, const ice::StunAddress& f
   if (dtls::DtlsTransport::looksLikeDtls(data, size)) {
     lastTransport_->handleDtls(data, size, from, nowMs);
   } else {
-    lastTransport_->handleSrtp(data, size, from, nowMs);
+    lastTransport_->handleSrtp(data, size, from, nowMs, arrivalUs);
   }
   return true;
 }

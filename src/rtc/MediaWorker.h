@@ -174,7 +174,8 @@ class MediaWorker : public WebRtcTransport::Sender,
   // accept() ran out of descriptors: close the oldest unclaimed connection and retry after a pause.
   void onAcceptExhausted(const boost::system::error_code& ec);
   // One datagram (UDP) or frame (ICE-TCP) from `from`; true when a transport took it.
-  bool dispatch(uint8_t* data, size_t size, const ice::StunAddress& from, int64_t nowMs);
+  // arrivalUs: when the datagram reached us (UdpBatchIo::arrivalUs), for transport-wide feedback.
+  bool dispatch(uint8_t* data, size_t size, const ice::StunAddress& from, int64_t nowMs, int64_t arrivalUs);
   void scheduleTick();
   void tick();
   // Every kPaceMs while any router's pacers hold packets.

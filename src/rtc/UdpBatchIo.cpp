@@ -3,8 +3,11 @@
 #include <netinet/in.h>
 #include <netinet/udp.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+
+#include "core/Clock.h"
 
 namespace rooms::rtc {
 
@@ -20,14 +23,44 @@ UdpBatchIo::UdpBatchIo() {
   }
 }
 
+bool UdpBatchIo::enableArrivalTimes(int fd) {
+  const int on = 1;
+  return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) == 0;
+}
+
 size_t UdpBatchIo::receive(int fd) {
   for (size_t i = 0; i < kReceiveBatch; ++i) {
-    receiveHeaders_[i].msg_hdr.msg_name = &receiveAddresses_[i];
-    receiveHeaders_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-    receiveHeaders_[i].msg_hdr.msg_flags = 0;
+    msghdr& h = receiveHeaders_[i].msg_hdr;
+    h.msg_name = &receiveAddresses_[i];
+    h.msg_namelen = sizeof(sockaddr_storage);
+    h.msg_control = receiveControl_[i].bytes.data();
+    h.msg_controllen = receiveControl_[i].bytes.size();
+    h.msg_flags = 0;
   }
   const int n = recvmmsg(fd, receiveHeaders_.data(), kReceiveBatch, MSG_DONTWAIT, nullptr);
-  return n > 0 ? static_cast<size_t>(n) : 0;
+  if (n <= 0) {
+    return 0;
+  }
+  // The kernel stamps with the wall clock. Its offset from the steady clock is taken once per batch, so a
+  // wall-clock step (NTP) can misplace at most the datagrams of the batch it falls into.
+  timespec wall{};
+  clock_gettime(CLOCK_REALTIME, &wall);
+  const int64_t nowUs = steadyNowUs();
+  const int64_t offsetUs = nowUs - (int64_t{wall.tv_sec} * 1'000'000 + wall.tv_nsec / 1000);
+  for (size_t i = 0; i < static_cast<size_t>(n); ++i) {
+    arrivalUs_[i] = nowUs;
+    msghdr& h = receiveHeaders_[i].msg_hdr;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(&h, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) {
+        continue;
+      }
+      timespec stamp{};
+      std::memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
+      // Never later than now: a stamp from a clock that was just stepped back would put it in the future.
+      arrivalUs_[i] = std::min(nowUs, int64_t{stamp.tv_sec} * 1'000'000 + stamp.tv_nsec / 1000 + offsetUs);
+    }
+  }
+  return static_cast<size_t>(n);
 }
 
 ice::StunAddress UdpBatchIo::from(size_t i) const {

@@ -9,8 +9,15 @@
 // kernel walks the IP stack once per run, not once per datagram. Datagrams to other destinations may go out
 // between them, but never is one destination's order changed. If the device cannot segment, this falls back
 // to one message per datagram for good.
+// Each datagram comes with the time the kernel received it (SO_TIMESTAMPNS), on the steady clock.
+// Transport-wide feedback reports arrival times to the sender's estimator, which reads growing delay as a
+// queue on the path: stamped when our thread got round to the datagram, a media thread that was not scheduled
+// for 100-500 ms (a busy machine at the start of a call) looked like that much queueing, and the publisher's
+// browser cut its rate to a quarter and took tens of seconds to climb back (bench-quality loss1, warm-up 0).
 // Not thread-safe; one instance belongs to the socket's thread.
 #include <sys/socket.h>
+
+#include <ctime>
 
 #include <array>
 #include <cstddef>
@@ -41,6 +48,11 @@ class UdpBatchIo {
   uint8_t* data(size_t i) { return receiveBuffers_[i].data(); }
   size_t size(size_t i) const { return receiveHeaders_[i].msg_len; }
   ice::StunAddress from(size_t i) const;
+  // When the kernel received datagram i, steady-clock microseconds (core/Clock.h); the time of the read when
+  // the socket gives no timestamp.
+  int64_t arrivalUs(size_t i) const { return arrivalUs_[i]; }
+  // Asks the kernel to stamp what fd receives; false if it refuses (arrival times are then read times).
+  static bool enableArrivalTimes(int fd);
 
   // Copies a datagram into the send queue, flushing first when the queue is full. false if size does not fit
   // a slot or the address family is unknown (the datagram is dropped).
@@ -82,6 +94,11 @@ class UdpBatchIo {
   std::array<sockaddr_storage, kReceiveBatch> receiveAddresses_{};
   std::array<iovec, kReceiveBatch> receiveIov_{};
   std::array<mmsghdr, kReceiveBatch> receiveHeaders_{};
+  struct alignas(cmsghdr) ReceiveControl {
+    std::array<uint8_t, CMSG_SPACE(sizeof(timespec))> bytes{};
+  };
+  std::array<ReceiveControl, kReceiveBatch> receiveControl_{};
+  std::array<int64_t, kReceiveBatch> arrivalUs_{};
 
   std::array<std::array<uint8_t, kDatagramSize>, kSendBatch> sendBuffers_{};
   std::array<sockaddr_storage, kSendBatch> sendAddresses_{};

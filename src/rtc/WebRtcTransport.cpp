@@ -71,7 +71,8 @@ void WebRtcTransport::handleDtls(const uint8_t* data, size_t size, const ice::St
   dtls_.handleDatagram(data, size, nowMs);
 }
 
-void WebRtcTransport::handleSrtp(uint8_t* data, size_t size, const ice::StunAddress& from, int64_t nowMs) {
+void WebRtcTransport::handleSrtp(uint8_t* data, size_t size, const ice::StunAddress& from, int64_t nowMs,
+                                 int64_t arrivalUs) {
   if (!srtpIn_ || !iceServer_.hasTuple(from)) return;
   counters_.bytesIn += size;
   if (RtpPacket::looksLikeRtcp(data, size)) {
@@ -90,7 +91,7 @@ void WebRtcTransport::handleSrtp(uint8_t* data, size_t size, const ice::StunAddr
   auto packet = RtpPacket::parse(data, size);
   if (!packet) return;
   ++counters_.rtpPacketsIn;
-  listener_.onTransportRtp(*this, *packet, nowMs);
+  listener_.onTransportRtp(*this, *packet, nowMs, arrivalUs);
 }
 
 bool WebRtcTransport::sendRtp(uint8_t* data, size_t size, size_t capacity) {

@@ -28,7 +28,9 @@ class WebRtcTransport : private ice::IceServer::Listener, private dtls::DtlsTran
     virtual ~Listener() = default;
     virtual void onTransportStateChanged(WebRtcTransport& transport, State state) = 0;
     // The packet is decrypted in a buffer valid only during the call; the listener may rewrite it.
-    virtual void onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64_t nowMs) = 0;
+    // arrivalUs: when the datagram reached the socket, steady-clock microseconds.
+    virtual void onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64_t nowMs,
+                                int64_t arrivalUs) = 0;
     virtual void onTransportRtcp(WebRtcTransport& transport, const uint8_t* data, size_t size,
                                  int64_t nowMs) = 0;
     // The selected ICE tuple changed: the socket layer maps datagrams from it to this transport.
@@ -68,7 +70,7 @@ class WebRtcTransport : private ice::IceServer::Listener, private dtls::DtlsTran
   // Datagrams the socket layer attributed to this transport, by kind (RFC 7983).
   void handleStun(const uint8_t* data, size_t size, const ice::StunAddress& from, int64_t nowMs);
   void handleDtls(const uint8_t* data, size_t size, const ice::StunAddress& from, int64_t nowMs);
-  void handleSrtp(uint8_t* data, size_t size, const ice::StunAddress& from, int64_t nowMs);
+  void handleSrtp(uint8_t* data, size_t size, const ice::StunAddress& from, int64_t nowMs, int64_t arrivalUs);
 
   // Encrypt in place and send to the selected tuple. capacity must leave room for the SRTP trailer. False
   // when not connected or the encryption failed.

@@ -144,7 +144,7 @@ describe('impaired link: datagrams on 127.0.0.1', () => {
     await drained(count);
     const up = echo.arrivals.map((a) => a.at - a.sentAt);
     const rtt = client.replies.map((r) => r.at - r.sentAt);
-    const s = link.stats();
+    const s = await link.stats();
     console.log(`delay 40 ms at 5 Mbit/s: one-way mean ${fmt(mean(up))} p50 ${fmt(quantile(up, 0.5))} ` +
       `p99 ${fmt(quantile(up, 0.99))} max ${fmt(Math.max(...up))} ms; round trip mean ${fmt(mean(rtt))} ` +
       `p99 ${fmt(quantile(rtt, 0.99))} ms; timer lateness mean ${fmt(s.up.lateMsMean)} max ${fmt(s.up.lateMsMax)} ms`);
@@ -164,7 +164,7 @@ describe('impaired link: datagrams on 127.0.0.1', () => {
     const count = 3000;
     await sendPaced(client.socket, link.port, { count, bps: 8e6 });
     await sleep(200);
-    const s = link.stats();
+    const s = await link.stats();
     const lost = 1 - echo.arrivals.length / count;
     console.log(`3% loss up: ${(lost * 100).toFixed(2)}% lost over ${count}; down lost ${s.down.dropped}`);
     assert.ok(Math.abs(lost - 0.03) < 0.012, `lost ${lost}`);
@@ -196,7 +196,7 @@ describe('impaired link: datagrams on 127.0.0.1', () => {
       if (a.seq < highest) outOfOrder += 1;
       highest = Math.max(highest, a.seq);
     }
-    console.log(`reorder 5%: ${outOfOrder} of ${echo.arrivals.length} arrived after a later one (counter ${link.stats().up.reordered})`);
+    console.log(`reorder 5%: ${outOfOrder} of ${echo.arrivals.length} arrived after a later one (counter ${(await link.stats()).up.reordered})`);
     assert.equal(echo.arrivals.length, 1000);
     assert.ok(outOfOrder >= 25 && outOfOrder <= 80, `out of order ${outOfOrder}`);
   });
@@ -213,7 +213,7 @@ describe('impaired link: datagrams on 127.0.0.1', () => {
     const span = a[a.length - 1].at - a[from].at;
     const bits = a.slice(from + 1).reduce((n, x) => n + (x.bytes + 28) * 8, 0);
     const bps = (bits / span) * 1000;
-    const s = link.stats();
+    const s = await link.stats();
     const queueDelay = a.slice(from).map((x) => x.at - x.sentAt);
     console.log(`cap 600 kbit/s: ${Math.round(bps / 1000)} kbit/s out (IP+UDP), ${s.up.droppedQueue} of ${count} dropped at the queue, ` +
       `max queue ${s.up.maxQueueBytes} B, queueing delay p50 ${fmt(quantile(queueDelay, 0.5))} ms (full queue: ${fmt(queueBytes * 8 / 600)} ms)`);

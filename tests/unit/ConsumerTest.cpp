@@ -14,7 +14,7 @@ namespace {
 
 struct NullListener : WebRtcTransport::Listener {
   void onTransportStateChanged(WebRtcTransport&, WebRtcTransport::State) override {}
-  void onTransportRtp(WebRtcTransport&, RtpPacket&, int64_t) override {}
+  void onTransportRtp(WebRtcTransport&, RtpPacket&, int64_t, int64_t) override {}
   void onTransportRtcp(WebRtcTransport&, const uint8_t*, size_t, int64_t) override {}
   void onTransportTuple(WebRtcTransport&, const ice::StunAddress&) override {}
 };

@@ -119,13 +119,13 @@ class BrowserEndpoint : private dtls::DtlsTransport::Listener {
     size_t size = packet.size();
     packet.resize(size + srtp::SrtpSession::kMaxRtpOverhead);
     ASSERT_TRUE(srtpOut_->protectRtp(packet.data(), size, packet.size()));
-    router.findTransport(id_)->handleSrtp(packet.data(), size, address_, nowMs);
+    router.findTransport(id_)->handleSrtp(packet.data(), size, address_, nowMs, nowMs * 1000);
   }
   void sendRtcp(Router& router, std::vector<uint8_t> packet, int64_t nowMs) {
     size_t size = packet.size();
     packet.resize(size + srtp::SrtpSession::kMaxRtcpOverhead);
     ASSERT_TRUE(srtpOut_->protectRtcp(packet.data(), size, packet.size()));
-    router.findTransport(id_)->handleSrtp(packet.data(), size, address_, nowMs);
+    router.findTransport(id_)->handleSrtp(packet.data(), size, address_, nowMs, nowMs * 1000);
   }
 
   // Everything the router sent here since the last call.
@@ -211,6 +211,14 @@ std::vector<uint16_t> nackedSeqs(const Received& r) {
        rtcpOf<GenericNack>(r, [](const RtcpPacketView& v) { return GenericNack::parse(v); }))
     nack.forEachLost([&](uint16_t s) { seqs.push_back(s); });
   return seqs;
+}
+
+// The publisher's RTX packet carrying its packet seq again (as a retransmission or a probe does).
+std::vector<uint8_t> rtxCopy(uint16_t seq, uint16_t rtxSeq) {
+  std::array<uint8_t, 1500> buf{};
+  const auto original = videoPacket(seq, 0);
+  const size_t n = RtxPacket::wrap(original, kPublisherRtxSsrc, kRtx, rtxSeq, buf.data(), buf.size());
+  return {buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n)};
 }
 
 // The subscriber's view of the publisher's video; SetUp adds RTX to it.
@@ -358,6 +366,16 @@ TEST_F(RouterTest, ForwardedRepairAnswersTheSubscribersPendingNackOnce) {
   subscriber_->sendRtcp(*router_, nackBytes, now_ + 300);
   EXPECT_EQ(subscriber_->take(sender_).rtp.size(), 1u);
   EXPECT_EQ(recovery_.retransmissionsSent, 1u);
+}
+
+TEST_F(RouterTest, ProbeCopiesStayAwayFromASubscriberWithoutFeedbackYet) {
+  for (uint16_t seq = 10; seq < 15; ++seq) publish(seq);
+  EXPECT_EQ(sender_.sent[5002].size(), 5u);
+  sender_.sent[5002].clear();  // lost on the way: a copy would decrypt, not be a replay
+  publisher_->sendRtp(*router_, rtxCopy(12, 7), now_);
+  EXPECT_TRUE(subscriber_->take(sender_).rtp.empty()) << "nothing known of its link: no burst on top";
+  EXPECT_EQ(recovery_.rtxReceived, 1u);
+  EXPECT_EQ(recovery_.packetsRecovered, 0u);
 }
 
 TEST_F(RouterTest, UnrepairableGapBecomesOneKeyFrameRequest) {
@@ -518,6 +536,25 @@ class TransportCcRouterTest : public RouterTest {
     return resent;
   }
 
+  // Five packets whose forwarded copies are all lost on the way to the subscriber, then the publisher's
+  // probe repeating the middle one: how many packets of it the subscriber gets. (Were the originals
+  // delivered, its SRTP would discard the copy as a replay, and a copy sent would look like none.)
+  size_t probeCopiesReceived() {
+    publisher_->take(sender_);
+    for (int i = 0; i < 5; ++i) publish(seq_++);
+    for (int i = 0; i < 200 && router_->pace(now_); ++i) now_ += 5;
+    EXPECT_FALSE(sender_.sent[5002].empty());
+    sender_.sent[5002].clear();
+    publisher_->sendRtp(*router_, rtxCopy(static_cast<uint16_t>(seq_ - 3), 9), now_);
+    for (int i = 0; i < 200 && router_->pace(now_); ++i) now_ += 5;
+    const Received got = subscriber_->take(sender_);
+    for (auto bytes : got.rtp) {
+      auto p = RtpPacket::parse(bytes.data(), bytes.size());
+      EXPECT_TRUE(p && p->ssrc() == kConsumerSsrc && p->payload()[0] == static_cast<uint8_t>(seq_ - 3));
+    }
+    return got.rtp.size();
+  }
+
   TransportCcFeedbackGenerator browser_;
   uint16_t seq_ = 1;
 };
@@ -557,6 +594,24 @@ TEST_F(TransportCcRouterTest, CleanSubscriberGetsOneResend) {
   const uint16_t wanted = sendFiveAndPickOne();
   EXPECT_EQ(resendsAfterNack(wanted), (std::vector<uint16_t>{wanted}));
   EXPECT_EQ(recovery_.redundantResends, 0u);
+}
+
+// A browser probing its uplink sends recent packets again on its RTX stream. The router already forwarded
+// them: the copy goes only to a subscriber whose link loses packets on its own and has room (it may fill
+// what the first copy lost), never into a clean or a congested one, where it is only a burst on top.
+TEST_F(TransportCcRouterTest, ProbeCopiesGoOnlyToASubscriberThatLosesPackets) {
+  publishWithLoss(120, 10);  // 10% of what it is sent is lost
+  EXPECT_EQ(probeCopiesReceived(), 1u);
+}
+
+TEST_F(TransportCcRouterTest, ProbeCopiesStayAwayFromACleanSubscriber) {
+  publishWithLoss(120, 1000);
+  EXPECT_EQ(probeCopiesReceived(), 0u);
+}
+
+TEST_F(TransportCcRouterTest, ProbeCopiesStayAwayFromACongestedSubscriber) {
+  publishWithHalfLoss(120);
+  EXPECT_EQ(probeCopiesReceived(), 0u);
 }
 
 TEST_F(TransportCcRouterTest, KeyFrameBurstIsPacedToTheSubscribersEstimate) {

@@ -9,8 +9,12 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <memory>
+#include <thread>
 #include <vector>
+
+#include "core/Clock.h"
 
 namespace rooms::rtc {
 namespace {
@@ -102,6 +106,46 @@ TEST(UdpBatchIoTest, AFullQueueFlushesItselfAndReceiveTakesSeveralBatches) {
   ASSERT_EQ(got.size(), total);
   for (size_t i = 0; i < total; ++i) EXPECT_EQ(got[i][0], static_cast<uint8_t>(i));
   EXPECT_EQ(out->dropped(), 0u);
+}
+
+// What transport-wide feedback reports: when the datagram reached the socket, not when the media thread got
+// round to reading it (a thread that was not scheduled for a while must not look like a queue on the path).
+TEST(UdpBatchIoTest, ArrivalTimesAreTheKernelsNotTheRead) {
+  Socket sender, receiver;
+  ASSERT_TRUE(UdpBatchIo::enableArrivalTimes(receiver.fd));
+  auto out = std::make_unique<UdpBatchIo>();
+  auto in = std::make_unique<UdpBatchIo>();
+  const uint8_t first = 1;
+  const int64_t sentUs = steadyNowUs();
+  ASSERT_TRUE(out->queue(sender.fd, loopback(receiver.port), &first, 1));
+  out->flush(sender.fd);
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  const uint8_t second = 2;
+  ASSERT_TRUE(out->queue(sender.fd, loopback(receiver.port), &second, 1));
+  out->flush(sender.fd);
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  const int64_t readUs = steadyNowUs();
+  ASSERT_EQ(in->receive(receiver.fd), 2u) << "both wait in the socket, read in one batch";
+  EXPECT_GE(in->arrivalUs(0), sentUs - 2'000) << "the clocks' offset is taken per batch, within a little";
+  EXPECT_LE(in->arrivalUs(0), readUs - 100'000) << "stamped at arrival, 120 ms before the read";
+  const int64_t apart = in->arrivalUs(1) - in->arrivalUs(0);
+  EXPECT_GE(apart, 55'000);
+  EXPECT_LE(apart, 200'000);
+  EXPECT_LE(in->arrivalUs(1), readUs - 40'000);
+}
+
+TEST(UdpBatchIoTest, WithoutKernelTimesArrivalIsTheRead) {
+  Socket sender, receiver;
+  auto out = std::make_unique<UdpBatchIo>();
+  auto in = std::make_unique<UdpBatchIo>();
+  const uint8_t byte = 1;
+  ASSERT_TRUE(out->queue(sender.fd, loopback(receiver.port), &byte, 1));
+  out->flush(sender.fd);
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  const int64_t beforeUs = steadyNowUs();
+  ASSERT_EQ(in->receive(receiver.fd), 1u);
+  EXPECT_GE(in->arrivalUs(0), beforeUs);
+  EXPECT_LE(in->arrivalUs(0), steadyNowUs());
 }
 
 TEST(UdpBatchIoTest, RefusesWhatItCannotSendAndCountsIt) {

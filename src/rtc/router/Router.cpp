@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "core/Clock.h"
 #include "core/Log.h"
 #include "rtc/rtcp/Fir.h"
 #include "rtc/rtcp/GenericNack.h"
@@ -23,14 +24,6 @@ namespace rooms::rtc {
 namespace {
 // libsrtp appends at most this much (auth tag plus MKI); every write leaves it free.
 constexpr size_t kSrtpTrailer = 148;
-
-// Arrival times for transport-wide feedback: the estimator looks at delay changes of a millisecond or
-// less, finer than the media thread's millisecond clock.
-int64_t steadyNowUs() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // abs-send-time: 6.18 fixed-point seconds, 24 bits.
 uint32_t absSendTimeAt(int64_t us) {
@@ -322,7 +315,7 @@ void Router::onTransportTuple(WebRtcTransport& transport, const ice::StunAddress
   listener_.onRouterTransportTuple(transport, tuple);
 }
 
-void Router::onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64_t nowMs) {
+void Router::onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64_t nowMs, int64_t arrivalUs) {
   ROOMS_CHECK_THREAD(thread_);
   auto it = producersBySsrc_.find(packet.ssrc());
   if (it == producersBySsrc_.end()) return;
@@ -335,7 +328,7 @@ void Router::onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64
     const auto seq = value ? readTransportWideSequenceNumber(*value) : std::nullopt;
     if (seq) {
       if (Member* member = memberOf(transport)) {
-        member->twccFeedback.onPacket(*seq, steadyNowUs());
+        member->twccFeedback.onPacket(*seq, arrivalUs);
         if (member->twccFeedback.pending() >= TransportCcFeedbackGenerator::kEagerPackets)
           sendTransportFeedback(*member, nowMs);
       }
@@ -349,19 +342,27 @@ void Router::onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64
     ++recovery_.rtxReceived;
     auto restored = RtxPacket::restore(packet, spec.ssrc, spec.payloadType);
     if (!restored) return;  // padding only: bandwidth probing
-    bool repair = false;
-    if (NackGenerator* nack = producer.nack();
-        nack && nack->onPacket(restored->sequenceNumber(), nowMs) == NackGenerator::Arrival::Recovered) {
-      ++recovery_.packetsRecovered;
-      repair = true;
+    Arrival arrival = Arrival::Fresh;
+    if (NackGenerator* nack = producer.nack()) {
+      switch (nack->onPacket(restored->sequenceNumber(), nowMs)) {
+        case NackGenerator::Arrival::Recovered:
+          ++recovery_.packetsRecovered;
+          arrival = Arrival::Repair;
+          break;
+        case NackGenerator::Arrival::Duplicate:
+          arrival = Arrival::Copy;
+          break;
+        default:
+          break;
+      }
     }
     // Not counted in the reception statistics: our receiver reports tell the publisher the loss of its
     // link, as a browser's do, so its loss-based rate control sees the real uplink.
-    forward(producer, *restored, nowMs, nullptr, repair);
+    forward(producer, *restored, nowMs, nullptr, arrival);
     return;
   }
   producer.stats().onPacket(packet.sequenceNumber(), packet.timestamp(), nowMs, packet.size());
-  bool repair = false;
+  Arrival arrival = Arrival::Fresh;
   if (NackGenerator* nack = producer.nack()) {
     switch (nack->onPacket(packet.sequenceNumber(), nowMs)) {
       case NackGenerator::Arrival::Gap:
@@ -369,7 +370,7 @@ void Router::onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64
         break;
       case NackGenerator::Arrival::Recovered:
         ++recovery_.packetsRecovered;  // reordered, or a plain retransmission
-        repair = true;
+        arrival = Arrival::Repair;
         break;
       case NackGenerator::Arrival::Reset:
         sendNacks(producer, nowMs);  // sends nothing, asks for the key frame
@@ -390,7 +391,7 @@ void Router::onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64
     producer.advanceSequence(packet.sequenceNumber());
   }
   tapAudio(producer, packet, nowMs);
-  forward(producer, packet, nowMs, nullptr, repair);
+  forward(producer, packet, nowMs, nullptr, arrival);
 }
 
 void Router::tapAudio(Producer& producer, const RtpPacket& packet, int64_t nowMs) {
@@ -475,8 +476,15 @@ void Router::sendNacks(Producer& producer, int64_t nowMs) {
   }
 }
 
+bool Router::wantsRedundancy(const Member& subscriber) const {
+  return subscriber.pacer && subscriber.bwe && subscriber.bwe->lossRatio() >= kRedundantResendLoss &&
+         subscriber.bwe->lossLooksRandom() &&
+         static_cast<double>(subscriber.bwe->estimate()) >=
+             kRedundancyHeadroom * static_cast<double>(subscriber.pacer->offeredBps());
+}
+
 void Router::forward(Producer& producer, const RtpPacket& packet, int64_t nowMs, const RtpPacket* plain,
-                     bool repair) {
+                     Arrival arrival) {
   if (RtpPacketRing* recording = producer.recordingTap()) {
     // The recorder's copy: what subscribers get, repairs included (its reorder buffer puts them back in
     // place). A full ring refuses and counts; the recorder, not the call, loses the packet.
@@ -492,6 +500,10 @@ void Router::forward(Producer& producer, const RtpPacket& packet, int64_t nowMs,
     if (!out.connected()) continue;
     Member* sub = memberOf(out);
     if (!sub) continue;
+    // A copy is the accidental redundancy of a browser's probing: on a lossy link it fills some of what the
+    // first copy lost, but into a slow link it is a burst on top of the media (at a call's start, the probes
+    // after a new subscriber's key frame overflowed a 300 kbit/s link's queue, bench-quality warm-up 0).
+    if (arrival == Arrival::Copy && !wantsRedundancy(*sub)) continue;
     const RtpPacket& in = plain && !consumer->spec().redPayloadType ? *plain : packet;
     const size_t size =
         consumer->rewrite(in, inIds, packetBuffer_.data(), packetBuffer_.size() - kSrtpTrailer, nowMs,
@@ -499,7 +511,7 @@ void Router::forward(Producer& producer, const RtpPacket& packet, int64_t nowMs,
     if (size == 0) continue;
     // A repair fills a gap the subscriber has seen too and may be NACKing from us right now: this copy
     // answers that NACK, and a second copy from the history would arrive as a duplicate.
-    consumer->onSent(packetBuffer_.data(), size, nowMs, repair);
+    consumer->onSent(packetBuffer_.data(), size, nowMs, arrival == Arrival::Repair);
     if (sub->pacer && !admitPaced(*sub, *consumer, size, nowMs)) continue;
     if (consumer->spec().extensions.transportWideCc) sub->bwe->onPacketSent(sub->twccSeq++, sendUs, size);
     out.sendRtp(packetBuffer_.data(), size, packetBuffer_.size());
@@ -654,10 +666,7 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
       Consumer* c = findConsumer(member, nack->mediaSsrc());
       if (!c) return;
       const int64_t sendUs = steadyNowUs();
-      const bool redundant = member.pacer && member.bwe && member.bwe->lossRatio() >= kRedundantResendLoss &&
-                             member.bwe->lossLooksRandom() &&
-                             static_cast<double>(member.bwe->estimate()) >=
-                                 kRedundancyHeadroom * static_cast<double>(member.pacer->offeredBps());
+      const bool redundant = wantsRedundancy(member);
       nack->forEachLost([&](uint16_t seq) {
         // A packet we never received is not in the history: the publisher is being asked for it, and its
         // repair is forwarded to every subscriber like the original would have been.

@@ -112,7 +112,8 @@ class Router : public WebRtcTransport::Listener {
 
   // WebRtcTransport::Listener
   void onTransportStateChanged(WebRtcTransport& transport, WebRtcTransport::State state) override;
-  void onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64_t nowMs) override;
+  void onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64_t nowMs,
+                      int64_t arrivalUs) override;
   void onTransportRtcp(WebRtcTransport& transport, const uint8_t* data, size_t size, int64_t nowMs) override;
   void onTransportTuple(WebRtcTransport& transport, const ice::StunAddress& tuple) override;
 
@@ -143,10 +144,20 @@ class Router : public WebRtcTransport::Listener {
   void applyProducers(Member& member, const std::vector<ProducerSpec>& specs);
   void applyConsumers(Member& member, const std::vector<ConsumerSpec>& specs);
   void relink(int64_t nowMs);
+  // What a forwarded packet is to the router, which decides who gets it and whether a NACK for it is
+  // answered again.
+  enum class Arrival : uint8_t {
+    Fresh,   // first time here
+    Repair,  // filled a gap (a retransmission, or reordered), which its subscribers saw as well
+    Copy,    // here before: a publisher's RTX probe (a recent packet sent again), or a resend we did not ask
+             // for
+  };
   // plain, when given, is what subscribers without RED get instead of packet (RED).
-  // repair: the packet filled a gap (a retransmission, or reordered), which its subscribers saw as well.
   void forward(Producer& producer, const RtpPacket& packet, int64_t nowMs, const RtpPacket* plain = nullptr,
-               bool repair = false);
+               Arrival arrival = Arrival::Fresh);
+  // Whether the subscriber's link is one where a second copy of a packet is worth its bandwidth: it loses 2%
+  // or more, that loss looks like the link's own, and the estimate leaves room (kRedundancyHeadroom).
+  bool wantsRedundancy(const Member& subscriber) const;
   // A RED packet from a publisher: copies of packets lost before it are forwarded first (as Opus), then the
   // packet itself, as RED to subscribers that take it and unwrapped to the others.
   void forwardRed(Producer& producer, const RtpPacket& packet, int64_t nowMs);

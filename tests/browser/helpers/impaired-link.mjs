@@ -4,9 +4,13 @@
 //
 //   const link = await startImpairedLink({ target: { port: coturnPort }, seed: 1,
 //     up: { loss: 0.03, delayMs: 40 }, down: { loss: 0.03, delayMs: 40 } });
-//   // the client sends to 127.0.0.1:link.port; link.stats() -> {up: {...}, down: {...}}
-//   link.setProfile({ up: {...}, down: {...} });  // takes effect for the next datagram
+//   // the client sends to 127.0.0.1:link.port; await link.stats() -> {up: {...}, down: {...}}
+//   await link.setProfile({ up: {...}, down: {...} });  // takes effect for the next datagram
 //   await link.close();
+//
+// The link runs in a thread of its own (impaired-link-worker.mjs), so that its timers fire on time whatever
+// the test's main thread is busy with; link.lastStats is the last stats() answer, for error messages built
+// synchronously.
 //
 // "up" is client -> target, "down" is target -> client. Each client address gets its own socket towards the
 // target, so the target (a TURN server) sees one 5-tuple per client, as without the relay.
@@ -33,6 +37,7 @@
 // timer of Node fires up to about a millisecond late; the tests (tests/integration/impaired-link.test.mjs)
 // measure what that costs.
 import dgram from 'node:dgram';
+import { Worker } from 'node:worker_threads';
 
 const HOST = '127.0.0.1';
 const UDP_IP_HEADER_BYTES = 28;
@@ -361,8 +366,86 @@ export class ImpairedLink {
   }
 }
 
+// The link on its own thread; the same operations as ImpairedLink, each answered asynchronously.
+class ImpairedLinkThread {
+  constructor(worker, port) {
+    this.worker = worker;
+    this.port = port;
+    this.nextId = 0;
+    this.pending = new Map();
+    this.lastStats = null;
+    worker.on('message', ({ id, result, error }) => {
+      const p = this.pending.get(id);
+      if (!p) return;
+      this.pending.delete(id);
+      if (error) p.reject(new Error(`impaired link: ${error}`));
+      else p.resolve(result);
+    });
+    worker.on('error', (e) => this.#failAll(e));
+    // Kept fresh for error messages, which are built synchronously.
+    this.refresh = setInterval(() => this.stats().catch(() => {}), 1000);
+    this.refresh.unref();
+    worker.on('exit', () => this.#failAll(new Error('impaired link: its thread exited')));
+  }
+
+  #failAll(e) {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  #call(op, arg) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, op, arg });
+    });
+  }
+
+  async stats() {
+    this.lastStats = await this.#call('stats');
+    return this.lastStats;
+  }
+
+  setProfile(profiles) {
+    return this.#call('setProfile', profiles);
+  }
+
+  reset(profiles) {
+    return this.#call('reset', profiles);
+  }
+
+  resetCounters() {
+    return this.#call('resetCounters');
+  }
+
+  async close() {
+    clearInterval(this.refresh);
+    try {
+      await Promise.race([this.#call('close'), new Promise((r) => setTimeout(r, 3000))]);
+    } finally {
+      await this.worker.terminate();
+    }
+  }
+}
+
 export async function startImpairedLink(options) {
-  return new ImpairedLink(options).listen();
+  const worker = new Worker(new URL('./impaired-link-worker.mjs', import.meta.url), { workerData: options });
+  const ready = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('impaired link: its thread did not start within 10 s')), 10000);
+    worker.once('message', (m) => {
+      clearTimeout(timer);
+      resolve(m);
+    });
+    worker.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+  if (!ready.ready) {
+    await worker.terminate();
+    throw new Error(`impaired link: ${ready.error}`);
+  }
+  return new ImpairedLinkThread(worker, ready.port);
 }
 
 // The profiles the browser test and bench-quality use, by name: the same impairment both ways.

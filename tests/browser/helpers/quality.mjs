@@ -28,6 +28,7 @@ export async function qualitySnapshot(page, pcExpr) {
       sent: { frameWidth: 0, frameHeight: 0, framesEncoded: 0, bytesSent: 0, nackCount: 0, pliCount: 0,
         retransmittedPacketsSent: 0, qualityLimitationReason: null, targetBitrate: 0 },
       localCandidateType: null,
+      availableOutgoingBitrate: 0,
     };
     if (!pc) return out;
     const report = await pc.getStats();
@@ -50,6 +51,7 @@ export async function qualitySnapshot(page, pcExpr) {
         }
       } else if (s.type === 'candidate-pair' && s.id === pairId) {
         out.localCandidateType = report.get(s.localCandidateId)?.candidateType ?? null;
+        out.availableOutgoingBitrate = s.availableOutgoingBitrate ?? 0;
       }
     });
     return out;
@@ -153,13 +155,14 @@ function traceStep(first, a, b) {
     sentKbps: Math.round(((b.sent.bytesSent - a.sent.bytesSent) * 8) / s / 1000),
     sentRes: `${b.sent.frameWidth}x${b.sent.frameHeight}`,
     target: Math.round(b.sent.targetBitrate / 1000),
+    estimate: Math.round((b.availableOutgoingBitrate ?? 0) / 1000),
     limit: b.sent.qualityLimitationReason,
   };
 }
 
 export const formatTrace = (trace) => trace.map((x) => `    ${String(x.at).padStart(5)} s  fps ${String(x.fps).padStart(2)}`
   + ` frz ${x.freezes}/${x.frozenMs}ms ${x.res} ${x.kbps} kb/s lost ${x.lost} nack ${x.nacks} pli ${x.plis} key ${x.keyFrames}`
-  + ` | sends ${x.sentRes} ${x.sentKbps} kb/s target ${x.target} ${x.limit}`).join('\n');
+  + ` | sends ${x.sentRes} ${x.sentKbps} kb/s target ${x.target} estimate ${x.estimate} ${x.limit}`).join('\n');
 
 export const formatFigures = (f) =>
   `fps ${f.fps.toFixed(1)}, freezes ${f.freezes} (${f.freezeSeconds.toFixed(1)} s), ` +
