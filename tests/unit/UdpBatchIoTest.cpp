@@ -115,6 +115,14 @@ TEST(UdpBatchIoTest, ArrivalTimesAreTheKernelsNotTheRead) {
   ASSERT_TRUE(UdpBatchIo::enableArrivalTimes(receiver.fd));
   auto out = std::make_unique<UdpBatchIo>();
   auto in = std::make_unique<UdpBatchIo>();
+  // The kernel switches its receive timestamps on from a work queue when the first socket asks; until then
+  // a datagram is stamped when it is read. roomsd asks at start, long before media; here a first datagram
+  // (not measured) gives it the time.
+  const uint8_t warmUp = 0;
+  ASSERT_TRUE(out->queue(sender.fd, loopback(receiver.port), &warmUp, 1));
+  out->flush(sender.fd);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(receiveAll(*in, receiver.fd, 1).size(), 1u);
   const uint8_t first = 1;
   const int64_t sentUs = steadyNowUs();
   ASSERT_TRUE(out->queue(sender.fd, loopback(receiver.port), &first, 1));
