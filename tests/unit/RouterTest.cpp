@@ -378,6 +378,14 @@ TEST_F(RouterTest, ProbeCopiesStayAwayFromASubscriberWithoutFeedbackYet) {
   EXPECT_EQ(recovery_.packetsRecovered, 0u);
 }
 
+TEST_F(RouterTest, APlainResendNobodyAskedForIsACopyToo) {
+  for (uint16_t seq = 10; seq < 15; ++seq) publish(seq);
+  EXPECT_EQ(sender_.sent[5002].size(), 5u);
+  sender_.sent[5002].clear();  // lost on the way: a copy would decrypt, not be a replay
+  publish(12);                 // on the media stream again, unasked
+  EXPECT_TRUE(subscriber_->take(sender_).rtp.empty());
+}
+
 TEST_F(RouterTest, UnrepairableGapBecomesOneKeyFrameRequest) {
   publish(1);
   publish(3);

@@ -1,7 +1,6 @@
 #include "rtc/router/Router.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstring>
 
 #include "core/Clock.h"
@@ -371,6 +370,9 @@ void Router::onTransportRtp(WebRtcTransport& transport, RtpPacket& packet, int64
       case NackGenerator::Arrival::Recovered:
         ++recovery_.packetsRecovered;  // reordered, or a plain retransmission
         arrival = Arrival::Repair;
+        break;
+      case NackGenerator::Arrival::Duplicate:
+        arrival = Arrival::Copy;  // a plain resend nobody asked for: the same rule as an RTX copy
         break;
       case NackGenerator::Arrival::Reset:
         sendNacks(producer, nowMs);  // sends nothing, asks for the key frame
