@@ -368,6 +368,7 @@ void SessionIntelligence::voice(const std::string& text, const std::string& voic
     reply.frames.push_back(std::move(payload));
     reply.levels.push_back(audioLevel(frame));
   }
+  reply.parts.push_back({text, reply.frames.size()});
 }
 
 void SessionIntelligence::onOrbSpoke(const std::string& roomId, const std::string& text, int64_t startMs,

@@ -282,6 +282,42 @@ TEST_F(OrbFixture, WaitsForSilenceAndStopsWhenInterrupted) {
   EXPECT_LT(rec.spoken[0].speechMs, 5000);
 }
 
+TEST_F(OrbFixture, GivenUpItReportsOnlyWhatItSaid) {
+  make(true);
+  orb->onTranscript(said("coach", "orb can you recap"), now);
+  // Its first sentence (1 s), then the rest while the first plays (3 s).
+  OrbReply first = replyOf(rec.prompts.at(0).generation, 50);
+  first.text = "Here is what I heard. You want more time for deep work and fewer meetings.";
+  first.parts = {{"Here is what I heard.", 50}};
+  first.complete = false;
+  orb->replyReady(std::move(first), now);
+  OrbReply rest = replyOf(rec.prompts.at(0).generation, 150);
+  rest.parts = {{"You want more time for deep work and fewer meetings.", 150}};
+  rest.complete = true;
+  run(100, false, now - 1000);
+  ASSERT_EQ(orb->state(), OrbState::Speaking);
+  orb->replyContinues(std::move(rest));
+  // The coach takes the turn about two seconds in: half way through the second sentence.
+  run(1900, false, now - 1000);
+  run(timing.bargeInMs + 100, true);
+  ASSERT_EQ(orb->state(), OrbState::Listening);
+  ASSERT_EQ(rec.spoken.size(), 1u);
+  const std::string& text = rec.spoken[0].text;
+  EXPECT_EQ(text.rfind("Here is what I heard. You want", 0), 0u) << text;
+  EXPECT_EQ(text.find("meetings"), std::string::npos) << "never said: " << text;
+}
+
+TEST_F(OrbFixture, PlayedToTheEndItReportsAllOfIt) {
+  make(true);
+  orb->onTranscript(said("coach", "orb can you recap"), now);
+  OrbReply reply = replyOf(rec.prompts.at(0).generation, 50);
+  reply.parts = {{reply.text, 50}};
+  orb->replyReady(std::move(reply), now);
+  run(3000, false, now - 1000);
+  ASSERT_EQ(rec.spoken.size(), 1u);
+  EXPECT_EQ(rec.spoken[0].text, "Let's look at what matters most this week.");
+}
+
 TEST_F(OrbFixture, ACoughPausesItAndItGoesOnWhereItStopped) {
   make(true);
   orb->onTranscript(said("client", "orb can you recap"), now);

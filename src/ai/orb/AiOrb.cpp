@@ -111,6 +111,8 @@ void AiOrb::replyReady(OrbReply reply, int64_t nowMs) {
 void AiOrb::replyContinues(OrbReply rest) {
   if (rest.generation != generation_ || reply_.complete) return;
   if (state_ != OrbState::WaitingForSilence && state_ != OrbState::Speaking) return;
+  const size_t before = reply_.frames.size();
+  for (auto& part : rest.parts) reply_.parts.push_back({std::move(part.text), before + part.endFrame});
   for (auto& f : rest.frames) reply_.frames.push_back(std::move(f));
   reply_.levels.insert(reply_.levels.end(), rest.levels.begin(), rest.levels.end());
   reply_.complete = rest.complete;
@@ -232,8 +234,13 @@ void AiOrb::fallSilent(int64_t steadyNowMs) {
 void AiOrb::finishSpeaking(int64_t nowMs, bool interrupted) {
   const int64_t played = static_cast<int64_t>(nextFrame_) * kFrameMs;
   const int64_t endMs = playStartWallMs_ + played + stalledMs_;
-  if (interrupted) log::info("orb_interrupted", {{"roomId", roomId_}, {"playedMs", played}});
-  listener_.onOrbSpoke(roomId_, reply_.text, playStartWallMs_, endMs, played);
+  std::string said = reply_.text;
+  if (interrupted) {
+    log::info("orb_interrupted", {{"roomId", roomId_}, {"playedMs", played}});
+    const SpokenPart whole{reply_.text, reply_.frames.size()};
+    said = reply_.parts.empty() ? spokenText({&whole, 1}, nextFrame_) : spokenText(reply_.parts, nextFrame_);
+  }
+  listener_.onOrbSpoke(roomId_, said, playStartWallMs_, endMs, played);
   lastSpokeMs_ = std::max(nowMs, endMs);
   humanSpeechSinceSpokeMs_ = 0;
   reply_ = OrbReply{};

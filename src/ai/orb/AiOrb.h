@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ai/orb/OrbState.h"
+#include "ai/orb/SpokenText.h"
 #include "rtc/router/RtpPacketRing.h"
 #include "store/RoomStore.h"
 
@@ -71,6 +72,9 @@ struct OrbReply {
   std::string text;
   std::vector<std::vector<uint8_t>> frames;
   std::vector<uint8_t> levels;
+  // Each voiced sentence and where it ends in frames (counted within this part of the reply). Empty: the
+  // whole text spans all the frames.
+  std::vector<SpokenPart> parts;
   bool complete = true;
 };
 
