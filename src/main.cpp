@@ -144,7 +144,7 @@ int runServer(Config config) {
   signalingOptions.turnUrls = config.turnUrls;
   signalingOptions.turnSecret = config.turnSecret;
   signalingOptions.turnTtlSeconds = config.turnCredentialTtlSeconds;
-  signaling::SignalingServer signaling(io, rooms, roomStore, media, signalingOptions);
+  signaling::SignalingServer signaling(io, rooms, rooms, roomStore, media, signalingOptions);
   rooms.addObserver(&signaling);
   media.start(signaling);
   ctx.signaling = &signaling;

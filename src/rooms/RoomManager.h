@@ -13,6 +13,7 @@
 #include "events/EventSink.h"
 #include "rooms/PresenceSink.h"
 #include "rooms/Room.h"
+#include "rooms/RoomDirectory.h"
 #include "rooms/RoomObserver.h"
 #include "store/Database.h"
 #include "store/RoomStore.h"
@@ -25,7 +26,7 @@ struct RoomManagerOptions {
   int64_t noShowGraceMs = 3600 * 1000;
 };
 
-class RoomManager : public PresenceSink {
+class RoomManager : public PresenceSink, public RoomDirectory {
  public:
   RoomManager(Database& db, RoomStore& store, EventSink& events, MetricsRegistry& metrics,
               RoomManagerOptions options);
@@ -42,7 +43,7 @@ class RoomManager : public PresenceSink {
   // Same roomId and same request: returns the existing room (created=false). Different request: Conflict.
   CreateResult create(Room draft);
 
-  std::shared_ptr<const Room> find(const std::string& roomId);
+  std::shared_ptr<const Room> find(const std::string& roomId) override;
 
   struct Result {
     std::shared_ptr<const Room> room;

@@ -33,9 +33,15 @@ const char* kindName(rtc::MediaKind kind) {
 
 }  // namespace
 
-SignalingServer::SignalingServer(boost::asio::io_context& io, RoomManager& rooms, RoomStore& store,
-                                 rtc::MediaWorkerPool& media, Options options)
-    : io_(io), rooms_(rooms), store_(store), media_(media), options_(std::move(options)) {
+SignalingServer::SignalingServer(boost::asio::io_context& io, RoomDirectory& directory,
+                                 PresenceSink& presence, RoomStore& store, rtc::MediaWorkerPool& media,
+                                 Options options)
+    : io_(io),
+      directory_(directory),
+      presence_(presence),
+      store_(store),
+      media_(media),
+      options_(std::move(options)) {
   sdp::Candidate udp;
   udp.foundation = "udpcandidate";
   udp.component = 1;
@@ -109,7 +115,7 @@ ojson SignalingServer::iceServers(const std::string& userId) const {
 
 std::shared_ptr<SignalingPeer> SignalingServer::connect(const ParticipantIdentity& identity,
                                                         std::shared_ptr<SignalingChannel> channel) {
-  auto roomModel = rooms_.find(identity.roomId);
+  auto roomModel = directory_.find(identity.roomId);
   if (!roomModel) {
     channel->close(close_code::kRoomNotFound, "room not found");
     return nullptr;
@@ -160,7 +166,7 @@ std::shared_ptr<SignalingPeer> SignalingServer::connect(const ParticipantIdentit
   if (!seat.present) {
     seat.presenceConnectionId = randomId("stay");
     const auto result =
-        rooms_.participantConnected(identity.roomId, identity.role, seat.presenceConnectionId);
+        presence_.participantConnected(identity.roomId, identity.role, seat.presenceConnectionId);
     if (result == PresenceResult::RoomEnded) {
       seat.peer.reset();
       peer->channel->close(close_code::kRoomEnded, "the session has ended");
@@ -457,7 +463,7 @@ void SignalingServer::leave(SignalingRoom& room, Seat& seat, const std::string& 
   seat.lostAtMs.reset();
   if (seat.present) {
     seat.present = false;
-    rooms_.participantDisconnected(room.roomId, seat.role, seat.presenceConnectionId, reason, atMs);
+    presence_.participantDisconnected(room.roomId, seat.role, seat.presenceConnectionId, reason, atMs);
   }
   broadcast(room, seat.role, "participant-left",
             {{"participantId", seat.userId}, {"role", seat.role}, {"reason", reason}});
@@ -537,7 +543,7 @@ bool SignalingServer::addServerParticipant(const std::string& roomId, const Serv
   SignalingRoom* room = findRoom(roomId);
   if (!room) {
     // Nobody has a socket open (presence came another way, or everyone is away): the orb still joins.
-    auto model = rooms_.find(roomId);
+    auto model = directory_.find(roomId);
     if (!model || model->state() == RoomState::Ended) return false;
     room = &signalingRooms_[roomId];
     room->roomId = roomId;
@@ -566,7 +572,7 @@ bool SignalingServer::addServerParticipant(const std::string& roomId, const Serv
   }
   if (!seat.present) {
     seat.presenceConnectionId = randomId("stay");
-    const auto result = rooms_.participantConnected(roomId, participant.role, seat.presenceConnectionId);
+    const auto result = presence_.participantConnected(roomId, participant.role, seat.presenceConnectionId);
     seat.present = result == PresenceResult::Ok;
   }
   broadcast(*room, participant.role, "participant-joined", peerJson(seat));
@@ -590,7 +596,7 @@ void SignalingServer::removeServerParticipant(const std::string& roomId, const s
   seat.serverTracks.clear();
   if (seat.present) {
     seat.present = false;
-    rooms_.participantDisconnected(roomId, role, seat.presenceConnectionId, reason);
+    presence_.participantDisconnected(roomId, role, seat.presenceConnectionId, reason);
   }
   broadcast(*room, role, "participant-left",
             {{"participantId", seat.userId}, {"role", role}, {"reason", reason}});

@@ -12,7 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "rooms/RoomManager.h"
+#include "rooms/PresenceSink.h"
+#include "rooms/RoomDirectory.h"
 #include "rooms/RoomObserver.h"
 #include "rtc/MediaWorkerPool.h"
 #include "rtc/sdp/MediaSection.h"
@@ -83,8 +84,10 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   // The largest signaling frame accepted (SDP offers of many sections stay far below).
   static constexpr size_t kMaxFrameBytes = 256 * 1024;
 
-  SignalingServer(boost::asio::io_context& io, RoomManager& rooms, RoomStore& store,
-                  rtc::MediaWorkerPool& media, Options options);
+  // Rooms are looked up in directory and presence goes to presence: the manager behind them (one node's, or
+  // a cluster's) is not signaling's business.
+  SignalingServer(boost::asio::io_context& io, RoomDirectory& directory, PresenceSink& presence,
+                  RoomStore& store, rtc::MediaWorkerPool& media, Options options);
 
   // A verified participant's socket was accepted. Sends welcome (or closes the channel with the reason).
   std::shared_ptr<SignalingPeer> connect(const ParticipantIdentity& identity,
@@ -148,7 +151,8 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   std::pair<SignalingRoom*, Seat*> seatOf(const SignalingPeer& peer);
 
   boost::asio::io_context& io_;
-  RoomManager& rooms_;
+  RoomDirectory& directory_;
+  PresenceSink& presence_;
   RoomStore& store_;
   rtc::MediaWorkerPool& media_;
   Options options_;

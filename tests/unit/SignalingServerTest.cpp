@@ -9,6 +9,7 @@
 
 #include "core/Clock.h"
 #include "events/EventLog.h"
+#include "rooms/RoomManager.h"
 #include "store/EventStore.h"
 #include "store/Schema.h"
 #include "store/WebhookStore.h"
@@ -49,7 +50,7 @@ class SignalingServerTest : public ::testing::Test {
         events_(eventStore_, webhookStore_, metrics_),
         manager_(db_, roomStore_, events_, metrics_, RoomManagerOptions{3600 * 1000}),
         media_(rtc::MediaWorkerPool::Options{}),
-        server_(io_, manager_, roomStore_, media_, options()) {
+        server_(io_, manager_, manager_, roomStore_, media_, options()) {
     manager_.addObserver(&server_);
     RoomConfig cfg;
     cfg.scheduledStartMs = nowMs();
