@@ -40,10 +40,22 @@ compared="$(node -e '
   console.log(ok(r).filter((x) => ok(j).includes(x)).sort((a, b) => b - a)[0] ?? ok(r).sort((a, b) => b - a)[0] ?? 10);' \
   "$out/rooms.json" "$out/janus.json")"
 windows="${BENCH_WINDOWS:-5}"
+# The floor runs at the same packet rate (batching, and so the cost per packet, depends on the rate) just
+# before and just after roomsd's windows, and its figure is the median of both sets: this VM's speed drifts
+# over minutes (the floor alone has measured 4.6 to 6.2 us on different runs of one day), and a floor taken
+# several runs later moved the ratio by as much as the ratio's own goal band.
+floor() {
+  "$build/srtp_floor" --subscribers "$((participants - 1))" --publishers "$((compared * participants))" \
+    --video-bitrate "$bitrate" --seconds "$window" --repeats "$windows" --json "$1"
+}
+echo "== floor, before roomsd's windows =="
+floor "$out/floor-before.json"
 echo "== CPU per packet at $compared rooms: $windows windows each =="
 ROOMS_MEDIA_WORKERS=1 "$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
   "$build" --participants "$participants" --video-bitrate "$bitrate" --rooms "$compared" --windows "$windows" \
   --window "$window" --warmup 2 --expect-workers 1 --json "$out/rooms-cpu.json"
+echo "== floor, after roomsd's windows =="
+floor "$out/floor.json"
 echo "== CPU per packet at $compared rooms on $workers media workers: $windows windows =="
 ROOMS_MEDIA_WORKERS="$workers" "$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
   "$build" --participants "$participants" --video-bitrate "$bitrate" --rooms "$compared" --windows "$windows" \
@@ -77,11 +89,6 @@ echo "== CPU per packet at $compared rooms with ${loss}% loss on every peer's li
 ROOMS_MEDIA_WORKERS=1 "$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
   "$build" --participants "$participants" --video-bitrate "$bitrate" --rooms "$compared" --windows "$windows" \
   --window "$window" --warmup 2 --send-loss "$loss" --receive-loss "$loss" --json "$out/rooms-loss.json"
-echo "== floor =="
-# At the same packet rate (batching, and so the cost per packet, depends on the rate), right after roomsd's
-# windows, since this VM's speed drifts over minutes.
-"$build/srtp_floor" --subscribers "$((participants - 1))" --publishers "$((compared * participants))" \
-  --video-bitrate "$bitrate" --seconds "$window" --repeats "$windows" --json "$out/floor.json"
 echo "== Janus at $compared rooms: $windows windows =="
 "$root/bench/janus/run.sh" bash -c '"$0"/rooms-loadgen --target janus --janus-url "$JANUS_URL" --server-pid "$JANUS_PID" "${@}"' \
   "$build" --participants "$participants" --video-bitrate "$bitrate" --rooms "$compared" --windows "$windows" \
@@ -100,7 +107,7 @@ three="${BENCH_THREE_PARTY_ROOMS:-20}"
   "$build" --participants 3 --video-bitrate "$bitrate" --rooms "$three" --window "$window" --warmup 2 \
   --json "$out/janus-3.json"
 echo
-node "$here/table.mjs" "$out/rooms.json" "$out/janus.json" "$out/floor.json" "$out/rooms-3.json" "$out/janus-3.json" \
+node "$here/table.mjs" "$out/rooms.json" "$out/janus.json" "$out/floor-before.json,$out/floor.json" "$out/rooms-3.json" "$out/janus-3.json" \
   "$out/rooms-cpu.json" "$out/janus-cpu.json" "$out/rooms-loss.json" "$out/janus-loss.json" \
   "$out/rooms-workers.json" "$out/rooms-cpu-workers.json" "$out/rooms-heavy-1.json" "$out/rooms-heavy-$workers.json" \
   "$out/rooms-recording.json" | tee "$out/table.md"
