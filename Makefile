@@ -9,7 +9,7 @@ PORT ?= 3001
 FUZZ_SECONDS ?= 10
 LOOPBACK := ../shared/tools/loopback-only
 
-.PHONY: deps build run test test-unit test-asan test-integration test-client test-browser fuzz fuzz-build bench bench-quality bench-http bench-summary bench-speech bench-orb format tidy clean
+.PHONY: deps build run test test-unit test-asan test-integration test-integration-postgres test-client test-browser fuzz fuzz-build bench bench-quality bench-http bench-summary bench-speech bench-orb format tidy clean
 
 deps:
 	@scripts/deps.sh
@@ -29,6 +29,7 @@ test: build
 	$(MAKE) --no-print-directory test-asan
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory test-integration
+	$(MAKE) --no-print-directory test-integration-postgres
 	$(MAKE) --no-print-directory test-client
 	$(MAKE) --no-print-directory test-browser
 	@echo "make test: all suites passed"
@@ -59,6 +60,13 @@ fuzz: fuzz-build
 
 test-integration: build
 	$(LOOPBACK) node --test --test-concurrency=1 tests/integration/
+
+# The suites that exercise the store most, again with every roomsd keeping it in PostgreSQL (a server the
+# tests start themselves: tests/integration/helpers/postgres.mjs; docs/cluster.md). About a minute.
+PG_SUITES := api events webhooks crash intelligence spec-client
+test-integration-postgres: build
+	ROOMS_TEST_STORE=postgresql $(LOOPBACK) node --test --test-concurrency=1 \
+	  $(foreach s,$(PG_SUITES),tests/integration/$(s).test.mjs)
 
 # The Node client package (clients/node: RoomService, roomsctl) against the real build/roomsd, including
 # restarts and outages of roomsd; loopback only.

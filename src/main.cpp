@@ -82,9 +82,13 @@ void raiseDescriptorLimit() {
 int runServer(Config config) {
   raiseDescriptorLimit();
   std::filesystem::create_directories(config.dataDir);
-  const std::string dbPath = (std::filesystem::path(config.dataDir) / "rooms.db").string();
-  Database db(dbPath, config.dbSynchronous);
+  const std::string dbLocation = config.databaseUrl.empty()
+                                     ? (std::filesystem::path(config.dataDir) / "rooms.db").string()
+                                     : config.databaseUrl;
+  const std::unique_ptr<Database> database = Database::open(dbLocation, config.dbSynchronous);
+  Database& db = *database;
   migrateSchema(db);
+  log::info("store_opened", {{"engine", db.engine()}});
   RoomStore roomStore(db);
   EventStore eventStore(db);
   WebhookStore webhookStore(db);
@@ -93,7 +97,7 @@ int runServer(Config config) {
 
   EventLog events(eventStore, webhookStore, metrics);
   WebhookOutboxOptions outboxOptions;
-  outboxOptions.databasePath = dbPath;
+  outboxOptions.databaseLocation = dbLocation;
   outboxOptions.synchronous = config.dbSynchronous;
   outboxOptions.defaultSecret = config.webhookSecret;
   outboxOptions.retryWindowMs = config.webhookRetryHours * 3600 * 1000;
@@ -253,7 +257,7 @@ int runServer(Config config) {
   intelligence.stop();
   media.stop();
   outbox.stop();
-  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  db.driver().checkpoint();
   log::info("stopped");
   return 0;
 }

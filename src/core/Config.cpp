@@ -162,6 +162,13 @@ Config Config::load(int argc, char** argv) {
   app.add_option("--db-synchronous", c.dbSynchronous, "SQLite synchronous mode: NORMAL or FULL")
       ->envname("ROOMS_DB_SYNCHRONOUS")
       ->check(CLI::IsMember({"NORMAL", "FULL"}));
+  app.add_option("--database-url", c.databaseUrl,
+                 "PostgreSQL URL (postgresql://user@host:port/db): the store lives there instead of SQLite")
+      ->envname("ROOMS_DATABASE_URL")
+      ->check([](const std::string& v) -> std::string {
+        if (v.empty() || v.rfind("postgresql://", 0) == 0 || v.rfind("postgres://", 0) == 0) return {};
+        return "not a PostgreSQL URL (postgresql://user@host:port/database)";
+      });
   app.add_flag("--enable-test-hooks", c.enableTestHooks, "Expose /_test routes (tests only)")
       ->envname("ROOMS_ENABLE_TEST_HOOKS");
   app.add_option("--shutdown-grace-ms", c.shutdownGraceMs, "Time allowed to drain on SIGTERM")

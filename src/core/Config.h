@@ -50,6 +50,8 @@ struct Config {
   int64_t webhookBackoffBaseMs = 1000;   // first retry delay; doubles per attempt
   int64_t webhookBackoffMaxMs = 600000;  // cap of the retry delay
   std::string dbSynchronous = "NORMAL";  // NORMAL survives kill -9; FULL also survives power loss
+  // A PostgreSQL URL: the store lives there instead of {dataDir}/rooms.db (docs/cluster.md).
+  std::string databaseUrl;
   bool enableTestHooks = false;
   int64_t shutdownGraceMs = 5000;
 

@@ -66,7 +66,7 @@ void WebhookOutbox::run() {
   while (true) {
     try {
       if (!db) {
-        db = std::make_unique<Database>(options_.databasePath, options_.synchronous);
+        db = Database::open(options_.databaseLocation, options_.synchronous);
         store = std::make_unique<WebhookStore>(*db);
       }
       auto due = store->due(nowMs(), 32);

@@ -15,7 +15,7 @@
 namespace rooms {
 
 struct WebhookOutboxOptions {
-  std::string databasePath;
+  std::string databaseLocation;  // a SQLite path or a PostgreSQL URL (Database::open)
   std::string synchronous = "NORMAL";
   std::string defaultSecret;  // ROOM_WEBHOOK_SECRET, for webhooks registered without their own
   int64_t retryWindowMs = 24LL * 3600 * 1000;

@@ -1,54 +1,34 @@
 #include "store/Database.h"
 
+#include "store/PostgresDriver.h"
+#include "store/SqliteDriver.h"
+
 namespace rooms {
 
-Database::Database(const std::string& path, const std::string& synchronous) {
-  sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  db_.reset(raw);
-  if (rc != SQLITE_OK) {
-    throw StoreError("cannot open database " + path + ": " +
-                     (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
-  }
-  sqlite3_busy_timeout(raw, 5000);
-  exec("PRAGMA journal_mode=WAL");
-  exec("PRAGMA synchronous=" + synchronous);
-  exec("PRAGMA foreign_keys=ON");
+Database::Database(const std::string& path, const std::string& synchronous)
+    : driver_(std::make_unique<SqliteDriver>(path, synchronous)) {}
+
+Database::Database(std::unique_ptr<DatabaseDriver> driver) : driver_(std::move(driver)) {}
+
+bool Database::isPostgresUrl(const std::string& location) {
+  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
 }
 
-void Database::exec(const std::string& sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown error";
-    sqlite3_free(err);
-    throw StoreError("sql error: " + msg);
-  }
-}
-
-Statement Database::prepare(const std::string& sql) {
-  return Statement(db_.get(), sql);
-}
-
-int64_t Database::lastInsertRowId() const {
-  return sqlite3_last_insert_rowid(db_.get());
-}
-int Database::changes() const {
-  return sqlite3_changes(db_.get());
+std::unique_ptr<Database> Database::open(const std::string& location, const std::string& synchronous) {
+  if (isPostgresUrl(location)) return std::make_unique<Database>(std::make_unique<PostgresDriver>(location));
+  return std::make_unique<Database>(location, synchronous);
 }
 
 Database::Transaction::Transaction(Database& db) : db_(db) {
-  db_.exec("BEGIN IMMEDIATE");
+  db_.driver_->begin();
 }
 
 Database::Transaction::~Transaction() {
-  if (!done_) {
-    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-  }
+  if (!done_) db_.driver_->rollback();
 }
 
 void Database::Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.driver_->commit();
   done_ = true;
 }
 

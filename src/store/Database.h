@@ -1,12 +1,12 @@
 #pragma once
-// One SQLite connection in WAL mode. Each thread that touches the database opens its own Database on the
-// same file; WAL lets the readers run beside the single writer, and busy_timeout absorbs the short waits.
-#include <sqlite3.h>
-
+// A connection to the store's database: SQLite (one node's file, the default) or PostgreSQL (shared by
+// several nodes, ROOMS_DATABASE_URL), behind one interface so the store's classes are written once. Each
+// thread that touches the database opens its own Database.
 #include <memory>
 #include <stdexcept>
 #include <string>
 
+#include "store/DatabaseDriver.h"
 #include "store/Statement.h"
 
 namespace rooms {
@@ -18,19 +18,24 @@ class StoreError : public std::runtime_error {
 
 class Database {
  public:
-  // Opens (creating) path. synchronous is "NORMAL" (durable across process crashes) or "FULL" (also across
-  // power loss).
+  // Opens (creating) the SQLite file at path. synchronous is "NORMAL" (durable across process crashes) or
+  // "FULL" (also across power loss).
   Database(const std::string& path, const std::string& synchronous);
+  explicit Database(std::unique_ptr<DatabaseDriver> driver);
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  void exec(const std::string& sql);
-  Statement prepare(const std::string& sql);
-  int64_t lastInsertRowId() const;
-  int changes() const;
-  sqlite3* handle() const { return db_.get(); }
+  // location: a PostgreSQL URL ("postgresql://..." or "postgres://...") or a SQLite file's path.
+  static std::unique_ptr<Database> open(const std::string& location, const std::string& synchronous);
+  static bool isPostgresUrl(const std::string& location);
 
-  // RAII transaction: BEGIN IMMEDIATE on construction, ROLLBACK on destruction unless commit() was called.
+  void exec(const std::string& sql) { driver_->exec(sql); }
+  Statement prepare(const std::string& sql) { return Statement(driver_->prepare(sql)); }
+  int changes() const { return driver_->changes(); }
+  DatabaseDriver& driver() { return *driver_; }
+  const char* engine() const { return driver_->engine(); }
+
+  // RAII write transaction: begun on construction, rolled back on destruction unless commit() was called.
   class Transaction {
    public:
     explicit Transaction(Database& db);
@@ -46,10 +51,7 @@ class Database {
   Transaction transaction() { return Transaction(*this); }
 
  private:
-  struct Closer {
-    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-  };
-  std::unique_ptr<sqlite3, Closer> db_;
+  std::unique_ptr<DatabaseDriver> driver_;
 };
 
 }  // namespace rooms

@@ -4,7 +4,8 @@ namespace rooms {
 
 EventStore::EventStore(Database& db)
     : db_(db),
-      append_(db.prepare("INSERT INTO events (room_id, type, data_json, created_at) VALUES (?,?,?,?)")),
+      append_(db.prepare(
+          "INSERT INTO events (room_id, type, data_json, created_at) VALUES (?,?,?,?) RETURNING id")),
       since_(
           db.prepare("SELECT id, room_id, type, data_json, created_at FROM events WHERE room_id=? AND id>? "
                      "ORDER BY id LIMIT ?")) {}
@@ -12,8 +13,10 @@ EventStore::EventStore(Database& db)
 int64_t EventStore::append(const std::string& roomId, const std::string& type, const std::string& dataJson,
                            int64_t createdAt) {
   append_.bind(1, roomId).bind(2, type).bind(3, dataJson).bind(4, createdAt);
-  append_.run();
-  return db_.lastInsertRowId();
+  if (!append_.step()) throw StoreError("event insert returned no id");
+  const int64_t id = append_.getInt(0);
+  append_.reset();
+  return id;
 }
 
 std::vector<EventRecord> EventStore::since(const std::string& roomId, int64_t afterId, size_t limit) {

@@ -32,7 +32,7 @@ RoomStore::RoomStore(Database& db)
       findRoom_(db.prepare(std::string("SELECT ") + kRoomColumns + " FROM rooms WHERE room_id=?")),
       openInterval_(db.prepare(
           "INSERT INTO connection_intervals (room_id, role, participant_id, connection_id, joined_at) "
-          "VALUES (?,?,?,?,?)")),
+          "VALUES (?,?,?,?,?) RETURNING id")),
       closeInterval_(db.prepare("UPDATE connection_intervals SET left_at=?2, left_reason=?3 WHERE id=?1")) {}
 
 RoomRecord RoomStore::readRoom(Statement& st) {
@@ -131,8 +131,10 @@ int64_t RoomStore::openInterval(const std::string& roomId, const std::string& ro
                                 const std::string& participantId, const std::string& connectionId,
                                 int64_t joinedAt) {
   openInterval_.bind(1, roomId).bind(2, role).bind(3, participantId).bind(4, connectionId).bind(5, joinedAt);
-  openInterval_.run();
-  return db_.lastInsertRowId();
+  if (!openInterval_.step()) throw StoreError("interval insert returned no id");
+  const int64_t id = openInterval_.getInt(0);
+  openInterval_.reset();
+  return id;
 }
 
 void RoomStore::closeInterval(int64_t id, int64_t leftAt, const std::string& reason) {
@@ -162,11 +164,11 @@ int64_t RoomStore::appendSegment(const TranscriptSegmentRecord& s) {
   auto st = db_.prepare(
       "INSERT INTO transcript_segments (room_id, participant_id, role, name, start_ms, end_ms, text, "
       "confidence, speech_ms) "
-      "VALUES (?,?,?,?,?,?,?,?,?)");
+      "VALUES (?,?,?,?,?,?,?,?,?) RETURNING id");
   st.bind(1, s.roomId).bind(2, s.participantId).bind(3, s.role).bind(4, s.name).bind(5, s.startMs);
   st.bind(6, s.endMs).bind(7, s.text).bind(8, s.confidence).bind(9, s.speechMs);
-  st.run();
-  return db_.lastInsertRowId();
+  if (!st.step()) throw StoreError("segment insert returned no id");
+  return st.getInt(0);
 }
 
 std::vector<TranscriptSegmentRecord> RoomStore::segments(const std::string& roomId) {

@@ -151,20 +151,17 @@ CREATE INDEX rooms_created ON rooms(created_at, room_id);
 }  // namespace
 
 void migrateSchema(Database& db) {
-  auto st = db.prepare("PRAGMA user_version");
-  st.step();
-  auto version = static_cast<size_t>(st.getInt(0));
-  st.reset();
+  DatabaseDriver& driver = db.driver();
+  auto tx = db.transaction();
+  driver.lockSchema();
+  const auto version = static_cast<size_t>(driver.schemaVersion());
   if (version > kMigrations.size()) {
     throw StoreError("database schema version " + std::to_string(version) + " is newer than this roomsd (" +
                      std::to_string(kMigrations.size()) + ")");
   }
-  for (size_t v = version; v < kMigrations.size(); ++v) {
-    auto tx = db.transaction();
-    db.exec(kMigrations[v]);
-    db.exec("PRAGMA user_version=" + std::to_string(v + 1));
-    tx.commit();
-  }
+  for (size_t v = version; v < kMigrations.size(); ++v) db.exec(driver.migrationSql(kMigrations[v]));
+  if (version < kMigrations.size()) driver.setSchemaVersion(static_cast<int>(kMigrations.size()));
+  tx.commit();
 }
 
 }  // namespace rooms

@@ -1,21 +1,21 @@
 #pragma once
-// A prepared SQLite statement with typed binding and reading. Statements are reset on each bind cycle so
-// a cached Statement can be reused.
-#include <sqlite3.h>
-
+// A prepared statement with typed binding and reading, whatever the engine (DatabaseDriver). Binding after a
+// run starts a new run, so a Statement kept by a store is reused.
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "store/DatabaseDriver.h"
+
 namespace rooms {
 
 class Statement {
  public:
-  Statement(sqlite3* db, const std::string& sql);
+  explicit Statement(std::unique_ptr<StatementDriver> driver) : driver_(std::move(driver)) {}
 
-  // Binds start at 1, as in SQLite. nullopt binds NULL.
+  // Binds start at 1, as in SQL's "?N". nullopt binds NULL.
   Statement& bind(int i, int64_t v);
   Statement& bind(int i, int v) { return bind(i, static_cast<int64_t>(v)); }
   Statement& bind(int i, double v);
@@ -31,19 +31,18 @@ class Statement {
   void run();
   void reset();
 
-  int64_t getInt(int col) const;
-  double getDouble(int col) const;
-  std::string getText(int col) const;
+  int64_t getInt(int col) const { return driver_->getInt(col); }
+  double getDouble(int col) const { return driver_->getDouble(col); }
+  std::string getText(int col) const { return driver_->getText(col); }
   std::optional<int64_t> getOptInt(int col) const;
   std::optional<std::string> getOptText(int col) const;
-  bool isNull(int col) const;
+  bool isNull(int col) const { return driver_->isNull(col); }
 
  private:
-  struct Finalizer {
-    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-  };
-  sqlite3* db_;
-  std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+  void beforeBind() {
+    if (needsReset_) reset();
+  }
+  std::unique_ptr<StatementDriver> driver_;
   bool needsReset_ = false;
 };
 

@@ -1,36 +1,12 @@
 // Start-up configuration: required secrets, development mode, invalid settings, public URL, JSON logs.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
-import { freePort, HOST, ROOMSD_BIN, startRoomsd, withTimeout } from './helpers/roomsd.mjs';
+import { runToExit, startRoomsd } from './helpers/roomsd.mjs';
 
 const T = { timeout: 30000 };
-const SERVICE_ENV = /^(ROOMS_|ROOM_SERVICE_|ROOM_WEBHOOK_SECRET$|JWT_SIGNING_SECRET$)/;
-
-// Runs roomsd to its exit (it is expected to refuse to start). Resolves {code, signal, output}.
-async function runToExit(args, env = {}, timeoutMs = 10000) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SERVICE_ENV.test(k)));
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roomsd-cfg-'));
-  const port = await freePort();
-  const proc = spawn(ROOMSD_BIN, ['--bind', HOST, '--port', String(port), '--data-dir', dataDir, ...args], {
-    env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  proc.stdout.on('data', (c) => { output += c; });
-  proc.stderr.on('data', (c) => { output += c; });
-  try {
-    const { code, signal } = await withTimeout(new Promise((resolve) => proc.on('exit', (c, s) => resolve({ code: c, signal: s }))),
-      timeoutMs, `roomsd ${args.join(' ')} to exit`);
-    return { code, signal, output };
-  } finally {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
-}
 
 const SECRETS = { ROOM_SERVICE_API_KEY: 'k', JWT_SIGNING_SECRET: 'j', ROOM_WEBHOOK_SECRET: 'w' };
 

@@ -336,6 +336,7 @@ export class Roomsd {
       // collide; the ICE candidates name the port actually bound.
       ROOMS_MEDIA_PORT: '0',
       ROOMS_ANNOUNCED_IP: '127.0.0.1',
+      ...(this.databaseUrl ? { ROOMS_DATABASE_URL: this.databaseUrl } : {}),
       ...(this.options.env ?? {}),
     });
     return env;
@@ -353,6 +354,12 @@ export class Roomsd {
 
   async start({ timeoutMs = 15000 } = {}) {
     if (this.running) throw new Error('roomsd is already running');
+    // ROOMS_TEST_STORE=postgresql (make test-integration-postgres): every instance keeps its store in a
+    // database of its own on a test PostgreSQL server, kept across its restarts as its data directory is.
+    if (process.env.ROOMS_TEST_STORE === 'postgresql' && !this.databaseUrl && !this.options.env?.ROOMS_DATABASE_URL) {
+      const { postgresServer } = await import('./postgres.mjs');
+      this.databaseUrl = (await postgresServer()).createDatabase();
+    }
     if (!fs.existsSync(ROOMSD_BIN)) throw new Error(`${ROOMSD_BIN} does not exist: build it first (make build)`);
     const fixedPort = this.port !== null;
     for (let attempt = 0; ; attempt++) {
@@ -527,6 +534,27 @@ export class Roomsd {
   // Text of every run's stderr/stdout, for assertions and for failure messages.
   tail(n = 40) {
     return this.log.split('\n').slice(-n).join('\n');
+  }
+}
+
+// Runs roomsd to its exit (it is expected to refuse to start). Resolves {code, signal, output}.
+export async function runToExit(args, env = {}, timeoutMs = 10000) {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SERVICE_ENV.test(k)));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roomsd-cfg-'));
+  const port = await freePort();
+  const proc = spawn(ROOMSD_BIN, ['--bind', HOST, '--port', String(port), '--data-dir', dataDir, ...args], {
+    env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout.on('data', (c) => { output += c; });
+  proc.stderr.on('data', (c) => { output += c; });
+  try {
+    const { code, signal } = await withTimeout(new Promise((resolve) => proc.on('exit', (c, s) => resolve({ code: c, signal: s }))),
+      timeoutMs, `roomsd ${args.join(' ')} to exit`);
+    return { code, signal, output };
+  } finally {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
