@@ -30,6 +30,7 @@
 #include "store/RecordingStore.h"
 #include "store/RoomStore.h"
 #include "store/Schema.h"
+#include "store/SoleWriter.h"
 #include "store/WebhookStore.h"
 
 namespace net = boost::asio;
@@ -88,6 +89,7 @@ int runServer(Config config) {
   const std::unique_ptr<Database> database = Database::open(dbLocation, config.dbSynchronous);
   Database& db = *database;
   migrateSchema(db);
+  claimSoleWriter(db);
   log::info("store_opened", {{"engine", db.engine()}});
   RoomStore roomStore(db);
   EventStore eventStore(db);

@@ -54,6 +54,23 @@ describe('the store on PostgreSQL', () => {
     assert.equal(pg.query(url, 'SELECT COUNT(*) FROM rooms_schema'), '1');
   });
 
+  it('refuses a second roomsd on a database another one uses (no cluster mode yet)', T, async () => {
+    const url = pg.createDatabase('sole');
+    const first = await startRoomsd({ env: { ROOMS_DATABASE_URL: url } });
+    try {
+      const { code, output } = await runToExit([], { ...SECRETS, ROOMS_DATABASE_URL: url });
+      assert.notEqual(code, 0, output);
+      assert.match(output, /another roomsd already uses this PostgreSQL database/, output);
+      const health = await first.api('GET', '/health');
+      assert.equal(health.status, 200, 'the first one goes on');
+    } finally {
+      await first.close();
+    }
+    // Gone, its lock is gone with its connection: the next one starts.
+    const next = await startRoomsd({ env: { ROOMS_DATABASE_URL: url } });
+    await next.close();
+  });
+
   it('refuses a database URL that is not PostgreSQL\'s, naming the setting', T, async () => {
     const { code, output } = await runToExit([], { ...SECRETS, ROOMS_DATABASE_URL: 'mysql://rooms@127.0.0.1/rooms' });
     assert.notEqual(code, 0, output);
