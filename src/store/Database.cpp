@@ -15,7 +15,9 @@ bool Database::isPostgresUrl(const std::string& location) {
 }
 
 std::unique_ptr<Database> Database::open(const std::string& location, const std::string& synchronous) {
-  if (isPostgresUrl(location)) return std::make_unique<Database>(std::make_unique<PostgresDriver>(location));
+  if (isPostgresUrl(location)) {
+    return std::make_unique<Database>(std::make_unique<PostgresDriver>(location));
+  }
   return std::make_unique<Database>(location, synchronous);
 }
 
@@ -24,7 +26,9 @@ Database::Transaction::Transaction(Database& db) : db_(db) {
 }
 
 Database::Transaction::~Transaction() {
-  if (!done_) db_.driver_->rollback();
+  if (!done_) {
+    db_.driver_->rollback();
+  }
 }
 
 void Database::Transaction::commit() {

@@ -19,8 +19,12 @@ using Result = std::unique_ptr<PGresult, ResultClear>;
 // The server's message, one line (libpq ends it with a newline).
 std::string errorOf(PGconn* conn, const PGresult* result) {
   std::string msg = result ? PQresultErrorMessage(result) : "";
-  if (msg.empty()) msg = PQerrorMessage(conn);
-  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  if (msg.empty()) {
+    msg = PQerrorMessage(conn);
+  }
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) {
+    msg.pop_back();
+  }
   return msg.empty() ? "unknown error" : msg;
 }
 
@@ -29,12 +33,16 @@ std::string errorOf(PGconn* conn, const PGresult* result) {
 // next statement reconnects.
 Result run(PGconn* conn, const std::string& sql, const std::vector<const char*>* params,
            const std::string& what) {
-  if (PQstatus(conn) == CONNECTION_BAD) PQreset(conn);
+  if (PQstatus(conn) == CONNECTION_BAD) {
+    PQreset(conn);
+  }
   Result r(params ? PQexecParams(conn, sql.c_str(), static_cast<int>(params->size()), nullptr, params->data(),
                                  nullptr, nullptr, 0)
                   : PQexec(conn, sql.c_str()));
   const ExecStatusType status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return r;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+    return r;
+  }
   throw StoreError(what + ": " + errorOf(conn, r.get()) + " in: " + sql);
 }
 
@@ -55,7 +63,9 @@ class PostgresStatement : public StatementDriver {
     if (!result_) {
       std::vector<const char*> values;
       values.reserve(params_.size());
-      for (const auto& p : params_) values.push_back(p ? p->c_str() : nullptr);
+      for (const auto& p : params_) {
+        values.push_back(p ? p->c_str() : nullptr);
+      }
       result_ = run(owner_.connection(), sql_, &values, "sql step failed");
       const char* tuples = PQcmdTuples(result_.get());
       owner_.setChanges(tuples && *tuples ? std::atoi(tuples) : 0);
@@ -78,7 +88,9 @@ class PostgresStatement : public StatementDriver {
     return isNull(col) ? 0 : std::strtod(PQgetvalue(result_.get(), row_, col), nullptr);
   }
   std::string getText(int col) const override {
-    if (isNull(col)) return {};
+    if (isNull(col)) {
+      return {};
+    }
     return std::string(PQgetvalue(result_.get(), row_, col),
                        static_cast<size_t>(PQgetlength(result_.get(), row_, col)));
   }
@@ -91,8 +103,12 @@ class PostgresStatement : public StatementDriver {
 
  private:
   std::optional<std::string>& slot(int i) {
-    if (i < 1 || i > 64) throw StoreError("parameter " + std::to_string(i) + " out of range in: " + sql_);
-    if (params_.size() < static_cast<size_t>(i)) params_.resize(static_cast<size_t>(i));
+    if (i < 1 || i > 64) {
+      throw StoreError("parameter " + std::to_string(i) + " out of range in: " + sql_);
+    }
+    if (params_.size() < static_cast<size_t>(i)) {
+      params_.resize(static_cast<size_t>(i));
+    }
     return params_[static_cast<size_t>(i - 1)];
   }
 

@@ -159,8 +159,12 @@ void migrateSchema(Database& db) {
     throw StoreError("database schema version " + std::to_string(version) + " is newer than this roomsd (" +
                      std::to_string(kMigrations.size()) + ")");
   }
-  for (size_t v = version; v < kMigrations.size(); ++v) db.exec(driver.migrationSql(kMigrations[v]));
-  if (version < kMigrations.size()) driver.setSchemaVersion(static_cast<int>(kMigrations.size()));
+  for (size_t v = version; v < kMigrations.size(); ++v) {
+    db.exec(driver.migrationSql(kMigrations[v]));
+  }
+  if (version < kMigrations.size()) {
+    driver.setSchemaVersion(static_cast<int>(kMigrations.size()));
+  }
   tx.commit();
 }
 

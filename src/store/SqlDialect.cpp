@@ -52,7 +52,9 @@ std::string postgresPlaceholders(std::string_view sql) {
       continue;
     }
     size_t j = i + 1;
-    while (j < sql.size() && std::isdigit(static_cast<unsigned char>(sql[j]))) ++j;
+    while (j < sql.size() && std::isdigit(static_cast<unsigned char>(sql[j]))) {
+      ++j;
+    }
     if (j > i + 1) {
       // "?N" names its parameter; a later bare "?" takes the one after the largest named so far, as in
       // SQLite.

@@ -24,8 +24,12 @@ class SqliteStatement : public StatementDriver {
 
   bool step() override {
     const int rc = sqlite3_step(stmt_.get());
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
+    if (rc == SQLITE_ROW) {
+      return true;
+    }
+    if (rc == SQLITE_DONE) {
+      return false;
+    }
     std::string msg = sqlite3_errmsg(db_);
     sqlite3_reset(stmt_.get());
     throw StoreError("sql step failed: " + msg);

@@ -43,11 +43,15 @@ void Statement::run() {
 }
 
 std::optional<int64_t> Statement::getOptInt(int col) const {
-  if (isNull(col)) return std::nullopt;
+  if (isNull(col)) {
+    return std::nullopt;
+  }
   return getInt(col);
 }
 std::optional<std::string> Statement::getOptText(int col) const {
-  if (isNull(col)) return std::nullopt;
+  if (isNull(col)) {
+    return std::nullopt;
+  }
   return getText(col);
 }
 

@@ -7,8 +7,12 @@ namespace rooms::ai {
 namespace {
 
 void append(std::string& out, const std::string& words) {
-  if (words.empty()) return;
-  if (!out.empty()) out += ' ';
+  if (words.empty()) {
+    return;
+  }
+  if (!out.empty()) {
+    out += ' ';
+  }
   out += words;
 }
 
@@ -26,7 +30,9 @@ std::string leadingWords(const std::string& text, double fraction) {
   size_t said = 0;
   for (const auto& w : words) {
     said += w.size();
-    if (static_cast<double>(said) > budget) break;
+    if (static_cast<double>(said) > budget) {
+      break;
+    }
     append(out, w);
   }
   return out;
