@@ -88,8 +88,8 @@ int runServer(Config config) {
                                      : config.databaseUrl;
   const std::unique_ptr<Database> database = Database::open(dbLocation, config.dbSynchronous);
   Database& db = *database;
+  claimSoleWriter(db);  // before migrating: a database another roomsd runs on is not ours to change
   migrateSchema(db);
-  claimSoleWriter(db);
   log::info("store_opened", {{"engine", db.engine()}});
   RoomStore roomStore(db);
   EventStore eventStore(db);

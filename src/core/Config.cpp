@@ -270,6 +270,12 @@ Config Config::load(int argc, char** argv) {
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(std::string("ROOMS_TRUSTED_PROXIES: ") + e.what());
   }
+  // SQLite's durability setting; a PostgreSQL server's is its own (synchronous_commit), not ours to set.
+  if (!c.databaseUrl.empty() && app.count("--db-synchronous") > 0) {
+    throw std::runtime_error(
+        "ROOMS_DB_SYNCHRONOUS is SQLite's setting and does nothing with ROOMS_DATABASE_URL: leave it unset "
+        "(PostgreSQL's durability is the server's synchronous_commit)");
+  }
   if (c.maxBodyBytes < 1024) throw std::runtime_error("--max-body-bytes must be at least 1024");
   if (c.tlsCert.empty() != c.tlsKey.empty())
     throw std::runtime_error("ROOMS_TLS_CERT and ROOMS_TLS_KEY must be set together");

@@ -78,6 +78,14 @@ describe('the store on PostgreSQL', () => {
     assert.match(output, /not a PostgreSQL URL/, output);
   });
 
+  it('refuses SQLite\'s durability setting next to a PostgreSQL URL instead of ignoring it', T, async () => {
+    const { code, output } = await runToExit([], {
+      ...SECRETS, ROOMS_DATABASE_URL: pg.createDatabase('sync'), ROOMS_DB_SYNCHRONOUS: 'FULL',
+    });
+    assert.notEqual(code, 0, output);
+    assert.match(output, /ROOMS_DB_SYNCHRONOUS is SQLite's setting/, output);
+  });
+
   it('stops at start with a clear error when the server cannot be reached', T, async () => {
     const port = await freePort();
     const { code, output } = await runToExit([], { ...SECRETS, ROOMS_DATABASE_URL: `postgresql://rooms:hunter2@127.0.0.1:${port}/rooms` });

@@ -318,6 +318,24 @@ TEST_F(OrbFixture, PlayedToTheEndItReportsAllOfIt) {
   EXPECT_EQ(rec.spoken[0].text, "Let's look at what matters most this week.");
 }
 
+TEST_F(OrbFixture, ARestThatFailedToSynthesiseIsNotInTheTranscript) {
+  make(true);
+  orb->onTranscript(said("coach", "orb can you recap"), now);
+  OrbReply first = replyOf(rec.prompts.at(0).generation, 50);
+  first.text = "Here is what I heard. You want more time for deep work.";
+  first.parts = {{"Here is what I heard.", 50}};
+  first.complete = false;
+  orb->replyReady(std::move(first), now);
+  run(100, false, now - 1000);
+  OrbReply rest;  // the second sentence's synthesis failed: nothing more comes, and the reply ends
+  rest.generation = rec.prompts.at(0).generation;
+  rest.complete = true;
+  orb->replyContinues(std::move(rest));
+  run(3000, false, now - 1000);
+  ASSERT_EQ(rec.spoken.size(), 1u);
+  EXPECT_EQ(rec.spoken[0].text, "Here is what I heard.");
+}
+
 TEST_F(OrbFixture, ACoughPausesItAndItGoesOnWhereItStopped) {
   make(true);
   orb->onTranscript(said("client", "orb can you recap"), now);

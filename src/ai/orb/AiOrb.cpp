@@ -234,13 +234,15 @@ void AiOrb::fallSilent(int64_t steadyNowMs) {
 void AiOrb::finishSpeaking(int64_t nowMs, bool interrupted) {
   const int64_t played = static_cast<int64_t>(nextFrame_) * kFrameMs;
   const int64_t endMs = playStartWallMs_ + played + stalledMs_;
-  std::string said = reply_.text;
   if (interrupted) {
     log::info("orb_interrupted", {{"roomId", roomId_}, {"playedMs", played}});
-    const SpokenPart whole{reply_.text, reply_.frames.size()};
-    said = reply_.parts.empty() ? spokenText({&whole, 1}, nextFrame_) : spokenText(reply_.parts, nextFrame_);
   }
-  listener_.onOrbSpoke(roomId_, said, playStartWallMs_, endMs, played);
+  // What was voiced and played, interrupted or not: a reply whose later sentences failed to synthesise ends
+  // after the ones that did.
+  if (reply_.parts.empty()) {
+    reply_.parts.push_back({reply_.text, reply_.frames.size()});
+  }
+  listener_.onOrbSpoke(roomId_, spokenText(reply_.parts, nextFrame_), playStartWallMs_, endMs, played);
   lastSpokeMs_ = std::max(nowMs, endMs);
   humanSpeechSinceSpokeMs_ = 0;
   reply_ = OrbReply{};
