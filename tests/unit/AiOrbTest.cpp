@@ -176,6 +176,20 @@ struct OrbFixture : ::testing::Test {
   }
   int lastSequence = -1;
   int64_t lastDue = 0;
+
+  // Addressed by the coach, the orb starts a reply whose first sentence (1 s) came alone and whose second
+  // (the text) is still being synthesised; 100 ms of it have played.
+  void startTwoPartReply(const std::string& second) {
+    make(true);
+    orb->onTranscript(said("coach", "orb can you recap"), now);
+    OrbReply first = replyOf(rec.prompts.at(0).generation, 50);
+    first.text = "Here is what I heard. " + second;
+    first.parts = {{"Here is what I heard.", 50}};
+    first.complete = false;
+    orb->replyReady(std::move(first), now);
+    run(100, false, now - 1000);
+    ASSERT_EQ(orb->state(), OrbState::Speaking);
+  }
 };
 
 TEST_F(OrbFixture, AnswersWhenAddressedAndPacesItsSpeech) {
@@ -283,19 +297,12 @@ TEST_F(OrbFixture, WaitsForSilenceAndStopsWhenInterrupted) {
 }
 
 TEST_F(OrbFixture, GivenUpItReportsOnlyWhatItSaid) {
-  make(true);
-  orb->onTranscript(said("coach", "orb can you recap"), now);
-  // Its first sentence (1 s), then the rest while the first plays (3 s).
-  OrbReply first = replyOf(rec.prompts.at(0).generation, 50);
-  first.text = "Here is what I heard. You want more time for deep work and fewer meetings.";
-  first.parts = {{"Here is what I heard.", 50}};
-  first.complete = false;
-  orb->replyReady(std::move(first), now);
+  const std::string second = "You want more time for deep work and fewer meetings.";
+  startTwoPartReply(second);
+  // The rest (3 s) arrives while the first sentence plays.
   OrbReply rest = replyOf(rec.prompts.at(0).generation, 150);
-  rest.parts = {{"You want more time for deep work and fewer meetings.", 150}};
+  rest.parts = {{second, 150}};
   rest.complete = true;
-  run(100, false, now - 1000);
-  ASSERT_EQ(orb->state(), OrbState::Speaking);
   orb->replyContinues(std::move(rest));
   // The coach takes the turn about two seconds in: half way through the second sentence.
   run(1900, false, now - 1000);
@@ -319,14 +326,7 @@ TEST_F(OrbFixture, PlayedToTheEndItReportsAllOfIt) {
 }
 
 TEST_F(OrbFixture, ARestThatFailedToSynthesiseIsNotInTheTranscript) {
-  make(true);
-  orb->onTranscript(said("coach", "orb can you recap"), now);
-  OrbReply first = replyOf(rec.prompts.at(0).generation, 50);
-  first.text = "Here is what I heard. You want more time for deep work.";
-  first.parts = {{"Here is what I heard.", 50}};
-  first.complete = false;
-  orb->replyReady(std::move(first), now);
-  run(100, false, now - 1000);
+  startTwoPartReply("You want more time for deep work.");
   OrbReply rest;  // the second sentence's synthesis failed: nothing more comes, and the reply ends
   rest.generation = rec.prompts.at(0).generation;
   rest.complete = true;
