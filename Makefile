@@ -35,6 +35,7 @@ test: build
 	@echo "make test: all suites passed"
 
 test-unit: build
+	cmake --build $(BUILD) -j $(JOBS) --target rooms_unit_tests
 	$(BUILD)/rooms_unit_tests
 
 $(SANITIZE_BUILD)/build.ninja:
@@ -82,6 +83,7 @@ test-browser: build
 # table of CPU per forwarded packet, capacity, latency and memory (bench/README.md). About 6 minutes.
 bench: build
 	@scripts/deps.sh bench
+	cmake --build $(BUILD) -j $(JOBS) --target srtp_floor janus_loopback_ifaddrs
 	$(LOOPBACK) bench/media/compare.sh
 
 # Call quality over an impaired link (tests/browser/helpers/impaired-link.mjs + coturn): the room page through

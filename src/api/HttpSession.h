@@ -1,7 +1,7 @@
 #pragma once
-// HTTP/1.1 sessions over a plain or TLS stream (CRTP, as in Boost.Beast's flex server): read a request, run
-// it through ApiService, write the answer, repeat while keep-alive; hand WebSocket upgrades to
-// EventsWebSocket.
+// HTTP/1.1 sessions over a plain or TLS stream: read a request, run it through ApiService, write the answer,
+// repeat while keep-alive; hand WebSocket upgrades to EventsWebSocket and SignalingWebSocket. The request
+// loop is HttpSessionBase.h; HttpPlainSession.cpp and HttpTlsSession.cpp start the two kinds.
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>

@@ -1,45 +1,46 @@
-#include "api/HttpSession.h"
-
+#pragma once
+// The request loop shared by the plain and the TLS session (CRTP, as in Boost.Beast's flex server): read a
+// request, run it through ApiService, write the answer, repeat while keep-alive; hand WebSocket upgrades to
+// the derived session. Each derived session is compiled in its own file (HttpPlainSession.cpp,
+// HttpTlsSession.cpp): the two instantiations in one translation unit took four minutes to compile.
 #include <boost/beast/websocket.hpp>
 #include <boost/range/iterator_range.hpp>
 #include <chrono>
+#include <optional>
 
 #include "api/ApiError.h"
+#include "api/ApiService.h"
 #include "api/ClientAddress.h"
-#include "api/EventsWebSocket.h"
-#include "api/SignalingWebSocket.h"
+#include "api/ConnectionLimiter.h"
 #include "core/Clock.h"
 #include "core/Ids.h"
 
-namespace rooms {
+namespace rooms::http_session {
 namespace beast = boost::beast;
 namespace http = beast::http;
-namespace ssl = boost::asio::ssl;
-
-namespace {
 
 // A kept-alive connection may sit idle this long before its next request.
-constexpr auto kIdleTimeout = std::chrono::seconds(60);
+inline constexpr auto kIdleTimeout = std::chrono::seconds(60);
 // From a request's first byte to the end of its headers, and then to the end of its body: a client that
 // trickles bytes to hold a connection and its buffer open is cut off in seconds, not a minute.
-constexpr auto kHeaderTimeout = std::chrono::seconds(10);
-constexpr auto kBodyTimeout = std::chrono::seconds(15);
-constexpr size_t kHeaderLimit = 16 * 1024;
+inline constexpr auto kHeaderTimeout = std::chrono::seconds(10);
+inline constexpr auto kBodyTimeout = std::chrono::seconds(15);
+inline constexpr size_t kHeaderLimit = 16 * 1024;
 // After refusing a request whose body is still arriving, how long and how much of it is read and thrown
 // away before closing (a lingering close): closing at once resets the connection under a client that is
 // still writing, and it never reads the answer (a Node fetch of an 8 MiB body reported EPIPE, not 413).
-constexpr auto kLingerTimeout = std::chrono::seconds(5);
-constexpr size_t kLingerBytes = 64 * 1024 * 1024;
-constexpr size_t kReadChunk = 16 * 1024;
+inline constexpr auto kLingerTimeout = std::chrono::seconds(5);
+inline constexpr size_t kLingerBytes = 64 * 1024 * 1024;
+inline constexpr size_t kReadChunk = 16 * 1024;
 
 template <class Derived>
-class HttpSession {
+class HttpSessionBase {
  public:
-  HttpSession(beast::flat_buffer&& buffer, ApiService& api, ConnectionTicket ticket)
+  HttpSessionBase(beast::flat_buffer&& buffer, ApiService& api, ConnectionTicket ticket)
       : buffer_(std::move(buffer)), api_(api), ticket_(std::move(ticket)) {
     ++api_.context().openConnections;
   }
-  ~HttpSession() { --api_.context().openConnections; }
+  ~HttpSessionBase() { --api_.context().openConnections; }
 
  protected:
   Derived& derived() { return static_cast<Derived&>(*this); }
@@ -267,83 +268,4 @@ class HttpSession {
   ConnectionTicket ticket_;
 };
 
-class PlainSession : public HttpSession<PlainSession>, public std::enable_shared_from_this<PlainSession> {
- public:
-  PlainSession(beast::tcp_stream&& stream, beast::flat_buffer&& buffer, ApiService& api,
-               ConnectionTicket ticket)
-      : HttpSession(std::move(buffer), api, std::move(ticket)), stream_(std::move(stream)) {}
-  void run() { doRead(); }
-  beast::tcp_stream& stream() { return stream_; }
-  void doEof() { shutdownSend(); }
-  // Our answer is complete: the client sees its end while we read what it still sends.
-  void shutdownSend() {
-    beast::error_code ec;
-    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
-  }
-  void upgrade(std::string roomId, std::optional<int64_t> since, http::request<http::string_body> req) {
-    std::make_shared<EventsWebSocket<beast::tcp_stream>>(std::move(stream_), api_, std::move(roomId), since,
-                                                         std::move(ticket_))
-        ->run(std::move(req));
-  }
-  void upgradeSignal(signaling::ParticipantIdentity identity, http::request<http::string_body> req) {
-    std::make_shared<SignalingWebSocket<beast::tcp_stream>>(std::move(stream_), api_, std::move(identity),
-                                                            std::move(ticket_))
-        ->run(std::move(req));
-  }
-
- private:
-  beast::tcp_stream stream_;
-};
-
-class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_from_this<TlsSession> {
- public:
-  TlsSession(beast::tcp_stream&& stream, ssl::context& ctx, beast::flat_buffer&& buffer, ApiService& api,
-             ConnectionTicket ticket)
-      : HttpSession(std::move(buffer), api, std::move(ticket)), stream_(std::move(stream), ctx) {}
-  void run() {
-    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
-    // The detector already consumed the ClientHello's first bytes into buffer_; the handshake starts from
-    // them. The default argument works around Boost 1.81's concept check, which wants the buffered
-    // handshake's handler callable with the error code alone.
-    stream_.async_handshake(ssl::stream_base::server, buffer_.data(),
-                            [self = shared_from_this()](beast::error_code ec, size_t used = 0) {
-                              if (ec) return;
-                              self->buffer_.consume(used);
-                              self->doRead();
-                            });
-  }
-  beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
-  // TLS has no half-close that keeps reading: close_notify comes after the drain, in doEof.
-  void shutdownSend() {}
-  void doEof() {
-    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
-    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
-  }
-  void upgrade(std::string roomId, std::optional<int64_t> since, http::request<http::string_body> req) {
-    std::make_shared<EventsWebSocket<beast::ssl_stream<beast::tcp_stream>>>(
-        std::move(stream_), api_, std::move(roomId), since, std::move(ticket_))
-        ->run(std::move(req));
-  }
-  void upgradeSignal(signaling::ParticipantIdentity identity, http::request<http::string_body> req) {
-    std::make_shared<SignalingWebSocket<beast::ssl_stream<beast::tcp_stream>>>(
-        std::move(stream_), api_, std::move(identity), std::move(ticket_))
-        ->run(std::move(req));
-  }
-
- private:
-  beast::ssl_stream<beast::tcp_stream> stream_;
-};
-
-}  // namespace
-
-void startPlainSession(beast::tcp_stream&& stream, beast::flat_buffer&& buffer, ApiService& api,
-                       ConnectionTicket ticket) {
-  std::make_shared<PlainSession>(std::move(stream), std::move(buffer), api, std::move(ticket))->run();
-}
-
-void startTlsSession(beast::tcp_stream&& stream, ssl::context& tls, beast::flat_buffer&& buffer,
-                     ApiService& api, ConnectionTicket ticket) {
-  std::make_shared<TlsSession>(std::move(stream), tls, std::move(buffer), api, std::move(ticket))->run();
-}
-
-}  // namespace rooms
+}  // namespace rooms::http_session
