@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
-  libboost1.81-dev libssl-dev libsqlite3-dev libpq-dev postgresql libjwt-dev libcurl4-openssl-dev
+  libboost1.81-dev libssl-dev libsqlite3-dev libpq-dev postgresql libhiredis-dev redis-server libjwt-dev libcurl4-openssl-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev libgtest-dev libsrtp2-dev
   libopus-dev libspeexdsp-dev libavformat-dev ffmpeg prometheus-cpp-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us libespeak-ng-dev
   flite openssl iproute2 util-linux wrk curl bc chromium firefox-esr coturn

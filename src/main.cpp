@@ -14,6 +14,12 @@
 #include "api/ApiService.h"
 #include "api/DemoRoom.h"
 #include "api/HttpServer.h"
+#include "api/OwnerForwarder.h"
+#include "cluster/ClusterMap.h"
+#include "cluster/NodeRegistry.h"
+#include "cluster/RedisConnection.h"
+#include "cluster/RedisRoomLeases.h"
+#include "cluster/RedisSubscriber.h"
 #include "core/Clock.h"
 #include "core/Config.h"
 #include "core/IoLoop.h"
@@ -88,7 +94,43 @@ int runServer(Config config) {
                                      : config.databaseUrl;
   const std::unique_ptr<Database> database = Database::open(dbLocation, config.dbSynchronous);
   Database& db = *database;
-  claimSoleWriter(db);  // before migrating: a database another roomsd runs on is not ours to change
+  // Cluster mode (docs/cluster.md): the nodes share the store and hold rooms by lease in Redis.
+  std::unique_ptr<cluster::RedisConnection> redis;
+  std::unique_ptr<cluster::NodeRegistry> registry;
+  std::unique_ptr<cluster::RedisRoomLeases> leases;
+  std::unique_ptr<cluster::ClusterMap> clusterMap;
+  std::unique_ptr<OwnerForwarder> forwarder;
+  cluster::NodeInfo self;
+  if (config.clustered()) {
+    cluster::RedisUrl redisUrl;
+    try {
+      redisUrl = cluster::RedisUrl::parse(config.redisUrl);
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(e.what());
+    }
+    redis = std::make_unique<cluster::RedisConnection>(redisUrl);
+    registry = std::make_unique<cluster::NodeRegistry>(*redis);
+    leases = std::make_unique<cluster::RedisRoomLeases>(*redis, config.nodeId);
+    clusterMap = std::make_unique<cluster::ClusterMap>(*registry, *leases);
+    forwarder = std::make_unique<OwnerForwarder>(config.nodeId, config.jwtSecret, 10000);
+    self.id = config.nodeId;
+    self.internalUrl = config.internalUrl;
+    self.startedAt = nowMs();
+    self.heartbeatAt = nowMs();
+    try {
+      if (auto other = registry->node(self.id); other && other->internalUrl != self.internalUrl) {
+        throw std::runtime_error("another live node already calls itself " + self.id + " (at " +
+                                 other->internalUrl + "): give each node its own ROOMS_NODE_ID");
+      }
+      registry->heartbeat(self);
+    } catch (const cluster::RedisError& e) {
+      throw std::runtime_error(std::string("cannot use Redis (ROOMS_REDIS_URL): ") + e.what());
+    }
+    log::info("cluster_joined",
+              {{"node", self.id}, {"internalUrl", self.internalUrl}, {"redis", redisUrl.redacted()}});
+  } else {
+    claimSoleWriter(db);  // before migrating: a database another roomsd runs on is not ours to change
+  }
   migrateSchema(db);
   log::info("store_opened", {{"engine", db.engine()}});
   RoomStore roomStore(db);
@@ -111,7 +153,8 @@ int runServer(Config config) {
   WebhookOutbox outbox(outboxOptions, metrics);
   events.setDeliveryWakeup([&outbox] { outbox.wake(); });
 
-  RoomManager rooms(db, roomStore, events, metrics, RoomManagerOptions{config.noShowGraceSeconds * 1000});
+  RoomManager rooms(db, roomStore, events, metrics,
+                    RoomManagerOptions{config.noShowGraceSeconds * 1000, leases.get()});
   rooms.recover(nowMs());
 
   ApiContext ctx{config,
@@ -130,8 +173,50 @@ int runServer(Config config) {
   WebAssets web = WebAssets::load(WebAssets::locate(config.webDir));
   if (web.size() == 0) log::warn("web_assets_missing", {{"dir", web.dir()}});
   ctx.web = &web;
+  ctx.cluster = clusterMap.get();
+  ctx.forwarder = forwarder.get();
 
   net::io_context io(1);
+
+  // Cluster mode: every event this node commits goes to the other nodes' events WebSockets, and a change of
+  // the webhook registrations makes every node re-read them (they queue the deliveries of their rooms).
+  const std::string kEventsChannel = "rooms:events";
+  const std::string kWebhooksChannel = "rooms:webhooks";
+  std::unique_ptr<cluster::RedisSubscriber> subscriber;
+  if (config.clustered()) {
+    events.setRelay([&](const Event& e) {
+      nlohmann::json m = {{"node", self.id}, {"id", e.id},         {"roomId", e.roomId},
+                          {"type", e.type},  {"data", e.dataJson}, {"createdAt", e.createdAt}};
+      try {
+        redis->command({"PUBLISH", kEventsChannel, m.dump()});
+      } catch (const cluster::RedisError& ex) {
+        // Stored all the same: a subscriber elsewhere gets it on its next replay (since=).
+        log::warn("cluster_event_relay_failed", {{"eventId", e.id}, {"error", ex.what()}});
+      }
+    });
+    ctx.onWebhooksChanged = [&] {
+      try {
+        redis->command({"PUBLISH", kWebhooksChannel, self.id});
+      } catch (const cluster::RedisError& ex) {
+        log::warn("cluster_webhooks_relay_failed", {{"error", ex.what()}});
+      }
+    };
+    subscriber = std::make_unique<cluster::RedisSubscriber>(
+        redis->url(), std::vector<std::string>{kEventsChannel, kWebhooksChannel},
+        [&](const std::string& channel, const std::string& message) {
+          if (channel == kWebhooksChannel) {
+            if (message != self.id) net::post(io, [&events] { events.reloadWebhooks(); });
+            return;
+          }
+          auto m = nlohmann::json::parse(message);
+          if (m.at("node").get<std::string>() == self.id) return;
+          Event e{m.at("id").get<int64_t>(), m.at("roomId").get<std::string>(),
+                  m.at("type").get<std::string>(), m.at("data").get<std::string>(),
+                  m.at("createdAt").get<int64_t>()};
+          net::post(io, [&events, e = std::move(e)] { events.deliverRemote(e); });
+        });
+    subscriber->start();
+  }
 
   rtc::MediaWorkerPool::Options mediaOptions;
   mediaOptions.worker.bindAddress = config.bindAddress;
@@ -224,6 +309,18 @@ int runServer(Config config) {
     ticker.async_wait([&](boost::system::error_code ec) {
       if (ec) return;
       try {
+        if (registry) {
+          self.rooms = static_cast<int64_t>(rooms.openRooms());
+          self.participants = static_cast<int64_t>(rooms.connectedParticipants());
+          self.draining = ctx.drainingRooms || ctx.draining;
+          rooms.setTakingOrphans(!self.draining);
+          self.heartbeatAt = nowMs();
+          try {
+            registry->heartbeat(self);
+          } catch (const cluster::RedisError& e) {
+            log::warn("cluster_heartbeat_failed", {{"error", e.what()}});
+          }
+        }
         rooms.tick(nowMs());
         signaling.tick(nowMs());
         recordings.tick(nowMs());
@@ -259,6 +356,16 @@ int runServer(Config config) {
   intelligence.stop();
   media.stop();
   outbox.stop();
+  if (subscriber) subscriber->stop();
+  if (registry) {
+    // Gone at once rather than after the expiry: the other nodes take the rooms on their next scan.
+    try {
+      rooms.releaseAll();
+      registry->leave(self.id);
+    } catch (const std::exception& e) {
+      log::warn("cluster_leave_failed", {{"error", e.what()}});
+    }
+  }
   db.driver().checkpoint();
   log::info("stopped");
   return 0;

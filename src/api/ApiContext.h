@@ -3,6 +3,7 @@
 // control-plane thread.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 
 #include "api/ApiKeySet.h"
 #include "api/ParticipantToken.h"
@@ -27,6 +28,10 @@ class SignalingServer;
 namespace recording {
 class RecordingService;
 }
+namespace cluster {
+class ClusterMap;
+}
+class OwnerForwarder;
 
 struct ApiContext {
   const Config& config;
@@ -44,8 +49,15 @@ struct ApiContext {
   std::atomic<bool> draining{false};
   signaling::SignalingServer* signaling = nullptr;  // null until the media plane is up
   const WebAssets* web = nullptr;
-  ai::SessionIntelligence* intelligence = nullptr;  // null when session intelligence is off (unit tests)
+  ai::SessionIntelligence* intelligence = nullptr;    // null when session intelligence is off (unit tests)
   recording::RecordingService* recordings = nullptr;  // null until recording is up
+  // Cluster mode (docs/cluster.md); both null on a lone node.
+  cluster::ClusterMap* cluster = nullptr;
+  OwnerForwarder* forwarder = nullptr;
+  // This node takes no new rooms (POST /api/node/drain); its rooms finish.
+  std::atomic<bool> drainingRooms{false};
+  // Cluster mode: tells the other nodes the webhook registrations changed.
+  std::function<void()> onWebhooksChanged;
 };
 
 }  // namespace rooms

@@ -42,6 +42,7 @@ std::string percentDecode(std::string_view in) {
 
 void ApiRequest::setTarget(std::string_view target) {
   auto q = target.find('?');
+  this->target = std::string(target);
   path = std::string(target.substr(0, q));
   query.clear();
   if (q == std::string_view::npos) return;

@@ -9,7 +9,8 @@ namespace rooms {
 
 struct ApiRequest {
   boost::beast::http::verb method = boost::beast::http::verb::unknown;
-  std::string path;  // without the query string, percent-decoding not applied (ids are a safe charset)
+  std::string target;  // as received: path and query string
+  std::string path;    // without the query string, percent-decoding not applied (ids are a safe charset)
   std::map<std::string, std::string, std::less<>> query;
   std::map<std::string, std::string, std::less<>> params;  // from the route pattern
   const boost::beast::http::fields* headers = nullptr;
@@ -17,6 +18,7 @@ struct ApiRequest {
   std::string clientIp;
   std::string requestId;
   std::string apiKeyLabel;  // set once authenticated
+  bool fromPeer = false;    // forwarded by another node of the cluster (verified: OwnerForwarder)
 
   std::string_view header(boost::beast::http::field f) const;
   std::string_view param(std::string_view name) const;

@@ -5,11 +5,14 @@
 #include <chrono>
 
 #include "api/ApiError.h"
+#include "api/OwnerForwarder.h"
 #include "api/ParticipantAccess.h"
 #include "api/Routes.h"
+#include "cluster/ClusterMap.h"
 #include "core/Clock.h"
 #include "core/Ids.h"
 #include "core/Log.h"
+#include "rooms/RoomManager.h"
 
 namespace rooms {
 namespace http = boost::beast::http;
@@ -136,6 +139,7 @@ ApiService::Admission ApiService::admit(ApiRequest& req) {
   } else {
     req.requestId = randomHex(8);
   }
+  acceptPeer(req);
   try {
     if (req.method == http::verb::options) {
       a.route = "preflight";
@@ -152,7 +156,7 @@ ApiService::Admission ApiService::admit(ApiRequest& req) {
         a.answer =
             errorResponse(403, "cors_origin_denied", "this origin is not allowed (ROOMS_CORS_ORIGINS)");
       }
-    } else if (auto limited = req.path == "/health" ? std::nullopt : checkIpLimit(req)) {
+    } else if (auto limited = req.path == "/health" || req.fromPeer ? std::nullopt : checkIpLimit(req)) {
       a.answer = std::move(limited);
     } else {
       auto m = router_.match(req);
@@ -169,12 +173,60 @@ ApiService::Admission ApiService::admit(ApiRequest& req) {
         a.route = m.route->pattern;
         a.handler = &m.route->handler;
         if (m.route->auth == Auth::ApiKey) a.answer = authenticate(req, /*allowQueryToken=*/false);
+        if (!a.answer) route(req, a);
       }
     }
   } catch (const ApiError& e) {
     a.answer = errorResponse(e.status(), e.code(), e.what());
   }
   return a;
+}
+
+void ApiService::acceptPeer(ApiRequest& req) {
+  if (!ctx_.forwarder || !req.headers) return;
+  auto by = req.headers->find("X-Rooms-Forwarded-By");
+  if (by == req.headers->end()) return;
+  if (!OwnerForwarder::verify(ctx_.config.jwtSecret, std::string_view(by->value().data(), by->value().size()),
+                              req.requestId))
+    return;  // not from a node of this cluster: an ordinary request
+  req.fromPeer = true;
+  // The node that forwarded it already applied the per-address limit to the client it names.
+  if (auto f = req.headers->find("X-Forwarded-For"); f != req.headers->end()) {
+    std::string_view v(f->value().data(), f->value().size());
+    req.clientIp = std::string(v.substr(0, v.find(',')));
+  }
+}
+
+// Cluster mode: which node answers. A room's routes go to the node holding it; a new room to the node
+// placement picks. A request a peer forwarded is answered here (no second hop).
+void ApiService::route(ApiRequest& req, Admission& a) {
+  if (!ctx_.cluster || req.fromPeer) return;
+  try {
+    if (a.route == "/api/rooms/create") {
+      auto place = ctx_.cluster->placeNewRoom(nowMs());
+      const bool draining = ctx_.drainingRooms || ctx_.draining;
+      if (!place && draining) {
+        a.answer = errorResponse(503, "no_node_available", "every node of the cluster is draining; retry");
+        a.answer->headers.emplace_back("Retry-After", "5");
+      } else if (place && place->id != ctx_.cluster->selfId()) {
+        a.forwardTo = place->internalUrl;
+      }
+      return;
+    }
+    // The room page itself is the same everywhere; its join and everything under /api/rooms/:roomId are
+    // the owner's.
+    auto roomId = req.params.find("roomId");
+    if (roomId == req.params.end() || a.route == "/room/:roomId") return;
+    if (auto owner = ctx_.cluster->ownerElsewhere(roomId->second)) a.forwardTo = owner->internalUrl;
+  } catch (const std::exception& e) {
+    log::warn("cluster_routing_failed", {{"route", a.route}, {"error", e.what()}});
+    a.answer = errorResponse(503, "cluster_unavailable", "the cluster's registry cannot be reached; retry");
+    a.answer->headers.emplace_back("Retry-After", "2");
+  }
+}
+
+void ApiService::forward(ApiRequest& req, Admission& admission, std::function<void(ApiResponse)> done) {
+  ctx_.forwarder->send(ctx_.forwarder->prepare(admission.forwardTo, req, req.target), std::move(done));
 }
 
 ApiResponse ApiService::handle(ApiRequest& req, Admission& admission) {
@@ -187,12 +239,19 @@ ApiResponse ApiService::handle(ApiRequest& req, Admission& admission) {
     } catch (const ApiError& e) {
       res = errorResponse(e.status(), e.code(), e.what());
       if (e.retryAfter() > 0) res.headers.emplace_back("Retry-After", std::to_string(e.retryAfter()));
+    } catch (const RoomHeldElsewhere& e) {
+      res = errorResponse(503, "room_moved", std::string(e.what()) + "; retry");
+      res.headers.emplace_back("Retry-After", "1");
     } catch (const std::exception& e) {
       log::error("handler_failed",
                  {{"requestId", req.requestId}, {"route", admission.route}, {"error", e.what()}});
       res = errorResponse(500, "internal_error", "internal error (request " + req.requestId + ")");
     }
   }
+  return finish(req, admission, std::move(res));
+}
+
+ApiResponse ApiService::finish(ApiRequest& req, Admission& admission, ApiResponse res) {
   applyCors(req, res);
   res.headers.emplace_back("X-Request-Id", req.requestId);
   observe(req, admission.route, res,
@@ -232,6 +291,19 @@ std::optional<ApiResponse> ApiService::authorizeSignalUpgrade(ApiRequest& req,
   if (!isSafeId(roomId))
     return errorResponse(400, "invalid_room_id", "room id has characters that are not allowed");
   if (!ctx_.signaling) return errorResponse(503, "media_unavailable", "the media plane is not running");
+  if (ctx_.cluster) {
+    // Relaying a page's signaling to the owner is not built yet (docs/cluster.md): say where to go.
+    try {
+      if (auto owner = ctx_.cluster->ownerElsewhere(roomId)) {
+        return errorResponse(421, "room_on_other_node",
+                             "room " + roomId + " is held by node " + owner->id + " (" + owner->internalUrl +
+                                 "): connect there");
+      }
+    } catch (const std::exception& e) {
+      return errorResponse(503, "cluster_unavailable",
+                           std::string("the cluster's registry cannot be reached: ") + e.what());
+    }
+  }
   try {
     const auto verified = verifyParticipant(ctx_, roomId, std::string(req.queryValue("token")));
     const auto& claims = verified.claims;

@@ -3,6 +3,7 @@
 // rate limit, routing (404/405), API-key authentication, per-key rate limit, the handler, error mapping,
 // metrics and the access log.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,11 +29,18 @@ class ApiService {
     std::string route = "unmatched";
     const Handler* handler = nullptr;   // set when the request may proceed
     std::optional<ApiResponse> answer;  // set when it ends here
+    std::string forwardTo;              // cluster: the peer that answers it (its internal URL)
   };
   Admission admit(ApiRequest& req);
   // Phase two, with the body: the handler (or the answer admit() decided), error mapping, metrics and the
   // access log.
   ApiResponse handle(ApiRequest& req, Admission& admission);
+  // Phase two for a request admit() gave a forwardTo: sends it to that node. done runs on another thread
+  // with the peer's answer; the caller brings it back to the connection's thread and passes it through
+  // finish().
+  void forward(ApiRequest& req, Admission& admission, std::function<void(ApiResponse)> done);
+  // CORS, the request id, metrics and the access log, for every answer.
+  ApiResponse finish(ApiRequest& req, Admission& admission, ApiResponse res);
 
   // For a WebSocket upgrade to /events/{roomId}: the checks handle() would make. Returns the refusal, or
   // nullopt when the upgrade may proceed (req.params["roomId"] is then set).
@@ -46,6 +54,8 @@ class ApiService {
 
  private:
   std::optional<ApiResponse> checkIpLimit(const ApiRequest& req);
+  void acceptPeer(ApiRequest& req);
+  void route(ApiRequest& req, Admission& a);
   std::optional<ApiResponse> authenticate(ApiRequest& req, bool allowQueryToken);
   void applyCors(const ApiRequest& req, ApiResponse& res) const;
   bool originAllowed(std::string_view origin) const;

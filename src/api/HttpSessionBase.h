@@ -196,7 +196,19 @@ class HttpSessionBase {
     if (readFailed(ec)) return;
     auto& msg = parser_->get();
     req_.body = std::move(msg.body());
-    write(api_.handle(req_, admission_), keepAlive(msg));
+    const bool keep = keepAlive(msg);
+    if (!admission_.forwardTo.empty()) {
+      // Cluster: another node answers (OwnerForwarder). Its answer comes back on a forwarder thread and is
+      // written from this connection's own.
+      api_.forward(req_, admission_, [self = derived().shared_from_this(), keep](ApiResponse res) {
+        auto executor = beast::get_lowest_layer(self->stream()).get_executor();
+        boost::asio::post(executor, [self, keep, res = std::move(res)]() mutable {
+          self->write(self->api_.finish(self->req_, self->admission_, std::move(res)), keep);
+        });
+      });
+      return;
+    }
+    write(api_.handle(req_, admission_), keep);
   }
 
   bool keepAlive(const http::request<http::string_body>& msg) const {

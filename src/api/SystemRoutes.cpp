@@ -4,6 +4,8 @@
 #include "ai/SessionIntelligence.h"
 #include "api/ApiError.h"
 #include "api/Routes.h"
+#include "cluster/ClusterMap.h"
+#include "cluster/Placement.h"
 #include "core/Clock.h"
 #include "signaling/SignalingServer.h"
 
@@ -25,7 +27,50 @@ void registerSystemRoutes(Router& router, ApiContext& ctx) {
                  {"connections", ctx.openConnections.load()}}},
                {"openRooms", ctx.rooms.openRooms()},
                {"eventSubscribers", ctx.events.subscriberCount()}};
+    if (ctx.cluster) {
+      // The node and the cluster as this node sees it (docs/cluster.md). A node draining its rooms is still
+      // healthy: it serves them.
+      j["node"] = {{"id", ctx.cluster->selfId()}, {"drainingRooms", ctx.drainingRooms.load()}};
+      ojson nodes = ojson::array();
+      try {
+        for (const auto& n : ctx.cluster->nodes()) {
+          nodes.push_back({{"id", n.id},
+                           {"internalUrl", n.internalUrl},
+                           {"draining", n.draining},
+                           {"rooms", n.rooms},
+                           {"participants", n.participants},
+                           {"loadScore", cluster::loadScore(n)}});
+        }
+        j["cluster"] = {{"nodes", nodes}};
+      } catch (const std::exception& e) {
+        j["cluster"] = {{"error", std::string("registry unreachable: ") + e.what()}};
+      }
+    }
     return jsonResponse(draining ? 503 : 200, j.dump());
+  });
+
+  // Cluster mode: this node takes no new rooms (or takes them again); the rooms it holds finish. For an
+  // upgrade: drain, wait until /health shows openRooms 0, stop.
+  router.add(http::verb::post, "/api/node/drain", Auth::ApiKey, [&ctx](ApiRequest& req) {
+    if (!ctx.cluster) {
+      throw ApiError(409, "not_clustered",
+                     "draining moves new rooms to other nodes: this roomsd is not in a cluster "
+                     "(ROOMS_REDIS_URL)");
+    }
+    bool drain = true;
+    if (!req.body.empty()) {
+      auto body = nlohmann::json::parse(req.body, nullptr, false);
+      if (!body.is_object() || (body.contains("draining") && !body["draining"].is_boolean())) {
+        throw ApiError(400, "invalid_body", "expected {\"draining\": true|false}");
+      }
+      for (auto it = body.begin(); it != body.end(); ++it) {
+        if (it.key() != "draining") throw ApiError(400, "unknown_field", "unknown field: " + it.key());
+      }
+      drain = body.value("draining", true);
+    }
+    ctx.drainingRooms = drain;
+    ojson j = {{"node", ctx.cluster->selfId()}, {"draining", drain}, {"openRooms", ctx.rooms.openRooms()}};
+    return jsonResponse(200, j.dump());
   });
 
   router.add(http::verb::get, "/metrics", Auth::ApiKey, [&ctx](ApiRequest&) {

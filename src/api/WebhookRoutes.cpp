@@ -59,6 +59,7 @@ void registerWebhookRoutes(Router& router, ApiContext& ctx) {
     WebhookRecord w{randomId("whk"), url, types.dump(), secret, nowMs()};
     ctx.webhookStore.insert(w);
     ctx.events.reloadWebhooks();
+    if (ctx.onWebhooksChanged) ctx.onWebhooksChanged();
     return jsonResponse(201, ojson{{"success", true}, {"webhook", webhookJson(w)}});
   });
 
@@ -74,6 +75,7 @@ void registerWebhookRoutes(Router& router, ApiContext& ctx) {
       throw ApiError(404, "webhook_not_found", "no webhook " + id);
     }
     ctx.events.reloadWebhooks();
+    if (ctx.onWebhooksChanged) ctx.onWebhooksChanged();
     return jsonResponse(200, ojson{{"success", true}, {"id", id}});
   });
 

@@ -1,5 +1,9 @@
 #include "core/Config.h"
 
+#include <unistd.h>
+
+#include <cstring>
+
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -169,6 +173,26 @@ Config Config::load(int argc, char** argv) {
         if (v.empty() || v.rfind("postgresql://", 0) == 0 || v.rfind("postgres://", 0) == 0) return {};
         return "not a PostgreSQL URL (postgresql://user@host:port/database)";
       });
+  app.add_option(
+         "--redis-url", c.redisUrl,
+         "Redis URL (redis://[:password@]host:port[/db]): with --database-url, this node joins a cluster")
+      ->envname("ROOMS_REDIS_URL")
+      ->check([](const std::string& v) -> std::string {
+        if (v.empty() || v.rfind("redis://", 0) == 0) return {};
+        return "not a Redis URL (redis://[:password@]host:port[/db])";
+      });
+  app.add_option("--node-id", c.nodeId, "This node's name in the cluster (default: host name and port)")
+      ->envname("ROOMS_NODE_ID")
+      ->check([](const std::string& v) -> std::string {
+        if (v.size() <= 64 &&
+            v.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") ==
+                std::string::npos)
+          return {};
+        return "up to 64 letters, digits, '-', '_' or '.'";
+      });
+  app.add_option("--internal-url", c.internalUrl,
+                 "Where the other nodes of the cluster reach this one (http://host:port)")
+      ->envname("ROOMS_INTERNAL_URL");
   app.add_flag("--enable-test-hooks", c.enableTestHooks, "Expose /_test routes (tests only)")
       ->envname("ROOMS_ENABLE_TEST_HOOKS");
   app.add_option("--shutdown-grace-ms", c.shutdownGraceMs, "Time allowed to drain on SIGTERM")
@@ -275,6 +299,30 @@ Config Config::load(int argc, char** argv) {
     throw std::runtime_error(
         "ROOMS_DB_SYNCHRONOUS is SQLite's setting and does nothing with ROOMS_DATABASE_URL: leave it unset "
         "(PostgreSQL's durability is the server's synchronous_commit)");
+  }
+  if (c.clustered()) {
+    if (c.databaseUrl.empty()) {
+      throw std::runtime_error(
+          "ROOMS_REDIS_URL needs ROOMS_DATABASE_URL: the nodes of a cluster share their store in PostgreSQL "
+          "(docs/cluster.md)");
+    }
+    if (c.internalUrl.empty()) {
+      throw std::runtime_error(
+          "ROOMS_INTERNAL_URL is required with ROOMS_REDIS_URL: the URL at which the other nodes reach this "
+          "one "
+          "(http://host:port)");
+    }
+    while (!c.internalUrl.empty() && c.internalUrl.back() == '/') c.internalUrl.pop_back();
+    if (c.internalUrl.rfind("http://", 0) != 0 && c.internalUrl.rfind("https://", 0) != 0)
+      throw std::runtime_error("ROOMS_INTERNAL_URL must start with http:// or https://");
+  } else if (!c.internalUrl.empty() || !c.nodeId.empty()) {
+    throw std::runtime_error(
+        "ROOMS_NODE_ID and ROOMS_INTERNAL_URL are for cluster mode: set ROOMS_REDIS_URL too");
+  }
+  if (c.nodeId.empty()) {
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::strcpy(host, "roomsd");
+    c.nodeId = std::string(host) + "-" + std::to_string(c.port);
   }
   if (c.maxBodyBytes < 1024) throw std::runtime_error("--max-body-bytes must be at least 1024");
   if (c.tlsCert.empty() != c.tlsKey.empty())

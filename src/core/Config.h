@@ -52,6 +52,12 @@ struct Config {
   std::string dbSynchronous = "NORMAL";  // NORMAL survives kill -9; FULL also survives power loss
   // A PostgreSQL URL: the store lives there instead of {dataDir}/rooms.db (docs/cluster.md).
   std::string databaseUrl;
+  // Cluster mode (docs/cluster.md): on when redisUrl is set (with databaseUrl). nodeId names this node
+  // (default: the host name and port); internalUrl is where the other nodes reach it.
+  std::string redisUrl;
+  std::string nodeId;
+  std::string internalUrl;
+  bool clustered() const { return !redisUrl.empty(); }
   bool enableTestHooks = false;
   int64_t shutdownGraceMs = 5000;
 

@@ -53,6 +53,15 @@ void EventLog::publish(const Event& event) {
   log::info("event", {{"roomId", event.roomId}, {"type", event.type}, {"eventId", event.id}});
   if (pendingDeliveries_ && wake_) wake_();
   pendingDeliveries_ = false;
+  if (relay_) relay_(event);
+  fanOut(event);
+}
+
+void EventLog::deliverRemote(const Event& event) {
+  fanOut(event);
+}
+
+void EventLog::fanOut(const Event& event) {
   auto it = subscribers_.find(event.roomId);
   if (it == subscribers_.end()) return;
   std::string frame = event.frame();

@@ -37,6 +37,11 @@ class EventLog : public EventSink {
   // Re-reads the webhook registrations after they change.
   void reloadWebhooks();
 
+  // Cluster mode: relay sees every event this node commits (to publish it to the other nodes), and
+  // deliverRemote hands this node's subscribers an event another node committed (docs/cluster.md).
+  void setRelay(std::function<void(const Event&)> relay) { relay_ = std::move(relay); }
+  void deliverRemote(const Event& event);
+
  private:
   EventStore& events_;
   WebhookStore& webhooks_;
@@ -48,6 +53,9 @@ class EventLog : public EventSink {
   size_t subscriberCount_ = 0;
   bool pendingDeliveries_ = false;
   std::function<void()> wake_;
+  std::function<void(const Event&)> relay_;
+
+  void fanOut(const Event& event);
 };
 
 }  // namespace rooms

@@ -13,6 +13,11 @@
 #include "store/WebhookStore.h"
 
 namespace rooms {
+namespace {
+// Deliveries taken per look at the outbox. Small, because on a shared store a node that dies holding a
+// claim delays the claimed deliveries by the batch's whole attempt time.
+constexpr size_t kBatch = 8;
+}  // namespace
 
 WebhookOutbox::WebhookOutbox(WebhookOutboxOptions options, MetricsRegistry& metrics)
     : options_(std::move(options)),
@@ -69,7 +74,11 @@ void WebhookOutbox::run() {
         db = Database::open(options_.databaseLocation, options_.synchronous);
         store = std::make_unique<WebhookStore>(*db);
       }
-      auto due = store->due(nowMs(), 32);
+      // Claimed, not just read: other nodes of a cluster share the outbox (docs/cluster.md). The claim lasts
+      // as long as the batch can take.
+      const int64_t claimAt = nowMs();
+      auto due = store->claimDue(claimAt, kBatch,
+                                 claimAt + static_cast<int64_t>(kBatch) * options_.attemptTimeoutMs + 5000);
       for (auto& d : due) {
         {
           std::lock_guard lock(mutex_);
@@ -117,7 +126,7 @@ void WebhookOutbox::run() {
                                       {"error", error}});
       }
       int64_t waitMs = 60000;
-      if (due.size() == 32) {
+      if (due.size() == kBatch) {
         waitMs = 0;
       } else if (auto nextAt = store->nextDueAt()) {
         waitMs = std::clamp<int64_t>(*nextAt - nowMs(), 0, 60000);

@@ -9,6 +9,9 @@ namespace rooms {
 namespace {
 constexpr size_t kEndedCacheSize = 1024;
 constexpr int64_t kHeartbeatEveryMs = 5000;
+// How often a cluster node looks for open rooms whose owner died. Together with the lease (6 s) this bounds
+// how long a dead node's room goes unheld.
+constexpr int64_t kOrphanScanEveryMs = 2000;
 
 bool isHuman(const std::string& role) {
   return role == "coach" || role == "client";
@@ -21,6 +24,8 @@ RoomManager::RoomManager(Database& db, RoomStore& store, EventSink& events, Metr
       store_(store),
       events_(events),
       options_(options),
+      sole_("local"),
+      ownership_(options.ownership != nullptr ? options.ownership : &sole_),
       created_(metrics.counter("rooms_created_total", "Rooms created")),
       createFailed_(
           metrics.counter("rooms_create_failed_total", "Room creations refused (invalid or conflicting)")),
@@ -39,11 +44,29 @@ size_t RoomManager::activeRooms() const {
   return n;
 }
 
+size_t RoomManager::connectedParticipants() const {
+  size_t n = 0;
+  for (const auto& [id, r] : rooms_) n += static_cast<size_t>(r->connectedCount());
+  return n;
+}
+
+void RoomManager::releaseAll() {
+  for (const auto& [id, room] : rooms_) ownership_->release(id);
+}
+
 void RoomManager::publishAll(const std::vector<Event>& events) {
   for (const auto& e : events) events_.publish(e);
 }
 
 void RoomManager::recover(int64_t now) {
+  if (ownership_->clustered()) {
+    // Other nodes' presence is theirs: only rooms nobody holds are taken, one by one.
+    const size_t taken = takeOverOrphans(now);
+    lastHeartbeat_ = now;
+    lastRenewedAt_ = now;
+    log::info("rooms_recovered", {{"openRooms", rooms_.size()}, {"takenOver", taken}, {"node", nodeId()}});
+    return;
+  }
   auto hb = store_.getMeta("heartbeat_ms");
   int64_t lastAlive = hb ? std::stoll(*hb) : now;
   std::vector<Event> out;
@@ -76,14 +99,29 @@ void RoomManager::recover(int64_t now) {
   log::info("rooms_recovered", {{"openRooms", rooms_.size()}, {"presenceClosed", out.size()}});
 }
 
+std::shared_ptr<Room> RoomManager::restore(const RoomRecord& rec) {
+  auto room = std::make_shared<Room>(Room::fromRecord(rec));
+  for (const auto& iv : store_.intervals(rec.roomId)) {
+    if (auto* seat = room->seat(iv.role)) seat->restoreInterval({iv.id, iv.joinedAt, iv.leftAt});
+  }
+  return room;
+}
+
 std::shared_ptr<Room> RoomManager::load(const std::string& roomId) {
   if (auto it = rooms_.find(roomId); it != rooms_.end()) return it->second;
   if (auto it = endedCache_.find(roomId); it != endedCache_.end()) return it->second;
   auto rec = store_.findRoom(roomId);
   if (!rec) return nullptr;
-  auto room = std::make_shared<Room>(Room::fromRecord(*rec));
-  for (const auto& iv : store_.intervals(roomId)) {
-    if (auto* seat = room->seat(iv.role)) seat->restoreInterval({iv.id, iv.joinedAt, iv.leftAt});
+  auto room = restore(*rec);
+  if (room->state() != RoomState::Ended && ownership_->clustered()) {
+    // An open room this node does not hold: a snapshot when another node holds it; taken over when nobody
+    // does (its owner died and the orphan scan has not come round yet).
+    if (!ownership_->acquire(roomId)) return room;
+    std::vector<Event> out;
+    adopt(room, nowMs(), "node_failed", out);
+    publishAll(out);
+    refreshGauges();
+    return rooms_[roomId];
   }
   if (room->state() != RoomState::Ended) {
     rooms_[roomId] = room;  // only reachable if the map and the store disagree; trust the store
@@ -98,12 +136,77 @@ std::shared_ptr<const Room> RoomManager::find(const std::string& roomId) {
   return load(roomId);
 }
 
+std::shared_ptr<Room> RoomManager::loadHeld(const std::string& roomId) {
+  auto room = load(roomId);
+  if (room && room->state() != RoomState::Ended && !holds(roomId)) throw RoomHeldElsewhere(roomId);
+  return room;
+}
+
+void RoomManager::adopt(const std::shared_ptr<Room>& room, int64_t presenceClosedAt,
+                        const std::string& reason, std::vector<Event>& out) {
+  {
+    auto tx = db_.transaction();
+    for (const auto& iv : store_.closeOpenIntervals(room->id(), presenceClosedAt, reason)) {
+      const int64_t leftAt = std::max(presenceClosedAt, iv.joinedAt);
+      nlohmann::ordered_json data = {{"roomId", iv.roomId},
+                                     {"participantId", iv.participantId},
+                                     {"participantType", iv.role},
+                                     {"timestamp", formatIso8601(leftAt)},
+                                     {"duration", (leftAt - iv.joinedAt) / 1000},
+                                     {"reason", reason}};
+      out.push_back(events_.append(iv.roomId, "participant-left", data));
+    }
+    tx.commit();
+  }
+  // Re-read: the intervals just closed are part of the room's presence now.
+  auto rec = store_.findRoom(room->id());
+  rooms_[room->id()] = rec ? restore(*rec) : room;
+  log::info("room_taken_over", {{"roomId", room->id()}, {"node", nodeId()}, {"presenceClosed", out.size()}});
+}
+
+size_t RoomManager::takeOverOrphans(int64_t now) {
+  size_t taken = 0;
+  std::vector<Event> out;
+  for (const auto& rec : store_.openRooms()) {
+    if (holds(rec.roomId) || !ownership_->acquire(rec.roomId)) continue;
+    adopt(restore(rec), now, "node_failed", out);
+    ++taken;
+  }
+  lastOrphanScan_ = now;
+  publishAll(out);
+  if (taken > 0) refreshGauges();
+  return taken;
+}
+
+void RoomManager::renewLeases(int64_t now) {
+  std::vector<std::string> held;
+  held.reserve(rooms_.size());
+  for (const auto& [id, room] : rooms_) held.push_back(id);
+  std::vector<std::string> lost;
+  try {
+    lost = ownership_->renew(held);
+    lastRenewedAt_ = now;
+  } catch (const std::exception& e) {
+    log::warn("cluster_lease_renewal_failed", {{"error", e.what()}, {"rooms", held.size()}});
+    // Past the lease without a renewal, another node may hold these rooms: stop acting on them.
+    if (now - lastRenewedAt_ < 6000) return;
+    lost = held;
+  }
+  for (const auto& id : lost) {
+    rooms_.erase(id);
+    log::warn("room_lease_lost", {{"roomId", id}, {"node", nodeId()}});
+  }
+  if (!lost.empty()) refreshGauges();
+}
+
 RoomManager::CreateResult RoomManager::create(Room draft) {
   if (auto existing = load(draft.id())) {
     if (existing->requestJson() == draft.requestJson()) return {existing, false, RoomError::None};
     createFailed_.Increment();
     return {existing, false, RoomError::Conflict};
   }
+  // The lease first: a node scanning for orphans must never see the new row without an owner.
+  if (!ownership_->acquire(draft.id())) throw RoomHeldElsewhere(draft.id());
   {
     auto tx = db_.transaction();
     store_.insertRoom(draft.toRecord());
@@ -118,7 +221,7 @@ RoomManager::CreateResult RoomManager::create(Room draft) {
 }
 
 RoomManager::Result RoomManager::prewarm(const std::string& roomId, std::optional<int64_t> scheduledStartMs) {
-  auto room = load(roomId);
+  auto room = loadHeld(roomId);
   if (!room) return {nullptr, RoomError::NotFound, "room not found"};
   if (room->state() == RoomState::Ended) return {room, RoomError::Ended, "room has ended"};
   Room next = *room;
@@ -174,7 +277,7 @@ void RoomManager::endLocked(Room& room, const std::string& reason, const std::st
 
 RoomManager::Result RoomManager::end(const std::string& roomId, const std::string& reason,
                                      const std::string& requestedBy) {
-  auto room = load(roomId);
+  auto room = loadHeld(roomId);
   if (!room) return {nullptr, RoomError::NotFound, "room not found"};
   if (room->state() != RoomState::Ended) endRoom(room, reason, requestedBy, "");
   return {room, RoomError::None, ""};
@@ -191,6 +294,7 @@ void RoomManager::endRoom(const std::shared_ptr<Room>& room, const std::string& 
   }
   *room = std::move(next);
   rooms_.erase(room->id());
+  ownership_->release(room->id());
   if (endedCache_.size() >= kEndedCacheSize) endedCache_.clear();
   endedCache_[room->id()] = room;
   ended_.Increment();
@@ -201,7 +305,7 @@ void RoomManager::endRoom(const std::shared_ptr<Room>& room, const std::string& 
 }
 
 RoomManager::Result RoomManager::patchConfig(const std::string& roomId, const nlohmann::json& patch) {
-  auto room = load(roomId);
+  auto room = loadHeld(roomId);
   if (!room) return {nullptr, RoomError::NotFound, "room not found"};
   if (room->state() == RoomState::Ended) return {room, RoomError::Ended, "room has ended"};
   Room next = *room;
@@ -223,7 +327,7 @@ RoomManager::Result RoomManager::patchConfig(const std::string& roomId, const nl
 RoomManager::RemoveResult RoomManager::removeParticipant(const std::string& roomId, const std::string& role,
                                                          const std::string& reason, bool allowRejoin) {
   RemoveResult r;
-  auto room = load(roomId);
+  auto room = loadHeld(roomId);
   if (!room) {
     r.error = RoomError::NotFound;
     r.message = "room not found";
@@ -270,7 +374,7 @@ RoomManager::RemoveResult RoomManager::removeParticipant(const std::string& room
 }
 
 RoomManager::Result RoomManager::readmitParticipant(const std::string& roomId, const std::string& role) {
-  auto room = load(roomId);
+  auto room = loadHeld(roomId);
   if (!room) return {nullptr, RoomError::NotFound, "room not found"};
   if (room->state() == RoomState::Ended) return {room, RoomError::Ended, "room has ended"};
   if (!isHuman(role)) return {room, RoomError::Invalid, "only the coach or the client can be readmitted"};
@@ -320,7 +424,7 @@ RoomManager::ListPage RoomManager::list(const ListQuery& query) {
 
 PresenceResult RoomManager::participantConnected(const std::string& roomId, const std::string& role,
                                                  const std::string& connectionId) {
-  auto room = load(roomId);
+  auto room = loadHeld(roomId);
   if (!room) return PresenceResult::RoomNotFound;
   if (room->state() == RoomState::Ended) return PresenceResult::RoomEnded;
   if (!room->seat(role)) return PresenceResult::UnknownRole;
@@ -396,7 +500,7 @@ int64_t RoomManager::recordTranscript(TranscriptSegmentRecord segment) {
 
 bool RoomManager::recordSummary(const std::string& roomId, const std::string& summaryJson,
                                 int64_t generatedAt) {
-  auto room = load(roomId);
+  auto room = loadHeld(roomId);
   if (!room) return false;
   std::vector<Event> out;
   {
@@ -413,7 +517,7 @@ bool RoomManager::recordSummary(const std::string& roomId, const std::string& su
 PresenceResult RoomManager::participantDisconnected(const std::string& roomId, const std::string& role,
                                                     const std::string& connectionId,
                                                     const std::string& reason, int64_t atMs) {
-  auto room = load(roomId);
+  auto room = loadHeld(roomId);
   if (!room) return PresenceResult::RoomNotFound;
   if (!room->seat(role)) return PresenceResult::UnknownRole;
   if (!room->seat(role)->hasConnection(connectionId)) return PresenceResult::UnknownConnection;
@@ -431,7 +535,10 @@ PresenceResult RoomManager::participantDisconnected(const std::string& roomId, c
 }
 
 void RoomManager::tick(int64_t now) {
-  if (now - lastHeartbeat_ >= kHeartbeatEveryMs) {
+  if (ownership_->clustered()) {
+    renewLeases(now);
+    if (takingOrphans_ && now - lastOrphanScan_ >= kOrphanScanEveryMs) takeOverOrphans(now);
+  } else if (now - lastHeartbeat_ >= kHeartbeatEveryMs) {
     store_.setMeta("heartbeat_ms", std::to_string(now));
     lastHeartbeat_ = now;
   }
@@ -447,7 +554,7 @@ void RoomManager::tick(int64_t now) {
     }
   }
   for (const auto& [id, detail] : due) {
-    if (auto room = load(id)) endRoom(room, "timeout", "system", detail);
+    if (auto room = loadHeld(id)) endRoom(room, "timeout", "system", detail);
   }
 }
 

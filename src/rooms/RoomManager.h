@@ -5,10 +5,13 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "cluster/RoomOwnership.h"
+#include "cluster/SoleOwnership.h"
 #include "core/Metrics.h"
 #include "events/EventSink.h"
 #include "rooms/PresenceSink.h"
@@ -22,8 +25,18 @@ namespace rooms {
 
 enum class RoomError { None, NotFound, Conflict, Ended, Invalid };
 
+// A change asked of a room that another node of the cluster holds (the API forwards such requests to the
+// owner first, so this is a race with a move of the room): the caller answers 503 and the client retries.
+class RoomHeldElsewhere : public std::runtime_error {
+ public:
+  explicit RoomHeldElsewhere(const std::string& roomId)
+      : std::runtime_error("room " + roomId + " is held by another node of the cluster") {}
+};
+
 struct RoomManagerOptions {
   int64_t noShowGraceMs = 3600 * 1000;
+  // Which rooms this node holds (cluster mode, docs/cluster.md); null: a lone node holds every room.
+  cluster::RoomOwnership* ownership = nullptr;
 };
 
 class RoomManager : public PresenceSink, public RoomDirectory {
@@ -32,7 +45,8 @@ class RoomManager : public PresenceSink, public RoomDirectory {
               RoomManagerOptions options);
 
   // Loads rooms that were open at the last stop. Presence that was open then is closed at the last
-  // heartbeat (when the process was last known alive) and reported as participant-left.
+  // heartbeat (when the process was last known alive) and reported as participant-left. In a cluster, only
+  // the open rooms no live node holds are taken (takeOverOrphans).
   void recover(int64_t now);
 
   struct CreateResult {
@@ -89,18 +103,37 @@ class RoomManager : public PresenceSink, public RoomDirectory {
   // Stores the session summary with its summary-ready event in one transaction.
   bool recordSummary(const std::string& roomId, const std::string& summaryJson, int64_t generatedAt);
 
-  // Once a second: ends rooms past maxDuration or never joined, and records the heartbeat.
+  // Once a second: ends rooms past maxDuration or never joined, and records the heartbeat. In a cluster,
+  // also renews this node's room leases (a room whose lease was lost is dropped: another node holds it) and
+  // every few seconds takes over open rooms that no node holds.
   void tick(int64_t now);
+  // Cluster mode: takes every open room of the store that no node holds (its owner died), closing the
+  // presence that was open there as left with reason "node_failed". Returns how many were taken.
+  size_t takeOverOrphans(int64_t now);
+  // A draining node takes no new rooms, orphans included (the API sends creates elsewhere).
+  void setTakingOrphans(bool taking) { takingOrphans_ = taking; }
+  // Whether this node holds the room's live state (always, on a lone node).
+  bool holds(const std::string& roomId) const { return rooms_.count(roomId) > 0; }
+  const std::string& nodeId() const { return ownership_->nodeId(); }
 
   // Counts a create request refused for bad input, for the rooms created/failed metric.
   void recordCreateFailure() { createFailed_.Increment(); }
 
   size_t activeRooms() const;
   size_t openRooms() const { return rooms_.size(); }
+  size_t connectedParticipants() const;
+  // Cluster mode, on a clean stop: gives up every room's lease so another node takes the rooms at once.
+  void releaseAll();
   void addObserver(RoomObserver* o) { observers_.push_back(o); }
 
  private:
   std::shared_ptr<Room> load(const std::string& roomId);
+  // load() for a change: throws RoomHeldElsewhere when another node holds the open room.
+  std::shared_ptr<Room> loadHeld(const std::string& roomId);
+  std::shared_ptr<Room> restore(const RoomRecord& rec);
+  void adopt(const std::shared_ptr<Room>& room, int64_t presenceClosedAt, const std::string& reason,
+             std::vector<Event>& out);
+  void renewLeases(int64_t now);
   void endRoom(const std::shared_ptr<Room>& room, const std::string& reason, const std::string& requestedBy,
                const std::string& detail);
   void endLocked(Room& room, const std::string& reason, const std::string& requestedBy,
@@ -113,6 +146,11 @@ class RoomManager : public PresenceSink, public RoomDirectory {
   RoomStore& store_;
   EventSink& events_;
   RoomManagerOptions options_;
+  cluster::SoleOwnership sole_;
+  cluster::RoomOwnership* ownership_;
+  int64_t lastRenewedAt_ = 0;
+  int64_t lastOrphanScan_ = 0;
+  bool takingOrphans_ = true;
   Counter& created_;
   Counter& createFailed_;
   Counter& ended_;

@@ -81,6 +81,37 @@ std::vector<DueDelivery> WebhookStore::due(int64_t now, size_t limit) {
   return out;
 }
 
+std::vector<DueDelivery> WebhookStore::claimDue(int64_t now, size_t limit, int64_t claimUntil) {
+  if (std::string_view(db_.engine()) != "postgresql") return due(now, limit);
+  auto st = db_.prepare(
+      "WITH claimed AS (UPDATE webhook_deliveries SET next_attempt_at = ?3 WHERE id IN (SELECT id FROM "
+      "webhook_deliveries WHERE state='pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT "
+      "?2 "
+      "FOR UPDATE SKIP LOCKED) AND state='pending' AND next_attempt_at <= ?1 RETURNING id, webhook_id, "
+      "attempts, "
+      "created_at, event_id) "
+      "SELECT c.id, c.webhook_id, w.url, COALESCE(w.secret, ''), c.attempts, c.created_at, e.id, e.type, "
+      "e.room_id, e.data_json FROM claimed c JOIN webhooks w ON w.id = c.webhook_id JOIN events e ON e.id = "
+      "c.event_id ORDER BY e.id");
+  st.bind(1, now).bind(2, static_cast<int64_t>(limit)).bind(3, claimUntil);
+  std::vector<DueDelivery> out;
+  while (st.step()) {
+    DueDelivery d;
+    d.deliveryId = st.getText(0);
+    d.webhookId = st.getText(1);
+    d.url = st.getText(2);
+    d.secret = st.getText(3);
+    d.attempts = static_cast<int>(st.getInt(4));
+    d.createdAt = st.getInt(5);
+    d.eventId = st.getInt(6);
+    d.eventType = st.getText(7);
+    d.roomId = st.getText(8);
+    d.dataJson = st.getText(9);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
 std::optional<int64_t> WebhookStore::nextDueAt() {
   auto st = db_.prepare("SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE state='pending'");
   st.step();

@@ -59,6 +59,11 @@ class WebhookStore {
 
   void enqueue(const std::string& deliveryId, const std::string& webhookId, int64_t eventId, int64_t now);
   std::vector<DueDelivery> due(int64_t now, size_t limit);
+  // due() for a store several nodes share: on PostgreSQL the rows are claimed in the same statement
+  // (FOR UPDATE SKIP LOCKED) by moving their next attempt to claimUntil, so each delivery is attempted by one
+  // node; recordAttempt then sets the real next attempt. A node that dies holding a claim delays those
+  // deliveries until claimUntil, then another node sends them. On SQLite (one node) it is due().
+  std::vector<DueDelivery> claimDue(int64_t now, size_t limit, int64_t claimUntil);
   // Earliest next_attempt_at of a pending delivery, if any.
   std::optional<int64_t> nextDueAt();
   // Records one attempt and the delivery's new state ("pending" with nextAttemptAt, "delivered", "failed").

@@ -9,22 +9,11 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 
 import { expectSchema, expectValid } from './helpers/openapi.mjs';
+import { extractRoomServiceSource } from './helpers/specClient.mjs';
 import { REPO_ROOT, startRoomsd, waitUntil, withTimeout, WebhookReceiver } from './helpers/roomsd.mjs';
 
 const SPEC = process.env.ROOMS_SPEC ?? path.resolve(REPO_ROOT, '../shared/spec/ROOM_HANDLER.md');
 const T = { timeout: 40000 };
-
-// The ```javascript block under "### RoomService Client", byte for byte.
-export function extractRoomServiceSource(markdown) {
-  const heading = markdown.indexOf('### RoomService Client');
-  assert.ok(heading >= 0, 'the spec has a "### RoomService Client" section');
-  const open = markdown.indexOf('```javascript\n', heading);
-  assert.ok(open >= 0, 'the section has a javascript block');
-  const start = open + '```javascript\n'.length;
-  const end = markdown.indexOf('\n```', start);
-  assert.ok(end > start, 'the javascript block is closed');
-  return markdown.slice(start, end + 1);
-}
 
 let server;
 let RoomService;
