@@ -282,28 +282,40 @@ std::optional<ApiResponse> ApiService::authorizeEventsUpgrade(ApiRequest& req) {
   return std::nullopt;
 }
 
-std::optional<ApiResponse> ApiService::authorizeSignalUpgrade(ApiRequest& req,
-                                                              signaling::ParticipantIdentity& identity) {
-  req.requestId = randomHex(8);
-  if (auto limited = checkIpLimit(req)) return limited;
+std::optional<ApiResponse> ApiService::authorizeSignalUpgrade(ApiRequest& req, SignalUpgrade& upgrade) {
+  // A relay from another node names its request id, which its signature covers.
+  auto rid = req.headers ? req.headers->find("X-Request-Id") : http::fields::const_iterator{};
+  if (req.headers && rid != req.headers->end() && rid->value().size() <= 128 &&
+      isSafeId(std::string_view(rid->value().data(), rid->value().size()))) {
+    req.requestId = std::string(rid->value());
+  } else {
+    req.requestId = randomHex(8);
+  }
+  acceptPeer(req);
+  upgrade.fromPeer = req.fromPeer;
+  upgrade.requestId = req.requestId;
+  upgrade.clientIp = req.clientIp;
+  if (!req.fromPeer) {
+    if (auto limited = checkIpLimit(req)) return limited;
+  }
   constexpr std::string_view kPrefix = "/signal/";
   std::string roomId = req.path.substr(kPrefix.size());
   if (!isSafeId(roomId))
     return errorResponse(400, "invalid_room_id", "room id has characters that are not allowed");
   if (!ctx_.signaling) return errorResponse(503, "media_unavailable", "the media plane is not running");
-  if (ctx_.cluster) {
-    // Relaying a page's signaling to the owner is not built yet (docs/cluster.md): say where to go.
+  if (ctx_.cluster && !req.fromPeer) {
     try {
       if (auto owner = ctx_.cluster->ownerElsewhere(roomId)) {
-        return errorResponse(421, "room_on_other_node",
-                             "room " + roomId + " is held by node " + owner->id + " (" + owner->internalUrl +
-                                 "): connect there");
+        upgrade.relayTo = owner->internalUrl;
+        upgrade.forwardedBy =
+            OwnerForwarder::sign(ctx_.config.jwtSecret, ctx_.cluster->selfId(), req.requestId);
       }
     } catch (const std::exception& e) {
       return errorResponse(503, "cluster_unavailable",
                            std::string("the cluster's registry cannot be reached: ") + e.what());
     }
   }
+  auto& identity = upgrade.identity;
   try {
     const auto verified = verifyParticipant(ctx_, roomId, std::string(req.queryValue("token")));
     const auto& claims = verified.claims;

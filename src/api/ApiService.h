@@ -46,9 +46,17 @@ class ApiService {
   // nullopt when the upgrade may proceed (req.params["roomId"] is then set).
   std::optional<ApiResponse> authorizeEventsUpgrade(ApiRequest& req);
   // For a WebSocket upgrade to /signal/{roomId}?token=: the participant checks of /join (401, 403, 404, 410
-  // with the same codes). On success fills identity.
-  std::optional<ApiResponse> authorizeSignalUpgrade(ApiRequest& req,
-                                                    signaling::ParticipantIdentity& identity);
+  // with the same codes). On success fills the upgrade: the identity, and in a cluster the owner to relay
+  // to when another node holds the room (api/SignalingRelay.h).
+  struct SignalUpgrade {
+    signaling::ParticipantIdentity identity;
+    std::string relayTo;      // the owner's internal URL; empty: this node runs the session
+    std::string forwardedBy;  // the signature the relay presents to the owner
+    std::string requestId;    // ...over this request id
+    std::string clientIp;
+    bool fromPeer = false;  // relayed by another node: not counted against the relaying node's address
+  };
+  std::optional<ApiResponse> authorizeSignalUpgrade(ApiRequest& req, SignalUpgrade& upgrade);
 
   ApiContext& context() { return ctx_; }
 

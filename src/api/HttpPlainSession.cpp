@@ -31,8 +31,8 @@ class PlainSession : public HttpSessionBase<PlainSession>, public std::enable_sh
                                                          std::move(ticket_))
         ->run(std::move(req));
   }
-  void upgradeSignal(signaling::ParticipantIdentity identity, http::request<http::string_body> req) {
-    std::make_shared<SignalingWebSocket<beast::tcp_stream>>(std::move(stream_), api_, std::move(identity),
+  void upgradeSignal(ApiService::SignalUpgrade upgrade, http::request<http::string_body> req) {
+    std::make_shared<SignalingWebSocket<beast::tcp_stream>>(std::move(stream_), api_, std::move(upgrade),
                                                             std::move(ticket_))
         ->run(std::move(req));
   }

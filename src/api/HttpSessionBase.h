@@ -132,13 +132,13 @@ class HttpSessionBase {
     req_.clientIp = clientAddress(clientIp(), forwardedFor, api_.context().config.trustedProxies);
 
     if (beast::websocket::is_upgrade(msg) && req_.path.rfind("/signal/", 0) == 0) {
-      signaling::ParticipantIdentity identity;
-      if (auto refused = api_.authorizeSignalUpgrade(req_, identity)) {
+      ApiService::SignalUpgrade upgrade;
+      if (auto refused = api_.authorizeSignalUpgrade(req_, upgrade)) {
         refused->headers.emplace_back("X-Request-Id", req_.requestId);
         write(*refused, false);
         return;
       }
-      derived().upgradeSignal(std::move(identity), parser_->release());
+      derived().upgradeSignal(std::move(upgrade), parser_->release());
       return;
     }
     if (beast::websocket::is_upgrade(msg)) {

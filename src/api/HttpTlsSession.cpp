@@ -43,9 +43,9 @@ class TlsSession : public HttpSessionBase<TlsSession>, public std::enable_shared
         std::move(stream_), api_, std::move(roomId), since, std::move(ticket_))
         ->run(std::move(req));
   }
-  void upgradeSignal(signaling::ParticipantIdentity identity, http::request<http::string_body> req) {
+  void upgradeSignal(ApiService::SignalUpgrade upgrade, http::request<http::string_body> req) {
     std::make_shared<SignalingWebSocket<beast::ssl_stream<beast::tcp_stream>>>(
-        std::move(stream_), api_, std::move(identity), std::move(ticket_))
+        std::move(stream_), api_, std::move(upgrade), std::move(ticket_))
         ->run(std::move(req));
   }
 

@@ -7,10 +7,12 @@
 #include <boost/beast/websocket.hpp>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/ApiService.h"
 #include "api/ConnectionLimiter.h"
+#include "api/SignalingRelay.h"
 #include "api/WebSocketSetup.h"
 #include "signaling/SignalingServer.h"
 
@@ -23,15 +25,27 @@ class SignalingWebSocket : public signaling::SignalingChannel,
   // A page that stops reading (a frozen tab) must not grow our memory without bound.
   static constexpr size_t kMaxQueued = 1000;
 
-  SignalingWebSocket(NextLayer&& stream, ApiService& api, signaling::ParticipantIdentity identity,
+  SignalingWebSocket(NextLayer&& stream, ApiService& api, ApiService::SignalUpgrade upgrade,
                      ConnectionTicket ticket)
-      : ws_(std::move(stream)), api_(api), ticket_(std::move(ticket)), identity_(std::move(identity)) {
-    if (ticket_) ticket_->upgraded(/*apiKey=*/false);
+      : ws_(std::move(stream)),
+        api_(api),
+        ticket_(std::move(ticket)),
+        identity_(std::move(upgrade.identity)) {
+    // A socket another node relays counts against the page's own address there, not against the node's here.
+    if (ticket_) ticket_->upgraded(/*apiKey=*/upgrade.fromPeer);
+    if (!upgrade.relayTo.empty()) {
+      relayTarget_ = SignalingRelay::Target{std::move(upgrade.relayTo), "", std::move(upgrade.requestId),
+                                            std::move(upgrade.forwardedBy), std::move(upgrade.clientIp)};
+    }
     ++api_.context().openConnections;
   }
   ~SignalingWebSocket() override { --api_.context().openConnections; }
 
   void run(boost::beast::http::request<boost::beast::http::string_body> req) {
+    if (relayTarget_) {
+      relayTarget_->path = std::string(req.target());
+      relay_ = SignalingRelay::create(ws_.get_executor(), std::move(*relayTarget_));
+    }
     prepareServerWebSocket(ws_, signaling::SignalingServer::kMaxFrameBytes);
     ws_.async_accept(req,
                      [self = this->shared_from_this()](boost::beast::error_code ec) { self->onAccept(ec); });
@@ -59,7 +73,10 @@ class SignalingWebSocket : public signaling::SignalingChannel,
   void onAccept(boost::beast::error_code ec) {
     if (ec) return;
     auto* server = api_.context().signaling;
-    if (!server || api_.context().draining) {
+    if (relay_) {
+      // Another node holds the room: its SignalingServer runs this page's session (docs/cluster.md).
+      relay_->start(this->weak_from_this());
+    } else if (!server || api_.context().draining) {
       close(boost::beast::websocket::close_code::going_away, "server shutting down");
     } else {
       peer_ = server->connect(identity_, this->shared_from_this());
@@ -83,6 +100,9 @@ class SignalingWebSocket : public signaling::SignalingChannel,
     }
     if (!ws_.got_text()) {
       close(boost::beast::websocket::close_code::bad_payload, "signaling frames are JSON text");
+    } else if (relay_) {
+      const auto data = readBuffer_.cdata();
+      relay_->send(std::string(static_cast<const char*>(data.data()), data.size()));
     } else if (peer_ && api_.context().signaling) {
       const auto data = readBuffer_.cdata();
       api_.context().signaling->onMessage(
@@ -123,6 +143,10 @@ class SignalingWebSocket : public signaling::SignalingChannel,
   // The socket is done (closed by either side or failed): tell the server once and drop the peer, which
   // breaks the peer <-> channel reference cycle.
   void finish() {
+    if (relay_) {
+      relay_->stop();
+      return;
+    }
     if (!peer_) return;
     auto peer = std::move(peer_);
     peer_.reset();
@@ -134,6 +158,8 @@ class SignalingWebSocket : public signaling::SignalingChannel,
   ConnectionTicket ticket_;  // counts this socket in the ConnectionLimiter until it closes
   signaling::ParticipantIdentity identity_;
   std::shared_ptr<signaling::SignalingPeer> peer_;
+  std::optional<SignalingRelay::Target> relayTarget_;
+  std::shared_ptr<SignalingRelay> relay_;
   std::deque<std::string> queue_;
   boost::beast::flat_buffer readBuffer_;
   boost::beast::websocket::close_reason closeReason_;

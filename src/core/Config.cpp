@@ -313,8 +313,10 @@ Config Config::load(int argc, char** argv) {
           "(http://host:port)");
     }
     while (!c.internalUrl.empty() && c.internalUrl.back() == '/') c.internalUrl.pop_back();
-    if (c.internalUrl.rfind("http://", 0) != 0 && c.internalUrl.rfind("https://", 0) != 0)
-      throw std::runtime_error("ROOMS_INTERNAL_URL must start with http:// or https://");
+    // The internal channel is plain HTTP between nodes on a private network (docs/cluster.md): requests it
+    // forwards carry the clients' own credentials and are signed with the cluster's shared secret.
+    if (c.internalUrl.rfind("http://", 0) != 0)
+      throw std::runtime_error("ROOMS_INTERNAL_URL must be an http:// URL (http://host:port)");
   } else if (!c.internalUrl.empty() || !c.nodeId.empty()) {
     throw std::runtime_error(
         "ROOMS_NODE_ID and ROOMS_INTERNAL_URL are for cluster mode: set ROOMS_REDIS_URL too");

@@ -2,7 +2,8 @@
 // started by the test on loopback. The spec's RoomService client talks to node A only, A drains (takes no
 // new rooms), so the rooms are placed on B and C and every call for them is forwarded to their owner; the
 // events socket on A streams a room B holds; each webhook arrives once although three outboxes share the
-// store; when B dies, its rooms are taken over within seconds.
+// store; when B dies, its rooms are taken over within seconds; a page's signaling socket on A is relayed to
+// the room's owner.
 import assert from 'node:assert/strict';
 import nodeCrypto from 'node:crypto';
 import fs from 'node:fs';
@@ -123,7 +124,12 @@ describe('three nodes, one service', () => {
         includeAI: false,
       });
       assert.equal(data.success, true);
-      rooms.push({ roomId: data.roomId, owner: owner(data.roomId), coachId: `coach-${i}` });
+      rooms.push({
+        roomId: data.roomId,
+        owner: owner(data.roomId),
+        coachId: `coach-${i}`,
+        coachToken: new URL(data.connectionUrls.coach).searchParams.get('token'),
+      });
     }
     const owners = rooms.map((r) => r.owner);
     assert.ok(owners.every((o) => o === 'b' || o === 'c'), `owners: ${owners}`);
@@ -197,5 +203,24 @@ describe('three nodes, one service', () => {
     await nodes.a.presence(held[0], 'client', 'connect', 'client-2');
     const s = await nodes.a.status(held[0]);
     assert.equal(s.participants.client.connected, true);
+  });
+
+  it('a page\'s signaling socket on A is relayed to the node holding the room', T, async () => {
+    const room = rooms.find((r) => owner(r.roomId) === 'c' && r.coachToken);
+    assert.ok(room, 'an open room C holds');
+    const sig = await openWebSocket(nodes.a.port, `/signal/${room.roomId}?token=${encodeURIComponent(room.coachToken)}`);
+    const [welcome] = (await sig.waitForType('welcome', 5000)).filter((f) => f.type === 'welcome');
+    assert.equal(welcome.data.role, 'coach');
+    assert.equal(welcome.data.participantId, room.coachId);
+    // The session runs on C, whose status (also through A) shows the coach connected.
+    await waitUntil(async () => (await nodes.c.status(room.roomId)).participants.coach.connected === true,
+      { timeoutMs: 5000, message: 'the coach connected on C' });
+    assert.equal((await nodes.a.status(room.roomId)).participants.coach.connected, true);
+    // C ends the session with its close code; the relay passes the code on to the page.
+    const ended = await nodes.a.api('POST', `/api/rooms/${room.roomId}/end`,
+      { json: { reason: 'session_completed', requestedBy: 'system' } });
+    assert.equal(ended.status, 200, ended.text);
+    await waitUntil(() => sig.closed !== null, { timeoutMs: 5000, message: 'the relayed socket to close' });
+    assert.equal(sig.closed.code, 4010);
   });
 });
