@@ -26,6 +26,17 @@ ApiResponse rateLimited(int retryAfter, const char* scope) {
   return res;
 }
 
+// The caller's X-Request-Id when it is a safe id, else a new one.
+void takeRequestId(ApiRequest& req) {
+  auto rid = req.headers ? req.headers->find("X-Request-Id") : http::fields::const_iterator{};
+  if (req.headers && rid != req.headers->end() && rid->value().size() <= 128 &&
+      isSafeId(std::string_view(rid->value().data(), rid->value().size()))) {
+    req.requestId = std::string(rid->value());
+  } else {
+    req.requestId = randomHex(8);
+  }
+}
+
 std::string bearer(std::string_view authorization) {
   constexpr std::string_view kPrefix = "Bearer ";
   if (authorization.size() > kPrefix.size() &&
@@ -132,13 +143,7 @@ void ApiService::observe(const ApiRequest& req, const std::string& route, const 
 ApiService::Admission ApiService::admit(ApiRequest& req) {
   Admission a;
   a.started = std::chrono::steady_clock::now();
-  auto rid = req.headers ? req.headers->find("X-Request-Id") : http::fields::const_iterator{};
-  if (req.headers && rid != req.headers->end() && rid->value().size() <= 128 &&
-      isSafeId(std::string_view(rid->value().data(), rid->value().size()))) {
-    req.requestId = std::string(rid->value());
-  } else {
-    req.requestId = randomHex(8);
-  }
+  takeRequestId(req);
   acceptPeer(req);
   try {
     if (req.method == http::verb::options) {
@@ -284,13 +289,7 @@ std::optional<ApiResponse> ApiService::authorizeEventsUpgrade(ApiRequest& req) {
 
 std::optional<ApiResponse> ApiService::authorizeSignalUpgrade(ApiRequest& req, SignalUpgrade& upgrade) {
   // A relay from another node names its request id, which its signature covers.
-  auto rid = req.headers ? req.headers->find("X-Request-Id") : http::fields::const_iterator{};
-  if (req.headers && rid != req.headers->end() && rid->value().size() <= 128 &&
-      isSafeId(std::string_view(rid->value().data(), rid->value().size()))) {
-    req.requestId = std::string(rid->value());
-  } else {
-    req.requestId = randomHex(8);
-  }
+  takeRequestId(req);
   acceptPeer(req);
   upgrade.fromPeer = req.fromPeer;
   upgrade.requestId = req.requestId;

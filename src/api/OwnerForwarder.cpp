@@ -29,7 +29,9 @@ struct Answer {
 bool relayed(std::string_view name) {
   for (const char* skip : {"connection", "keep-alive", "transfer-encoding", "content-length", "content-type",
                            "server", "date", "cache-control", "x-request-id", "vary"}) {
-    if (name.size() == strlen(skip) && strncasecmp(name.data(), skip, name.size()) == 0) return false;
+    if (name.size() == strlen(skip) && strncasecmp(name.data(), skip, name.size()) == 0) {
+      return false;
+    }
   }
   return !(name.size() >= 15 && strncasecmp(name.data(), "access-control-", 15) == 0);
 }
@@ -43,12 +45,17 @@ size_t collectHeader(char* data, size_t size, size_t n, void* out) {
     return size * n;
   }
   auto colon = line.find(':');
-  if (colon == std::string_view::npos) return size * n;
+  if (colon == std::string_view::npos) {
+    return size * n;
+  }
   std::string_view name = line.substr(0, colon);
   std::string_view value = line.substr(colon + 1);
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+    value.remove_prefix(1);
+  }
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
     value.remove_suffix(1);
+  }
   if (name.size() == 12 && strncasecmp(name.data(), "content-type", 12) == 0) {
     answer->contentType = std::string(value);
   } else if (relayed(name)) {
@@ -75,7 +82,9 @@ std::string OwnerForwarder::sign(const std::string& secret, const std::string& n
 bool OwnerForwarder::verify(const std::string& secret, std::string_view header,
                             const std::string& requestId) {
   auto space = header.find(' ');
-  if (space == std::string_view::npos || header.empty()) return false;
+  if (space == std::string_view::npos || header.empty()) {
+    return false;
+  }
   const std::string expected = sign(secret, std::string(header.substr(0, space)), requestId);
   return expected.size() == header.size() &&
          CRYPTO_memcmp(expected.data(), header.data(), header.size()) == 0;
@@ -90,7 +99,9 @@ OwnerForwarder::Outgoing OwnerForwarder::prepare(const std::string& peerUrl, con
   for (auto field : {http::field::authorization, http::field::content_type, http::field::origin,
                      http::field::accept, http::field::range}) {
     auto v = req.header(field);
-    if (!v.empty()) out.headers.push_back(std::string(http::to_string(field)) + ": " + std::string(v));
+    if (!v.empty()) {
+      out.headers.push_back(std::string(http::to_string(field)) + ": " + std::string(v));
+    }
   }
   out.headers.push_back("X-Request-Id: " + req.requestId);
   out.headers.push_back("X-Forwarded-For: " + req.clientIp);
@@ -109,7 +120,9 @@ void OwnerForwarder::send(Outgoing out, std::function<void(ApiResponse)> done) {
     curl::Easy c(curl_easy_init());
     curl::Slist headers;
     bool ok = c != nullptr;
-    for (const auto& h : out.headers) ok = ok && curl::appendHeader(headers, h);
+    for (const auto& h : out.headers) {
+      ok = ok && curl::appendHeader(headers, h);
+    }
     CURLcode rc = CURLE_OUT_OF_MEMORY;
     if (ok) {
       curl::applyRequestPolicy(c.get(), timeoutMs, std::min<long>(timeoutMs, 2000), errbuf);
@@ -127,7 +140,9 @@ void OwnerForwarder::send(Outgoing out, std::function<void(ApiResponse)> done) {
       curl_easy_setopt(c.get(), CURLOPT_HEADERFUNCTION, collectHeader);
       curl_easy_setopt(c.get(), CURLOPT_HEADERDATA, &answer);
       rc = curl_easy_perform(c.get());
-      if (rc == CURLE_OK) curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &answer.status);
+      if (rc == CURLE_OK) {
+        curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &answer.status);
+      }
     }
     ApiResponse res;
     if (rc != CURLE_OK || answer.status < 100) {

@@ -64,7 +64,9 @@ void registerSystemRoutes(Router& router, ApiContext& ctx) {
         throw ApiError(400, "invalid_body", "expected {\"draining\": true|false}");
       }
       for (auto it = body.begin(); it != body.end(); ++it) {
-        if (it.key() != "draining") throw ApiError(400, "unknown_field", "unknown field: " + it.key());
+        if (it.key() != "draining") {
+          throw ApiError(400, "unknown_field", "unknown field: " + it.key());
+        }
       }
       drain = body.value("draining", true);
     }

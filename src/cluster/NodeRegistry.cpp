@@ -10,7 +10,9 @@ std::string nodeKey(const std::string& id) {
 }
 
 std::optional<NodeInfo> parse(const RedisReply& r) {
-  if (r.type != RedisReply::Type::String) return std::nullopt;
+  if (r.type != RedisReply::Type::String) {
+    return std::nullopt;
+  }
   try {
     return NodeInfo::fromJson(nlohmann::json::parse(r.text));
   } catch (const std::exception& e) {
@@ -25,16 +27,22 @@ void NodeRegistry::heartbeat(const NodeInfo& self) {
       redis_.pipeline({{"SET", nodeKey(self.id), self.toJson().dump(), "PX", std::to_string(kNodeTtlMs)},
                        {"SADD", kNodes, self.id}});
   for (const auto& r : replies) {
-    if (r.type == RedisReply::Type::Error) throw RedisError("Redis heartbeat: " + r.text);
+    if (r.type == RedisReply::Type::Error) {
+      throw RedisError("Redis heartbeat: " + r.text);
+    }
   }
 }
 
 std::vector<NodeInfo> NodeRegistry::liveNodes() {
   auto ids = redis_.command({"SMEMBERS", kNodes});
   std::vector<NodeInfo> out;
-  if (ids.elements.empty()) return out;
+  if (ids.elements.empty()) {
+    return out;
+  }
   std::vector<std::string> mget = {"MGET"};
-  for (const auto& id : ids.elements) mget.push_back(nodeKey(id.text));
+  for (const auto& id : ids.elements) {
+    mget.push_back(nodeKey(id.text));
+  }
   auto values = redis_.command(mget);
   for (size_t i = 0; i < ids.elements.size() && i < values.elements.size(); ++i) {
     if (auto n = parse(values.elements[i])) {

@@ -11,14 +11,18 @@ std::optional<NodeInfo> choosePlacement(const std::vector<NodeInfo>& liveNodes) 
   const NodeInfo* best = nullptr;
   double bestScore = 0;
   for (const auto& n : liveNodes) {
-    if (n.draining) continue;
+    if (n.draining) {
+      continue;
+    }
     const double s = loadScore(n);
     if (best == nullptr || s < bestScore || (s == bestScore && n.id < best->id)) {
       best = &n;
       bestScore = s;
     }
   }
-  if (best == nullptr) return std::nullopt;
+  if (best == nullptr) {
+    return std::nullopt;
+  }
   return *best;
 }
 

@@ -35,7 +35,9 @@ RedisReply convert(const redisReply* r) {
     case REDIS_REPLY_ARRAY:
       out.type = RedisReply::Type::Array;
       out.elements.reserve(r->elements);
-      for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(convert(r->element[i]));
+      for (size_t i = 0; i < r->elements; ++i) {
+        out.elements.push_back(convert(r->element[i]));
+      }
       break;
     default:
       out.type = RedisReply::Type::Nil;
@@ -61,8 +63,12 @@ void RedisConnection::disconnect() {
 void RedisConnection::connect() {
   const timeval tv = toTimeval(timeout_);
   std::unique_ptr<redisContext, ContextDeleter> c(redisConnectWithTimeout(url_.host.c_str(), url_.port, tv));
-  if (!c) throw RedisError("cannot connect to Redis at " + url_.redacted() + ": out of memory");
-  if (c->err) throw RedisError("cannot connect to Redis at " + url_.redacted() + ": " + c->errstr);
+  if (!c) {
+    throw RedisError("cannot connect to Redis at " + url_.redacted() + ": out of memory");
+  }
+  if (c->err) {
+    throw RedisError("cannot connect to Redis at " + url_.redacted() + ": " + c->errstr);
+  }
   redisSetTimeout(c.get(), tv);
   ctx_ = std::move(c);
   auto check = [this](const std::vector<std::string>& args, const char* what) {
@@ -80,7 +86,9 @@ void RedisConnection::connect() {
       check({"AUTH", url_.user, url_.password}, "the user and password");
     }
   }
-  if (url_.db != 0) check({"SELECT", std::to_string(url_.db)}, "the database number");
+  if (url_.db != 0) {
+    check({"SELECT", std::to_string(url_.db)}, "the database number");
+  }
 }
 
 void RedisConnection::append(const std::vector<std::string>& args) {
@@ -115,15 +123,23 @@ std::vector<RedisReply> RedisConnection::pipeline(const std::vector<std::vector<
   // A connection Redis closed (a restart, an idle timeout) shows only when used: one reconnect and retry.
   for (int attempt = 0;; ++attempt) {
     try {
-      if (!ctx_) connect();
-      for (const auto& c : commands) append(c);
+      if (!ctx_) {
+        connect();
+      }
+      for (const auto& c : commands) {
+        append(c);
+      }
       std::vector<RedisReply> out;
       out.reserve(commands.size());
-      for (size_t i = 0; i < commands.size(); ++i) out.push_back(readReply());
+      for (size_t i = 0; i < commands.size(); ++i) {
+        out.push_back(readReply());
+      }
       return out;
     } catch (const RedisError&) {
       disconnect();
-      if (attempt >= 1) throw;
+      if (attempt >= 1) {
+        throw;
+      }
     }
   }
 }
@@ -131,12 +147,16 @@ std::vector<RedisReply> RedisConnection::pipeline(const std::vector<std::vector<
 RedisReply RedisConnection::command(const std::vector<std::string>& args) {
   auto replies = pipeline({args});
   auto& r = replies.front();
-  if (r.type == RedisReply::Type::Error) throw RedisError("Redis " + args.front() + ": " + r.text);
+  if (r.type == RedisReply::Type::Error) {
+    throw RedisError("Redis " + args.front() + ": " + r.text);
+  }
   return std::move(r);
 }
 
 void RedisConnection::send(const std::vector<std::string>& args) {
-  if (!ctx_) connect();
+  if (!ctx_) {
+    connect();
+  }
   append(args);
   int done = 0;
   while (done == 0) {
@@ -149,7 +169,9 @@ void RedisConnection::send(const std::vector<std::string>& args) {
 }
 
 std::optional<RedisReply> RedisConnection::readPush(std::chrono::milliseconds wait) {
-  if (!ctx_) throw RedisError("Redis subscriber is not connected");
+  if (!ctx_) {
+    throw RedisError("Redis subscriber is not connected");
+  }
   // hiredis's own blocking read cannot time out without breaking the context, so wait on the socket here
   // and let hiredis parse only what has arrived.
   const auto deadline = std::chrono::steady_clock::now() + wait;
@@ -166,12 +188,18 @@ std::optional<RedisReply> RedisConnection::readPush(std::chrono::milliseconds wa
     }
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return std::nullopt;
+    if (left.count() <= 0) {
+      return std::nullopt;
+    }
     pollfd p{ctx_->fd, POLLIN, 0};
     const int n = ::poll(&p, 1, static_cast<int>(left.count()));
-    if (n == 0) return std::nullopt;
+    if (n == 0) {
+      return std::nullopt;
+    }
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR) {
+        continue;
+      }
       disconnect();
       throw RedisError("Redis subscriber: poll failed");
     }

@@ -18,7 +18,9 @@ const std::string kRelease =
 bool RedisRoomLeases::acquire(const std::string& roomId) {
   try {
     auto r = redis_.command({"SET", leaseKey(roomId), nodeId_, "NX", "PX", std::to_string(leaseMs_)});
-    if (r.type == RedisReply::Type::Status) return true;
+    if (r.type == RedisReply::Type::Status) {
+      return true;
+    }
     auto renewed = redis_.command({"EVAL", kRenew, "1", leaseKey(roomId), nodeId_, std::to_string(leaseMs_)});
     return renewed.integer == 1;
   } catch (const RedisError& e) {
@@ -28,7 +30,9 @@ bool RedisRoomLeases::acquire(const std::string& roomId) {
 }
 
 std::vector<std::string> RedisRoomLeases::renew(const std::vector<std::string>& roomIds) {
-  if (roomIds.empty()) return {};
+  if (roomIds.empty()) {
+    return {};
+  }
   std::vector<std::vector<std::string>> commands;
   commands.reserve(roomIds.size());
   for (const auto& id : roomIds) {
@@ -39,7 +43,9 @@ std::vector<std::string> RedisRoomLeases::renew(const std::vector<std::string>& 
   auto replies = redis_.pipeline(commands);
   std::vector<std::string> lost;
   for (size_t i = 0; i < roomIds.size(); ++i) {
-    if (replies[i].type != RedisReply::Type::Integer || replies[i].integer != 1) lost.push_back(roomIds[i]);
+    if (replies[i].type != RedisReply::Type::Integer || replies[i].integer != 1) {
+      lost.push_back(roomIds[i]);
+    }
   }
   return lost;
 }
@@ -54,7 +60,9 @@ void RedisRoomLeases::release(const std::string& roomId) {
 
 std::optional<std::string> RedisRoomLeases::owner(const std::string& roomId) {
   auto r = redis_.command({"GET", leaseKey(roomId)});
-  if (r.type != RedisReply::Type::String) return std::nullopt;
+  if (r.type != RedisReply::Type::String) {
+    return std::nullopt;
+  }
   return r.text;
 }
 

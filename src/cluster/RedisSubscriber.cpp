@@ -18,7 +18,9 @@ void RedisSubscriber::start() {
 
 void RedisSubscriber::stop() {
   stopping_ = true;
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
 }
 
 void RedisSubscriber::run() {
@@ -32,8 +34,12 @@ void RedisSubscriber::run() {
       log::info("cluster_subscribed", {{"channels", channels_.size()}});
       while (!stopping_) {
         auto push = conn.readPush(kPoll);
-        if (!push || push->type != RedisReply::Type::Array || push->elements.size() != 3) continue;
-        if (push->elements[0].text != "message") continue;  // subscribe confirmations
+        if (!push || push->type != RedisReply::Type::Array || push->elements.size() != 3) {
+          continue;
+        }
+        if (push->elements[0].text != "message") {
+          continue;  // subscribe confirmations
+        }
         try {
           handler_(push->elements[1].text, push->elements[2].text);
         } catch (const std::exception& e) {
@@ -42,7 +48,9 @@ void RedisSubscriber::run() {
       }
     } catch (const std::exception& e) {
       log::warn("cluster_subscriber_lost", {{"error", e.what()}});
-      for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      for (int i = 0; i < 10 && !stopping_; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
     }
   }
 }

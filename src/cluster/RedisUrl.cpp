@@ -41,21 +41,27 @@ RedisUrl RedisUrl::parse(const std::string& url) {
   if (auto slash = rest.find('/'); slash != std::string_view::npos) {
     hostPort = rest.substr(0, slash);
     std::string_view db = rest.substr(slash + 1);
-    if (!db.empty()) out.db = parseNumber(db, 65535, "the database number");
+    if (!db.empty()) {
+      out.db = parseNumber(db, 65535, "the database number");
+    }
   }
   if (auto colon = hostPort.rfind(':');
       colon != std::string_view::npos && hostPort.find(']') == std::string_view::npos) {
     out.port = parseNumber(hostPort.substr(colon + 1), 65535, "the port");
     hostPort = hostPort.substr(0, colon);
   }
-  if (hostPort.empty()) throw std::invalid_argument("ROOMS_REDIS_URL has no host");
+  if (hostPort.empty()) {
+    throw std::invalid_argument("ROOMS_REDIS_URL has no host");
+  }
   out.host = std::string(hostPort);
   return out;
 }
 
 std::string RedisUrl::redacted() const {
   std::string s = "redis://";
-  if (!user.empty() || !password.empty()) s += user + ":***@";
+  if (!user.empty() || !password.empty()) {
+    s += user + ":***@";
+  }
   return s + host + ":" + std::to_string(port) + "/" + std::to_string(db);
 }
 

@@ -24,7 +24,9 @@ void EventLog::reloadWebhooks() {
     std::vector<std::string> list;
     if (types.is_array()) {
       for (const auto& t : types) {
-        if (t.is_string()) list.push_back(t.get<std::string>());
+        if (t.is_string()) {
+          list.push_back(t.get<std::string>());
+        }
       }
     }
     hookTypes_.push_back(std::move(list));
@@ -41,7 +43,9 @@ Event EventLog::append(const std::string& roomId, const std::string& type,
   e.id = events_.append(roomId, type, e.dataJson, e.createdAt);
   for (size_t i = 0; i < hooks_.size(); ++i) {
     const auto& types = hookTypes_[i];
-    if (std::find(types.begin(), types.end(), type) == types.end()) continue;
+    if (std::find(types.begin(), types.end(), type) == types.end()) {
+      continue;
+    }
     webhooks_.enqueue(randomId("dlv"), hooks_[i].id, e.id, e.createdAt);
     pendingDeliveries_ = true;
   }
@@ -51,9 +55,13 @@ Event EventLog::append(const std::string& roomId, const std::string& type,
 void EventLog::publish(const Event& event) {
   eventsCounter_.Increment();
   log::info("event", {{"roomId", event.roomId}, {"type", event.type}, {"eventId", event.id}});
-  if (pendingDeliveries_ && wake_) wake_();
+  if (pendingDeliveries_ && wake_) {
+    wake_();
+  }
   pendingDeliveries_ = false;
-  if (relay_) relay_(event);
+  if (relay_) {
+    relay_(event);
+  }
   fanOut(event);
 }
 
@@ -63,12 +71,16 @@ void EventLog::deliverRemote(const Event& event) {
 
 void EventLog::fanOut(const Event& event) {
   auto it = subscribers_.find(event.roomId);
-  if (it == subscribers_.end()) return;
+  if (it == subscribers_.end()) {
+    return;
+  }
   std::string frame = event.frame();
   // Copy first: a subscriber may unsubscribe (close) from inside onEvent.
   auto list = it->second;
   for (auto& weak : list) {
-    if (auto s = weak.lock()) s->onEvent(event, frame);
+    if (auto s = weak.lock()) {
+      s->onEvent(event, frame);
+    }
   }
 }
 
@@ -88,7 +100,9 @@ void EventLog::subscribe(const std::string& roomId, const std::shared_ptr<EventS
 
 void EventLog::unsubscribe(const std::string& roomId, const EventSubscriber* s) {
   auto it = subscribers_.find(roomId);
-  if (it == subscribers_.end()) return;
+  if (it == subscribers_.end()) {
+    return;
+  }
   auto& list = it->second;
   auto before = list.size();
   list.erase(std::remove_if(list.begin(), list.end(),
@@ -98,7 +112,9 @@ void EventLog::unsubscribe(const std::string& roomId, const EventSubscriber* s) 
                             }),
              list.end());
   subscriberCount_ -= std::min(subscriberCount_, before - list.size());
-  if (list.empty()) subscribers_.erase(it);
+  if (list.empty()) {
+    subscribers_.erase(it);
+  }
   subscribersGauge_.Set(static_cast<double>(subscriberCount_));
 }
 
@@ -106,7 +122,9 @@ void EventLog::shutdown(const std::string& reason) {
   auto all = subscribers_;
   for (auto& [room, list] : all) {
     for (auto& weak : list) {
-      if (auto s = weak.lock()) s->onShutdown(reason);
+      if (auto s = weak.lock()) {
+        s->onShutdown(reason);
+      }
     }
   }
 }

@@ -40,22 +40,30 @@ void RoomManager::refreshGauges() {
 
 size_t RoomManager::activeRooms() const {
   size_t n = 0;
-  for (const auto& [id, r] : rooms_) n += r->state() == RoomState::Active ? 1 : 0;
+  for (const auto& [id, r] : rooms_) {
+    n += r->state() == RoomState::Active ? 1 : 0;
+  }
   return n;
 }
 
 size_t RoomManager::connectedParticipants() const {
   size_t n = 0;
-  for (const auto& [id, r] : rooms_) n += static_cast<size_t>(r->connectedCount());
+  for (const auto& [id, r] : rooms_) {
+    n += static_cast<size_t>(r->connectedCount());
+  }
   return n;
 }
 
 void RoomManager::releaseAll() {
-  for (const auto& [id, room] : rooms_) ownership_->release(id);
+  for (const auto& [id, room] : rooms_) {
+    ownership_->release(id);
+  }
 }
 
 void RoomManager::publishAll(const std::vector<Event>& events) {
-  for (const auto& e : events) events_.publish(e);
+  for (const auto& e : events) {
+    events_.publish(e);
+  }
 }
 
 void RoomManager::recover(int64_t now) {
@@ -89,7 +97,9 @@ void RoomManager::recover(int64_t now) {
   for (const auto& rec : store_.openRooms()) {
     auto room = std::make_shared<Room>(Room::fromRecord(rec));
     for (const auto& iv : store_.intervals(rec.roomId)) {
-      if (auto* seat = room->seat(iv.role)) seat->restoreInterval({iv.id, iv.joinedAt, iv.leftAt});
+      if (auto* seat = room->seat(iv.role)) {
+        seat->restoreInterval({iv.id, iv.joinedAt, iv.leftAt});
+      }
     }
     rooms_[rec.roomId] = room;
   }
@@ -102,21 +112,31 @@ void RoomManager::recover(int64_t now) {
 std::shared_ptr<Room> RoomManager::restore(const RoomRecord& rec) {
   auto room = std::make_shared<Room>(Room::fromRecord(rec));
   for (const auto& iv : store_.intervals(rec.roomId)) {
-    if (auto* seat = room->seat(iv.role)) seat->restoreInterval({iv.id, iv.joinedAt, iv.leftAt});
+    if (auto* seat = room->seat(iv.role)) {
+      seat->restoreInterval({iv.id, iv.joinedAt, iv.leftAt});
+    }
   }
   return room;
 }
 
 std::shared_ptr<Room> RoomManager::load(const std::string& roomId) {
-  if (auto it = rooms_.find(roomId); it != rooms_.end()) return it->second;
-  if (auto it = endedCache_.find(roomId); it != endedCache_.end()) return it->second;
+  if (auto it = rooms_.find(roomId); it != rooms_.end()) {
+    return it->second;
+  }
+  if (auto it = endedCache_.find(roomId); it != endedCache_.end()) {
+    return it->second;
+  }
   auto rec = store_.findRoom(roomId);
-  if (!rec) return nullptr;
+  if (!rec) {
+    return nullptr;
+  }
   auto room = restore(*rec);
   if (room->state() != RoomState::Ended && ownership_->clustered()) {
     // An open room this node does not hold: a snapshot when another node holds it; taken over when nobody
     // does (its owner died and the orphan scan has not come round yet).
-    if (!ownership_->acquire(roomId)) return room;
+    if (!ownership_->acquire(roomId)) {
+      return room;
+    }
     std::vector<Event> out;
     adopt(room, nowMs(), "node_failed", out);
     publishAll(out);
@@ -126,7 +146,9 @@ std::shared_ptr<Room> RoomManager::load(const std::string& roomId) {
   if (room->state() != RoomState::Ended) {
     rooms_[roomId] = room;  // only reachable if the map and the store disagree; trust the store
   } else {
-    if (endedCache_.size() >= kEndedCacheSize) endedCache_.clear();
+    if (endedCache_.size() >= kEndedCacheSize) {
+      endedCache_.clear();
+    }
     endedCache_[roomId] = room;
   }
   return room;
@@ -138,7 +160,9 @@ std::shared_ptr<const Room> RoomManager::find(const std::string& roomId) {
 
 std::shared_ptr<Room> RoomManager::loadHeld(const std::string& roomId) {
   auto room = load(roomId);
-  if (room && room->state() != RoomState::Ended && !holds(roomId)) throw RoomHeldElsewhere(roomId);
+  if (room && room->state() != RoomState::Ended && !holds(roomId)) {
+    throw RoomHeldElsewhere(roomId);
+  }
   return room;
 }
 
@@ -168,20 +192,26 @@ size_t RoomManager::takeOverOrphans(int64_t now) {
   size_t taken = 0;
   std::vector<Event> out;
   for (const auto& rec : store_.openRooms()) {
-    if (holds(rec.roomId) || !ownership_->acquire(rec.roomId)) continue;
+    if (holds(rec.roomId) || !ownership_->acquire(rec.roomId)) {
+      continue;
+    }
     adopt(restore(rec), now, "node_failed", out);
     ++taken;
   }
   lastOrphanScan_ = now;
   publishAll(out);
-  if (taken > 0) refreshGauges();
+  if (taken > 0) {
+    refreshGauges();
+  }
   return taken;
 }
 
 void RoomManager::renewLeases(int64_t now) {
   std::vector<std::string> held;
   held.reserve(rooms_.size());
-  for (const auto& [id, room] : rooms_) held.push_back(id);
+  for (const auto& [id, room] : rooms_) {
+    held.push_back(id);
+  }
   std::vector<std::string> lost;
   try {
     lost = ownership_->renew(held);
@@ -189,24 +219,32 @@ void RoomManager::renewLeases(int64_t now) {
   } catch (const std::exception& e) {
     log::warn("cluster_lease_renewal_failed", {{"error", e.what()}, {"rooms", held.size()}});
     // Past the lease without a renewal, another node may hold these rooms: stop acting on them.
-    if (now - lastRenewedAt_ < 6000) return;
+    if (now - lastRenewedAt_ < 6000) {
+      return;
+    }
     lost = held;
   }
   for (const auto& id : lost) {
     rooms_.erase(id);
     log::warn("room_lease_lost", {{"roomId", id}, {"node", nodeId()}});
   }
-  if (!lost.empty()) refreshGauges();
+  if (!lost.empty()) {
+    refreshGauges();
+  }
 }
 
 RoomManager::CreateResult RoomManager::create(Room draft) {
   if (auto existing = load(draft.id())) {
-    if (existing->requestJson() == draft.requestJson()) return {existing, false, RoomError::None};
+    if (existing->requestJson() == draft.requestJson()) {
+      return {existing, false, RoomError::None};
+    }
     createFailed_.Increment();
     return {existing, false, RoomError::Conflict};
   }
   // The lease first: a node scanning for orphans must never see the new row without an owner.
-  if (!ownership_->acquire(draft.id())) throw RoomHeldElsewhere(draft.id());
+  if (!ownership_->acquire(draft.id())) {
+    throw RoomHeldElsewhere(draft.id());
+  }
   {
     auto tx = db_.transaction();
     store_.insertRoom(draft.toRecord());
@@ -222,8 +260,12 @@ RoomManager::CreateResult RoomManager::create(Room draft) {
 
 RoomManager::Result RoomManager::prewarm(const std::string& roomId, std::optional<int64_t> scheduledStartMs) {
   auto room = loadHeld(roomId);
-  if (!room) return {nullptr, RoomError::NotFound, "room not found"};
-  if (room->state() == RoomState::Ended) return {room, RoomError::Ended, "room has ended"};
+  if (!room) {
+    return {nullptr, RoomError::NotFound, "room not found"};
+  }
+  if (room->state() == RoomState::Ended) {
+    return {room, RoomError::Ended, "room has ended"};
+  }
   Room next = *room;
   bool changed = false;
   if (scheduledStartMs && *scheduledStartMs != next.config().scheduledStartMs) {
@@ -248,7 +290,9 @@ void RoomManager::closeSeat(Room& room, Participant& p, int64_t at, const std::s
                             std::vector<Event>& out) {
   p.dropConnections();
   auto iv = p.closeInterval(at);
-  if (!iv) return;
+  if (!iv) {
+    return;
+  }
   store_.closeInterval(iv->storeId, *iv->leftAt, reason);
   nlohmann::ordered_json data = {{"roomId", room.id()},
                                  {"participantId", p.id()},
@@ -263,7 +307,9 @@ void RoomManager::endLocked(Room& room, const std::string& reason, const std::st
                             const std::string& detail, std::vector<Event>& out) {
   int64_t now = nowMs();
   for (auto* p : {&room.coach(), &room.client(), &room.aiOrb()}) {
-    if (p->connected()) closeSeat(room, *p, now, "room_ended", out);
+    if (p->connected()) {
+      closeSeat(room, *p, now, "room_ended", out);
+    }
   }
   room.transition(RoomState::Ended);
   room.markEnded(now, reason, requestedBy);
@@ -271,15 +317,21 @@ void RoomManager::endLocked(Room& room, const std::string& reason, const std::st
   nlohmann::ordered_json data = {{"roomId", room.id()},        {"timestamp", formatIso8601(now)},
                                  {"reason", reason},           {"summaryReady", false},
                                  {"requestedBy", requestedBy}, {"finalDuration", room.finalDuration()}};
-  if (!detail.empty()) data["detail"] = detail;
+  if (!detail.empty()) {
+    data["detail"] = detail;
+  }
   out.push_back(events_.append(room.id(), "room-ended", data));
 }
 
 RoomManager::Result RoomManager::end(const std::string& roomId, const std::string& reason,
                                      const std::string& requestedBy) {
   auto room = loadHeld(roomId);
-  if (!room) return {nullptr, RoomError::NotFound, "room not found"};
-  if (room->state() != RoomState::Ended) endRoom(room, reason, requestedBy, "");
+  if (!room) {
+    return {nullptr, RoomError::NotFound, "room not found"};
+  }
+  if (room->state() != RoomState::Ended) {
+    endRoom(room, reason, requestedBy, "");
+  }
   return {room, RoomError::None, ""};
 }
 
@@ -295,19 +347,27 @@ void RoomManager::endRoom(const std::shared_ptr<Room>& room, const std::string& 
   *room = std::move(next);
   rooms_.erase(room->id());
   ownership_->release(room->id());
-  if (endedCache_.size() >= kEndedCacheSize) endedCache_.clear();
+  if (endedCache_.size() >= kEndedCacheSize) {
+    endedCache_.clear();
+  }
   endedCache_[room->id()] = room;
   ended_.Increment();
   refreshGauges();
   log::info("room_ended", {{"roomId", room->id()}, {"reason", reason}, {"detail", detail}});
   publishAll(out);
-  for (auto* o : observers_) o->onRoomEnded(*room);
+  for (auto* o : observers_) {
+    o->onRoomEnded(*room);
+  }
 }
 
 RoomManager::Result RoomManager::patchConfig(const std::string& roomId, const nlohmann::json& patch) {
   auto room = loadHeld(roomId);
-  if (!room) return {nullptr, RoomError::NotFound, "room not found"};
-  if (room->state() == RoomState::Ended) return {room, RoomError::Ended, "room has ended"};
+  if (!room) {
+    return {nullptr, RoomError::NotFound, "room not found"};
+  }
+  if (room->state() == RoomState::Ended) {
+    return {room, RoomError::Ended, "room has ended"};
+  }
   Room next = *room;
   try {
     next.mutableConfig().applyPatch(patch);
@@ -320,7 +380,9 @@ RoomManager::Result RoomManager::patchConfig(const std::string& roomId, const nl
     tx.commit();
   }
   *room = std::move(next);
-  for (auto* o : observers_) o->onRoomConfigChanged(*room);
+  for (auto* o : observers_) {
+    o->onRoomConfigChanged(*room);
+  }
   return {room, RoomError::None, ""};
 }
 
@@ -351,7 +413,9 @@ RoomManager::RemoveResult RoomManager::removeParticipant(const std::string& room
   std::vector<Event> out;
   {
     auto tx = db_.transaction();
-    if (r.wasConnected) closeSeat(next, p, now, "removed", out);
+    if (r.wasConnected) {
+      closeSeat(next, p, now, "removed", out);
+    }
     p.setRemoval(allowRejoin ? std::nullopt : std::optional<SeatRemoval>(SeatRemoval{now, reason}));
     store_.updateRoom(next.toRecord());
     out.push_back(events_.append(roomId, "participant-removed",
@@ -369,16 +433,26 @@ RoomManager::RemoveResult RoomManager::removeParticipant(const std::string& room
       "participant_removed",
       {{"roomId", roomId}, {"role", role}, {"allowRejoin", allowRejoin}, {"wasConnected", r.wasConnected}});
   publishAll(out);
-  for (auto* o : observers_) o->onParticipantRemoved(*room, role, reason, allowRejoin);
+  for (auto* o : observers_) {
+    o->onParticipantRemoved(*room, role, reason, allowRejoin);
+  }
   return r;
 }
 
 RoomManager::Result RoomManager::readmitParticipant(const std::string& roomId, const std::string& role) {
   auto room = loadHeld(roomId);
-  if (!room) return {nullptr, RoomError::NotFound, "room not found"};
-  if (room->state() == RoomState::Ended) return {room, RoomError::Ended, "room has ended"};
-  if (!isHuman(role)) return {room, RoomError::Invalid, "only the coach or the client can be readmitted"};
-  if (!room->seat(role)->removal()) return {room, RoomError::None, ""};  // nothing to lift
+  if (!room) {
+    return {nullptr, RoomError::NotFound, "room not found"};
+  }
+  if (room->state() == RoomState::Ended) {
+    return {room, RoomError::Ended, "room has ended"};
+  }
+  if (!isHuman(role)) {
+    return {room, RoomError::Invalid, "only the coach or the client can be readmitted"};
+  }
+  if (!room->seat(role)->removal()) {
+    return {room, RoomError::None, ""};  // nothing to lift
+  }
   Room next = *room;
   Participant& p = *next.seat(role);
   p.setRemoval(std::nullopt);
@@ -402,7 +476,9 @@ RoomManager::Result RoomManager::readmitParticipant(const std::string& roomId, c
 
 RoomManager::ListPage RoomManager::list(const ListQuery& query) {
   std::vector<std::string> states;
-  for (auto s : query.states) states.emplace_back(toString(s));
+  for (auto s : query.states) {
+    states.emplace_back(toString(s));
+  }
   // One row more than asked tells whether another page follows.
   auto records = store_.listRooms(states, query.limit + 1, query.after);
   ListPage page;
@@ -425,11 +501,21 @@ RoomManager::ListPage RoomManager::list(const ListQuery& query) {
 PresenceResult RoomManager::participantConnected(const std::string& roomId, const std::string& role,
                                                  const std::string& connectionId) {
   auto room = loadHeld(roomId);
-  if (!room) return PresenceResult::RoomNotFound;
-  if (room->state() == RoomState::Ended) return PresenceResult::RoomEnded;
-  if (!room->seat(role)) return PresenceResult::UnknownRole;
-  if (room->seat(role)->removal()) return PresenceResult::Removed;
-  if (room->seat(role)->hasConnection(connectionId)) return PresenceResult::Ok;
+  if (!room) {
+    return PresenceResult::RoomNotFound;
+  }
+  if (room->state() == RoomState::Ended) {
+    return PresenceResult::RoomEnded;
+  }
+  if (!room->seat(role)) {
+    return PresenceResult::UnknownRole;
+  }
+  if (room->seat(role)->removal()) {
+    return PresenceResult::Removed;
+  }
+  if (room->seat(role)->hasConnection(connectionId)) {
+    return PresenceResult::Ok;
+  }
   Room next = *room;
   Participant& p = *next.seat(role);
   std::vector<Event> out;
@@ -457,14 +543,18 @@ PresenceResult RoomManager::participantConnected(const std::string& roomId, cons
   refreshGauges();
   publishAll(out);
   if (starts) {
-    for (auto* o : observers_) o->onRoomStarted(*room);
+    for (auto* o : observers_) {
+      o->onRoomStarted(*room);
+    }
   }
   return PresenceResult::Ok;
 }
 
 int64_t RoomManager::recordTranscript(TranscriptSegmentRecord segment) {
   auto room = load(segment.roomId);
-  if (!room) return 0;
+  if (!room) {
+    return 0;
+  }
   std::vector<Event> out;
   {
     auto tx = db_.transaction();
@@ -490,7 +580,9 @@ int64_t RoomManager::recordTranscript(TranscriptSegmentRecord segment) {
     int64_t orb = 0;
     for (const auto& [role, ms] : talk) {
       total += ms;
-      if (role == "aiOrb") orb = ms;
+      if (role == "aiOrb") {
+        orb = ms;
+      }
     }
     room->setParticipationPercentage(total > 0 ? static_cast<int>(std::lround(100.0 * orb / total)) : 0);
   }
@@ -501,7 +593,9 @@ int64_t RoomManager::recordTranscript(TranscriptSegmentRecord segment) {
 bool RoomManager::recordSummary(const std::string& roomId, const std::string& summaryJson,
                                 int64_t generatedAt) {
   auto room = loadHeld(roomId);
-  if (!room) return false;
+  if (!room) {
+    return false;
+  }
   std::vector<Event> out;
   {
     auto tx = db_.transaction();
@@ -518,9 +612,15 @@ PresenceResult RoomManager::participantDisconnected(const std::string& roomId, c
                                                     const std::string& connectionId,
                                                     const std::string& reason, int64_t atMs) {
   auto room = loadHeld(roomId);
-  if (!room) return PresenceResult::RoomNotFound;
-  if (!room->seat(role)) return PresenceResult::UnknownRole;
-  if (!room->seat(role)->hasConnection(connectionId)) return PresenceResult::UnknownConnection;
+  if (!room) {
+    return PresenceResult::RoomNotFound;
+  }
+  if (!room->seat(role)) {
+    return PresenceResult::UnknownRole;
+  }
+  if (!room->seat(role)->hasConnection(connectionId)) {
+    return PresenceResult::UnknownConnection;
+  }
   Room next = *room;
   Participant& p = *next.seat(role);
   std::vector<Event> out;
@@ -537,7 +637,9 @@ PresenceResult RoomManager::participantDisconnected(const std::string& roomId, c
 void RoomManager::tick(int64_t now) {
   if (ownership_->clustered()) {
     renewLeases(now);
-    if (takingOrphans_ && now - lastOrphanScan_ >= kOrphanScanEveryMs) takeOverOrphans(now);
+    if (takingOrphans_ && now - lastOrphanScan_ >= kOrphanScanEveryMs) {
+      takeOverOrphans(now);
+    }
   } else if (now - lastHeartbeat_ >= kHeartbeatEveryMs) {
     store_.setMeta("heartbeat_ms", std::to_string(now));
     lastHeartbeat_ = now;
@@ -554,7 +656,9 @@ void RoomManager::tick(int64_t now) {
     }
   }
   for (const auto& [id, detail] : due) {
-    if (auto room = loadHeld(id)) endRoom(room, "timeout", "system", detail);
+    if (auto room = loadHeld(id)) {
+      endRoom(room, "timeout", "system", detail);
+    }
   }
 }
 

@@ -119,7 +119,9 @@ describe('three nodes, one service', () => {
         clientId: `client-${i}`,
         coach: { name: 'Casey Coach' },
         client: { name: 'Charlie Client' },
-        startTime: new Date(Date.now() + 60 * 60 * 1000),
+        // Five minutes and a moment ahead: the client's pre-warm timer fires at once (through A, forwarded)
+        // instead of keeping this process alive for an hour.
+        startTime: new Date(Date.now() + 5 * 60 * 1000 + 200),
         duration: 60,
         includeAI: false,
       });
