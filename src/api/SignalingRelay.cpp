@@ -37,25 +37,37 @@ class WebSocketRelay : public SignalingRelay, public std::enable_shared_from_thi
     beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(5));
     resolver_.async_resolve(
         host_, port, [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type r) {
-          if (ec) return self->fail("cannot resolve the owner: " + ec.message());
+          if (ec) {
+            self->fail("cannot resolve the owner: " + ec.message());
+            return;
+          }
           beast::get_lowest_layer(self->ws_).async_connect(
               r, [self](beast::error_code ec2, const tcp::endpoint&) { self->onConnect(ec2); });
         });
   }
 
   void send(std::string frame) override {
-    if (stopped_) return;
+    if (stopped_) {
+      return;
+    }
     if (!open_) {
-      if (pending_.size() >= kMaxPending) return fail("too many frames before the owner answered");
+      if (pending_.size() >= kMaxPending) {
+        fail("too many frames before the owner answered");
+        return;
+      }
       pending_.push_back(std::move(frame));
       return;
     }
     pending_.push_back(std::move(frame));
-    if (!writing_) doWrite();
+    if (!writing_) {
+      doWrite();
+    }
   }
 
   void stop() override {
-    if (stopped_) return;
+    if (stopped_) {
+      return;
+    }
     stopped_ = true;
     pending_.clear();
     if (open_ && !writing_) {
@@ -68,8 +80,13 @@ class WebSocketRelay : public SignalingRelay, public std::enable_shared_from_thi
 
  private:
   void onConnect(beast::error_code ec) {
-    if (ec) return fail("cannot connect to the owner: " + ec.message());
-    if (stopped_) return;
+    if (ec) {
+      fail("cannot connect to the owner: " + ec.message());
+      return;
+    }
+    if (stopped_) {
+      return;
+    }
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
     ws_.set_option(websocket::stream_base::decorator([t = target_](websocket::request_type& req) {
@@ -79,14 +96,19 @@ class WebSocketRelay : public SignalingRelay, public std::enable_shared_from_thi
     }));
     ws_.read_message_max(512 * 1024);
     ws_.async_handshake(hostHeader_, target_.path, [self = shared_from_this()](beast::error_code ec2) {
-      if (ec2) return self->fail("the owner refused the relay: " + ec2.message());
+      if (ec2) {
+        self->fail("the owner refused the relay: " + ec2.message());
+        return;
+      }
       self->open_ = true;
       if (self->stopped_) {
         self->ws_.async_close(websocket::close_code::normal, [self](beast::error_code) {});
         return;
       }
       self->doRead();
-      if (!self->pending_.empty()) self->doWrite();
+      if (!self->pending_.empty()) {
+        self->doWrite();
+      }
     });
   }
 
@@ -96,7 +118,9 @@ class WebSocketRelay : public SignalingRelay, public std::enable_shared_from_thi
         if (ec == websocket::error::closed) {
           // The owner ended the session (left, removed, replaced, room ended): the page hears the same.
           const auto& reason = self->ws_.reason();
-          if (auto page = self->page_.lock()) page->close(reason.code, std::string(reason.reason.c_str()));
+          if (auto page = self->page_.lock()) {
+            page->close(reason.code, std::string(reason.reason.c_str()));
+          }
           self->stopped_ = true;
           return;
         }
@@ -120,14 +144,19 @@ class WebSocketRelay : public SignalingRelay, public std::enable_shared_from_thi
     ws_.text(true);
     ws_.async_write(boost::asio::buffer(pending_.front()),
                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                      if (ec) return self->fail("cannot write to the owner: " + ec.message());
+                      if (ec) {
+                        self->fail("cannot write to the owner: " + ec.message());
+                        return;
+                      }
                       self->pending_.pop_front();
                       self->doWrite();
                     });
   }
 
   void fail(const std::string& why) {
-    if (stopped_) return;
+    if (stopped_) {
+      return;
+    }
     stopped_ = true;
     log::warn("signaling_relay_failed", {{"owner", target_.ownerUrl}, {"error", why}});
     if (auto page = page_.lock())
