@@ -312,6 +312,7 @@ int runServer(Config config) {
         if (registry) {
           self.rooms = static_cast<int64_t>(rooms.openRooms());
           self.participants = static_cast<int64_t>(rooms.connectedParticipants());
+          self.cpu = ctx.processStats.cpuPercent() / 100.0;  // in cores, as the placement score counts it
           self.draining = ctx.drainingRooms || ctx.draining;
           rooms.setTakingOrphans(!self.draining);
           self.heartbeatAt = nowMs();
