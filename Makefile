@@ -9,7 +9,7 @@ PORT ?= 3001
 FUZZ_SECONDS ?= 10
 LOOPBACK := ../shared/tools/loopback-only
 
-.PHONY: deps build run test test-unit test-asan test-integration test-integration-postgres test-client test-browser fuzz fuzz-build bench bench-quality bench-http bench-summary bench-speech bench-orb format tidy clean
+.PHONY: deps build run test test-unit test-asan test-integration test-integration-postgres test-client test-cluster test-browser fuzz fuzz-build bench bench-quality bench-http bench-summary bench-speech bench-orb format tidy clean
 
 deps:
 	@scripts/deps.sh
@@ -31,6 +31,7 @@ test: build
 	$(MAKE) --no-print-directory test-integration
 	$(MAKE) --no-print-directory test-integration-postgres
 	$(MAKE) --no-print-directory test-client
+	$(MAKE) --no-print-directory test-cluster
 	$(MAKE) --no-print-directory test-browser
 	@echo "make test: all suites passed"
 
@@ -50,14 +51,9 @@ test-asan: deps $(SANITIZE_BUILD)/build.ninja
 fuzz-build: deps $(SANITIZE_BUILD)/build.ninja
 	cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target fuzzers
 
-# Every fuzz target for FUZZ_SECONDS over its seed corpus; a crash fails the run.
+# Every fuzz target for FUZZ_SECONDS over its seed corpus, one per core at a time; a crash fails the run.
 fuzz: fuzz-build
-	@set -e; for f in $(SANITIZE_BUILD)/*_fuzz; do \
-	  name=$$(basename $$f); corpus=fuzz/corpus/$${name%_fuzz}; work=$$(mktemp -d); \
-	  echo "fuzz: $$name for $(FUZZ_SECONDS)s"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $$work $$corpus >/tmp/$$name.log 2>&1 \
-	    || { tail -40 /tmp/$$name.log; exit 1; }; \
-	  rm -rf $$work; done
+	@ls $(SANITIZE_BUILD)/*_fuzz | xargs -P $(JOBS) -I{} scripts/fuzz-one.sh {} $(FUZZ_SECONDS)
 
 test-integration: build
 	$(LOOPBACK) node --test --test-concurrency=1 tests/integration/
@@ -73,6 +69,11 @@ test-integration-postgres: build
 # restarts and outages of roomsd; loopback only.
 test-client: build
 	$(LOOPBACK) node --test --test-concurrency=1 clients/node/test/
+
+# Cluster mode (docs/cluster.md): three roomsd nodes on one PostgreSQL and one Redis, both started by the
+# tests on loopback ports; the spec's client through one node, and a browser call whose owner is killed.
+test-cluster: build
+	$(LOOPBACK) node --test --test-concurrency=1 tests/cluster/
 
 # The room page (web/) in headless Chromium and Firefox ESR against the real roomsd: two participants, real
 # media over 127.0.0.1 only (the loopback-only namespace), screenshots under test-artifacts/.

@@ -166,6 +166,11 @@ void SessionIntelligence::onRoomStarted(const Room& room) {
   asio::post(io_, [this, roomId] { joinOrb(roomId); });
 }
 
+void SessionIntelligence::onRoomTakenOver(const Room& room) {
+  // The orb was in the room on the node that died: it comes back here with the people.
+  onRoomStarted(room);
+}
+
 void SessionIntelligence::onRoomConfigChanged(const Room& room) {
   if (!started_ || room.state() == RoomState::Ended) return;
   if (!room.config().aiOrb.enabled) {

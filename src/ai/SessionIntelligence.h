@@ -62,6 +62,7 @@ class SessionIntelligence : public signaling::SignalingServer::AudioListener,
   void onAudioTrackEnded(const std::string& roomId, const std::string& trackId) override;
   // RoomObserver
   void onRoomStarted(const Room& room) override;
+  void onRoomTakenOver(const Room& room) override;
   void onRoomConfigChanged(const Room& room) override;
   void onRoomEnded(const Room& room) override;
 

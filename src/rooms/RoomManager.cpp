@@ -114,6 +114,11 @@ std::shared_ptr<Room> RoomManager::restore(const RoomRecord& rec) {
   for (const auto& iv : store_.intervals(rec.roomId)) {
     if (auto* seat = room->seat(iv.role)) {
       seat->restoreInterval({iv.id, iv.joinedAt, iv.leftAt});
+      if (!iv.leftAt) {
+        // The stay that is open (on another node, or on the one that died) is known by its connection id,
+        // so whoever ends it later closes that interval.
+        seat->addConnection(iv.connectionId);
+      }
     }
   }
   return room;
@@ -137,11 +142,9 @@ std::shared_ptr<Room> RoomManager::load(const std::string& roomId) {
     if (!ownership_->acquire(roomId)) {
       return room;
     }
-    std::vector<Event> out;
-    adopt(room, nowMs(), "node_failed", out);
-    publishAll(out);
+    adopt(room);
     refreshGauges();
-    return rooms_[roomId];
+    return room;
   }
   if (room->state() != RoomState::Ended) {
     rooms_[roomId] = room;  // only reachable if the map and the store disagree; trust the store
@@ -166,40 +169,30 @@ std::shared_ptr<Room> RoomManager::loadHeld(const std::string& roomId) {
   return room;
 }
 
-void RoomManager::adopt(const std::shared_ptr<Room>& room, int64_t presenceClosedAt,
-                        const std::string& reason, std::vector<Event>& out) {
-  {
-    auto tx = db_.transaction();
-    for (const auto& iv : store_.closeOpenIntervals(room->id(), presenceClosedAt, reason)) {
-      const int64_t leftAt = std::max(presenceClosedAt, iv.joinedAt);
-      nlohmann::ordered_json data = {{"roomId", iv.roomId},
-                                     {"participantId", iv.participantId},
-                                     {"participantType", iv.role},
-                                     {"timestamp", formatIso8601(leftAt)},
-                                     {"duration", (leftAt - iv.joinedAt) / 1000},
-                                     {"reason", reason}};
-      out.push_back(events_.append(iv.roomId, "participant-left", data));
-    }
-    tx.commit();
+void RoomManager::adopt(const std::shared_ptr<Room>& room) {
+  // The presence that was open on the dead node stays open: its pages reconnect here (any node relays them
+  // to this one) and come back as reconnections; signaling closes a stay whose page does not come back
+  // within the reconnect grace. Closing them here would tell the main app that both people left.
+  rooms_[room->id()] = room;
+  log::info("room_taken_over", {{"roomId", room->id()},
+                                {"node", nodeId()},
+                                {"openStays", room->connectedCount()},
+                                {"state", std::string(toString(room->state()))}});
+  for (auto* o : observers_) {
+    o->onRoomTakenOver(*room);
   }
-  // Re-read: the intervals just closed are part of the room's presence now.
-  auto rec = store_.findRoom(room->id());
-  rooms_[room->id()] = rec ? restore(*rec) : room;
-  log::info("room_taken_over", {{"roomId", room->id()}, {"node", nodeId()}, {"presenceClosed", out.size()}});
 }
 
 size_t RoomManager::takeOverOrphans(int64_t now) {
   size_t taken = 0;
-  std::vector<Event> out;
   for (const auto& rec : store_.openRooms()) {
     if (holds(rec.roomId) || !ownership_->acquire(rec.roomId)) {
       continue;
     }
-    adopt(restore(rec), now, "node_failed", out);
+    adopt(restore(rec));
     ++taken;
   }
   lastOrphanScan_ = now;
-  publishAll(out);
   if (taken > 0) {
     refreshGauges();
   }

@@ -107,13 +107,13 @@ class RoomManager : public PresenceSink, public RoomDirectory {
   // also renews this node's room leases (a room whose lease was lost is dropped: another node holds it) and
   // every few seconds takes over open rooms that no node holds.
   void tick(int64_t now);
-  // Cluster mode: takes every open room of the store that no node holds (its owner died), closing the
-  // presence that was open there as left with reason "node_failed". Returns how many were taken.
+  // Cluster mode: takes every open room of the store that no node holds (its owner died). The presence that
+  // was open there stays open (RoomObserver::onRoomTakenOver). Returns how many were taken.
   size_t takeOverOrphans(int64_t now);
   // A draining node takes no new rooms, orphans included (the API sends creates elsewhere).
   void setTakingOrphans(bool taking) { takingOrphans_ = taking; }
   // Whether this node holds the room's live state (always, on a lone node).
-  bool holds(const std::string& roomId) const { return rooms_.count(roomId) > 0; }
+  bool holds(const std::string& roomId) const override { return rooms_.count(roomId) > 0; }
   const std::string& nodeId() const { return ownership_->nodeId(); }
 
   // Counts a create request refused for bad input, for the rooms created/failed metric.
@@ -131,8 +131,8 @@ class RoomManager : public PresenceSink, public RoomDirectory {
   // load() for a change: throws RoomHeldElsewhere when another node holds the open room.
   std::shared_ptr<Room> loadHeld(const std::string& roomId);
   std::shared_ptr<Room> restore(const RoomRecord& rec);
-  void adopt(const std::shared_ptr<Room>& room, int64_t presenceClosedAt, const std::string& reason,
-             std::vector<Event>& out);
+  // Holds a room taken over from a dead node and tells the observers (signaling waits for its pages).
+  void adopt(const std::shared_ptr<Room>& room);
   void renewLeases(int64_t now);
   void endRoom(const std::shared_ptr<Room>& room, const std::string& reason, const std::string& requestedBy,
                const std::string& detail);

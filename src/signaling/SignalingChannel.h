@@ -20,6 +20,8 @@ namespace close_code {
 constexpr uint16_t kNormal = 1000;
 constexpr uint16_t kGoingAway = 1001;
 constexpr uint16_t kInvalidPayload = 1007;
+// The room is between nodes (its owner died and its lease has not expired yet): the page tries again.
+constexpr uint16_t kTryAgainLater = 1013;
 constexpr uint16_t kUnauthorized = 4001;
 constexpr uint16_t kForbidden = 4003;
 constexpr uint16_t kRoomNotFound = 4004;

@@ -22,6 +22,9 @@ struct Seat {
   std::string presenceConnectionId;     // what the room model knows this stay by; kept across reconnects
   bool present = false;
   std::optional<int64_t> lostAtMs;  // connection lost, reconnect grace running since then
+  // What the stay ends as when the grace runs out: "node_failed" for a seat whose connection was on a node
+  // that died (the room was taken over), "disconnected" otherwise.
+  std::string lostReason = "disconnected";
   bool audioMuted = false;
   bool videoMuted = false;
   bool screenSharing = false;

@@ -124,6 +124,12 @@ std::shared_ptr<SignalingPeer> SignalingServer::connect(const ParticipantIdentit
     channel->close(close_code::kRoomEnded, "the session has ended");
     return nullptr;
   }
+  if (!directory_.holds(identity.roomId)) {
+    // Cluster mode: the relay found no live owner, but the lease of the node that died has not run out, so
+    // nobody may take the room yet. The page's next try, a moment later, finds it taken over.
+    channel->close(close_code::kTryAgainLater, "the room is moving to another node");
+    return nullptr;
+  }
   if (const auto* seatModel = roomModel->seat(identity.role); seatModel && seatModel->removal()) {
     refuseRemoved(*channel, seatModel->removal()->reason);
     return nullptr;
@@ -161,6 +167,7 @@ std::shared_ptr<SignalingPeer> SignalingServer::connect(const ParticipantIdentit
     reconnected = true;
   }
   seat.lostAtMs.reset();
+  seat.lostReason = "disconnected";
   seat.peer = peer;
 
   if (!seat.present) {
@@ -495,7 +502,7 @@ void SignalingServer::tick(int64_t now) {
           detach(room, *peer);
           peer->channel->close(close_code::kTransportFailed, "media connection lost");
         }
-        leave(room, seat, "disconnected", lostAt);
+        leave(room, seat, seat.lostReason, lostAt);
       }
     }
   }
@@ -550,6 +557,8 @@ bool SignalingServer::addServerParticipant(const std::string& roomId, const Serv
   }
   Seat& seat = room->seats[participant.role];
   if (seat.connected()) return false;
+  seat.lostAtMs.reset();  // the orb back in a room taken over from a node that died: the same stay
+  seat.lostReason = "disconnected";
   seat.role = participant.role;
   seat.userId = participant.userId;
   seat.name = participant.name;
@@ -670,6 +679,32 @@ void SignalingServer::refuseRemoved(SignalingChannel& channel, const std::string
   // The page learns why before the close, so it can show the main app's reason instead of retrying.
   channel.send(ojson{{"type", "removed"}, {"data", {{"reason", reason}, {"allowRejoin", false}}}}.dump());
   channel.close(close_code::kRemoved, "removed from the session");
+}
+
+void SignalingServer::onRoomTakenOver(const Room& model) {
+  auto& room = signalingRooms_[model.id()];
+  room.roomId = model.id();
+  if (!room.analyticsDirty && room.seats.empty()) {
+    if (auto stored = store_.findAnalytics(model.id())) {
+      room.analytics = ConnectionAnalytics::fromJson(nlohmann::json::parse(*stored, nullptr, false));
+    }
+  }
+  const int64_t now = nowMs();
+  for (const char* role : {"coach", "client", "aiOrb"}) {
+    const Participant* p = model.seat(role);
+    if (p == nullptr || !p->connected()) continue;
+    Seat& seat = room.seats[role];
+    if (seat.present || seat.connected()) continue;
+    // The stay goes on under the connection id the dead node opened it with; the page's return (or the
+    // orb's) is a reconnection, and the grace closes it when nobody comes back.
+    seat.role = role;
+    seat.userId = p->id();
+    seat.presenceConnectionId = *p->connectionIds().begin();
+    seat.present = true;
+    seat.lostAtMs = now;
+    seat.lostReason = "node_failed";
+  }
+  log::info("signaling_room_taken_over", {{"roomId", model.id()}, {"awaiting", room.seats.size()}});
 }
 
 void SignalingServer::onParticipantRemoved(const Room& roomModel, const std::string& role,

@@ -125,6 +125,7 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   void onRoomEnded(const Room& room) override;
   void onParticipantRemoved(const Room& room, const std::string& role, const std::string& reason,
                             bool allowRejoin) override;
+  void onRoomTakenOver(const Room& room) override;
 
  private:
   void send(SignalingPeer& peer, std::string_view type, const nlohmann::ordered_json& data);

@@ -160,17 +160,6 @@ std::vector<IntervalRecord> RoomStore::closeAllOpenIntervals(int64_t leftAt, con
   return out;
 }
 
-std::vector<IntervalRecord> RoomStore::closeOpenIntervals(const std::string& roomId, int64_t leftAt,
-                                                          const std::string& reason) {
-  auto st = db_.prepare(std::string("SELECT ") + kIntervalColumns +
-                        " FROM connection_intervals WHERE room_id=? AND left_at IS NULL ORDER BY id");
-  st.bind(1, roomId);
-  std::vector<IntervalRecord> out;
-  while (st.step()) out.push_back(readInterval(st));
-  for (const auto& r : out) closeInterval(r.id, std::max(leftAt, r.joinedAt), reason);
-  return out;
-}
-
 int64_t RoomStore::appendSegment(const TranscriptSegmentRecord& s) {
   auto st = db_.prepare(
       "INSERT INTO transcript_segments (room_id, participant_id, role, name, start_ms, end_ms, text, "

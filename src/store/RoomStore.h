@@ -75,9 +75,6 @@ class RoomStore {
   std::vector<IntervalRecord> intervals(const std::string& roomId);
   // Closes every interval still open (after a restart) at leftAt; returns them as they were before closing.
   std::vector<IntervalRecord> closeAllOpenIntervals(int64_t leftAt, const std::string& reason);
-  // The same for one room (a cluster node taking over a room whose owner died).
-  std::vector<IntervalRecord> closeOpenIntervals(const std::string& roomId, int64_t leftAt,
-                                                 const std::string& reason);
 
   int64_t appendSegment(const TranscriptSegmentRecord& s);
   std::vector<TranscriptSegmentRecord> segments(const std::string& roomId);

@@ -162,6 +162,59 @@ TEST_F(SignalingServerTest, NoReturnWithinTheGraceIsALeaveDatedWhenTheConnection
   EXPECT_LE(*leftAt, lostAt + 1000);
 }
 
+// A cluster node that holds every room it is asked for: the test's second node, after the first died.
+struct TakeoverOwnership : cluster::RoomOwnership {
+  std::string id = "node-b";
+  bool clustered() const override { return true; }
+  const std::string& nodeId() const override { return id; }
+  bool acquire(const std::string&) override { return true; }
+  std::vector<std::string> renew(const std::vector<std::string>&) override { return {}; }
+  void release(const std::string&) override {}
+  std::optional<std::string> owner(const std::string&) override { return std::nullopt; }
+};
+
+TEST_F(SignalingServerTest, ARoomTakenOverFromADeadNodeGetsItsPagesBackAsReconnections) {
+  server_.connect(identity("coach"), std::make_shared<RecordingChannel>());
+  server_.connect(identity("client"), std::make_shared<RecordingChannel>());
+  // The first node dies here: nothing closes its stays. A second node, with its own manager and signaling
+  // on the same store, takes the room when the coach's page comes back through it.
+  TakeoverOwnership leases;
+  RoomManagerOptions managerOptions{3600 * 1000};
+  managerOptions.ownership = &leases;
+  MetricsRegistry otherMetrics;
+  RoomManager other(db_, roomStore_, events_, otherMetrics, managerOptions);
+  boost::asio::io_context otherIo;
+  rtc::MediaWorkerPool otherMedia(rtc::MediaWorkerPool::Options{});
+  SignalingServer otherServer(otherIo, other, other, roomStore_, otherMedia, options());
+  other.addObserver(&otherServer);
+
+  const int64_t takenAt = nowMs();
+  auto coach = std::make_shared<RecordingChannel>();
+  auto peer = otherServer.connect(identity("coach"), coach);
+  ASSERT_TRUE(peer);
+  EXPECT_TRUE(other.holds("room-1"));
+  EXPECT_EQ(coach->frames[0]["data"]["reconnected"], true);
+  EXPECT_TRUE(other.find("room-1")->seat("client")->connected()) << "the client is expected back";
+
+  // The client never comes back: its stay ends when its connection died with the node, once the grace ran
+  // out.
+  otherServer.tick(takenAt + 4000);
+  EXPECT_FALSE(coach->last("participant-left"));
+  otherServer.tick(takenAt + 6000);
+  ASSERT_TRUE(coach->last("participant-left"));
+  EXPECT_EQ((*coach->last("participant-left"))["data"]["reason"], "node_failed");
+  EXPECT_FALSE(other.find("room-1")->seat("client")->connected());
+  EXPECT_TRUE(other.find("room-1")->seat("coach")->connected());
+
+  // The coach's stay, opened on the dead node, is closed by leaving on this one.
+  otherServer.onMessage(peer, R"({"type":"leave","data":{}})");
+  EXPECT_FALSE(other.find("room-1")->seat("coach")->connected());
+  const auto types = eventTypes();
+  EXPECT_EQ(std::count(types.begin(), types.end(), "participant-joined"), 2);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "participant-left"), 2);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "room-started"), 1);
+}
+
 TEST_F(SignalingServerTest, ASecondTabReplacesTheFirstAndLeaveIsImmediate) {
   auto first = std::make_shared<RecordingChannel>();
   server_.connect(identity("coach"), first);

@@ -2,8 +2,9 @@
 // started by the test on loopback. The spec's RoomService client talks to node A only, A drains (takes no
 // new rooms), so the rooms are placed on B and C and every call for them is forwarded to their owner; the
 // events socket on A streams a room B holds; each webhook arrives once although three outboxes share the
-// store; when B dies, its rooms are taken over within seconds; a page's signaling socket on A is relayed to
-// the room's owner.
+// store; when B dies, its rooms are taken over within seconds and the presence open there stays open (the
+// pages are expected back); a page's signaling socket on A is relayed to the room's owner. call.test.mjs
+// does the same with two browsers in a call.
 import assert from 'node:assert/strict';
 import nodeCrypto from 'node:crypto';
 import fs from 'node:fs';
@@ -12,52 +13,25 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 
-import { postgresServer } from './helpers/postgres.mjs';
-import { redisServer } from './helpers/redis.mjs';
-import { extractRoomServiceSource } from './helpers/specClient.mjs';
-import {
-  REPO_ROOT, Roomsd, WebhookReceiver, freePort, openWebSocket, randomSecret, sleep, waitUntil, withTimeout,
-} from './helpers/roomsd.mjs';
+import { extractRoomServiceSource } from '../integration/helpers/specClient.mjs';
+import { REPO_ROOT, WebhookReceiver, openWebSocket, sleep, waitUntil } from '../integration/helpers/roomsd.mjs';
+import { startCluster } from './helpers/cluster.mjs';
 
 const SPEC = process.env.ROOMS_SPEC ?? path.resolve(REPO_ROOT, '../shared/spec/ROOM_HANDLER.md');
 const T = { timeout: 60000 };
 
-let redis;
-let databaseUrl;
-const nodes = {};
+let cluster;
+let nodes;
 const receiver = new WebhookReceiver();
 let RoomService;
 let tmpFile;
 const savedEnv = {};
 const rooms = []; // { roomId, owner }
-
-async function startNode(id, shared) {
-  const port = await freePort();
-  const node = new Roomsd({
-    ...shared,
-    port,
-    env: {
-      ROOMS_DATABASE_URL: databaseUrl,
-      ROOMS_REDIS_URL: redis.url,
-      ROOMS_NODE_ID: id,
-      ROOMS_INTERNAL_URL: `http://127.0.0.1:${port}`,
-    },
-  });
-  await node.start();
-  return node;
-}
-
-const owner = (roomId) => redis.cli('GET', `rooms:owner:${roomId}`);
+const owner = (roomId) => cluster.owner(roomId);
 
 before(async () => {
-  redis = await redisServer();
-  databaseUrl = (await postgresServer()).createDatabase('cluster');
-  const shared = {
-    keys: [randomSecret('cluster-key')],
-    jwtSecret: randomSecret('cluster-jwt'),
-    webhookSecret: randomSecret('cluster-whsec'),
-  };
-  for (const id of ['a', 'b', 'c']) nodes[id] = await startNode(id, shared);
+  cluster = await startCluster(['a', 'b', 'c']);
+  ({ nodes } = cluster);
   await receiver.listen();
 
   globalThis.WebSocket = WebSocket;
@@ -85,8 +59,7 @@ after(async () => {
   }
   if (tmpFile) fs.rmSync(tmpFile, { force: true });
   await receiver.close().catch(() => {});
-  for (const n of Object.values(nodes)) await n.close().catch(() => {});
-  redis?.stop();
+  await cluster?.close();
 });
 
 describe('three nodes, one service', () => {
@@ -103,10 +76,7 @@ describe('three nodes, one service', () => {
     const drained = await nodes.a.api('POST', '/api/node/drain', { json: { draining: true }, validate: false });
     assert.equal(drained.status, 200, drained.text);
     assert.equal(drained.json.draining, true);
-    await waitUntil(async () => {
-      const h = (await nodes.b.api('GET', '/health', { noAuth: true })).json;
-      return h.cluster.nodes.find((n) => n.id === 'a')?.draining === true;
-    }, { timeoutMs: 5000, message: 'A\'s heartbeat to say it drains' });
+    await cluster.drain('a');
 
     // Every event of every room, to one receiver, registered through A: each must arrive once.
     const hook = await nodes.a.api('POST', '/api/webhooks', { json: { url: receiver.url, events: ['*'] } });
@@ -201,6 +171,16 @@ describe('three nodes, one service', () => {
       assert.equal(s.roomId, roomId);
       assert.notEqual(s.status, 'ended');
     }
+    // The coach's stay, open on B when it died, goes on: C waits for the coach's page to come back (the
+    // reconnect grace) instead of reporting that the coach left.
+    const s0 = await nodes.a.status(held[0]);
+    assert.equal(s0.participants.coach.connected, true, JSON.stringify(s0));
+    const replay = await openWebSocket(nodes.a.port, `/events/${held[0]}?token=${nodes.a.apiKey}&since=0`);
+    await replay.waitForType('participant-left', 5000);
+    await sleep(500);
+    const left = replay.frames.filter((f) => f.type === 'participant-left');
+    assert.deepEqual(left.map((f) => f.data.participantType), ['client'], 'only the client\'s earlier leave');
+    replay.ws.close();
     // The room goes on on C: presence through A reaches it.
     await nodes.a.presence(held[0], 'client', 'connect', 'client-2');
     const s = await nodes.a.status(held[0]);
