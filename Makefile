@@ -9,7 +9,7 @@ PORT ?= 3001
 FUZZ_SECONDS ?= 10
 LOOPBACK := ../shared/tools/loopback-only
 
-.PHONY: deps build run test test-unit test-asan test-integration test-integration-postgres test-client test-cluster test-browser fuzz fuzz-build bench bench-quality bench-http bench-summary bench-speech bench-orb format tidy clean
+.PHONY: deps build run test test-unit test-asan test-integration test-integration-postgres test-client test-cluster test-browser fuzz fuzz-build bench bench-quality bench-http bench-cluster bench-summary bench-speech bench-orb format tidy clean
 
 deps:
 	@scripts/deps.sh
@@ -92,6 +92,11 @@ bench: build
 # test-artifacts/bench-quality.json (bench/README.md). About 14 minutes; BENCH_QUALITY_PROFILES, _WINDOW.
 bench-quality: build
 	$(LOOPBACK) node bench/quality/run.mjs
+
+# Cluster mode on this machine: three nodes' placement spread, /status through a non-owner against the owner,
+# and the media gap when an owner is killed (median of 5 kills, two Chromium pages). About 3 minutes.
+bench-cluster: build
+	$(LOOPBACK) node bench/cluster/run.mjs
 
 # The control plane: wrk against the status and create routes.
 bench-http: build

@@ -303,6 +303,14 @@ int runServer(Config config) {
     }
   }
 
+  // /metrics names the node and what it sees of the cluster (docs/cluster.md).
+  Gauge& clusterNodes =
+      metrics.gauge("rooms_cluster_nodes", "Live nodes of the cluster as this node sees them");
+  Gauge& clusterDraining =
+      metrics.gauge("rooms_cluster_node_draining", "1 while this node takes no new rooms (drain)");
+  if (registry) {
+    metrics.gauge("rooms_cluster_node_info", "This cluster node's id", {{"node", self.id}}).Set(1);
+  }
   net::steady_timer ticker(io);
   std::function<void()> tick = [&] {
     ticker.expires_after(std::chrono::seconds(1));
@@ -314,10 +322,13 @@ int runServer(Config config) {
           self.participants = static_cast<int64_t>(rooms.connectedParticipants());
           self.cpu = ctx.processStats.cpuPercent() / 100.0;  // in cores, as the placement score counts it
           self.draining = ctx.drainingRooms || ctx.draining;
+          self.recognitionBacklog = static_cast<int64_t>(intelligence.stats().recognitionQueued);
           rooms.setTakingOrphans(!self.draining);
           self.heartbeatAt = nowMs();
+          clusterDraining.Set(self.draining ? 1 : 0);
           try {
             registry->heartbeat(self);
+            clusterNodes.Set(static_cast<double>(registry->liveNodes().size()));
           } catch (const cluster::RedisError& e) {
             log::warn("cluster_heartbeat_failed", {{"error", e.what()}});
           }

@@ -231,6 +231,10 @@ void ApiService::route(ApiRequest& req, Admission& a) {
 }
 
 void ApiService::forward(ApiRequest& req, Admission& admission, std::function<void(ApiResponse)> done) {
+  ctx_.metrics
+      .counter("rooms_cluster_forwarded_requests_total",
+               "API requests this node forwarded to the node holding the room (or placed to create it)")
+      .Increment();
   ctx_.forwarder->send(ctx_.forwarder->prepare(admission.forwardTo, req, req.target), std::move(done));
 }
 
@@ -306,6 +310,10 @@ std::optional<ApiResponse> ApiService::authorizeSignalUpgrade(ApiRequest& req, S
     try {
       if (auto owner = ctx_.cluster->ownerElsewhere(roomId)) {
         upgrade.relayTo = owner->internalUrl;
+        ctx_.metrics
+            .counter("rooms_cluster_relayed_signaling_total",
+                     "Signaling sockets this node relayed to the node holding the room")
+            .Increment();
         upgrade.forwardedBy =
             OwnerForwarder::sign(ctx_.config.jwtSecret, ctx_.cluster->selfId(), req.requestId);
       }

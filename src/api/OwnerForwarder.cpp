@@ -70,6 +70,7 @@ OwnerForwarder::OwnerForwarder(std::string nodeId, std::string secret, long time
     : nodeId_(std::move(nodeId)), secret_(std::move(secret)), timeoutMs_(timeoutMs) {
   curl::globalInit();
   for (size_t i = 0; i < std::max<size_t>(1, threads); ++i) {
+    handles_.emplace_back(curl_easy_init());
     threads_.push_back(std::make_unique<WorkerThread>("forward-" + std::to_string(i)));
   }
 }
@@ -113,36 +114,45 @@ OwnerForwarder::Outgoing OwnerForwarder::prepare(const std::string& peerUrl, con
 }
 
 void OwnerForwarder::send(Outgoing out, std::function<void(ApiResponse)> done) {
-  auto& thread = *threads_[next_++ % threads_.size()];
-  thread.post([out = std::move(out), done = std::move(done), timeoutMs = timeoutMs_] {
+  const size_t i = next_++ % threads_.size();
+  CURL* handle = handles_[i].get();
+  threads_[i]->post([handle, out = std::move(out), done = std::move(done), timeoutMs = timeoutMs_] {
     Answer answer;
     char errbuf[CURL_ERROR_SIZE] = {};
-    curl::Easy c(curl_easy_init());
+    if (handle != nullptr) {
+      curl_easy_reset(handle);  // the options go; the connection cache stays
+    }
     curl::Slist headers;
-    bool ok = c != nullptr;
+    bool ok = handle != nullptr;
     for (const auto& h : out.headers) {
       ok = ok && curl::appendHeader(headers, h);
     }
     CURLcode rc = CURLE_OUT_OF_MEMORY;
     if (ok) {
-      curl::applyRequestPolicy(c.get(), timeoutMs, std::min<long>(timeoutMs, 2000), errbuf);
-      curl_easy_setopt(c.get(), CURLOPT_URL, out.url.c_str());
-      curl_easy_setopt(c.get(), CURLOPT_CUSTOMREQUEST, out.method.c_str());
+      curl::applyRequestPolicy(handle, timeoutMs, std::min<long>(timeoutMs, 2000), errbuf);
+      curl_easy_setopt(handle, CURLOPT_URL, out.url.c_str());
+      curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, out.method.c_str());
       if (!out.body.empty() || out.method == "POST" || out.method == "PATCH" || out.method == "PUT") {
-        curl_easy_setopt(c.get(), CURLOPT_POSTFIELDS, out.body.data());
-        curl_easy_setopt(c.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(out.body.size()));
+        curl_easy_setopt(handle, CURLOPT_POSTFIELDS, out.body.data());
+        curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(out.body.size()));
       } else if (out.method == "HEAD") {
-        curl_easy_setopt(c.get(), CURLOPT_NOBODY, 1L);
+        curl_easy_setopt(handle, CURLOPT_NOBODY, 1L);
       }
-      curl_easy_setopt(c.get(), CURLOPT_HTTPHEADER, headers.get());
-      curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, appendBody);
-      curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &answer.body);
-      curl_easy_setopt(c.get(), CURLOPT_HEADERFUNCTION, collectHeader);
-      curl_easy_setopt(c.get(), CURLOPT_HEADERDATA, &answer);
-      rc = curl_easy_perform(c.get());
+      curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
+      curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, appendBody);
+      curl_easy_setopt(handle, CURLOPT_WRITEDATA, &answer.body);
+      curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, collectHeader);
+      curl_easy_setopt(handle, CURLOPT_HEADERDATA, &answer);
+      rc = curl_easy_perform(handle);
       if (rc == CURLE_OK) {
-        curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &answer.status);
+        curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &answer.status);
       }
+      // The handle outlives this call: it must not keep pointers to its buffers and header list.
+      curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, nullptr);
+      curl_easy_setopt(handle, CURLOPT_HTTPHEADER, nullptr);
+      curl_easy_setopt(handle, CURLOPT_WRITEDATA, nullptr);
+      curl_easy_setopt(handle, CURLOPT_HEADERDATA, nullptr);
+      curl_easy_setopt(handle, CURLOPT_POSTFIELDS, nullptr);
     }
     ApiResponse res;
     if (rc != CURLE_OK || answer.status < 100) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/ApiRequest.h"
+#include "core/Curl.h"
 #include "core/WorkerThread.h"
 
 namespace rooms {
@@ -38,6 +39,10 @@ class OwnerForwarder {
   std::string nodeId_;
   std::string secret_;
   long timeoutMs_;
+  // One handle per thread, used only there and kept across requests: its connection cache keeps the
+  // connections to the peers open (a new TCP connection per forwarded request doubled /status's latency).
+  // Declared before the threads, so the threads stop before the handles go.
+  std::vector<curl::Easy> handles_;
   std::vector<std::unique_ptr<WorkerThread>> threads_;
   size_t next_ = 0;
 };

@@ -66,4 +66,23 @@ std::optional<std::string> RedisRoomLeases::owner(const std::string& roomId) {
   return r.text;
 }
 
+std::vector<std::string> RedisRoomLeases::unheld(const std::vector<std::string>& roomIds) {
+  if (roomIds.empty()) {
+    return {};
+  }
+  std::vector<std::string> args{"MGET"};
+  args.reserve(roomIds.size() + 1);
+  for (const auto& id : roomIds) {
+    args.push_back(leaseKey(id));
+  }
+  auto r = redis_.command(args);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < roomIds.size() && i < r.elements.size(); ++i) {
+    if (r.elements[i].type != RedisReply::Type::String) {
+      out.push_back(roomIds[i]);
+    }
+  }
+  return out;
+}
+
 }  // namespace rooms::cluster

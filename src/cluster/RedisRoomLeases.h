@@ -23,6 +23,7 @@ class RedisRoomLeases : public RoomOwnership {
   std::vector<std::string> renew(const std::vector<std::string>& roomIds) override;
   void release(const std::string& roomId) override;
   std::optional<std::string> owner(const std::string& roomId) override;
+  std::vector<std::string> unheld(const std::vector<std::string>& roomIds) override;
 
  private:
   RedisConnection& redis_;

@@ -21,6 +21,9 @@ class RoomOwnership {
   virtual void release(const std::string& roomId) = 0;
   // The node holding the room, or nullopt when none does (never created, ended, or its owner died).
   virtual std::optional<std::string> owner(const std::string& roomId) = 0;
+  // Of these rooms, those no node holds (one round trip, for the orphan scan). Throws when the lease store
+  // cannot be reached.
+  virtual std::vector<std::string> unheld(const std::vector<std::string>& roomIds) = 0;
 };
 
 }  // namespace rooms::cluster

@@ -13,6 +13,7 @@ class SoleOwnership : public RoomOwnership {
   std::vector<std::string> renew(const std::vector<std::string>&) override { return {}; }
   void release(const std::string&) override {}
   std::optional<std::string> owner(const std::string&) override { return nodeId_; }
+  std::vector<std::string> unheld(const std::vector<std::string>&) override { return {}; }
 
  private:
   std::string nodeId_;

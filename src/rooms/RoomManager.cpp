@@ -30,6 +30,11 @@ RoomManager::RoomManager(Database& db, RoomStore& store, EventSink& events, Metr
       createFailed_(
           metrics.counter("rooms_create_failed_total", "Room creations refused (invalid or conflicting)")),
       ended_(metrics.counter("rooms_ended_total", "Rooms ended")),
+      takenOver_(
+          metrics.counter("rooms_cluster_takeovers_total",
+                          "Open rooms this node took over because no node held them (their owner died)")),
+      leasesLost_(metrics.counter("rooms_cluster_leases_lost_total",
+                                  "Rooms this node dropped because it lost their lease to another node")),
       activeGauge_(metrics.gauge("rooms_active", "Rooms with a session in progress")),
       openGauge_(metrics.gauge("rooms_open", "Rooms not yet ended (waiting, ready or active)")) {}
 
@@ -139,7 +144,8 @@ std::shared_ptr<Room> RoomManager::load(const std::string& roomId) {
   if (room->state() != RoomState::Ended && ownership_->clustered()) {
     // An open room this node does not hold: a snapshot when another node holds it; taken over when nobody
     // does (its owner died and the orphan scan has not come round yet).
-    if (!ownership_->acquire(roomId)) {
+    // A draining node takes none (it is about to go away): the snapshot, until a node that takes rooms does.
+    if (!takingOrphans_ || !ownership_->acquire(roomId)) {
       return room;
     }
     adopt(room);
@@ -174,6 +180,7 @@ void RoomManager::adopt(const std::shared_ptr<Room>& room) {
   // to this one) and come back as reconnections; signaling closes a stay whose page does not come back
   // within the reconnect grace. Closing them here would tell the main app that both people left.
   rooms_[room->id()] = room;
+  takenOver_.Increment();
   log::info("room_taken_over", {{"roomId", room->id()},
                                 {"node", nodeId()},
                                 {"openStays", room->connectedCount()},
@@ -184,15 +191,32 @@ void RoomManager::adopt(const std::shared_ptr<Room>& room) {
 }
 
 size_t RoomManager::takeOverOrphans(int64_t now) {
-  size_t taken = 0;
-  for (const auto& rec : store_.openRooms()) {
-    if (holds(rec.roomId) || !ownership_->acquire(rec.roomId)) {
-      continue;
+  lastOrphanScan_ = now;
+  std::unordered_map<std::string, RoomRecord> candidates;
+  std::vector<std::string> ids;
+  for (auto& rec : store_.openRooms()) {
+    if (!holds(rec.roomId)) {
+      ids.push_back(rec.roomId);
+      candidates.emplace(rec.roomId, std::move(rec));
     }
-    adopt(restore(rec));
+  }
+  // One look at every lease first: trying to take each room other nodes hold would cost two round trips per
+  // room every scan, stalling this thread's requests.
+  std::vector<std::string> orphans;
+  try {
+    orphans = ownership_->unheld(ids);
+  } catch (const std::exception& e) {
+    log::warn("cluster_orphan_scan_failed", {{"error", e.what()}});
+    return 0;
+  }
+  size_t taken = 0;
+  for (const auto& id : orphans) {
+    if (!ownership_->acquire(id)) {
+      continue;  // another node was quicker
+    }
+    adopt(restore(candidates.at(id)));
     ++taken;
   }
-  lastOrphanScan_ = now;
   if (taken > 0) {
     refreshGauges();
   }
@@ -219,6 +243,7 @@ void RoomManager::renewLeases(int64_t now) {
   }
   for (const auto& id : lost) {
     rooms_.erase(id);
+    leasesLost_.Increment();
     log::warn("room_lease_lost", {{"roomId", id}, {"node", nodeId()}});
   }
   if (!lost.empty()) {

@@ -154,6 +154,8 @@ class RoomManager : public PresenceSink, public RoomDirectory {
   Counter& created_;
   Counter& createFailed_;
   Counter& ended_;
+  Counter& takenOver_;
+  Counter& leasesLost_;
   Gauge& activeGauge_;
   Gauge& openGauge_;
   // Open rooms (not ended) live here; ended rooms are read from the store on demand, with a small cache.

@@ -69,6 +69,11 @@ describe('three nodes, one service', () => {
         const h = (await n.api('GET', '/health', { noAuth: true })).json;
         return h.node?.id === id && h.cluster?.nodes?.length === 3;
       }, { timeoutMs: 5000, message: `node ${id} to see three nodes` });
+      // /metrics names the node and counts the cluster's live nodes.
+      await waitUntil(async () => {
+        const text = (await n.api('GET', '/metrics')).text;
+        return text.includes(`rooms_cluster_node_info{node="${id}"} 1`) && /^rooms_cluster_nodes 3$/m.test(text);
+      }, { timeoutMs: 5000, message: `node ${id}'s /metrics to name it and count three nodes` });
     }
   });
 

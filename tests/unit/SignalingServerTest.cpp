@@ -171,6 +171,7 @@ struct TakeoverOwnership : cluster::RoomOwnership {
   std::vector<std::string> renew(const std::vector<std::string>&) override { return {}; }
   void release(const std::string&) override {}
   std::optional<std::string> owner(const std::string&) override { return std::nullopt; }
+  std::vector<std::string> unheld(const std::vector<std::string>& roomIds) override { return roomIds; }
 };
 
 TEST_F(SignalingServerTest, ARoomTakenOverFromADeadNodeGetsItsPagesBackAsReconnections) {
