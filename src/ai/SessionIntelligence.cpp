@@ -2,7 +2,6 @@
 
 #include <boost/asio/post.hpp>
 #include <cmath>
-#include <random>
 
 #include "ai/audio/Resampler.h"
 #include "ai/audio/VoiceActivityDetector.h"
@@ -30,11 +29,6 @@ constexpr size_t kOrbRingPackets = 64;
 constexpr uint8_t kOrbAudioLevelId = 1;
 // Ended rooms older than this do not get a late summary at start.
 constexpr int64_t kSummaryRecoveryWindowMs = 7LL * 24 * 3600 * 1000;
-
-uint32_t randomSsrc() {
-  static std::mt19937 rng{std::random_device{}()};
-  return std::uniform_int_distribution<uint32_t>(1, 0xFFFFFFFE)(rng);
-}
 
 // RFC 6464 level of a frame: -dBov, 0 (loudest) to 127 (silence).
 uint8_t audioLevel(std::span<const int16_t> frame) {

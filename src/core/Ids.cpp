@@ -69,4 +69,14 @@ std::string randomHex(size_t bytes) {
   return out;
 }
 
+uint32_t randomSsrc() {
+  for (;;) {
+    uint32_t v = 0;
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v) != 1) {
+      throw std::runtime_error("RAND_bytes failed: OpenSSL RNG is not seeded");
+    }
+    if (v != 0 && v != 0xFFFFFFFFU) return v;
+  }
+}
+
 }  // namespace rooms

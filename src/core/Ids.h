@@ -1,5 +1,6 @@
 #pragma once
-// Identifier rules shared by the API and the store.
+// Identifier rules shared by the API and the store, and the random ids every layer makes.
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -18,5 +19,8 @@ std::string randomId(std::string_view prefix);
 
 // n random bytes from OpenSSL's RNG, hex encoded (2n chars).
 std::string randomHex(size_t bytes);
+
+// A random RTP SSRC (RFC 3550 8.1), never 0 or 0xFFFFFFFF, which some stacks treat as unset.
+uint32_t randomSsrc();
 
 }  // namespace rooms

@@ -7,6 +7,7 @@
 #include "core/Ids.h"
 #include "core/Log.h"
 #include "rooms/Room.h"
+#include "signaling/SignalingFrames.h"
 #include "signaling/TurnCredentials.h"
 
 namespace rooms::signaling {
@@ -15,12 +16,6 @@ using ojson = nlohmann::ordered_json;
 using rtc::WebRtcTransport;
 
 namespace {
-
-uint32_t randomSsrc() {
-  static std::mt19937 rng{std::random_device{}()};
-  std::uniform_int_distribution<uint32_t> dist(1, 0xFFFFFFFE);
-  return dist(rng);
-}
 
 uint64_t randomSessionId() {
   static std::mt19937_64 rng{std::random_device{}()};
@@ -38,27 +33,11 @@ SignalingServer::SignalingServer(boost::asio::io_context& io, RoomDirectory& dir
                                  Options options)
     : io_(io),
       directory_(directory),
-      presence_(presence),
       store_(store),
       media_(media),
-      options_(std::move(options)) {
-  sdp::Candidate udp;
-  udp.foundation = "udpcandidate";
-  udp.component = 1;
-  udp.transport = "udp";
-  udp.priority = 2130706431;
-  udp.address = options_.announcedIp;
-  udp.port = 0;  // the room's worker's, filled in per answer
-  udp.type = "host";
-  if (options_.iceUdp) candidates_.push_back(udp);
-  // ICE-TCP passive on the same port number (RFC 6544), below UDP in priority: used only when UDP fails.
-  sdp::Candidate tcp = udp;
-  tcp.foundation = "tcpcandidate";
-  tcp.transport = "tcp";
-  tcp.priority = 1518280447;
-  tcp.tcpType = "passive";
-  candidates_.push_back(tcp);
-}
+      options_(std::move(options)),
+      seats_(presence, options_.reconnectGraceMs),
+      planner_(media, options_.announcedIp, options_.iceUdp, options_.consentTimeoutMs) {}
 
 SignalingRoom* SignalingServer::findRoom(const std::string& roomId) {
   auto it = signalingRooms_.find(roomId);
@@ -71,36 +50,6 @@ std::pair<SignalingRoom*, Seat*> SignalingServer::seatOf(const SignalingPeer& pe
   auto it = room->seats.find(peer.identity.role);
   if (it == room->seats.end() || it->second.peer.get() != &peer) return {room, nullptr};
   return {room, &it->second};
-}
-
-void SignalingServer::send(SignalingPeer& peer, std::string_view type, const ojson& data) {
-  if (!peer.channel) return;
-  ojson frame{{"type", type}, {"data", data}};
-  peer.channel->send(frame.dump());
-}
-
-void SignalingServer::broadcast(SignalingRoom& room, const std::string& exceptRole, std::string_view type,
-                                const ojson& data) {
-  for (auto& [role, seat] : room.seats) {
-    if (role != exceptRole && seat.peer) send(*seat.peer, type, data);
-  }
-}
-
-ojson SignalingServer::peerJson(const Seat& seat) const {
-  return {{"participantId", seat.userId},
-          {"role", seat.role},
-          {"name", seat.name},
-          {"connected", seat.connected()},
-          {"audioMuted", seat.audioMuted},
-          {"videoMuted", seat.videoMuted},
-          {"screenSharing", seat.screenSharing}};
-}
-
-ojson SignalingServer::recvCounts(const SignalingRoom& room, const std::string& role) const {
-  int audio = 0;
-  int video = 0;
-  for (const auto& t : room.tracksFor(role)) (t.kind == rtc::MediaKind::Audio ? audio : video)++;
-  return {{"audio", audio}, {"video", video}};
 }
 
 ojson SignalingServer::iceServers(const std::string& userId) const {
@@ -163,59 +112,51 @@ std::shared_ptr<SignalingPeer> SignalingServer::connect(const ParticipantIdentit
     detach(room, *old);
     old->channel->close(close_code::kReplaced, "opened in another tab or window");
     reconnected = true;
-  } else if (seat.lostAtMs) {
-    reconnected = true;
   }
-  seat.lostAtMs.reset();
-  seat.lostReason = "disconnected";
+  reconnected = SeatPresence::resume(seat) || reconnected;
   seat.peer = peer;
 
-  if (!seat.present) {
-    seat.presenceConnectionId = randomId("stay");
-    const auto result =
-        presence_.participantConnected(identity.roomId, identity.role, seat.presenceConnectionId);
-    if (result == PresenceResult::RoomEnded) {
-      seat.peer.reset();
-      peer->channel->close(close_code::kRoomEnded, "the session has ended");
-      return nullptr;
-    }
-    if (result == PresenceResult::Removed) {
-      seat.peer.reset();
-      refuseRemoved(*peer->channel, "");
-      return nullptr;
-    }
-    seat.present = result == PresenceResult::Ok;
+  const auto result = seats_.arrive(identity.roomId, seat);
+  if (result == PresenceResult::RoomEnded) {
+    seat.peer.reset();
+    peer->channel->close(close_code::kRoomEnded, "the session has ended");
+    return nullptr;
+  }
+  if (result == PresenceResult::Removed) {
+    seat.peer.reset();
+    refuseRemoved(*peer->channel, "");
+    return nullptr;
   }
   if (reconnected) {
     room.analytics.addReconnection();
     room.analyticsDirty = true;
-    broadcast(room, identity.role, "reconnected", {{"participantId", seat.userId}, {"role", seat.role}});
+    broadcastFrame(room, identity.role, "reconnected", {{"participantId", seat.userId}, {"role", seat.role}});
   } else {
-    broadcast(room, identity.role, "participant-joined", peerJson(seat));
+    broadcastFrame(room, identity.role, "participant-joined", seatJson(seat));
   }
 
   ojson participants = ojson::array();
   for (const auto& [role, other] : room.seats) {
-    if (role != identity.role) participants.push_back(peerJson(other));
+    if (role != identity.role) participants.push_back(seatJson(other));
   }
   ojson permissions = ojson::array();
   for (const auto& p : identity.permissionNames) permissions.push_back(p);
   const auto& cfg = roomModel->config();
-  send(*peer, "welcome",
-       {{"participantId", identity.userId},
-        {"role", identity.role},
-        {"name", identity.name},
-        {"permissions", permissions},
-        {"sessionId", roomModel->sessionId()},
-        {"reconnected", reconnected},
-        {"iceServers", iceServers(identity.userId)},
-        {"room",
-         {{"status", std::string(publicStatus(roomModel->state()))},
-          {"aiOrb", cfg.aiOrb.enabled},
-          {"transcription", cfg.features.transcription},
-          {"recording", cfg.features.recording}}},
-        {"participants", participants},
-        {"recv", recvCounts(room, identity.role)}});
+  sendFrame(*peer, "welcome",
+            {{"participantId", identity.userId},
+             {"role", identity.role},
+             {"name", identity.name},
+             {"permissions", permissions},
+             {"sessionId", roomModel->sessionId()},
+             {"reconnected", reconnected},
+             {"iceServers", iceServers(identity.userId)},
+             {"room",
+              {{"status", std::string(publicStatus(roomModel->state()))},
+               {"aiOrb", cfg.aiOrb.enabled},
+               {"transcription", cfg.features.transcription},
+               {"recording", cfg.features.recording}}},
+             {"participants", participants},
+             {"recv", receiveCounts(room, identity.role)}});
   log::info("signaling_connected", {{"roomId", identity.roomId},
                                     {"role", identity.role},
                                     {"connection", peer->connectionId},
@@ -229,8 +170,8 @@ void SignalingServer::onMessage(const std::shared_ptr<SignalingPeer>& peer, std:
   if (!room || !seat) return;
   nlohmann::json frame = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (frame.is_discarded() || !frame.is_object() || !frame.contains("type") || !frame["type"].is_string()) {
-    send(*peer, "error",
-         {{"code", "invalid_message"}, {"message", "a frame must be {\"type\": ..., \"data\": ...}"}});
+    sendFrame(*peer, "error",
+              {{"code", "invalid_message"}, {"message", "a frame must be {\"type\": ..., \"data\": ...}"}});
     return;
   }
   const std::string type = frame["type"].get<std::string>();
@@ -254,64 +195,25 @@ void SignalingServer::onMessage(const std::shared_ptr<SignalingPeer>& peer, std:
     }
     room->analyticsDirty = true;
   } else if (type == "ping") {
-    send(*peer, "pong", ojson::object());
+    sendFrame(*peer, "pong", ojson::object());
   } else {
-    send(*peer, "error", {{"code", "unknown_type"}, {"message", "unknown message type: " + type}});
+    sendFrame(*peer, "error", {{"code", "unknown_type"}, {"message", "unknown message type: " + type}});
   }
 }
 
 void SignalingServer::handleOffer(SignalingRoom& room, Seat& seat, SignalingPeer& peer,
                                   const nlohmann::json& data) {
-  if (!data.contains("sdp") || !data["sdp"].is_string()) {
-    send(peer, "error", {{"code", "invalid_offer"}, {"message", "offer needs data.sdp (string)"}});
+  auto outcome = planner_.plan(room, seat, peer, data);
+  if (!outcome.error.empty()) {
+    sendFrame(peer, "error", {{"code", "invalid_offer"}, {"message", outcome.error}});
     return;
   }
-  NegotiationInput in;
-  in.offerSdp = data["sdp"].get<std::string>();
-  if (data.contains("sources") && data["sources"].is_object()) {
-    for (const auto& [mid, source] : data["sources"].items()) {
-      if (source.is_string()) in.sources[mid] = source.get<std::string>();
-    }
-  }
-  in.permissions = peer.identity.permissions;
-  in.trackIdPrefix = peer.connectionId;
-  in.localUfrag = peer.localUfrag;
-  in.localPwd = peer.localPwd;
-  in.fingerprint = media_.certificate()->fingerprintSha256();
-  in.candidates = candidates_;
-  // The room's worker's port: known only once its socket is bound (ROOMS_MEDIA_PORT=0), and one of several.
-  for (auto& c : in.candidates) {
-    c.port = media_.portOf(room.roomId);
-  }
-  in.cname = "rooms-" + room.roomId.substr(0, 8);
-  in.sessionId = peer.sessionId;
-  in.sessionVersion = peer.sessionVersion + 1;
-  in.previousSlots = peer.slots;
-  in.remoteTracks = room.tracksFor(seat.role);
-  in.newSsrc = randomSsrc;
-
-  auto result = Negotiator::negotiate(in);
-  if (result.error.empty() && !peer.remoteUfrag.empty() && result.remoteUfrag != peer.remoteUfrag) {
-    // ICE restart (JSEP 5.3.1): the answer must carry fresh credentials of ours too.
-    peer.localUfrag = randomHex(8);
-    peer.localPwd = randomHex(16);
-    in.localUfrag = peer.localUfrag;
-    in.localPwd = peer.localPwd;
-    result = Negotiator::negotiate(in);
-  }
-  if (!result.error.empty()) {
-    send(peer, "error", {{"code", "invalid_offer"}, {"message", result.error}});
-    return;
-  }
-  peer.sessionVersion = in.sessionVersion;
-  peer.remoteUfrag = result.remoteUfrag;
-  std::vector<std::string> before;
-  for (const auto& p : peer.publications) before.push_back(p.producer.trackId + "/" + toString(p.source));
-  const std::vector<Publication> previousPublications = std::move(peer.publications);
-  peer.publications = result.publications;
-  peer.slots = result.slots;
-  std::vector<std::string> after;
-  for (const auto& p : peer.publications) after.push_back(p.producer.trackId + "/" + toString(p.source));
+  const auto& result = outcome.result;
+  const auto trackKeys = [](const std::vector<Publication>& list) {
+    std::vector<std::string> keys;
+    for (const auto& p : list) keys.push_back(p.producer.trackId + "/" + toString(p.source));
+    return keys;
+  };
 
   ojson tracks = ojson::object();
   for (const auto& [mid, t] : result.assigned) {
@@ -321,132 +223,59 @@ void SignalingServer::handleOffer(SignalingRoom& room, Seat& seat, SignalingPeer
                    {"kind", kindName(t.kind)},
                    {"source", toString(t.source)}};
   }
-  send(peer, "answer", {{"sdp", result.answerSdp}, {"tracks", tracks}});
+  sendFrame(peer, "answer", {{"sdp", result.answerSdp}, {"tracks", tracks}});
   log::debug("signaling_answer", {{"roomId", room.roomId},
                                   {"role", seat.role},
                                   {"publications", peer.publications.size()},
                                   {"slots", peer.slots.size()},
                                   {"assigned", result.assigned.size()},
-                                  {"remoteTracks", in.remoteTracks.size()}});
+                                  {"remoteTracks", outcome.remoteTracks}});
   if (!result.refusedMids.empty()) {
     ojson mids = ojson::array();
     for (const auto& m : result.refusedMids) mids.push_back(m);
-    send(peer, "error",
-         {{"code", "not_permitted"},
-          {"message", "some sending sections were refused (no permission or no usable codec)"},
-          {"mids", mids}});
+    sendFrame(peer, "error",
+              {{"code", "not_permitted"},
+               {"message", "some sending sections were refused (no permission or no usable codec)"},
+               {"mids", mids}});
   }
-
-  rtc::TransportPlan plan;
-  plan.roomId = room.roomId;
-  plan.params.id = peer.connectionId;
-  plan.params.localUfrag = peer.localUfrag;
-  plan.params.localPwd = peer.localPwd;
-  plan.params.remoteUfrag = result.remoteUfrag;
-  plan.params.remoteFingerprintAlgorithm = result.remoteFingerprintAlgorithm;
-  plan.params.remoteFingerprint = result.remoteFingerprint;
-  plan.params.consentTimeoutMs = options_.consentTimeoutMs;
-  plan.rtcpSsrc = peer.rtcpSsrc;
-  plan.cname = peer.cname;
-  for (const auto& p : peer.publications) plan.producers.push_back(p.producer);
-  plan.consumers = std::move(result.consumers);
-  media_.applyPlan(std::move(plan));
-  announceTracks(room, seat, previousPublications, peer.publications);
+  tracks_.announce(room, seat, outcome.previousPublications, peer.publications);
 
   const bool screen = std::any_of(peer.publications.begin(), peer.publications.end(),
                                   [](const Publication& p) { return p.source == TrackSource::Screen; });
   if (screen != seat.screenSharing) {
     seat.screenSharing = screen;
-    broadcast(room, seat.role, "participant-updated", peerJson(seat));
+    broadcastFrame(room, seat.role, "participant-updated", seatJson(seat));
   }
-  if (before != after) tracksChanged(room, seat.role);
+  if (trackKeys(outcome.previousPublications) != trackKeys(peer.publications)) tracksChanged(room, seat.role);
   // More remote tracks of a kind than receiving sections for it: ask this page for more. (A track left out
   // for want of a codec the page can decode is not asked about again: another offer would not change that,
   // and asking would loop.)
-  const auto wanted = recvCounts(room, seat.role);
+  const auto wanted = receiveCounts(room, seat.role);
   int audioSlots = 0;
   int videoSlots = 0;
   for (const auto& s : peer.slots) (s.kind == rtc::MediaKind::Audio ? audioSlots : videoSlots)++;
   if (audioSlots < wanted["audio"].get<int>() || videoSlots < wanted["video"].get<int>()) {
-    send(peer, "renegotiate", {{"recv", wanted}});
+    sendFrame(peer, "renegotiate", {{"recv", wanted}});
   }
 }
 
 void SignalingServer::handleMute(SignalingRoom& room, Seat& seat, const nlohmann::json& data) {
   if (data.contains("audio") && data["audio"].is_boolean()) seat.audioMuted = data["audio"].get<bool>();
   if (data.contains("video") && data["video"].is_boolean()) seat.videoMuted = data["video"].get<bool>();
-  broadcast(room, seat.role, "participant-updated", peerJson(seat));
+  broadcastFrame(room, seat.role, "participant-updated", seatJson(seat));
 }
 
 void SignalingServer::tracksChanged(SignalingRoom& room, const std::string& changedRole) {
   for (auto& [role, seat] : room.seats) {
     if (role == changedRole || !seat.peer) continue;
-    send(*seat.peer, "renegotiate", {{"recv", recvCounts(room, role)}});
+    sendFrame(*seat.peer, "renegotiate", {{"recv", receiveCounts(room, role)}});
   }
-}
-
-SignalingServer::PublishedTrack SignalingServer::publishedTrack(const SignalingRoom& room, const Seat& seat,
-                                                                const Publication& p) {
-  return {room.roomId,     p.producer.trackId, seat.userId, seat.role,           seat.name,
-          p.producer.kind, toString(p.source), p.codec,     p.producer.clockRate};
 }
 
 std::vector<SignalingServer::PublishedTrack> SignalingServer::publishedTracks(
     const std::string& roomId) const {
-  std::vector<PublishedTrack> out;
   auto it = signalingRooms_.find(roomId);
-  if (it == signalingRooms_.end()) return out;
-  const SignalingRoom& room = it->second;
-  for (const auto& [role, seat] : room.seats) {
-    if (seat.peer && !seat.peer->detached) {
-      for (const auto& p : seat.peer->publications) out.push_back(publishedTrack(room, seat, p));
-    }
-    if (seat.server) {
-      for (const auto& t : seat.serverTracks) {
-        out.push_back({roomId, t.trackId, seat.userId, seat.role, seat.name, t.kind, toString(t.source),
-                       t.codec, t.clockRate});
-      }
-    }
-  }
-  return out;
-}
-
-void SignalingServer::announceTracks(const SignalingRoom& room, const Seat& seat,
-                                     const std::vector<Publication>& before,
-                                     const std::vector<Publication>& after) {
-  if (publicationListener_) {
-    const auto has = [](const std::vector<Publication>& list, const Publication& p) {
-      return std::any_of(list.begin(), list.end(), [&](const Publication& q) {
-        return q.producer.trackId == p.producer.trackId && q.codec == p.codec && q.source == p.source;
-      });
-    };
-    for (const auto& p : before) {
-      if (!has(after, p)) publicationListener_->onTrackUnpublished(room.roomId, p.producer.trackId);
-    }
-    for (const auto& p : after) {
-      if (!has(before, p)) publicationListener_->onTrackPublished(publishedTrack(room, seat, p));
-    }
-  }
-  if (!audioListener_) return;
-  // Only microphones are transcribed: a screen share's audio is not someone speaking.
-  const auto isMic = [](const Publication& p) {
-    return p.producer.kind == rtc::MediaKind::Audio && p.source == TrackSource::Microphone &&
-           p.codec == "opus";
-  };
-  const auto contains = [&](const std::vector<Publication>& list, const Publication& p) {
-    return std::any_of(list.begin(), list.end(), [&](const Publication& q) {
-      return isMic(q) && q.producer.trackId == p.producer.trackId;
-    });
-  };
-  for (const auto& p : before) {
-    if (isMic(p) && !contains(after, p)) audioListener_->onAudioTrackEnded(room.roomId, p.producer.trackId);
-  }
-  for (const auto& p : after) {
-    if (isMic(p) && !contains(before, p)) {
-      audioListener_->onAudioTrackStarted(
-          {room.roomId, p.producer.trackId, seat.userId, seat.role, seat.name});
-    }
-  }
+  return it == signalingRooms_.end() ? std::vector<PublishedTrack>{} : TrackAnnouncer::published(it->second);
 }
 
 void SignalingServer::detach(SignalingRoom& room, SignalingPeer& peer) {
@@ -454,7 +283,7 @@ void SignalingServer::detach(SignalingRoom& room, SignalingPeer& peer) {
   peer.detached = true;
   media_.removeTransport(room.roomId, peer.connectionId);
   auto it = room.seats.find(peer.identity.role);
-  if (it != room.seats.end()) announceTracks(room, it->second, peer.publications, {});
+  if (it != room.seats.end()) tracks_.announce(room, it->second, peer.publications, {});
   if (it != room.seats.end() && it->second.peer.get() == &peer) {
     it->second.peer.reset();
     if (!peer.publications.empty()) tracksChanged(room, peer.identity.role);
@@ -467,20 +296,15 @@ void SignalingServer::leave(SignalingRoom& room, Seat& seat, const std::string& 
     detach(room, *peer);
     peer->channel->close(close_code::kNormal, "left");
   }
-  seat.lostAtMs.reset();
-  if (seat.present) {
-    seat.present = false;
-    presence_.participantDisconnected(room.roomId, seat.role, seat.presenceConnectionId, reason, atMs);
-  }
-  broadcast(room, seat.role, "participant-left",
-            {{"participantId", seat.userId}, {"role", seat.role}, {"reason", reason}});
+  seats_.depart(room.roomId, seat, reason, atMs);
+  broadcastFrame(room, seat.role, "participant-left",
+                 {{"participantId", seat.userId}, {"role", seat.role}, {"reason", reason}});
   log::info("signaling_left", {{"roomId", room.roomId}, {"role", seat.role}, {"reason", reason}});
 }
 
 void SignalingServer::connectionLost(SignalingRoom& room, Seat& seat, int64_t nowMs) {
-  if (seat.lostAtMs) return;
-  seat.lostAtMs = nowMs;
-  broadcast(room, seat.role, "reconnecting", {{"participantId", seat.userId}, {"role", seat.role}});
+  if (!SeatPresence::lose(seat, nowMs)) return;
+  broadcastFrame(room, seat.role, "reconnecting", {{"participantId", seat.userId}, {"role", seat.role}});
 }
 
 void SignalingServer::onClosed(const std::shared_ptr<SignalingPeer>& peer) {
@@ -494,15 +318,16 @@ void SignalingServer::onClosed(const std::shared_ptr<SignalingPeer>& peer) {
 void SignalingServer::tick(int64_t now) {
   for (auto& [roomId, room] : signalingRooms_) {
     for (auto& [role, seat] : room.seats) {
-      if (seat.lostAtMs && now - *seat.lostAtMs >= options_.reconnectGraceMs) {
+      if (seats_.graceOver(seat, now)) {
         const int64_t lostAt = *seat.lostAtMs;
+        const std::string reason = seat.lostReason;
         if (seat.peer) {
           // The socket stayed but media never came back: give up on this connection.
           auto peer = seat.peer;
           detach(room, *peer);
           peer->channel->close(close_code::kTransportFailed, "media connection lost");
         }
-        leave(room, seat, seat.lostReason, lostAt);
+        leave(room, seat, reason, lostAt);
       }
     }
   }
@@ -557,8 +382,7 @@ bool SignalingServer::addServerParticipant(const std::string& roomId, const Serv
   }
   Seat& seat = room->seats[participant.role];
   if (seat.connected()) return false;
-  seat.lostAtMs.reset();  // the orb back in a room taken over from a node that died: the same stay
-  seat.lostReason = "disconnected";
+  SeatPresence::resume(seat);  // the orb back in a room taken over from a node that died: the same stay
   seat.role = participant.role;
   seat.userId = participant.userId;
   seat.name = participant.name;
@@ -574,17 +398,9 @@ bool SignalingServer::addServerParticipant(const std::string& roomId, const Serv
   track.name = participant.name;
   seat.serverTracks = {track};
   media_.addLocalTrack(roomId, participant.track, std::move(source));
-  if (publicationListener_) {
-    publicationListener_->onTrackPublished({roomId, track.trackId, seat.userId, seat.role, seat.name,
-                                            track.kind, toString(track.source), track.codec,
-                                            track.clockRate});
-  }
-  if (!seat.present) {
-    seat.presenceConnectionId = randomId("stay");
-    const auto result = presence_.participantConnected(roomId, participant.role, seat.presenceConnectionId);
-    seat.present = result == PresenceResult::Ok;
-  }
-  broadcast(*room, participant.role, "participant-joined", peerJson(seat));
+  tracks_.serverTrackPublished(roomId, seat, track);
+  seats_.arrive(roomId, seat);
+  broadcastFrame(*room, participant.role, "participant-joined", seatJson(seat));
   tracksChanged(*room, participant.role);
   log::info("server_participant_joined", {{"roomId", roomId}, {"role", participant.role}});
   return true;
@@ -599,22 +415,19 @@ void SignalingServer::removeServerParticipant(const std::string& roomId, const s
   Seat& seat = it->second;
   for (const auto& t : seat.serverTracks) {
     media_.removeLocalTrack(roomId, t.trackId);
-    if (publicationListener_) publicationListener_->onTrackUnpublished(roomId, t.trackId);
+    tracks_.serverTrackUnpublished(roomId, t.trackId);
   }
   seat.server = false;
   seat.serverTracks.clear();
-  if (seat.present) {
-    seat.present = false;
-    presence_.participantDisconnected(roomId, role, seat.presenceConnectionId, reason);
-  }
-  broadcast(*room, role, "participant-left",
-            {{"participantId", seat.userId}, {"role", role}, {"reason", reason}});
+  seats_.depart(roomId, seat, reason);
+  broadcastFrame(*room, role, "participant-left",
+                 {{"participantId", seat.userId}, {"role", role}, {"reason", reason}});
   tracksChanged(*room, role);
   log::info("server_participant_left", {{"roomId", roomId}, {"role", role}, {"reason", reason}});
 }
 
 void SignalingServer::sendToRoom(const std::string& roomId, std::string_view type, const ojson& data) {
-  if (SignalingRoom* room = findRoom(roomId)) broadcast(*room, "", type, data);
+  if (SignalingRoom* room = findRoom(roomId)) broadcastFrame(*room, "", type, data);
 }
 
 void SignalingServer::onMediaTransportState(const std::string& roomId, const std::string& transportId,
@@ -631,11 +444,11 @@ void SignalingServer::onMediaTransportState(const std::string& roomId, const std
     log::debug("media_transport_state",
                {{"roomId", roomId}, {"role", seat.role}, {"state", WebRtcTransport::toString(state)}});
     if (state == WebRtcTransport::State::Connected) {
-      if (seat.lostAtMs) {
-        seat.lostAtMs.reset();
+      if (SeatPresence::resume(seat)) {
         room->analytics.addReconnection();
         room->analyticsDirty = true;
-        broadcast(*room, seat.role, "reconnected", {{"participantId", seat.userId}, {"role", seat.role}});
+        broadcastFrame(*room, seat.role, "reconnected",
+                       {{"participantId", seat.userId}, {"role", seat.role}});
       }
     } else if (state == WebRtcTransport::State::Disconnected || state == WebRtcTransport::State::Failed) {
       connectionLost(*room, seat, nowMs());
@@ -661,7 +474,7 @@ void SignalingServer::onMediaStats(const std::string& roomId, std::vector<rtc::T
                                              {"level", level},
                                              {"playoutDelayMs", s.playoutDelayMs}};
     }
-    if (!participants.empty()) broadcast(*room, "", "quality", {{"participants", participants}});
+    if (!participants.empty()) broadcastFrame(*room, "", "quality", {{"participants", participants}});
   });
 }
 
@@ -689,21 +502,7 @@ void SignalingServer::onRoomTakenOver(const Room& model) {
       room.analytics = ConnectionAnalytics::fromJson(nlohmann::json::parse(*stored, nullptr, false));
     }
   }
-  const int64_t now = nowMs();
-  for (const char* role : {"coach", "client", "aiOrb"}) {
-    const Participant* p = model.seat(role);
-    if (p == nullptr || !p->connected()) continue;
-    Seat& seat = room.seats[role];
-    if (seat.present || seat.connected()) continue;
-    // The stay goes on under the connection id the dead node opened it with; the page's return (or the
-    // orb's) is a reconnection, and the grace closes it when nobody comes back.
-    seat.role = role;
-    seat.userId = p->id();
-    seat.presenceConnectionId = *p->connectionIds().begin();
-    seat.present = true;
-    seat.lostAtMs = now;
-    seat.lostReason = "node_failed";
-  }
+  SeatPresence::adoptStays(room, model, nowMs());
   log::info("signaling_room_taken_over", {{"roomId", model.id()}, {"awaiting", room.seats.size()}});
 }
 
@@ -714,15 +513,14 @@ void SignalingServer::onParticipantRemoved(const Room& roomModel, const std::str
   auto it = room->seats.find(role);
   if (it == room->seats.end()) return;
   Seat& seat = it->second;
-  seat.present = false;  // the room model closed the stay itself
-  seat.lostAtMs.reset();
+  SeatPresence::forget(seat);  // the room model closed the stay itself
   if (auto peer = seat.peer) {
-    send(*peer, "removed", {{"reason", reason}, {"allowRejoin", allowRejoin}});
+    sendFrame(*peer, "removed", {{"reason", reason}, {"allowRejoin", allowRejoin}});
     detach(*room, *peer);
     peer->channel->close(close_code::kRemoved, "removed from the session");
   }
-  broadcast(*room, role, "participant-left",
-            {{"participantId", seat.userId}, {"role", role}, {"reason", "removed"}});
+  broadcastFrame(*room, role, "participant-left",
+                 {{"participantId", seat.userId}, {"role", role}, {"reason", "removed"}});
   log::info("signaling_removed", {{"roomId", room->roomId}, {"role", role}, {"allowRejoin", allowRejoin}});
 }
 
@@ -731,13 +529,12 @@ void SignalingServer::onRoomEnded(const Room& roomModel) {
   media_.closeRoom(roomModel.id());
   if (!room) return;
   for (auto& [role, seat] : room->seats) {
-    seat.present = false;  // the room model closed every stay itself
-    seat.lostAtMs.reset();
+    SeatPresence::forget(seat);  // the room model closed every stay itself
     seat.server = false;
     seat.serverTracks.clear();
     if (!seat.peer) continue;
     auto peer = seat.peer;
-    send(*peer, "room-ended", {{"reason", roomModel.endReason()}});
+    sendFrame(*peer, "room-ended", {{"reason", roomModel.endReason()}});
     peer->detached = true;
     seat.peer.reset();
     peer->channel->close(close_code::kRoomEnded, "the session has ended");

@@ -1,7 +1,9 @@
 #pragma once
-// Browser signaling (docs/signaling.md) on the control-plane thread: seats and their connections,
-// offer/answer through the Negotiator, the media plans it hands to the room's media worker, presence into the
-// room model with a reconnect grace period, and connection analytics from the media plane's statistics.
+// Browser signaling (docs/signaling.md) on the control-plane thread: the frames of each page's socket, seats
+// and their connections, and connection analytics from the media plane's statistics. It hands the parts
+// that are concepts of their own to SeatPresence (presence with the reconnect grace), OfferPlanner (offer
+// to answer and media plan) and TrackAnnouncer (who is told which tracks a room publishes); the frames'
+// shapes are SignalingFrames.
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <map>
@@ -17,50 +19,23 @@
 #include "rooms/RoomObserver.h"
 #include "rtc/MediaWorkerPool.h"
 #include "rtc/sdp/MediaSection.h"
+#include "signaling/OfferPlanner.h"
+#include "signaling/SeatPresence.h"
 #include "signaling/SignalingChannel.h"
 #include "signaling/SignalingPeer.h"
 #include "signaling/SignalingRoom.h"
+#include "signaling/TrackAnnouncer.h"
 #include "store/RoomStore.h"
 
 namespace rooms::signaling {
 
 class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
  public:
-  // A participant's microphone as the speech pipeline needs to know it.
-  struct AudioTrack {
-    std::string roomId;
-    std::string trackId;
-    std::string participantId;
-    std::string role;
-    std::string name;
-  };
-  // Told on the control-plane thread when a microphone track starts or stops being published.
-  class AudioListener {
-   public:
-    virtual ~AudioListener() = default;
-    virtual void onAudioTrackStarted(const AudioTrack& track) = 0;
-    virtual void onAudioTrackEnded(const std::string& roomId, const std::string& trackId) = 0;
-  };
-
-  // Every published track (camera, microphone, screen; the AI Orb's voice) as the recorder needs to know it.
-  struct PublishedTrack {
-    std::string roomId;
-    std::string trackId;
-    std::string participantId;
-    std::string role;
-    std::string name;
-    rtc::MediaKind kind = rtc::MediaKind::Audio;
-    std::string source;  // "microphone" | "camera" | "screen"
-    std::string codec;   // as negotiated: "opus", "VP8", "VP9", "H264"
-    uint32_t clockRate = 48000;
-  };
-  // Told on the control-plane thread when any track starts or stops being published.
-  class PublicationListener {
-   public:
-    virtual ~PublicationListener() = default;
-    virtual void onTrackPublished(const PublishedTrack& track) = 0;
-    virtual void onTrackUnpublished(const std::string& roomId, const std::string& trackId) = 0;
-  };
+  // The track announcements' types, under the names the speech pipeline and the recorder know them by.
+  using AudioTrack = signaling::AudioTrack;
+  using AudioListener = signaling::AudioListener;
+  using PublishedTrack = signaling::PublishedTrack;
+  using PublicationListener = signaling::PublicationListener;
 
   // A participant that lives inside roomsd (the AI Orb): present in the room, publishing one audio track.
   struct ServerParticipant {
@@ -103,8 +78,8 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
 
   size_t connectedPeers() const;
 
-  void setAudioListener(AudioListener* listener) { audioListener_ = listener; }
-  void setPublicationListener(PublicationListener* listener) { publicationListener_ = listener; }
+  void setAudioListener(AudioListener* listener) { tracks_.setAudioListener(listener); }
+  void setPublicationListener(PublicationListener* listener) { tracks_.setPublicationListener(listener); }
   // The tracks the room publishes now (for a recording switched on during the call).
   std::vector<PublishedTrack> publishedTracks(const std::string& roomId) const;
   // Joins a server-side participant to a live room; its packets come from source. False when the room has
@@ -128,13 +103,8 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   void onRoomTakenOver(const Room& room) override;
 
  private:
-  void send(SignalingPeer& peer, std::string_view type, const nlohmann::ordered_json& data);
   // A join to a seat the main app removed: the `removed` frame, then close 4012.
   static void refuseRemoved(SignalingChannel& channel, const std::string& reason);
-  void broadcast(SignalingRoom& room, const std::string& exceptRole, std::string_view type,
-                 const nlohmann::ordered_json& data);
-  nlohmann::ordered_json peerJson(const Seat& seat) const;
-  nlohmann::ordered_json recvCounts(const SignalingRoom& room, const std::string& role) const;
   nlohmann::ordered_json iceServers(const std::string& userId) const;
   void handleOffer(SignalingRoom& room, Seat& seat, SignalingPeer& peer, const nlohmann::json& data);
   void handleMute(SignalingRoom& room, Seat& seat, const nlohmann::json& data);
@@ -142,26 +112,20 @@ class SignalingServer : public rtc::MediaWorker::Listener, public RoomObserver {
   void detach(SignalingRoom& room, SignalingPeer& peer);
   void connectionLost(SignalingRoom& room, Seat& seat, int64_t nowMs);
   void tracksChanged(SignalingRoom& room, const std::string& changedRole);
-  void sendPlan(SignalingRoom& room, SignalingPeer& peer);
   void flushAnalytics(SignalingRoom& room);
-  // Tells the audio and publication listeners what started and stopped between two negotiations.
-  void announceTracks(const SignalingRoom& room, const Seat& seat, const std::vector<Publication>& before,
-                      const std::vector<Publication>& after);
-  static PublishedTrack publishedTrack(const SignalingRoom& room, const Seat& seat, const Publication& p);
   SignalingRoom* findRoom(const std::string& roomId);
   std::pair<SignalingRoom*, Seat*> seatOf(const SignalingPeer& peer);
 
   boost::asio::io_context& io_;
   RoomDirectory& directory_;
-  PresenceSink& presence_;
   RoomStore& store_;
   rtc::MediaWorkerPool& media_;
   Options options_;
-  std::vector<rooms::sdp::Candidate> candidates_;
+  SeatPresence seats_;
+  OfferPlanner planner_;
+  TrackAnnouncer tracks_;
   std::map<std::string, SignalingRoom> signalingRooms_;
   int64_t nextAnalyticsFlushMs_ = 0;
-  AudioListener* audioListener_ = nullptr;
-  PublicationListener* publicationListener_ = nullptr;
 };
 
 }  // namespace rooms::signaling
