@@ -135,6 +135,12 @@ describe('a call on a cluster whose owner dies', () => {
       const ids = frames.map((f) => f.id);
       assert.equal(new Set(ids).size, ids.length, 'no event twice on A\'s socket');
       assert.deepEqual(ids, [...ids].sort((x, y) => x - y), 'in order');
+      // No gap either: what A streamed across the kill is what the store holds, as C replays it.
+      const replay = await openWebSocket(nodes.c.port, `/events/${roomId}?token=${nodes.c.apiKey}&since=0`);
+      await replay.waitFor((fs) => fs.length >= ids.length, 10000, 'the replay on C');
+      assert.deepEqual(replay.frames.slice(0, ids.length).map((f) => [f.id, f.type]), frames.map((f) => [f.id, f.type]),
+        'A\'s stream is the stored history');
+      replay.ws.close();
       const segments = await transcript();
       const times = segments.map((s) => Date.parse(s.start));
       assert.ok(times.some((t) => t < killedAt) && times.some((t) => t > killedAt), `segments on both sides of the kill: ${JSON.stringify(segments)}`);
