@@ -12,6 +12,9 @@ constexpr int64_t kHeartbeatEveryMs = 5000;
 // How often a cluster node looks for open rooms whose owner died. Together with the lease (6 s) this bounds
 // how long a dead node's room goes unheld.
 constexpr int64_t kOrphanScanEveryMs = 2000;
+// A node that cannot renew its leases drops its rooms after this long: 2 s before the leases (6 s) can
+// expire, a margin for the renewal's round trip and for the two clocks' rates.
+constexpr int64_t kStopWithoutRenewalMs = 4000;
 
 bool isHuman(const std::string& role) {
   return role == "coach" || role == "client";
@@ -235,8 +238,9 @@ void RoomManager::renewLeases(int64_t now) {
     lastRenewedAt_ = now;
   } catch (const std::exception& e) {
     log::warn("cluster_lease_renewal_failed", {{"error", e.what()}, {"rooms", held.size()}});
-    // Past the lease without a renewal, another node may hold these rooms: stop acting on them.
-    if (now - lastRenewedAt_ < 6000) {
+    // Stop acting on the rooms well before their leases can run out (6 s after the last renewal) and another
+    // node take them: two owners committing for one room at once could commit its event ids out of order.
+    if (now - lastRenewedAt_ < kStopWithoutRenewalMs) {
       return;
     }
     lost = held;

@@ -297,3 +297,47 @@ TEST(RoomManager, ListPagesNewestFirstAndFiltersByState) {
   EXPECT_EQ(waitingPage.rooms.size(), 4u);
   EXPECT_FALSE(waitingPage.next);
 }
+
+namespace {
+// A cluster's leases whose store can be taken away: renewals then fail as an unreachable Redis's do.
+struct UnreachableLeases : cluster::RoomOwnership {
+  std::string id = "node-a";
+  bool down = false;
+  bool clustered() const override { return true; }
+  const std::string& nodeId() const override { return id; }
+  bool acquire(const std::string&) override { return !down; }
+  std::vector<std::string> renew(const std::vector<std::string>&) override {
+    if (down) throw std::runtime_error("redis unreachable");
+    return {};
+  }
+  void release(const std::string&) override {}
+  std::optional<std::string> owner(const std::string&) override { return id; }
+  std::vector<std::string> unheld(const std::vector<std::string>&) override {
+    if (down) throw std::runtime_error("redis unreachable");
+    return {};
+  }
+};
+}  // namespace
+
+TEST(RoomManager, ANodeThatCannotRenewStopsActingOnItsRoomsBeforeTheLeasesCanRunOut) {
+  TempDir dir;
+  Database db((dir.path() / "rooms.db").string(), "NORMAL");
+  migrateSchema(db);
+  RoomStore roomStore(db);
+  EventStore eventStore(db);
+  WebhookStore webhookStore(db);
+  MetricsRegistry metrics;
+  EventLog events(eventStore, webhookStore, metrics);
+  UnreachableLeases leases;
+  RoomManagerOptions options{3600 * 1000};
+  options.ownership = &leases;
+  RoomManager manager(db, roomStore, events, metrics, options);
+  ASSERT_TRUE(manager.create(draft("r1")).created);
+  const int64_t t0 = nowMs();
+  manager.tick(t0);  // renewed
+  leases.down = true;
+  manager.tick(t0 + 3000);
+  EXPECT_TRUE(manager.holds("r1")) << "a short outage keeps the room";
+  manager.tick(t0 + 4100);
+  EXPECT_FALSE(manager.holds("r1")) << "the lease (6 s) could run out within 2 s: another node may take it";
+}
