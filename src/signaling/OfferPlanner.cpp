@@ -15,7 +15,9 @@ OfferPlanner::OfferPlanner(rtc::MediaWorkerPool& media, const std::string& annou
   udp.address = announcedIp;
   udp.port = 0;  // the room's worker's, filled in per answer
   udp.type = "host";
-  if (iceUdp) candidates_.push_back(udp);
+  if (iceUdp) {
+    candidates_.push_back(udp);
+  }
   // ICE-TCP passive on the same port number (RFC 6544), below UDP in priority: used only when UDP fails.
   sdp::Candidate tcp = udp;
   tcp.foundation = "tcpcandidate";
@@ -36,7 +38,9 @@ OfferPlanner::Outcome OfferPlanner::plan(const SignalingRoom& room, const Seat& 
   in.offerSdp = data["sdp"].get<std::string>();
   if (data.contains("sources") && data["sources"].is_object()) {
     for (const auto& [mid, source] : data["sources"].items()) {
-      if (source.is_string()) in.sources[mid] = source.get<std::string>();
+      if (source.is_string()) {
+        in.sources[mid] = source.get<std::string>();
+      }
     }
   }
   in.permissions = peer.identity.permissions;
@@ -87,7 +91,9 @@ OfferPlanner::Outcome OfferPlanner::plan(const SignalingRoom& room, const Seat& 
   plan.params.consentTimeoutMs = consentTimeoutMs_;
   plan.rtcpSsrc = peer.rtcpSsrc;
   plan.cname = peer.cname;
-  for (const auto& p : peer.publications) plan.producers.push_back(p.producer);
+  for (const auto& p : peer.publications) {
+    plan.producers.push_back(p.producer);
+  }
   plan.consumers = std::move(result.consumers);
   media_.applyPlan(std::move(plan));
   out.result = std::move(result);

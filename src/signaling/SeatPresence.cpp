@@ -5,16 +5,21 @@
 namespace rooms::signaling {
 
 PresenceResult SeatPresence::arrive(const std::string& roomId, Seat& seat) {
-  if (seat.present) return PresenceResult::Ok;
+  if (seat.present) {
+    return PresenceResult::Ok;
+  }
   seat.presenceConnectionId = randomId("stay");
   const auto result = sink_.participantConnected(roomId, seat.role, seat.presenceConnectionId);
   seat.present = result == PresenceResult::Ok;
   return result;
 }
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param): a copy on purpose (see below)
 void SeatPresence::depart(const std::string& roomId, Seat& seat, std::string reason, int64_t atMs) {
   resume(seat);  // reason is a copy: it may have been the seat's lostReason, which this resets
-  if (!seat.present) return;
+  if (!seat.present) {
+    return;
+  }
   seat.present = false;
   sink_.participantDisconnected(roomId, seat.role, seat.presenceConnectionId, reason, atMs);
 }
@@ -25,7 +30,9 @@ void SeatPresence::forget(Seat& seat) {
 }
 
 bool SeatPresence::lose(Seat& seat, int64_t nowMs) {
-  if (seat.lostAtMs) return false;
+  if (seat.lostAtMs) {
+    return false;
+  }
   seat.lostAtMs = nowMs;
   return true;
 }
@@ -44,9 +51,13 @@ bool SeatPresence::graceOver(const Seat& seat, int64_t nowMs) const {
 void SeatPresence::adoptStays(SignalingRoom& room, const Room& model, int64_t nowMs) {
   for (const char* role : {"coach", "client", "aiOrb"}) {
     const Participant* p = model.seat(role);
-    if (p == nullptr || !p->connected()) continue;
+    if (p == nullptr || !p->connected()) {
+      continue;
+    }
     Seat& seat = room.seats[role];
-    if (seat.present || seat.connected()) continue;
+    if (seat.present || seat.connected()) {
+      continue;
+    }
     seat.role = role;
     seat.userId = p->id();
     seat.presenceConnectionId = *p->connectionIds().begin();

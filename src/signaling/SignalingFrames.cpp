@@ -5,7 +5,9 @@ namespace rooms::signaling {
 using ojson = nlohmann::ordered_json;
 
 void sendFrame(SignalingPeer& peer, std::string_view type, const ojson& data) {
-  if (!peer.channel) return;
+  if (!peer.channel) {
+    return;
+  }
   ojson frame{{"type", type}, {"data", data}};
   peer.channel->send(frame.dump());
 }
@@ -13,7 +15,9 @@ void sendFrame(SignalingPeer& peer, std::string_view type, const ojson& data) {
 void broadcastFrame(SignalingRoom& room, const std::string& exceptRole, std::string_view type,
                     const ojson& data) {
   for (auto& [role, seat] : room.seats) {
-    if (role != exceptRole && seat.peer) sendFrame(*seat.peer, type, data);
+    if (role != exceptRole && seat.peer) {
+      sendFrame(*seat.peer, type, data);
+    }
   }
 }
 
@@ -30,7 +34,9 @@ ojson seatJson(const Seat& seat) {
 ojson receiveCounts(const SignalingRoom& room, const std::string& role) {
   int audio = 0;
   int video = 0;
-  for (const auto& t : room.tracksFor(role)) (t.kind == rtc::MediaKind::Audio ? audio : video)++;
+  for (const auto& t : room.tracksFor(role)) {
+    (t.kind == rtc::MediaKind::Audio ? audio : video)++;
+  }
   return {{"audio", audio}, {"video", video}};
 }
 

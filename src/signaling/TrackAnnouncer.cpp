@@ -14,7 +14,9 @@ std::vector<PublishedTrack> TrackAnnouncer::published(const SignalingRoom& room)
   std::vector<PublishedTrack> out;
   for (const auto& [role, seat] : room.seats) {
     if (seat.peer && !seat.peer->detached) {
-      for (const auto& p : seat.peer->publications) out.push_back(fromPublication(room, seat, p));
+      for (const auto& p : seat.peer->publications) {
+        out.push_back(fromPublication(room, seat, p));
+      }
     }
     if (seat.server) {
       for (const auto& t : seat.serverTracks) {
@@ -36,7 +38,9 @@ void TrackAnnouncer::serverTrackPublished(const std::string& roomId, const Seat&
 }
 
 void TrackAnnouncer::serverTrackUnpublished(const std::string& roomId, const std::string& trackId) const {
-  if (publicationListener_) publicationListener_->onTrackUnpublished(roomId, trackId);
+  if (publicationListener_) {
+    publicationListener_->onTrackUnpublished(roomId, trackId);
+  }
 }
 
 void TrackAnnouncer::announce(const SignalingRoom& room, const Seat& seat,
@@ -49,13 +53,19 @@ void TrackAnnouncer::announce(const SignalingRoom& room, const Seat& seat,
       });
     };
     for (const auto& p : before) {
-      if (!has(after, p)) publicationListener_->onTrackUnpublished(room.roomId, p.producer.trackId);
+      if (!has(after, p)) {
+        publicationListener_->onTrackUnpublished(room.roomId, p.producer.trackId);
+      }
     }
     for (const auto& p : after) {
-      if (!has(before, p)) publicationListener_->onTrackPublished(fromPublication(room, seat, p));
+      if (!has(before, p)) {
+        publicationListener_->onTrackPublished(fromPublication(room, seat, p));
+      }
     }
   }
-  if (!audioListener_) return;
+  if (!audioListener_) {
+    return;
+  }
   // Only microphones are transcribed: a screen share's audio is not someone speaking.
   const auto isMic = [](const Publication& p) {
     return p.producer.kind == rtc::MediaKind::Audio && p.source == TrackSource::Microphone &&
@@ -67,7 +77,9 @@ void TrackAnnouncer::announce(const SignalingRoom& room, const Seat& seat,
     });
   };
   for (const auto& p : before) {
-    if (isMic(p) && !contains(after, p)) audioListener_->onAudioTrackEnded(room.roomId, p.producer.trackId);
+    if (isMic(p) && !contains(after, p)) {
+      audioListener_->onAudioTrackEnded(room.roomId, p.producer.trackId);
+    }
   }
   for (const auto& p : after) {
     if (isMic(p) && !contains(before, p)) {
