@@ -4,8 +4,11 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <deque>
+#include <mutex>
 
+#include "core/Clock.h"
 #include "core/Log.h"
+#include "core/LogThrottle.h"
 
 namespace rooms {
 namespace {
@@ -14,6 +17,17 @@ namespace websocket = beast::websocket;
 using tcp = boost::asio::ip::tcp;
 
 constexpr uint16_t kGoingAway = 1011;  // the page's reconnect logic retries on it (docs/signaling.md)
+
+// While a dead owner's lease runs out, every page of its rooms retries about twice a second: one line per
+// few seconds says as much as all of them.
+void logFailure(const std::string& owner, const std::string& why) {
+  static std::mutex mutex;
+  static LogThrottle throttle(5000);
+  std::lock_guard lock(mutex);
+  if (throttle.allow(nowMs())) {
+    log::warn("signaling_relay_failed", {{"owner", owner}, {"error", why}, {"times", throttle.times()}});
+  }
+}
 
 class WebSocketRelay : public SignalingRelay, public std::enable_shared_from_this<WebSocketRelay> {
  public:
@@ -158,7 +172,7 @@ class WebSocketRelay : public SignalingRelay, public std::enable_shared_from_thi
       return;
     }
     stopped_ = true;
-    log::warn("signaling_relay_failed", {{"owner", target_.ownerUrl}, {"error", why}});
+    logFailure(target_.ownerUrl, why);
     if (auto page = page_.lock())
       page->close(kGoingAway, "the node holding this room is unavailable; reconnect");
     beast::error_code ec;
