@@ -50,7 +50,13 @@ std::string bearer(std::string_view authorization) {
 ApiService::ApiService(ApiContext& ctx)
     : ctx_(ctx),
       perIp_(ctx.config.rateLimitPerIp, ctx.config.rateLimitPerIpBurst),
-      perKey_(ctx.config.rateLimitPerKey, ctx.config.rateLimitPerKeyBurst) {
+      perKey_(ctx.config.rateLimitPerKey, ctx.config.rateLimitPerKeyBurst),
+      forwarded_(ctx.metrics.counter(
+          "rooms_cluster_forwarded_requests_total",
+          "API requests this node forwarded to the node holding the room (or placed to create it)")),
+      relayedSignaling_(
+          ctx.metrics.counter("rooms_cluster_relayed_signaling_total",
+                              "Signaling sockets this node relayed to the node holding the room")) {
   registerRoomRoutes(router_, ctx_);
   registerParticipantRoutes(router_, ctx_);
   registerRecordingRoutes(router_, ctx_);
@@ -231,10 +237,7 @@ void ApiService::route(ApiRequest& req, Admission& a) {
 }
 
 void ApiService::forward(ApiRequest& req, Admission& admission, std::function<void(ApiResponse)> done) {
-  ctx_.metrics
-      .counter("rooms_cluster_forwarded_requests_total",
-               "API requests this node forwarded to the node holding the room (or placed to create it)")
-      .Increment();
+  forwarded_.Increment();
   ctx_.forwarder->send(ctx_.forwarder->prepare(admission.forwardTo, req, req.target), std::move(done));
 }
 
@@ -310,10 +313,7 @@ std::optional<ApiResponse> ApiService::authorizeSignalUpgrade(ApiRequest& req, S
     try {
       if (auto owner = ctx_.cluster->ownerElsewhere(roomId)) {
         upgrade.relayTo = owner->internalUrl;
-        ctx_.metrics
-            .counter("rooms_cluster_relayed_signaling_total",
-                     "Signaling sockets this node relayed to the node holding the room")
-            .Increment();
+        relayedSignaling_.Increment();
         upgrade.forwardedBy =
             OwnerForwarder::sign(ctx_.config.jwtSecret, ctx_.cluster->selfId(), req.requestId);
       }

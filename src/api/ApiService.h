@@ -75,6 +75,8 @@ class ApiService {
   RateLimiter perKey_;
   std::unordered_map<std::string, Histogram*> latency_;
   std::unordered_map<std::string, Counter*> counts_;
+  Counter& forwarded_;
+  Counter& relayedSignaling_;
 };
 
 }  // namespace rooms

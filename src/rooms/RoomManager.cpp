@@ -103,13 +103,7 @@ void RoomManager::recover(int64_t now) {
     tx.commit();
   }
   for (const auto& rec : store_.openRooms()) {
-    auto room = std::make_shared<Room>(Room::fromRecord(rec));
-    for (const auto& iv : store_.intervals(rec.roomId)) {
-      if (auto* seat = room->seat(iv.role)) {
-        seat->restoreInterval({iv.id, iv.joinedAt, iv.leftAt});
-      }
-    }
-    rooms_[rec.roomId] = room;
+    rooms_[rec.roomId] = restore(rec);  // every stay was closed above
   }
   lastHeartbeat_ = now;
   publishAll(out);

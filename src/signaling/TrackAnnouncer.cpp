@@ -10,6 +10,12 @@ PublishedTrack TrackAnnouncer::fromPublication(const SignalingRoom& room, const 
           p.producer.kind, toString(p.source), p.codec,     p.producer.clockRate};
 }
 
+PublishedTrack TrackAnnouncer::fromServerTrack(const std::string& roomId, const Seat& seat,
+                                               const RemoteTrack& t) {
+  return {roomId, t.trackId,          seat.userId, seat.role,  seat.name,
+          t.kind, toString(t.source), t.codec,     t.clockRate};
+}
+
 std::vector<PublishedTrack> TrackAnnouncer::published(const SignalingRoom& room) {
   std::vector<PublishedTrack> out;
   for (const auto& [role, seat] : room.seats) {
@@ -20,8 +26,7 @@ std::vector<PublishedTrack> TrackAnnouncer::published(const SignalingRoom& room)
     }
     if (seat.server) {
       for (const auto& t : seat.serverTracks) {
-        out.push_back({room.roomId, t.trackId, seat.userId, seat.role, seat.name, t.kind, toString(t.source),
-                       t.codec, t.clockRate});
+        out.push_back(fromServerTrack(room.roomId, seat, t));
       }
     }
   }
@@ -31,9 +36,7 @@ std::vector<PublishedTrack> TrackAnnouncer::published(const SignalingRoom& room)
 void TrackAnnouncer::serverTrackPublished(const std::string& roomId, const Seat& seat,
                                           const RemoteTrack& track) const {
   if (publicationListener_) {
-    publicationListener_->onTrackPublished({roomId, track.trackId, seat.userId, seat.role, seat.name,
-                                            track.kind, toString(track.source), track.codec,
-                                            track.clockRate});
+    publicationListener_->onTrackPublished(fromServerTrack(roomId, seat, track));
   }
 }
 

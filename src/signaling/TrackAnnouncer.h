@@ -64,6 +64,7 @@ class TrackAnnouncer {
 
  private:
   static PublishedTrack fromPublication(const SignalingRoom& room, const Seat& seat, const Publication& p);
+  static PublishedTrack fromServerTrack(const std::string& roomId, const Seat& seat, const RemoteTrack& t);
 
   AudioListener* audioListener_ = nullptr;
   PublicationListener* publicationListener_ = nullptr;
