@@ -89,7 +89,8 @@ bench: build
 
 # Call quality over an impaired link (tests/browser/helpers/impaired-link.mjs + coturn): the room page through
 # roomsd against a direct browser-to-browser call, per loss/jitter/cap profile; a table and
-# test-artifacts/bench-quality.json (bench/README.md). About 14 minutes; BENCH_QUALITY_PROFILES, _WINDOW.
+# test-artifacts/bench-quality.json (bench/README.md), for the first 30 s of each call and the 30 s after. About
+# 20 minutes; BENCH_QUALITY_PROFILES, _WINDOW, _PHASES.
 bench-quality: build
 	$(LOOPBACK) node bench/quality/run.mjs
 

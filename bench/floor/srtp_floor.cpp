@@ -6,6 +6,11 @@
 // own socket and SRTP sessions, sending the load generator's packet mix (SyntheticStream) paced and woken as
 // its media loop is, and receiving and decrypting the forwarded copies. The forwarder uses the media worker's
 // UdpBatchIo (recvmmsg, sendmmsg, segmentation offload). Loopback only.
+//
+// With --forwarders N the rooms are split over N forwarder threads, each with its own socket, as roomsd's
+// media workers split them: the same work per packet on N threads, so what the split alone costs on this
+// machine (more wakeups with fewer packets each, threads meeting on shared cores) is measured without any
+// of roomsd's code. make bench prints its ratio next to roomsd's 2-worker ratio.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/rand.h>
@@ -95,6 +100,7 @@ int main(int argc, char** argv) {
   int repeats = 3;
   std::string jsonPath;
   std::string profileName = "gcm";
+  int forwarders = 1;
   app.add_option("--profile", profileName,
                  "SRTP protection profile: gcm (AEAD_AES_128_GCM) or cm (AES_CM_128_HMAC_SHA1_80)")
       ->check(CLI::IsMember({"gcm", "cm"}));
@@ -105,6 +111,9 @@ int main(int argc, char** argv) {
   app.add_option("--repeats", repeats, "measurement windows; the median is the figure")
       ->check(CLI::Range(1, 15));
   app.add_option("--json", jsonPath, "write the figures as JSON here");
+  app.add_option("--forwarders", forwarders,
+                 "forwarder threads, each with its own socket; rooms split evenly")
+      ->check(CLI::Range(1, 64));
   CLI11_PARSE(app, argc, argv);
 
   SrtpSession::initLibrary();
@@ -126,13 +135,17 @@ int main(int argc, char** argv) {
     publisherKeys.push_back(randomKey(profile));
     subscriberKeys.push_back(randomKey(profile));
   }
-  uint16_t ingressPort = 0;
-  const int ingress = udpSocket(ingressPort);
+  const auto threads = static_cast<size_t>(forwarders);
+  std::vector<int> ingress(threads);
+  std::vector<uint16_t> ingressPorts(threads);
+  for (size_t f = 0; f < threads; ++f) ingress[f] = udpSocket(ingressPorts[f]);
+  // A room's participants all reach the same forwarder: its rooms go round-robin over them.
+  const auto forwarderOf = [&](size_t publisher) { return publisher / group % threads; };
   std::vector<int> clientFds(pubs);
   std::vector<uint16_t> clientPorts(pubs);
   std::vector<rooms::ice::StunAddress> clientAddresses;
-  const sockaddr_in to = loopback(ingressPort);
   for (size_t p = 0; p < pubs; ++p) {
+    const sockaddr_in to = loopback(ingressPorts[forwarderOf(p)]);
     clientFds[p] = udpSocket(clientPorts[p]);
     clientAddresses.push_back(rooms::ice::StunAddress::v4({127, 0, 0, 1}, clientPorts[p]));
     if (connect(clientFds[p], reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0) {
@@ -244,35 +257,40 @@ int main(int argc, char** argv) {
     double cpu = 0;
     double perPacketUs() const { return forwarded ? cpu * 1e6 / static_cast<double>(forwarded) : 0; }
   };
-  std::vector<Window> windows(static_cast<size_t>(repeats));
-  {
-    std::unordered_map<uint16_t, size_t> publisherByPort;
-    std::vector<std::unique_ptr<SrtpSession>> ins;
-    std::vector<std::unique_ptr<SrtpSession>> outs;
-    for (size_t p = 0; p < pubs; ++p) {
-      publisherByPort[clientPorts[p]] = p;
-      ins.push_back(
-          std::make_unique<SrtpSession>(SrtpSession::Direction::Inbound, profile, publisherKeys[p]));
-      outs.push_back(
-          std::make_unique<SrtpSession>(SrtpSession::Direction::Outbound, profile, subscriberKeys[p]));
-    }
+  // Per forwarder thread; the figures add up window by window. Every thread's windows start at the same
+  // moments, so they measure the same stretch of time.
+  std::vector<std::vector<Window>> perThread(threads, std::vector<Window>(static_cast<size_t>(repeats)));
+  std::unordered_map<uint16_t, size_t> publisherByPort;
+  std::vector<std::unique_ptr<SrtpSession>> ins;
+  std::vector<std::unique_ptr<SrtpSession>> outs;
+  for (size_t p = 0; p < pubs; ++p) {
+    publisherByPort[clientPorts[p]] = p;
+    ins.push_back(std::make_unique<SrtpSession>(SrtpSession::Direction::Inbound, profile, publisherKeys[p]));
+    outs.push_back(
+        std::make_unique<SrtpSession>(SrtpSession::Direction::Outbound, profile, subscriberKeys[p]));
+  }
+  // Warm up before measuring: the clients' streams start spread over 20 ms.
+  const int64_t measureFrom = steadyNowNs() + 500'000'000;
+  // A publisher's sessions and its room's subscribers' belong to its forwarder's thread alone.
+  const auto forward = [&](size_t f) {
+    const int fd = ingress[f];
     auto io = std::make_unique<rooms::rtc::UdpBatchIo>();
-    io->setSegmentation(rooms::rtc::UdpBatchIo::kernelSegments(ingress));
+    io->setSegmentation(rooms::rtc::UdpBatchIo::kernelSegments(fd));
     std::array<uint8_t, kSlot> slot{};
-    // Warm up before measuring: the clients' streams start spread over 20 ms.
-    const int64_t warmEnd = steadyNowNs() + 500'000'000;
-    while (steadyNowNs() < warmEnd) {
-      pollfd readable{ingress, POLLIN, 0};
-      if (poll(&readable, 1, 100) > 0) io->receive(ingress);
+    while (steadyNowNs() < measureFrom) {
+      pollfd readable{fd, POLLIN, 0};
+      if (poll(&readable, 1, 100) > 0) io->receive(fd);
     }
-    for (auto& w : windows) {
+    int64_t windowStart = measureFrom;
+    for (auto& w : perThread[f]) {
       const uint64_t dropped0 = io->dropped();
       const double cpu0 = threadCpuSeconds();
-      const int64_t end = steadyNowNs() + static_cast<int64_t>(seconds * 1e9);
+      const int64_t end = windowStart + static_cast<int64_t>(seconds * 1e9);
+      windowStart = end;
       while (steadyNowNs() < end) {
-        pollfd readable{ingress, POLLIN, 0};
+        pollfd readable{fd, POLLIN, 0};
         if (poll(&readable, 1, 100) <= 0) continue;
-        const size_t n = io->receive(ingress);
+        const size_t n = io->receive(fd);
         for (size_t i = 0; i < n; ++i) {
           const auto from = publisherByPort.find(io->from(i).port);
           if (from == publisherByPort.end()) continue;
@@ -289,14 +307,29 @@ int main(int argc, char** argv) {
             slot[8] = static_cast<uint8_t>(slot[8] ^ 0x40);
             size_t outSize = size;
             if (!outs[subscriber]->protectRtp(slot.data(), outSize, kSlot)) continue;
-            if (io->queue(ingress, clientAddresses[subscriber], slot.data(), outSize)) ++w.forwarded;
+            if (io->queue(fd, clientAddresses[subscriber], slot.data(), outSize)) ++w.forwarded;
           }
         }
-        io->flush(ingress);
+        io->flush(fd);
       }
       w.cpu = threadCpuSeconds() - cpu0;
       w.dropped = io->dropped() - dropped0;
       w.forwarded -= std::min(w.forwarded, w.dropped);
+    }
+  };
+  {
+    std::vector<std::thread> workers;
+    for (size_t f = 1; f < threads; ++f) workers.emplace_back(forward, f);
+    forward(0);
+    for (auto& t : workers) t.join();
+  }
+  std::vector<Window> windows(static_cast<size_t>(repeats));
+  for (const auto& mine : perThread) {
+    for (size_t i = 0; i < windows.size(); ++i) {
+      windows[i].received += mine[i].received;
+      windows[i].forwarded += mine[i].forwarded;
+      windows[i].dropped += mine[i].dropped;
+      windows[i].cpu += mine[i].cpu;
     }
   }
   running = false;
@@ -312,9 +345,10 @@ int main(int argc, char** argv) {
                     {"cpuSeconds", w.cpu},
                     {"cpuPerPacketUs", w.perPacketUs()}});
     std::printf(
-        "srtp_floor: %d publishers, K=%d: %llu packets in, %llu forwarded in %.1f s (%.0f pps out), "
-        "forwarder CPU %.3f s = %.3f us per forwarded packet\n",
-        publishers, subscribers, static_cast<unsigned long long>(w.received),
+        "srtp_floor: %d publishers, K=%d, %d forwarder(s): %llu packets in, %llu forwarded in %.1f s (%.0f "
+        "pps "
+        "out), forwarder CPU %.3f s = %.3f us per forwarded packet\n",
+        publishers, subscribers, forwarders, static_cast<unsigned long long>(w.received),
         static_cast<unsigned long long>(w.forwarded), seconds, static_cast<double>(w.forwarded) / seconds,
         w.cpu, w.perPacketUs());
   }
@@ -332,6 +366,7 @@ int main(int argc, char** argv) {
               median.perPacketUs());
   if (!jsonPath.empty()) {
     std::ofstream(jsonPath) << nlohmann::json{{"publishers", publishers},
+                                              {"forwarders", forwarders},
                                               {"subscribers", subscribers},
                                               {"seconds", seconds},
                                               {"windows", runs},
@@ -343,7 +378,7 @@ int main(int argc, char** argv) {
                                    .dump(2)
                             << "\n";
   }
-  close(ingress);
+  for (int fd : ingress) close(fd);
   for (int fd : clientFds) close(fd);
   return median.forwarded > 0 ? 0 : 1;
 }

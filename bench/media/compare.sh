@@ -56,6 +56,11 @@ ROOMS_MEDIA_WORKERS=1 "$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target roo
   --window "$window" --warmup 2 --expect-workers 1 --json "$out/rooms-cpu.json"
 echo "== floor, after roomsd's windows =="
 floor "$out/floor.json"
+# The same floor split over as many threads as roomsd gets media workers below: what the split alone costs
+# on this machine, the baseline for the workers' ratio.
+echo "== floor on $workers forwarder threads =="
+"$build/srtp_floor" --subscribers "$((participants - 1))" --publishers "$((compared * participants))" \
+  --video-bitrate "$bitrate" --seconds "$window" --repeats "$windows" --forwarders "$workers" --json "$out/floor-workers.json"
 echo "== CPU per packet at $compared rooms on $workers media workers: $windows windows =="
 ROOMS_MEDIA_WORKERS="$workers" "$here/roomsd.sh" bash -c '"$0"/rooms-loadgen --target rooms --port "$ROOMSD_PORT" --server-pid "$ROOMSD_PID" "${@}"' \
   "$build" --participants "$participants" --video-bitrate "$bitrate" --rooms "$compared" --windows "$windows" \
@@ -110,4 +115,4 @@ echo
 node "$here/table.mjs" "$out/rooms.json" "$out/janus.json" "$out/floor-before.json,$out/floor.json" "$out/rooms-3.json" "$out/janus-3.json" \
   "$out/rooms-cpu.json" "$out/janus-cpu.json" "$out/rooms-loss.json" "$out/janus-loss.json" \
   "$out/rooms-workers.json" "$out/rooms-cpu-workers.json" "$out/rooms-heavy-1.json" "$out/rooms-heavy-$workers.json" \
-  "$out/rooms-recording.json" | tee "$out/table.md"
+  "$out/rooms-recording.json" "$out/floor-workers.json" | tee "$out/table.md"

@@ -1,6 +1,7 @@
 // Prints the comparison table of `make bench` (Markdown) from the JSON that rooms-loadgen and srtp_floor wrote:
 //   node bench/media/table.mjs rooms.json janus.json floor.json rooms-3.json janus-3.json rooms-cpu.json janus-cpu.json \
-//     [rooms-loss.json janus-loss.json [rooms-workers.json rooms-cpu-workers.json [rooms-heavy-1.json rooms-heavy-N.json]]]
+//     [rooms-loss.json janus-loss.json [rooms-workers.json rooms-cpu-workers.json [rooms-heavy-1.json rooms-heavy-N.json
+//     [rooms-recording.json [floor-workers.json]]]]]
 // CPU per forwarded packet is compared at the largest load both servers carried within the thresholds, so
 // the two figures come from the same number of rooms and streams; where the fixed-load runs at that step
 // (rooms-cpu.json, janus-cpu.json) are given, the figures are their median windows, else the ramp's step.
@@ -10,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 
 const [roomsPath, janusPath, floorPath, rooms3Path, janus3Path, roomsCpuPath, janusCpuPath, roomsLossPath, janusLossPath,
-  roomsWorkersPath, roomsCpuWorkersPath, roomsHeavyOnePath, roomsHeavyWorkersPath, roomsRecordingPath] = process.argv.slice(2);
+  roomsWorkersPath, roomsCpuWorkersPath, roomsHeavyOnePath, roomsHeavyWorkersPath, roomsRecordingPath, floorWorkersPath] = process.argv.slice(2);
 const rooms = JSON.parse(fs.readFileSync(roomsPath, 'utf8'));
 const janus = JSON.parse(fs.readFileSync(janusPath, 'utf8'));
 const floor = (() => {
@@ -38,6 +39,8 @@ const roomsCpuWorkers = readIf(roomsCpuWorkersPath);
 const roomsHeavyOne = readIf(roomsHeavyOnePath);
 const roomsHeavyWorkers = readIf(roomsHeavyWorkersPath);
 const roomsRecording = readIf(roomsRecordingPath);
+// The SRTP floor at the same load on as many forwarder threads as the workers (srtp_floor --forwarders).
+const floorWorkers = readIf(floorWorkersPath);
 // The compared step: the one compare.sh measured at a fixed load, else the largest both ramps carried.
 const common = measured(roomsFixed ?? { steps: [] })[0]?.rooms ?? passing(rooms)
   .map((s) => s.rooms)
@@ -120,6 +123,17 @@ if (roomsWorkers) {
   const wrow = (what, one, many, rat, note = '') => wrows.push(`| ${what} | ${one} | ${many} | ${rat} | ${note} |`);
   wrow(`CPU per forwarded packet, us (at ${common ?? 'n/a'} rooms)`, fmt(rc?.cpuPerPacketUs, 3), fmt(wc?.cpuPerPacketUs, 3),
        ratio(wc?.cpuPerPacketUs, rc?.cpuPerPacketUs), `goal: within 10% of 1 worker's${medianNote}`);
+  if (floorWorkers) {
+    // The floor's own split: the same work per packet on one thread and on n, no SFU code. What roomsd's
+    // workers cost beyond it is theirs; the rest is this machine's (wakeups, threads meeting on its cores).
+    const fw = floorWorkers.cpuPerPacketUs;
+    wrow(`SRTP floor per forwarded packet, us (same load, 1 thread / ${floorWorkers.forwarders} threads)`,
+         fmt(floor.cpuPerPacketUs, 3), fmt(fw, 3), ratio(fw, floor.cpuPerPacketUs),
+         'the split alone, measured in this run: the baseline for the ratio above');
+    const own = wc?.cpuPerPacketUs && rc?.cpuPerPacketUs && fw && floor.cpuPerPacketUs
+      ? (wc.cpuPerPacketUs / rc.cpuPerPacketUs) / (fw / floor.cpuPerPacketUs) : undefined;
+    wrow('workers\' ratio over the floor\'s', '', '', fmt(own), 'what the workers add beyond the split itself');
+  }
   wrow(`server cores used at ${common ?? 'n/a'} rooms`, fmt(rc?.serverCores), fmt(wc?.serverCores),
        ratio(wc?.serverCores, rc?.serverCores), '');
   wrow(`latency p99 at ${common ?? 'n/a'} rooms, ms`, fmt(rc?.latencyP99Ms, 3), fmt(wc?.latencyP99Ms, 3),
