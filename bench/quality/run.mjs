@@ -193,23 +193,28 @@ function cell(g, r, d) {
   return s;
 }
 
+// One phase's table, and how many of its goals were met of how many (a leg that failed meets none).
 function table(results, phase) {
   const head = ['profile', 'leg', ...GOALS.map((g) => `${g.label} rooms / direct`), 'goals met'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  const checks = GOALS.filter((g) => g.ok);
+  let met = 0;
+  let all = 0;
   for (const r of results) {
     for (const leg of ['uplink', 'downlink']) {
       const a = r.rooms?.phases?.[phase]?.[leg];
       const b = r.direct?.phases?.[phase]?.[leg];
+      all += checks.length;
       if (!a || !b) {
         lines.push(`| ${r.profile} | ${leg} | ${GOALS.map(() => '').join(' | ')} | error: ${(r.error ?? '').split('\n')[0].slice(0, 120)} |`);
         continue;
       }
-      const checks = GOALS.filter((g) => g.ok);
-      const met = checks.filter((g) => g.ok(a[g.key], b[g.key])).length;
-      lines.push(`| ${r.profile} | ${leg} | ${GOALS.map((g) => cell(g, a[g.key], b[g.key])).join(' | ')} | ${met}/${checks.length} |`);
+      const legMet = checks.filter((g) => g.ok(a[g.key], b[g.key])).length;
+      met += legMet;
+      lines.push(`| ${r.profile} | ${leg} | ${GOALS.map((g) => cell(g, a[g.key], b[g.key])).join(' | ')} | ${legMet}/${checks.length} |`);
     }
   }
-  return lines.join('\n');
+  return { text: lines.join('\n'), met, all };
 }
 
 // ---- go -------------------------------------------------------------------------------------------
@@ -293,19 +298,8 @@ async function main() {
   const summary = [];
   for (const phase of PHASES) {
     console.log(`\n${TITLES[phase]} ${WINDOW_MS / 1000} s${phase === 'steady' ? `, for ${WINDOW_MS / 1000} s` : ''}\n`);
-    console.log(table(results, phase));
-    let met = 0;
-    let all = 0;
-    for (const r of results) {
-      for (const leg of ['uplink', 'downlink']) {
-        const a = r.rooms?.phases?.[phase]?.[leg];
-        const b = r.direct?.phases?.[phase]?.[leg];
-        for (const g of GOALS.filter((x) => x.ok)) {
-          all += 1;
-          if (a && b && g.ok(a[g.key], b[g.key])) met += 1;
-        }
-      }
-    }
+    const { text, met, all } = table(results, phase);
+    console.log(text);
     missed = missed || met < all;
     summary.push(`${phase}: ${met} of ${all} goals met`);
   }
