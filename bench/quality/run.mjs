@@ -251,7 +251,7 @@ async function main() {
           entry[system] = await leg(env, name);
           const router = entry[system].router;
           const routerLine = router
-            ? `\n  router   ${['nacks_sent', 'packets_recovered', 'retransmissions_sent', 'retransmissions_refused', 'redundant_retransmissions', 'paced_packets', 'paced_expired', 'key_frames_for_loss']
+            ? `\n  router   ${['nacks_sent', 'packets_recovered', 'retransmissions_sent', 'retransmissions_refused', 'redundant_retransmissions', 'paced_packets', 'paced_expired', 'probe_packets', 'key_frames_for_loss']
               .map((k) => `${k} ${router[k] ?? 'n/a'}`).join(', ')}`
             : '';
           const figures = Object.entries(entry[system].phases).map(([phase, w]) =>

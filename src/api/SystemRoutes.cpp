@@ -117,6 +117,9 @@ void registerSystemRoutes(Router& router, ApiContext& ctx) {
           media.pacedPackets);
       set("rooms_media_paced_expired",
           "Packets a pacer held until they were gone from the history (never sent)", media.pacedExpired);
+      set("rooms_media_probe_packets",
+          "Padding packets sent to measure a new subscriber's downlink before media fills it",
+          media.probePackets);
       const auto placed = pool.roomsPerWorker();
       for (size_t i = 0; i < pool.size(); ++i) {
         const auto w = pool.worker(i).totals();

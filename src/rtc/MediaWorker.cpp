@@ -434,6 +434,7 @@ void MediaWorker::tick() {
   publish(counters_.audioRecovered, recovery_.audioRecovered);
   publish(counters_.pacedPackets, recovery_.pacedPackets);
   publish(counters_.pacedExpired, recovery_.pacedExpired);
+  publish(counters_.probePackets, recovery_.probePackets);
   if (now - rateSinceMs_ >= 1000) {
     const uint64_t out = counters_.datagramsOut.load(std::memory_order_relaxed);
     if (rateSinceMs_ > 0)

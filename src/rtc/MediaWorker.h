@@ -73,6 +73,7 @@ class MediaWorker : public WebRtcTransport::Sender,
     T redundantResends{0};
     T pacedPackets{0};
     T pacedExpired{0};
+    T probePackets{0};
     T audioRecovered{0};
     // Routers alive on the worker (rooms with media objects here), and datagrams sent over the last second
     // (WorkerPlacement's input).
@@ -96,6 +97,7 @@ class MediaWorker : public WebRtcTransport::Sender,
       f(redundantResends, o.redundantResends);
       f(pacedPackets, o.pacedPackets);
       f(pacedExpired, o.pacedExpired);
+      f(probePackets, o.probePackets);
       f(audioRecovered, o.audioRecovered);
       f(routers, o.routers);
       f(packetsPerSecond, o.packetsPerSecond);

@@ -3,6 +3,7 @@
 // TransportCcFeedbackGenerator, as a browser would write it, and parsed by our parser.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -10,11 +11,14 @@
 #include <optional>
 #include <random>
 #include <utility>
+#include <vector>
 
 #include "rtc/bwe/AckedBitrate.h"
 #include "rtc/bwe/AimdRateControl.h"
 #include "rtc/bwe/InterArrivalGroups.h"
 #include "rtc/bwe/PacketTrainRate.h"
+#include "rtc/bwe/ProbeCluster.h"
+#include "rtc/bwe/ProbeController.h"
 #include "rtc/bwe/SendSideBandwidthEstimator.h"
 #include "rtc/bwe/SentPacketHistory.h"
 #include "rtc/bwe/TrendlineEstimator.h"
@@ -142,17 +146,32 @@ class LinkSimulation {
     int64_t keyFrameBytes = 0;
     // A browser's encoder follows a new REMB over a second or two, not at the next frame.
     int64_t followLagMs = 0;
+    // Set: the router probes the link first (ProbeController), up to this.
+    uint64_t probeCeilingBps = 0;
   };
 
   explicit LinkSimulation(Link link) : LinkSimulation(link, Publisher{}) {}
   LinkSimulation(Link link, Publisher publisher)
-      : link_(link), publisher_(publisher), ownBps_(static_cast<double>(publisher.startBps)) {}
+      : link_(link),
+        publisher_(publisher),
+        ownBps_(static_cast<double>(publisher.startBps)),
+        estimator_(publisher.probeCeilingBps ? SendSideBandwidthEstimator(publisher.probeCeilingBps)
+                                             : SendSideBandwidthEstimator()) {}
   void setLink(Link link) { link_ = link; }
 
   void run(int64_t untilMs) {
     for (; nowMs_ < untilMs; ++nowMs_) {
       const int64_t nowUs = nowMs_ * 1000;
+      if (estimator_.probeArmed()) estimator_.startProbing(nowUs);
+      // The router's pacing timer: every 5 ms.
+      if (nowMs_ % 5 == 0) {
+        while (const uint8_t cluster = estimator_.probeDue(nowUs)) {
+          sendPacket(nowUs, 283, cluster);
+          ++probePackets_;
+        }
+      }
       if (nowMs_ % 33 == 0) sendFrame(nowUs);
+      estimator_.onTick(nowMs_);
       while (!inFlight_.empty() && inFlight_.front().arrivalUs <= nowUs) {
         receiver_.onPacket(inFlight_.front().seq, inFlight_.front().arrivalUs);
         inFlight_.pop_front();
@@ -176,6 +195,8 @@ class LinkSimulation {
   const SendSideBandwidthEstimator& estimator() const { return estimator_; }
   uint64_t sendingBps() const { return sendingBps_; }
   int64_t lastQueueUs() const { return lastQueueUs_; }
+  uint32_t probePackets() const { return probePackets_; }
+  uint32_t lostPackets() const { return lost_; }
 
  private:
   struct InFlight {
@@ -186,7 +207,9 @@ class LinkSimulation {
   void sendFrame(int64_t nowUs) {
     // The publisher's encoder follows our REMB, up to what its own estimator allows.
     ownBps_ = std::min(2'500'000.0, ownBps_ * std::pow(publisher_.growthPerSecond, 0.033));
-    estimates_.push_back({nowUs, estimator_.estimate()});
+    const uint64_t told =
+        estimator_.active() || !publisher_.probeCeilingBps ? estimator_.estimate() : 2'500'000;
+    estimates_.push_back({nowUs, told});
     while (estimates_.size() > 1 && estimates_[1].first <= nowUs - publisher_.followLagMs * 1000) {
       estimates_.pop_front();
     }
@@ -197,18 +220,26 @@ class LinkSimulation {
     while (bytes > 0) {
       const int64_t size = std::min<int64_t>(bytes, 1200);
       bytes -= size;
-      const uint16_t seq = seq_++;
-      estimator_.onPacketSent(seq, sendUs, static_cast<size_t>(size));
-      const int64_t wireBits = (size + 38) * 8;
-      const int64_t serviceUs = wireBits * 1'000'000 / static_cast<int64_t>(link_.capacityBps);
-      const int64_t start = std::max(sendUs, linkFreeUs_);
-      const bool dropped = start - sendUs > link_.queueLimitUs || uniform_(rng_) < link_.randomLoss;
-      if (start - sendUs <= link_.queueLimitUs) {
-        linkFreeUs_ = start + serviceUs;
-        lastQueueUs_ = start - sendUs;
-      }
-      if (!dropped) inFlight_.push_back({seq, linkFreeUs_ + link_.propagationUs});
+      sendPacket(sendUs, size, 0);
       sendUs += 50;  // the router forwards a frame's packets as they come, a few tens of us apart
+    }
+  }
+
+  void sendPacket(int64_t sendUs, int64_t size, uint8_t cluster) {
+    const uint16_t seq = seq_++;
+    estimator_.onPacketSent(seq, sendUs, static_cast<size_t>(size), cluster);
+    const int64_t wireBits = (size + 38) * 8;
+    const int64_t serviceUs = wireBits * 1'000'000 / static_cast<int64_t>(link_.capacityBps);
+    const int64_t start = std::max(sendUs, linkFreeUs_);
+    const bool dropped = start - sendUs > link_.queueLimitUs || uniform_(rng_) < link_.randomLoss;
+    if (start - sendUs <= link_.queueLimitUs) {
+      linkFreeUs_ = start + serviceUs;
+      lastQueueUs_ = start - sendUs;
+    }
+    if (dropped) {
+      ++lost_;
+    } else {
+      inFlight_.push_back({seq, linkFreeUs_ + link_.propagationUs});
     }
   }
 
@@ -226,6 +257,8 @@ class LinkSimulation {
   int64_t lastQueueUs_ = 0;
   uint64_t sendingBps_ = 0;
   uint16_t seq_ = 0;
+  uint32_t probePackets_ = 0;
+  uint32_t lost_ = 0;
 };
 
 TEST(BandwidthEstimatorTest, ACleanFastLinkIsNotLimited) {
@@ -319,6 +352,149 @@ TEST(BandwidthEstimatorTest, OverloadAPublisherIsSlowToShedIsNotTakenForTheLinks
   sim.run(15'000);
   EXPECT_LT(sim.estimator().inherentLoss(), 0.05);  // 0.17 when what arrived decided it
   EXPECT_LT(sim.estimator().estimate(), 400'000u);
+}
+
+// Probing (ProbeController): the start of a call on a slow link and on a fast one.
+TEST(BandwidthEstimatorTest, ProbesFindASlowLinkBeforeThePublisherOverrunsIt) {
+  // bench-quality cap300k's downlink: 300 kbit/s, a 10 kB queue, a publisher on a clean uplink that ramps
+  // up fast. Without probing the estimate stays "unlimited" until the queue overflows, and the first
+  // seconds lose packets; with it, the link is known within a few hundred milliseconds and nothing
+  // overflows while the call starts. (The key frame at the start is the pacer's to spread: RouterTest.)
+  const LinkSimulation::Link link{.capacityBps = 300'000, .queueLimitUs = 267'000};
+  LinkSimulation::Publisher publisher{.startBps = 300'000, .growthPerSecond = 2.0};
+  LinkSimulation unprobed(link, publisher);
+  unprobed.run(3'000);
+  EXPECT_GT(unprobed.lostPackets(), 10u);
+
+  publisher.probeCeilingBps = 2'600'000;
+  LinkSimulation sim(link, publisher);
+  sim.run(600);
+  EXPECT_TRUE(sim.estimator().active());
+  EXPECT_EQ(sim.estimator().probeState(), ProbeController::State::Done);
+  EXPECT_GT(sim.estimator().estimate(), 220'000u);
+  EXPECT_LT(sim.estimator().estimate(), 330'000u);
+  EXPECT_GE(sim.probePackets(), ProbeController::kMinPackets);
+  sim.run(3'000);
+  EXPECT_EQ(sim.lostPackets(), 0u);
+  EXPECT_LT(sim.estimator().estimate(), 330'000u);
+}
+
+TEST(BandwidthEstimatorTest, ProbesClimbAFastLinkToTheCeiling) {
+  LinkSimulation sim({}, {.startBps = 300'000, .growthPerSecond = 2.0, .probeCeilingBps = 2'600'000});
+  sim.run(1'000);
+  EXPECT_TRUE(sim.estimator().active());
+  EXPECT_EQ(sim.estimator().probeState(), ProbeController::State::Done);
+  EXPECT_GT(sim.estimator().estimate(), 2'000'000u);
+  EXPECT_LT(sim.probePackets(), 80u);  // a few clusters of padding, not a stream
+}
+
+TEST(BandwidthEstimatorTest, ProbesFindAMidRangeLink) {
+  LinkSimulation sim({.capacityBps = 1'200'000, .queueLimitUs = 100'000},
+                     {.startBps = 300'000, .growthPerSecond = 2.0, .probeCeilingBps = 2'600'000});
+  sim.run(1'000);
+  EXPECT_TRUE(sim.estimator().active());
+  EXPECT_GT(sim.estimator().estimate(), 900'000u);
+  EXPECT_LT(sim.estimator().estimate(), 1'250'000u);
+}
+
+TEST(BandwidthEstimatorTest, ProbesNobodyReportsLeaveTheOldStart) {
+  // A receiver that drops padding before its estimator: no cluster can be read, and after the report
+  // timeout the estimator starts as one that cannot probe does, unlimited until congestion.
+  SendSideBandwidthEstimator estimator(2'600'000);
+  estimator.startProbing(0);
+  uint16_t seq = 0;
+  for (int64_t us = 0; us < 100'000; us += 5'000) {
+    while (const uint8_t cluster = estimator.probeDue(us)) estimator.onPacketSent(seq++, us, 283, cluster);
+  }
+  EXPECT_FALSE(estimator.probeSending());
+  EXPECT_EQ(estimator.estimate(), ProbeController::kStartBps);
+  estimator.onTick(900);
+  EXPECT_EQ(estimator.probeState(), ProbeController::State::Probing);
+  estimator.onTick(1'200);
+  EXPECT_EQ(estimator.probeState(), ProbeController::State::Done);
+  EXPECT_EQ(estimator.estimate(), SendSideBandwidthEstimator::kMaxBps);
+}
+
+TEST(BandwidthEstimatorTest, ProbeClusterReadsTheLinksRateOrItsOwn) {
+  // Ten 320-byte packets sent 1.5 ms apart (about 1.7 Mbit/s) through a 600 kbit/s bottleneck arrive
+  // 4.3 ms apart: saturated, and the estimate goes a little under what arrived.
+  ProbeCluster slow(1, 1'800'000);
+  for (int i = 0; i < 10; ++i) slow.onSent(i * 1'500, 320);
+  EXPECT_FALSE(slow.reported());
+  for (int i = 0; i < 10; ++i) slow.onReceived(40'000 + i * 4'267, 320);
+  ASSERT_TRUE(slow.reported());
+  auto result = slow.result();
+  ASSERT_TRUE(result);
+  EXPECT_TRUE(result->saturated);
+  EXPECT_NEAR(static_cast<double>(result->bps), 0.95 * 600'000, 10'000);
+  // Through a fast link they arrive as sent: the cluster's own rate, not saturated.
+  ProbeCluster fast(2, 1'800'000);
+  for (int i = 0; i < 10; ++i) fast.onSent(i * 1'500, 320);
+  for (int i = 0; i < 10; ++i) fast.onReceived(40'000 + i * 1'500 + (i % 2) * 100, 320);
+  result = fast.result();
+  ASSERT_TRUE(result);
+  EXPECT_FALSE(result->saturated);
+  EXPECT_NEAR(static_cast<double>(result->bps), 9 * 320 * 8e6 / 13'500, 20'000);
+  // Most of it lost: nothing to read.
+  ProbeCluster lossy(3, 1'800'000);
+  for (int i = 0; i < 10; ++i) lossy.onSent(i * 1'500, 320);
+  for (int i = 0; i < 10; ++i) {
+    if (i < 6) {
+      lossy.onReceived(40'000 + i * 1'500, 320);
+    } else {
+      lossy.onLost();
+    }
+  }
+  EXPECT_TRUE(lossy.reported());
+  EXPECT_FALSE(lossy.result());
+}
+
+TEST(BandwidthEstimatorTest, ProbeControllerSpreadsEachClusterAndGoesHigherWhileTheLinkKeepsUp) {
+  ProbeController probe(10'000'000);
+  EXPECT_EQ(probe.state(), ProbeController::State::Armed);
+  probe.start(0);
+  // The router's pacing timer calls every 5 ms; each call sends what is due.
+  const auto sendUntil = [&](int64_t fromUs, int64_t toUs) {
+    std::vector<std::pair<int64_t, uint8_t>> sent;
+    for (int64_t us = fromUs; us <= toUs; us += 5'000) {
+      while (const uint8_t c = probe.due(us)) {
+        sent.emplace_back(us, c);
+        probe.onSent(c, us, ProbeController::kPacketBytes, true);
+      }
+    }
+    return sent;
+  };
+  // The first cluster: 3 x 300 kbit/s for 15 ms (1,688 bytes), its first packet at once, the rest as time
+  // allows; nothing more until its feedback is in.
+  const auto first = sendUntil(0, 100'000);
+  ASSERT_EQ(first.size(), 6u);
+  EXPECT_EQ(first.front(), std::make_pair(int64_t{0}, uint8_t{1}));
+  EXPECT_EQ(std::count_if(first.begin(), first.end(), [](const auto& p) { return p.first == 0; }), 1);
+  EXPECT_EQ(first.back().first, 15'000);
+  EXPECT_FALSE(probe.sending());
+  EXPECT_FALSE(probe.update(100'000));  // not reported yet
+  // It arrives as sent (a fast link): the next goes at three times its result.
+  for (const auto& [us, c] : first) probe.onReceived(c, 50'000 + us, ProbeController::kPacketBytes);
+  auto outcome = probe.update(100'000);
+  ASSERT_TRUE(outcome);
+  EXPECT_FALSE(outcome->atCapacity);
+  EXPECT_NEAR(static_cast<double>(outcome->bps), 5 * 320 * 8e6 / 15'000, 1'000);
+  EXPECT_EQ(probe.state(), ProbeController::State::Probing);
+  EXPECT_TRUE(probe.sending());
+  // That one, about 2.6 Mbit/s, saturates a 2 Mbit/s link: done, at capacity.
+  const auto second = sendUntil(100'000, 200'000);
+  ASSERT_GE(second.size(), 14u);
+  for (const auto& [us, c] : second) EXPECT_EQ(c, 2);
+  for (size_t i = 0; i < second.size(); ++i) {
+    probe.onReceived(2, 220'000 + static_cast<int64_t>(i) * ProbeController::kPacketBytes * 8 / 2,
+                     ProbeController::kPacketBytes);
+  }
+  outcome = probe.update(250'000);
+  ASSERT_TRUE(outcome);
+  EXPECT_TRUE(outcome->atCapacity);
+  EXPECT_NEAR(static_cast<double>(outcome->bps), 0.95 * 2'000'000, 60'000);
+  EXPECT_EQ(probe.state(), ProbeController::State::Done);
+  EXPECT_FALSE(probe.sending());
 }
 
 TEST(BandwidthEstimatorTest, FollowsACapacityDrop) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "rtc/bwe/ProbeController.h"
 #include "rtc/dtls/DtlsTransport.h"
 #include "rtc/ice/StunMessageBuilder.h"
 #include "rtc/rtcp/GenericNack.h"
@@ -659,6 +660,92 @@ TEST_F(TransportCcRouterTest, KeyFrameBurstIsPacedToTheSubscribersEstimate) {
       EXPECT_EQ(p->sequenceNumber(), static_cast<uint16_t>(prev->sequenceNumber() + 1));
     }
   }
+}
+
+// A subscriber whose link we can probe (transport-cc and an RTX stream for its video) gets padding first:
+// clusters at a known rate that its feedback measures the link with (ProbeController), before the
+// publisher is told anything more than the start estimate.
+TEST_F(RouterTest, NewSubscribersLinkIsProbedWithPaddingOnItsRtxStream) {
+  TransportPlan sub = subscriber_->plan();
+  ConsumerSpec consumer = videoConsumer();
+  consumer.rtxSsrc = kConsumerRtxSsrc;
+  consumer.rtxPayloadType = 101;
+  consumer.extensions.transportWideCc = 5;
+  sub.consumers.push_back(consumer);
+  router_->applyPlan(sub, now_);
+  subscriber_->take(sender_);
+  publisher_->take(sender_);
+
+  const int pacingBefore = listener_.pacingCalls;
+  now_ += 20;
+  router_->tick(now_);
+  EXPECT_GT(listener_.pacingCalls, pacingBefore) << "probing needs the pacing timer";
+  std::vector<std::pair<int64_t, std::vector<uint8_t>>> probes;
+  const int64_t startMs = now_;
+  for (int step = 0; step < 20; ++step) {
+    router_->pace(now_);
+    for (auto& bytes : subscriber_->take(sender_).rtp) probes.emplace_back(now_, bytes);
+    now_ += 5;
+  }
+  // The first cluster: 3 x 300 kbit/s for 15 ms, then nothing until its feedback is in.
+  ASSERT_EQ(probes.size(), 6u);
+  EXPECT_EQ(recovery_.probePackets, 6u);
+  EXPECT_EQ(probes.front().first, startMs);
+  EXPECT_EQ(probes.back().first, startMs + 15);
+  for (size_t i = 0; i < probes.size(); ++i) {
+    auto bytes = probes[i].second;
+    auto p = RtpPacket::parse(bytes.data(), bytes.size());
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->ssrc(), kConsumerRtxSsrc);
+    EXPECT_EQ(p->payloadType(), 101);
+    EXPECT_TRUE(p->hasPadding());
+    EXPECT_EQ(p->paddingSize(), Router::kProbePaddingBytes);
+    EXPECT_TRUE(p->payload().empty());
+    if (i > 0) {
+      EXPECT_EQ(twccNumberOf(probes[i].second), twccNumberOf(probes[i - 1].second) + 1);
+      auto prev = probes[i - 1].second;
+      EXPECT_EQ(p->sequenceNumber(),
+                static_cast<uint16_t>(RtpPacket::parse(prev.data(), prev.size())->sequenceNumber() + 1));
+    }
+  }
+
+  // Media goes on meanwhile; once the subscriber's feedback is in, the publisher is told the start
+  // estimate's share, not the 2.5 Mbit/s cap, until the probes say more.
+  TransportCcFeedbackGenerator browser;
+  for (uint16_t seq = 100; seq < 103; ++seq) publish(seq);
+  for (const auto& bytes : subscriber_->take(sender_).rtp) {
+    const int n = twccNumberOf(bytes);
+    ASSERT_GE(n, 0);
+    browser.onPacket(static_cast<uint16_t>(n), now_ * 1000);
+  }
+  now_ += 100;
+  std::array<uint8_t, 1500> fb{};
+  const size_t n = browser.write(fb, 0x5555, kConsumerSsrc, now_);
+  ASSERT_GT(n, 0u);
+  subscriber_->sendRtcp(*router_, {fb.begin(), fb.begin() + static_cast<std::ptrdiff_t>(n)}, now_);
+  const auto rembs =
+      rtcpOf<Remb>(publisher_->take(sender_), [](const RtcpPacketView& v) { return Remb::parse(v); });
+  ASSERT_FALSE(rembs.empty());
+  EXPECT_LE(rembs.back().bitrate(), ProbeController::kStartBps);
+
+  // Nobody reports the padding: after the report timeout probing is over and says nothing, and the
+  // estimate is unlimited again, as for a subscriber we cannot probe.
+  tickFor(1'200);
+  publisher_->take(sender_);
+  for (uint16_t seq = 103; seq < 106; ++seq) publish(seq);
+  for (const auto& bytes : subscriber_->take(sender_).rtp) {
+    const int number = twccNumberOf(bytes);
+    if (number >= 0) browser.onPacket(static_cast<uint16_t>(number), now_ * 1000);
+  }
+  now_ += 100;
+  const size_t m = browser.write(fb, 0x5555, kConsumerSsrc, now_);
+  ASSERT_GT(m, 0u);
+  subscriber_->sendRtcp(*router_, {fb.begin(), fb.begin() + static_cast<std::ptrdiff_t>(m)}, now_);
+  tickFor(1'000);  // the periodic report
+  const auto later =
+      rtcpOf<Remb>(publisher_->take(sender_), [](const RtcpPacketView& v) { return Remb::parse(v); });
+  ASSERT_FALSE(later.empty());
+  EXPECT_EQ(later.back().bitrate(), 2'500'000u);
 }
 
 // An Opus packet with RED (pt 63): one redundant block (the previous packet's payload, 960 samples earlier)

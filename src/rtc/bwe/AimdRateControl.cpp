@@ -115,6 +115,10 @@ void AimdRateControl::updateCapacity(double ackedBps) {
   capacityBps_ = capacity * 1000;
 }
 
+void AimdRateControl::setEstimate(uint64_t bps) {
+  rate_ = std::clamp(bps, minBps_, maxBps_);
+}
+
 void AimdRateControl::limit(uint64_t bps) {
   rate_ = std::clamp(std::min(rate_, bps), minBps_, maxBps_);
 }

@@ -34,6 +34,10 @@ class AimdRateControl {
   uint64_t update(BandwidthUsage usage, uint64_t ackedBps, int64_t nowMs, int64_t rttMs);
   // Lowers the estimate to at most bps (the loss-based limit); the delay controller goes on from there.
   void limit(uint64_t bps);
+  // Sets the estimate to a measurement of the link (a probe's). Where the link congests is left to the
+  // delay detector to find: a probe's saturation is one 15 ms sample, and on a busy receiver its arrival
+  // times alone can spread a burst (a clean loopback link read as 1.1 Mbit/s once).
+  void setEstimate(uint64_t bps);
 
   uint64_t estimate() const { return rate_; }
   bool nearCapacity() const { return capacityBps_ > 0; }

@@ -8,8 +8,36 @@ namespace rooms::rtc {
 
 SendSideBandwidthEstimator::SendSideBandwidthEstimator() : rate_(kMinBps, kMaxBps, kMaxBps) {}
 
-void SendSideBandwidthEstimator::onPacketSent(uint16_t sequence, int64_t sendUs, size_t rtpBytes) {
-  history_.onSent(sequence, sendUs, rtpBytes + kPacketOverheadBytes);
+SendSideBandwidthEstimator::SendSideBandwidthEstimator(uint64_t maxProbeBps)
+    : rate_(kMinBps, kMaxBps, ProbeController::kStartBps), probe_(maxProbeBps) {}
+
+void SendSideBandwidthEstimator::onPacketSent(uint16_t sequence, int64_t sendUs, size_t rtpBytes,
+                                              uint8_t probeCluster) {
+  const bool padding = probeCluster != 0;
+  // Media sent while a cluster goes out shares the link with it: the cluster's rates count it too.
+  if (!padding) probeCluster = probe_.sendingCluster();
+  history_.onSent(sequence, sendUs, rtpBytes + kPacketOverheadBytes, probeCluster);
+  if (probeCluster) probe_.onSent(probeCluster, sendUs, rtpBytes + kPacketOverheadBytes, padding);
+}
+
+void SendSideBandwidthEstimator::onTick(int64_t nowMs) {
+  if (probe_.state() == ProbeController::State::Probing) applyProbes(nowMs);
+}
+
+void SendSideBandwidthEstimator::applyProbes(int64_t nowMs) {
+  const auto outcome = probe_.update(nowMs * 1000);
+  if (!outcome) return;
+  if (outcome->bps > 0) {
+    probedBps_ = outcome->bps;
+    probedAtMs_ = nowMs;
+    rate_.setEstimate(outcome->bps);
+    return;
+  }
+  // Not one probe packet was reported received (a receiver that leaves padding out of its feedback, or no
+  // feedback at all): probing says nothing, and the estimator starts as one that cannot probe does, unless
+  // the link has said meanwhile that it is slower than the start. Probes reported but lost are the link's
+  // answer: the estimate stays, and grows only as the link shows it can take more.
+  if (outcome->ignored && rate_.estimate() >= ProbeController::kStartBps) rate_.setEstimate(kMaxBps);
 }
 
 void SendSideBandwidthEstimator::onFeedback(const TransportFeedback& feedback, int64_t nowMs, int64_t rttMs) {
@@ -26,9 +54,11 @@ void SendSideBandwidthEstimator::onFeedback(const TransportFeedback& feedback, i
     lossSentBytes_ += sent->size;
     if (!received) {
       ++lossLost_;
+      if (sent->probeCluster) probe_.onLost(sent->probeCluster);
       return;
     }
     sent->acknowledged = true;
+    if (sent->probeCluster) probe_.onReceived(sent->probeCluster, arrivalUs, sent->size);
     ++lossReceived_;
     acked_.onAcked(arrivalUs, sent->size);
     train_.onPacket(sent->sendUs, arrivalUs, sent->size);
@@ -43,7 +73,7 @@ void SendSideBandwidthEstimator::onFeedback(const TransportFeedback& feedback, i
     peakAckedBps_ = acked;
     peakAckedAtMs_ = nowMs;
   }
-  const uint64_t carried = carriedBps(acked);
+  const uint64_t carried = carriedBps(acked, nowMs);
   // Loss that says congestion holds the estimate where the delay alone would let it grow: a drop-tail
   // queue that stays full stops the delay from rising, and growing into it only loses more.
   BandwidthUsage usage = trendline_.state();
@@ -65,13 +95,17 @@ void SendSideBandwidthEstimator::onFeedback(const TransportFeedback& feedback, i
     lossSinceMs_ = nowMs;
     onLossWindow(carried, sentBps, nowMs);
   }
+  // Last: a probe's verdict is a measurement of the link, newer than what the delay or loss concluded.
+  if (probe_.state() == ProbeController::State::Probing) applyProbes(nowMs);
 }
 
-uint64_t SendSideBandwidthEstimator::carriedBps(uint64_t ackedBps) const {
+uint64_t SendSideBandwidthEstimator::carriedBps(uint64_t ackedBps, int64_t nowMs) const {
   // A train above the estimate proves nothing the estimate does not already allow (a jittery path spreads
-  // a burst too); below it, it is what the link carried while busy, which a cut must not go under.
+  // a burst too); below it, it is what the link carried while busy, which a cut must not go under. So is
+  // a recent probe's rate: the call has hardly sent anything yet, but the link carried that.
   const uint64_t train = std::min(train_.bps(), rate_.estimate());
-  return std::max({ackedBps, peakAckedBps_, train});
+  const uint64_t probed = nowMs - probedAtMs_ <= kProbeHoldMs ? probedBps_ : 0;
+  return std::max({ackedBps, peakAckedBps_, train, probed});
 }
 
 void SendSideBandwidthEstimator::onLossWindow(uint64_t carriedBps, uint64_t sentBps, int64_t nowMs) {

@@ -8,12 +8,14 @@
 // is common, NACK/RTX repairs it, and a queue that overflows shows as delay first. Above it the rate is cut;
 // if once we send less (kSentLess), the loss stays (at least kSameLoss of it), it was the link's, not our
 // rate's, and becomes the link's inherent loss: only loss kLossMargin above that cuts again.
-// Until the first congestion the estimate is "unlimited" (kMaxBps): the publisher's own estimator ramps up,
-// with probing, and this one only caps it where the downlink says so. Cuts go from what the link is known
-// to carry: the acknowledged rate, or a burst's train rate (PacketTrainRate) when that is higher. The first
-// congestion of a call is typically a key frame sent on into a slow, still quiet link; half a second of
-// acknowledged traffic then is a fraction of the link, and a cut from it left the publisher encoding at
-// 30 kbit/s for seconds (bench-quality cap300k, warm-up 0). Media thread only; nothing allocates.
+// A subscriber we can probe (ProbeController: padding on an RTX stream, read back through transport-cc)
+// starts at ProbeController::kStartBps, and the probes' result becomes the estimate. One we cannot probe
+// keeps the old start: "unlimited" (kMaxBps) until the first congestion, the publisher's own estimator
+// ramping up with its probing and this one only capping it where the downlink says so. Cuts go from what the
+// link is known to carry: the acknowledged rate, or a burst's train rate (PacketTrainRate) when that is
+// higher. The first congestion of a call is typically a key frame sent on into a slow, still quiet link; half
+// a second of acknowledged traffic then is a fraction of the link, and a cut from it left the publisher
+// encoding at 30 kbit/s for seconds (bench-quality cap300k, warm-up 0). Media thread only; nothing allocates.
 #include <cstddef>
 #include <cstdint>
 
@@ -21,6 +23,7 @@
 #include "rtc/bwe/AimdRateControl.h"
 #include "rtc/bwe/InterArrivalGroups.h"
 #include "rtc/bwe/PacketTrainRate.h"
+#include "rtc/bwe/ProbeController.h"
 #include "rtc/bwe/SentPacketHistory.h"
 #include "rtc/bwe/TrendlineEstimator.h"
 
@@ -47,19 +50,43 @@ class SendSideBandwidthEstimator {
   static constexpr uint32_t kMaxWindowsWatched = 3;
   // A drop this large goes to the publisher at once instead of with the next periodic report.
   static constexpr double kAnnounceDrop = 0.97;
+  static constexpr double kAnnounceRise = 1.5;
   // How long an acknowledged rate counts as what the link carries (a capacity that really fell shows in
   // the next window's figure; the publisher takes about this long to follow a cut).
   static constexpr int64_t kPeakHoldMs = 1'000;
+  // How long a probe's rate counts as what the link carries. Longer: the probe measured the link itself,
+  // while the call's own traffic is still ramping up. With the acknowledged rate alone, the cuts that the
+  // probe's and the first key frame's queue cause in the next seconds compounded (300 kbit/s link: 272,
+  // 218, then 185 kbit/s within 1.2 s, and the publisher's encoder starved at 60 kbit/s for 5 s).
+  static constexpr int64_t kProbeHoldMs = 5'000;
 
+  // Without probing: unlimited until the first congestion.
   SendSideBandwidthEstimator();
+  // Probing up to maxProbeBps (what the subscriber could ever be sent) once startProbing() is called.
+  explicit SendSideBandwidthEstimator(uint64_t maxProbeBps);
 
-  void onPacketSent(uint16_t sequence, int64_t sendUs, size_t rtpBytes);
+  // probeCluster: the ProbeController cluster a padding packet belongs to (probeDue()), 0 for media (which
+  // joins the cluster being sent, if any).
+  void onPacketSent(uint16_t sequence, int64_t sendUs, size_t rtpBytes, uint8_t probeCluster = 0);
   // One transport-cc feedback from the subscriber; rttMs <= 0 when unknown.
   void onFeedback(const TransportFeedback& feedback, int64_t nowMs, int64_t rttMs);
 
+  // Probing (ProbeController): started once the transport is up; probeDue() names the cluster a padding
+  // packet is due for now (0: none), probeSending() says whether more will be. onTick() judges clusters
+  // whose feedback never came.
+  bool probeArmed() const { return probe_.state() == ProbeController::State::Armed; }
+  void startProbing(int64_t nowUs) { probe_.start(nowUs); }
+  uint8_t probeDue(int64_t nowUs) { return probe_.due(nowUs); }
+  bool probeSending() const { return probe_.sending(); }
+  ProbeController::State probeState() const { return probe_.state(); }
+  void onTick(int64_t nowMs);
+
   // Bits per second for everything we send this subscriber.
   uint64_t estimate() const { return rate_.estimate(); }
-  // Whether any feedback has been seen: until then the subscriber's own REMB, if any, is what we have.
+  // Whether any feedback has been seen: until then the subscriber's own REMB, if any, is what publishers
+  // are told. While the start-up probes run, the estimate is the start (kStartBps), as a direct call's
+  // sender starts: a publisher that ramped up meanwhile would fill the slow link's queue before the probes
+  // could say so, and the queue takes seconds to drain at an estimate just under the link.
   bool active() const { return active_; }
   double lossRatio() const { return loss_; }
   // Whether the last window's loss looks like the link's own (wi-fi, radio) rather than a queue we overflow:
@@ -77,6 +104,11 @@ class SendSideBandwidthEstimator {
   bool dropped() const {
     return static_cast<double>(estimate()) < kAnnounceDrop * static_cast<double>(announced_);
   }
+  // The estimate rose by a probe's step since it was last announced (the delay-based growth never does
+  // within a report interval).
+  bool raised() const {
+    return static_cast<double>(estimate()) > kAnnounceRise * static_cast<double>(announced_);
+  }
   void markAnnounced() { announced_ = estimate(); }
 
  private:
@@ -88,6 +120,10 @@ class SendSideBandwidthEstimator {
   uint64_t peakAckedBps_ = 0;
   int64_t peakAckedAtMs_ = 0;
   AimdRateControl rate_;
+  ProbeController probe_;
+  // What the probes measured (their clusters arrived at this rate, so the link carries it), and when.
+  uint64_t probedBps_ = 0;
+  int64_t probedAtMs_ = 0;
   bool active_ = false;
   uint64_t announced_ = kMaxBps;
   uint32_t lossReceived_ = 0;
@@ -107,7 +143,8 @@ class SendSideBandwidthEstimator {
   // train's when higher (a burst in a quiet half second). Cuts go from this: the acknowledged rate alone
   // falls as soon as the publisher follows the first cut, and each further cut the queue's tail triggers
   // while it drains went lower (300 kbit/s link: 243, 214, 203, then 121 kbit/s within half a second).
-  uint64_t carriedBps(uint64_t ackedBps) const;
+  uint64_t carriedBps(uint64_t ackedBps, int64_t nowMs) const;
+  void applyProbes(int64_t nowMs);
   void onLossWindow(uint64_t carriedBps, uint64_t sentBps, int64_t nowMs);
 };
 

@@ -29,6 +29,67 @@ void Consumer::setProducer(Producer* producer) {
   rewriter_.switchSource(spec_.clockRate);
 }
 
+size_t Consumer::writeExtensions(uint8_t (&ext)[64], const RtpPacket* in, const RtpHeaderExtensionIds& inIds,
+                                 uint16_t twccSeq, uint32_t absSendTime) const {
+  // Extension elements in RFC 8285 one-byte form; values over 16 bytes or ids over 14 cannot use it and
+  // are left out (browsers keep these ids small).
+  size_t extSize = 0;
+  const auto put = [&](uint8_t id, const uint8_t* value, size_t length) {
+    if (id == 0 || id > 14 || length == 0 || length > 16 || extSize + 1 + length > sizeof(ext)) return;
+    ext[extSize++] = static_cast<uint8_t>((id << 4) | (length - 1));
+    std::memcpy(ext + extSize, value, length);
+    extSize += length;
+  };
+  const auto& outIds = spec_.extensions;
+  put(outIds.mid, reinterpret_cast<const uint8_t*>(spec_.mid.data()), spec_.mid.size());
+  if (in && outIds.audioLevel && inIds.audioLevel) {
+    if (auto v = in->extension(inIds.audioLevel); v && v->size() == 1) put(outIds.audioLevel, v->data(), 1);
+  }
+  if (outIds.absSendTime) {
+    const uint8_t ast[3] = {static_cast<uint8_t>(absSendTime >> 16), static_cast<uint8_t>(absSendTime >> 8),
+                            static_cast<uint8_t>(absSendTime)};
+    put(outIds.absSendTime, ast, 3);
+  }
+  if (outIds.transportWideCc) {
+    const uint8_t seq[2] = {static_cast<uint8_t>(twccSeq >> 8), static_cast<uint8_t>(twccSeq)};
+    put(outIds.transportWideCc, seq, 2);
+  }
+  return extSize;
+}
+
+size_t Consumer::writeHeader(uint8_t* out, bool marker, uint8_t payloadType, uint16_t seq, uint32_t timestamp,
+                             uint32_t ssrc, const uint8_t* ext, size_t extSize) {
+  const size_t extPadded = (extSize + 3) & ~size_t{3};
+  out[0] = static_cast<uint8_t>(0x80 | (extSize ? 0x10 : 0));
+  out[1] = static_cast<uint8_t>((marker ? 0x80 : 0) | (payloadType & 0x7F));
+  write16(out + 2, seq);
+  write32(out + 4, timestamp);
+  write32(out + 8, ssrc);
+  if (extSize) {
+    write16(out + 12, RtpPacket::kOneByteProfile);
+    write16(out + 14, static_cast<uint16_t>(extPadded / 4));
+    std::memcpy(out + 16, ext, extSize);
+    std::memset(out + 16 + extSize, 0, extPadded - extSize);
+  }
+  return RtpPacket::kFixedHeaderSize + (extSize ? 4 + extPadded : 0);
+}
+
+size_t Consumer::writePadding(uint8_t* out, size_t capacity, int64_t nowMs, uint16_t twccSeq,
+                              uint32_t absSendTime, uint8_t paddingBytes) {
+  if (!spec_.rtxSsrc || !spec_.rtxPayloadType || paddingBytes == 0) return 0;
+  uint8_t ext[64];
+  const size_t extSize = writeExtensions(ext, nullptr, {}, twccSeq, absSendTime);
+  const size_t extPadded = (extSize + 3) & ~size_t{3};
+  const size_t headerSize = RtpPacket::kFixedHeaderSize + (extSize ? 4 + extPadded : 0);
+  if (headerSize + paddingBytes > capacity) return 0;
+  writeHeader(out, false, *spec_.rtxPayloadType, nextRtxSequenceNumber(), rewriter_.rtpTimestampAt(nowMs),
+              *spec_.rtxSsrc, ext, extSize);
+  out[0] |= 0x20;  // padding: RFC 3550 5.1, its last octet counts the padding octets
+  std::memset(out + headerSize, 0, paddingBytes - 1);
+  out[headerSize + paddingBytes - 1] = paddingBytes;
+  return headerSize + paddingBytes;
+}
+
 size_t Consumer::rewrite(const RtpPacket& in, const RtpHeaderExtensionIds& inIds, uint8_t* out,
                          size_t capacity, int64_t nowMs, uint16_t twccSeq, uint32_t absSendTime) {
   const auto payload = in.payload();
@@ -40,47 +101,15 @@ size_t Consumer::rewrite(const RtpPacket& in, const RtpHeaderExtensionIds& inIds
   const auto mapped = rewriter_.map(in.sequenceNumber(), in.timestamp(), nowMs);
   if (!mapped) return 0;
 
-  // Extension elements in RFC 8285 one-byte form; values over 16 bytes or ids over 14 cannot use it and
-  // are left out (browsers keep these ids small).
   uint8_t ext[64];
-  size_t extSize = 0;
-  const auto put = [&](uint8_t id, const uint8_t* value, size_t length) {
-    if (id == 0 || id > 14 || length == 0 || length > 16 || extSize + 1 + length > sizeof(ext)) return;
-    ext[extSize++] = static_cast<uint8_t>((id << 4) | (length - 1));
-    std::memcpy(ext + extSize, value, length);
-    extSize += length;
-  };
-  const auto& outIds = spec_.extensions;
-  put(outIds.mid, reinterpret_cast<const uint8_t*>(spec_.mid.data()), spec_.mid.size());
-  if (outIds.audioLevel && inIds.audioLevel) {
-    if (auto v = in.extension(inIds.audioLevel); v && v->size() == 1) put(outIds.audioLevel, v->data(), 1);
-  }
-  if (outIds.absSendTime) {
-    const uint8_t ast[3] = {static_cast<uint8_t>(absSendTime >> 16), static_cast<uint8_t>(absSendTime >> 8),
-                            static_cast<uint8_t>(absSendTime)};
-    put(outIds.absSendTime, ast, 3);
-  }
-  if (outIds.transportWideCc) {
-    const uint8_t seq[2] = {static_cast<uint8_t>(twccSeq >> 8), static_cast<uint8_t>(twccSeq)};
-    put(outIds.transportWideCc, seq, 2);
-  }
+  const size_t extSize = writeExtensions(ext, &in, inIds, twccSeq, absSendTime);
   const size_t extPadded = (extSize + 3) & ~size_t{3};
   const size_t headerSize = RtpPacket::kFixedHeaderSize + (extSize ? 4 + extPadded : 0);
   const size_t total = headerSize + payload.size();
   if (total > capacity) return 0;
 
-  out[0] = static_cast<uint8_t>(0x80 | (extSize ? 0x10 : 0));
   const uint8_t payloadType = red ? *spec_.redPayloadType : spec_.payloadType;
-  out[1] = static_cast<uint8_t>((in.marker() ? 0x80 : 0) | (payloadType & 0x7F));
-  write16(out + 2, mapped->seq);
-  write32(out + 4, mapped->timestamp);
-  write32(out + 8, spec_.ssrc);
-  if (extSize) {
-    write16(out + 12, RtpPacket::kOneByteProfile);
-    write16(out + 14, static_cast<uint16_t>(extPadded / 4));
-    std::memcpy(out + 16, ext, extSize);
-    std::memset(out + 16 + extSize, 0, extPadded - extSize);
-  }
+  writeHeader(out, in.marker(), payloadType, mapped->seq, mapped->timestamp, spec_.ssrc, ext, extSize);
   std::memcpy(out + headerSize, payload.data(), payload.size());
   if (red && from->payloadType != spec_.payloadType) {
     RedPacket::rewritePayloadTypes({out + headerSize, payload.size()}, from->payloadType, spec_.payloadType);

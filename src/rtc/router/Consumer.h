@@ -45,6 +45,11 @@ class Consumer {
   // Returns the size, or 0 when the packet is not forwarded (padding only, or older than the current source).
   size_t rewrite(const RtpPacket& in, const RtpHeaderExtensionIds& inIds, uint8_t* out, size_t capacity,
                  int64_t nowMs, uint16_t twccSeq, uint32_t absSendTime);
+  // Writes a padding-only packet on our RTX stream (a bandwidth probe: the subscriber's browser counts it
+  // for its transport-cc feedback and drops it) with paddingBytes of padding (1-255). Returns the size, 0
+  // without an RTX stream or when out is too small.
+  size_t writePadding(uint8_t* out, size_t capacity, int64_t nowMs, uint16_t twccSeq, uint32_t absSendTime,
+                      uint8_t paddingBytes);
   // Remembers a packet just written (before encryption) for retransmission. answersNack: it is a repair the
   // subscriber may be NACKing already, so a NACK within the resend interval is not answered again.
   void onSent(const uint8_t* data, size_t size, int64_t nowMs, bool answersNack = false);
@@ -79,6 +84,13 @@ class Consumer {
   void countRetransmission() { ++retransmitted_; }
 
  private:
+  // Our header extension elements (one-byte form) for a packet; in: the packet forwarded, null for our own.
+  size_t writeExtensions(uint8_t (&ext)[64], const RtpPacket* in, const RtpHeaderExtensionIds& inIds,
+                         uint16_t twccSeq, uint32_t absSendTime) const;
+  // The RTP header with those elements; returns its size.
+  static size_t writeHeader(uint8_t* out, bool marker, uint8_t payloadType, uint16_t seq, uint32_t timestamp,
+                            uint32_t ssrc, const uint8_t* ext, size_t extSize);
+
   ConsumerSpec spec_;
   WebRtcTransport& transport_;
   Producer* producer_;

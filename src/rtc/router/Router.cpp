@@ -133,8 +133,13 @@ void Router::applyConsumers(Member& member, const std::vector<ConsumerSpec>& spe
   const bool numbered = std::any_of(member.consumers.begin(), member.consumers.end(),
                                     [](const auto& c) { return c->spec().extensions.transportWideCc != 0; });
   if (numbered && !member.bwe) {
-    member.bwe = std::make_unique<SendSideBandwidthEstimator>();
+    const bool probeable = std::any_of(member.consumers.begin(), member.consumers.end(), [](const auto& c) {
+      return c->spec().kind == MediaKind::Video && c->spec().rtxSsrc && c->spec().rtxPayloadType;
+    });
+    member.bwe = probeable ? std::make_unique<SendSideBandwidthEstimator>(probeCeiling(member))
+                           : std::make_unique<SendSideBandwidthEstimator>();
     member.pacer = std::make_unique<Pacer>();
+    member.pacer->setEstimate(member.bwe->estimate());
   }
 }
 
@@ -561,6 +566,34 @@ bool Router::sendRestamped(Member& member, Consumer& consumer, size_t size, int6
   return member.transport->sendRtp(packetBuffer_.data(), size, packetBuffer_.size());
 }
 
+uint64_t Router::probeCeiling(const Member& member) const {
+  uint64_t bps = 0;
+  for (const auto& c : member.consumers)
+    bps += c->spec().kind == MediaKind::Video ? maxVideoBitrate_ : 64'000;
+  return bps;
+}
+
+void Router::sendProbes(Member& member, int64_t nowMs) {
+  Consumer* via = nullptr;
+  for (auto& c : member.consumers) {
+    if (c->spec().kind == MediaKind::Video && c->spec().rtxSsrc && c->spec().rtxPayloadType) {
+      via = c.get();
+      break;
+    }
+  }
+  if (!via || !member.transport->connected()) return;
+  for (int i = 0; i < kMaxProbePacketsPerPace; ++i) {
+    const uint8_t cluster = member.bwe->probeDue(nowMs * 1000);
+    if (cluster == 0) return;
+    const int64_t sendUs = steadyNowUs();
+    const size_t size = via->writePadding(packetBuffer_.data(), packetBuffer_.size() - kSrtpTrailer, nowMs,
+                                          member.twccSeq, absSendTimeAt(sendUs), kProbePaddingBytes);
+    if (size == 0) return;
+    member.bwe->onPacketSent(member.twccSeq++, sendUs, size, cluster);
+    if (member.transport->sendRtp(packetBuffer_.data(), size, packetBuffer_.size())) ++recovery_.probePackets;
+  }
+}
+
 void Router::startPacing() {
   if (pacing_) return;
   pacing_ = true;
@@ -571,6 +604,10 @@ bool Router::pace(int64_t nowMs) {
   ROOMS_CHECK_THREAD(thread_);
   bool pending = false;
   for (auto& [id, member] : members_) {
+    if (member->bwe && member->bwe->probeSending()) {
+      sendProbes(*member, nowMs);
+      pending = pending || member->bwe->probeSending();
+    }
     if (!member->pacer || member->pacer->empty()) continue;
     drainPacer(*member, nowMs);
     pending = pending || !member->pacer->empty();
@@ -647,8 +684,11 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
         if (!feedback) return;
         if (!member.bwe) return;  // feedback on packets we never numbered
         member.bwe->onFeedback(*feedback, nowMs, rttMsOf(member));
-        if (member.bwe->active()) member.pacer->setEstimate(member.bwe->estimate());
-        if (member.bwe->dropped()) {
+        member.pacer->setEstimate(member.bwe->estimate());
+        if (member.bwe->raised()) {
+          // A probe found room: publishers may use it now rather than with the next periodic report.
+          announceEstimate(member);
+        } else if (member.bwe->dropped()) {
           // Rare (at most once per round trip), and what docs/architecture.md's start-up figures are read
           // from: BENCH_QUALITY_LOG_LEVEL=debug.
           if (log::debugEnabled()) {
@@ -901,6 +941,13 @@ void Router::tick(int64_t nowMs) {
     member->transport->tick(nowMs);
     if (!member->transport->connected()) continue;
     if (member->twccFeedback.due(nowMs)) sendTransportFeedback(*member, nowMs);
+    if (member->bwe) {
+      // The link is measured as soon as there is one to measure, before the first key frame is sent into it.
+      if (member->bwe->probeArmed()) member->bwe->startProbing(nowMs * 1000);
+      if (member->bwe->probeSending()) startPacing();
+      member->bwe->onTick(nowMs);
+      member->pacer->setEstimate(member->bwe->estimate());
+    }
     for (auto& p : member->producers) {
       if (p->nack() && p->nack()->pending()) sendNacks(*p, nowMs);
       if (p->keyFrameWanted()) requestKeyFrame(*p, nowMs);

@@ -54,6 +54,7 @@ struct RecoveryCounters {
   uint64_t audioRecovered = 0;          // lost Opus packets rebuilt from the redundancy (RED) after them
   uint64_t pacedPackets = 0;            // held by a subscriber's pacer before they went out
   uint64_t pacedExpired = 0;            // of those, gone from the history by the time they were due: lost
+  uint64_t probePackets = 0;            // padding sent to measure a new subscriber's link (ProbeController)
 };
 
 class Router : public WebRtcTransport::Listener {
@@ -72,6 +73,10 @@ class Router : public WebRtcTransport::Listener {
 
   static constexpr size_t kPacketBufferSize = 2048;  // an MTU plus the SRTP trailer, with room to spare
   static constexpr int64_t kRtcpIntervalMs = 1000;
+  // Padding octets in a probe packet: the most RFC 3550's one-octet count allows.
+  static constexpr uint8_t kProbePaddingBytes = 255;
+  // Probe packets sent in one pace() call at most: a late timer must not turn a cluster into a burst.
+  static constexpr int kMaxProbePacketsPerPace = 32;
   // A subscriber whose downlink loses this share of what we send it (its transport-cc feedback) loses as
   // many of our resends, and each lost resend costs its decoder another round trip: at 10% loss that was
   // twice the direct call's freezes (bench-quality loss10, downlink). Such a subscriber gets every resend
@@ -127,7 +132,7 @@ class Router : public WebRtcTransport::Listener {
     uint16_t twccSeq = 1;
     // Our estimate of the link to it, from its transport-cc feedback on what we send; made when a
     // consumer first negotiates transport-cc (its send history is 32 KiB, which a transport without
-    // feedback should not carry).
+    // feedback should not carry). It probes the link first when a video consumer has an RTX stream.
     std::unique_ptr<SendSideBandwidthEstimator> bwe;
     // Spreads what we send it at a little above that estimate; made with it.
     std::unique_ptr<Pacer> pacer;
@@ -175,6 +180,10 @@ class Router : public WebRtcTransport::Listener {
   // Restamps the packet in packetBuffer_ for sending now, numbers it for the estimator and sends it.
   bool sendRestamped(Member& member, Consumer& consumer, size_t size, int64_t nowUs);
   void drainPacer(Member& member, int64_t nowMs);
+  // Sends the padding the member's start-up probe has due now, on the RTX stream of its first video.
+  void sendProbes(Member& member, int64_t nowMs);
+  // The most the member could ever be sent (every video at the cap, and its audio): probing stops there.
+  uint64_t probeCeiling(const Member& member) const;
   // Asks the listener for pace() calls, once until pace() reports the queues empty.
   void startPacing();
   void pumpLocalSources(int64_t nowMs);
