@@ -272,6 +272,17 @@ class RouterTest : public ::testing::Test {
   }
 
   void publish(uint16_t seq) { publisher_->sendRtp(*router_, videoPacket(seq, twcc_++), now_); }
+  // The subscriber renegotiates its video with transport-cc (as extension 5) and RTX: the router numbers
+  // what it sends it, estimates its link from its feedback, and may probe it.
+  void subscribeWithTransportCc() {
+    TransportPlan sub = subscriber_->plan();
+    ConsumerSpec consumer = videoConsumer();
+    consumer.rtxSsrc = kConsumerRtxSsrc;
+    consumer.rtxPayloadType = 101;
+    consumer.extensions.transportWideCc = 5;
+    sub.consumers.push_back(consumer);
+    router_->applyPlan(sub, now_);
+  }
   void tickFor(int64_t ms) {
     for (int64_t end = now_ + ms; now_ < end;) {
       now_ += 20;
@@ -467,13 +478,7 @@ class TransportCcRouterTest : public RouterTest {
   // feedback feeds our estimate of its link.
   void SetUp() override {
     RouterTest::SetUp();
-    TransportPlan sub = subscriber_->plan();
-    ConsumerSpec consumer = videoConsumer();
-    consumer.rtxSsrc = kConsumerRtxSsrc;
-    consumer.rtxPayloadType = 101;
-    consumer.extensions.transportWideCc = 5;
-    sub.consumers.push_back(consumer);
-    router_->applyPlan(sub, now_);
+    subscribeWithTransportCc();
     tickFor(600);
     publisher_->take(sender_);
     subscriber_->take(sender_);
@@ -666,13 +671,7 @@ TEST_F(TransportCcRouterTest, KeyFrameBurstIsPacedToTheSubscribersEstimate) {
 // clusters at a known rate that its feedback measures the link with (ProbeController), before the
 // publisher is told anything more than the start estimate.
 TEST_F(RouterTest, NewSubscribersLinkIsProbedWithPaddingOnItsRtxStream) {
-  TransportPlan sub = subscriber_->plan();
-  ConsumerSpec consumer = videoConsumer();
-  consumer.rtxSsrc = kConsumerRtxSsrc;
-  consumer.rtxPayloadType = 101;
-  consumer.extensions.transportWideCc = 5;
-  sub.consumers.push_back(consumer);
-  router_->applyPlan(sub, now_);
+  subscribeWithTransportCc();
   subscriber_->take(sender_);
   publisher_->take(sender_);
 
@@ -712,6 +711,12 @@ TEST_F(RouterTest, NewSubscribersLinkIsProbedWithPaddingOnItsRtxStream) {
   // Media goes on meanwhile; once the subscriber's feedback is in, the publisher is told the start
   // estimate's share, not the 2.5 Mbit/s cap, until the probes say more.
   TransportCcFeedbackGenerator browser;
+  const auto sendFeedback = [&] {
+    std::array<uint8_t, 1500> fb{};
+    const size_t n = browser.write(fb, 0x5555, kConsumerSsrc, now_);
+    ASSERT_GT(n, 0u);
+    subscriber_->sendRtcp(*router_, {fb.begin(), fb.begin() + static_cast<std::ptrdiff_t>(n)}, now_);
+  };
   for (uint16_t seq = 100; seq < 103; ++seq) publish(seq);
   for (const auto& bytes : subscriber_->take(sender_).rtp) {
     const int n = twccNumberOf(bytes);
@@ -719,10 +724,7 @@ TEST_F(RouterTest, NewSubscribersLinkIsProbedWithPaddingOnItsRtxStream) {
     browser.onPacket(static_cast<uint16_t>(n), now_ * 1000);
   }
   now_ += 100;
-  std::array<uint8_t, 1500> fb{};
-  const size_t n = browser.write(fb, 0x5555, kConsumerSsrc, now_);
-  ASSERT_GT(n, 0u);
-  subscriber_->sendRtcp(*router_, {fb.begin(), fb.begin() + static_cast<std::ptrdiff_t>(n)}, now_);
+  sendFeedback();
   const auto rembs =
       rtcpOf<Remb>(publisher_->take(sender_), [](const RtcpPacketView& v) { return Remb::parse(v); });
   ASSERT_FALSE(rembs.empty());
@@ -738,9 +740,7 @@ TEST_F(RouterTest, NewSubscribersLinkIsProbedWithPaddingOnItsRtxStream) {
     if (number >= 0) browser.onPacket(static_cast<uint16_t>(number), now_ * 1000);
   }
   now_ += 100;
-  const size_t m = browser.write(fb, 0x5555, kConsumerSsrc, now_);
-  ASSERT_GT(m, 0u);
-  subscriber_->sendRtcp(*router_, {fb.begin(), fb.begin() + static_cast<std::ptrdiff_t>(m)}, now_);
+  sendFeedback();
   tickFor(1'000);  // the periodic report
   const auto later =
       rtcpOf<Remb>(publisher_->take(sender_), [](const RtcpPacketView& v) { return Remb::parse(v); });
