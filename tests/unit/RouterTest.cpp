@@ -725,8 +725,8 @@ TEST_F(RouterTest, NewSubscribersLinkIsProbedWithPaddingOnItsRtxStream) {
   }
   now_ += 100;
   sendFeedback();
-  const auto rembs =
-      rtcpOf<Remb>(publisher_->take(sender_), [](const RtcpPacketView& v) { return Remb::parse(v); });
+  const Received reports = publisher_->take(sender_);  // the views below point into it
+  const auto rembs = rtcpOf<Remb>(reports, [](const RtcpPacketView& v) { return Remb::parse(v); });
   ASSERT_FALSE(rembs.empty());
   EXPECT_LE(rembs.back().bitrate(), ProbeController::kStartBps);
 
@@ -742,8 +742,8 @@ TEST_F(RouterTest, NewSubscribersLinkIsProbedWithPaddingOnItsRtxStream) {
   now_ += 100;
   sendFeedback();
   tickFor(1'000);  // the periodic report
-  const auto later =
-      rtcpOf<Remb>(publisher_->take(sender_), [](const RtcpPacketView& v) { return Remb::parse(v); });
+  const Received laterReports = publisher_->take(sender_);
+  const auto later = rtcpOf<Remb>(laterReports, [](const RtcpPacketView& v) { return Remb::parse(v); });
   ASSERT_FALSE(later.empty());
   EXPECT_EQ(later.back().bitrate(), 2'500'000u);
 }
