@@ -36,7 +36,6 @@ class ProbeCluster {
   uint32_t packetsSent() const { return sent_.packets; }
   uint32_t packetsReceived() const { return received_.packets; }
   uint32_t packetsLost() const { return lost_; }
-  size_t bytesSent() const { return sent_.bytes; }
 
   // bytes: as the link carries them (the estimator's per-packet overhead included).
   void onSent(int64_t sendUs, size_t bytes);

@@ -34,7 +34,6 @@ void ProbeController::start(int64_t nowUs) {
   if (state_ != State::Armed) return;
   transition(State::Probing);
   add(std::min(static_cast<uint64_t>(kFirstCluster * kStartBps), maxBps_));
-  sendingIndex_ = 0;
   slots_[0].startUs = nowUs;
 }
 

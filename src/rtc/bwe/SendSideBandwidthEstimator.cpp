@@ -27,6 +27,7 @@ void SendSideBandwidthEstimator::onTick(int64_t nowMs) {
 void SendSideBandwidthEstimator::applyProbes(int64_t nowMs) {
   const auto outcome = probe_.update(nowMs * 1000);
   if (!outcome) return;
+  if (probe_.state() == ProbeController::State::Done) finalProbe_ = outcome;
   if (outcome->bps > 0) {
     probedBps_ = outcome->bps;
     probedAtMs_ = nowMs;

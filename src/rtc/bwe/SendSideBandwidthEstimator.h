@@ -18,6 +18,8 @@
 // encoding at 30 kbit/s for seconds (bench-quality cap300k, warm-up 0). Media thread only; nothing allocates.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <utility>
 
 #include "rtc/bwe/AckedBitrate.h"
 #include "rtc/bwe/AimdRateControl.h"
@@ -79,6 +81,11 @@ class SendSideBandwidthEstimator {
   uint8_t probeDue(int64_t nowUs) { return probe_.due(nowUs); }
   bool probeSending() const { return probe_.sending(); }
   ProbeController::State probeState() const { return probe_.state(); }
+  bool probeInProgress() const { return probe_.inProgress(); }
+  // The probes' final outcome, once, right after probing ended (for the router's debug log).
+  std::optional<ProbeController::Outcome> takeProbeOutcome() {
+    return std::exchange(finalProbe_, std::nullopt);
+  }
   void onTick(int64_t nowMs);
 
   // Bits per second for everything we send this subscriber.
@@ -124,6 +131,7 @@ class SendSideBandwidthEstimator {
   // What the probes measured (their clusters arrived at this rate, so the link carries it), and when.
   uint64_t probedBps_ = 0;
   int64_t probedAtMs_ = 0;
+  std::optional<ProbeController::Outcome> finalProbe_;
   bool active_ = false;
   uint64_t announced_ = kMaxBps;
   uint32_t lossReceived_ = 0;

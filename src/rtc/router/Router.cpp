@@ -133,11 +133,8 @@ void Router::applyConsumers(Member& member, const std::vector<ConsumerSpec>& spe
   const bool numbered = std::any_of(member.consumers.begin(), member.consumers.end(),
                                     [](const auto& c) { return c->spec().extensions.transportWideCc != 0; });
   if (numbered && !member.bwe) {
-    const bool probeable = std::any_of(member.consumers.begin(), member.consumers.end(), [](const auto& c) {
-      return c->spec().kind == MediaKind::Video && c->spec().rtxSsrc && c->spec().rtxPayloadType;
-    });
-    member.bwe = probeable ? std::make_unique<SendSideBandwidthEstimator>(probeCeiling(member))
-                           : std::make_unique<SendSideBandwidthEstimator>();
+    member.bwe = probeVia(member) ? std::make_unique<SendSideBandwidthEstimator>(probeCeiling(member))
+                                  : std::make_unique<SendSideBandwidthEstimator>();
     member.pacer = std::make_unique<Pacer>();
     member.pacer->setEstimate(member.bwe->estimate());
   }
@@ -573,14 +570,26 @@ uint64_t Router::probeCeiling(const Member& member) const {
   return bps;
 }
 
-void Router::sendProbes(Member& member, int64_t nowMs) {
-  Consumer* via = nullptr;
-  for (auto& c : member.consumers) {
-    if (c->spec().kind == MediaKind::Video && c->spec().rtxSsrc && c->spec().rtxPayloadType) {
-      via = c.get();
-      break;
-    }
+Consumer* Router::probeVia(const Member& member) {
+  for (const auto& c : member.consumers) {
+    if (c->spec().kind == MediaKind::Video && c->spec().rtxSsrc && c->spec().rtxPayloadType) return c.get();
   }
+  return nullptr;
+}
+
+void Router::logProbeOutcome(Member& member) {
+  const auto outcome = member.bwe->takeProbeOutcome();
+  if (!outcome || !log::debugEnabled()) return;
+  // What docs/architecture.md's probing figures are read from: BENCH_QUALITY_LOG_LEVEL=debug.
+  log::debug("bwe_probe_done", {{"transport", member.transport->id()},
+                                {"bps", outcome->bps},
+                                {"saturated", outcome->atCapacity},
+                                {"ignored", outcome->ignored},
+                                {"estimate", member.bwe->estimate()}});
+}
+
+void Router::sendProbes(Member& member, int64_t nowMs) {
+  Consumer* via = probeVia(member);
   if (!via || !member.transport->connected()) return;
   for (int i = 0; i < kMaxProbePacketsPerPace; ++i) {
     const uint8_t cluster = member.bwe->probeDue(nowMs * 1000);
@@ -685,6 +694,7 @@ void Router::handleFeedback(Member& member, const RtcpPacketView& packet, int64_
         if (!member.bwe) return;  // feedback on packets we never numbered
         member.bwe->onFeedback(*feedback, nowMs, rttMsOf(member));
         member.pacer->setEstimate(member.bwe->estimate());
+        logProbeOutcome(member);
         if (member.bwe->raised()) {
           // A probe found room: publishers may use it now rather than with the next periodic report.
           announceEstimate(member);
@@ -941,12 +951,13 @@ void Router::tick(int64_t nowMs) {
     member->transport->tick(nowMs);
     if (!member->transport->connected()) continue;
     if (member->twccFeedback.due(nowMs)) sendTransportFeedback(*member, nowMs);
-    if (member->bwe) {
+    if (member->bwe && member->bwe->probeInProgress()) {
       // The link is measured as soon as there is one to measure, before the first key frame is sent into it.
-      if (member->bwe->probeArmed()) member->bwe->startProbing(nowMs * 1000);
+      member->bwe->startProbing(nowMs * 1000);  // once: from Armed only
       if (member->bwe->probeSending()) startPacing();
-      member->bwe->onTick(nowMs);
+      member->bwe->onTick(nowMs);  // clusters whose feedback never came
       member->pacer->setEstimate(member->bwe->estimate());
+      logProbeOutcome(*member);
     }
     for (auto& p : member->producers) {
       if (p->nack() && p->nack()->pending()) sendNacks(*p, nowMs);

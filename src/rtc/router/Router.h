@@ -182,6 +182,10 @@ class Router : public WebRtcTransport::Listener {
   void drainPacer(Member& member, int64_t nowMs);
   // Sends the padding the member's start-up probe has due now, on the RTX stream of its first video.
   void sendProbes(Member& member, int64_t nowMs);
+  // The consumer whose RTX stream carries the member's probes (its first video with RTX), null when none.
+  static Consumer* probeVia(const Member& member);
+  // Logs, at debug level, how the member's start-up probing ended, once it has.
+  void logProbeOutcome(Member& member);
   // The most the member could ever be sent (every video at the cap, and its audio): probing stops there.
   uint64_t probeCeiling(const Member& member) const;
   // Asks the listener for pace() calls, once until pace() reports the queues empty.
